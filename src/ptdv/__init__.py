@@ -1,0 +1,1 @@
+"""PTĐV — Phát triển đảng viên."""

@@ -1,0 +1,25 @@
+"""Home page: what the user's grants reach, with a quick search."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ptdv.access import policy
+from ptdv.access.models import RoleGrant
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    grants = (
+        RoleGrant.objects.filter(user_id=request.user.pk, org__valid_to__isnull=True)
+        .select_related("org")
+        .order_by("org__path", "role")
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "grants": grants,
+            "can_search_people": policy.can_anywhere(request.user, policy.Action.PERSON_VIEW),
+        },
+    )

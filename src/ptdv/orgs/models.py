@@ -1,0 +1,219 @@
+"""The party organisation tree (DOMAIN.md §1.1, §1.2)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+from ptdv.core.models import VersionedModel
+from ptdv.core.text import prefix_upper_bound
+
+
+class OrgKind(models.TextChoices):
+    """Levels of the party organisation, top to bottom (DOMAIN.md §1.1)."""
+
+    CENTRAL = "central", _("Trung ương")
+    PROVINCE = "province", _("Tỉnh ủy / Thành ủy")
+    CENTRAL_DIRECT = "central_direct", _("Đảng bộ trực thuộc Trung ương")
+    DISTRICT = "district", _("Huyện ủy / Quận ủy / Thị ủy / Thành ủy thuộc tỉnh (đến 30/6/2025)")
+    BLOC = "bloc", _("Đảng ủy khối")
+    COMMUNE = "commune", _("Đảng bộ xã / phường / đặc khu (từ 1/7/2025)")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng bộ cơ sở")
+    GRASSROOTS_CELL = "grassroots_cell", _("Chi bộ cơ sở")
+    SUB_COMMITTEE = "sub_committee", _("Đảng bộ bộ phận")
+    CELL = "cell", _("Chi bộ trực thuộc")
+
+
+# Levels above grassroots: they direct grassroots organisations and (by default) decide
+# admissions for them (DOMAIN.md §1.2 item 2).
+SUPERIOR_KINDS = frozenset(
+    {
+        OrgKind.CENTRAL,
+        OrgKind.PROVINCE,
+        OrgKind.CENTRAL_DIRECT,
+        OrgKind.DISTRICT,
+        OrgKind.BLOC,
+        OrgKind.COMMUNE,
+    }
+)
+GRASSROOTS_KINDS = frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL})
+# Units whose members sit in a cell and vote there (admission and recognition votes).
+CELL_KINDS = frozenset({OrgKind.CELL, OrgKind.GRASSROOTS_CELL})
+
+# Which kinds may sit directly under which (None = a root). Kept permissive where the 2025
+# reorganisation made several shapes legal at once.
+ALLOWED_PARENT_KINDS: dict[str, frozenset[str | None]] = {
+    OrgKind.CENTRAL: frozenset({None}),
+    OrgKind.PROVINCE: frozenset({None, OrgKind.CENTRAL}),
+    OrgKind.CENTRAL_DIRECT: frozenset({None, OrgKind.CENTRAL}),
+    OrgKind.DISTRICT: frozenset({OrgKind.PROVINCE, OrgKind.CENTRAL_DIRECT}),
+    OrgKind.BLOC: frozenset({OrgKind.PROVINCE, OrgKind.CENTRAL_DIRECT, OrgKind.CENTRAL}),
+    OrgKind.COMMUNE: frozenset({OrgKind.PROVINCE, OrgKind.DISTRICT}),
+    OrgKind.GRASSROOTS_COMMITTEE: frozenset(
+        {
+            OrgKind.PROVINCE,
+            OrgKind.CENTRAL_DIRECT,
+            OrgKind.DISTRICT,
+            OrgKind.BLOC,
+            OrgKind.COMMUNE,
+            OrgKind.GRASSROOTS_COMMITTEE,  # under a committee vested with superior powers
+        }
+    ),
+    OrgKind.GRASSROOTS_CELL: frozenset(
+        {
+            OrgKind.PROVINCE,
+            OrgKind.CENTRAL_DIRECT,
+            OrgKind.DISTRICT,
+            OrgKind.BLOC,
+            OrgKind.COMMUNE,
+            OrgKind.GRASSROOTS_COMMITTEE,
+        }
+    ),
+    OrgKind.SUB_COMMITTEE: frozenset({OrgKind.GRASSROOTS_COMMITTEE}),
+    OrgKind.CELL: frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.SUB_COMMITTEE}),
+}
+
+
+class OrgField(models.TextChoices):
+    """Sector or area of a unit, as statistics and plans break them down."""
+
+    RESIDENTIAL = "residential", _("Khu dân cư (thôn, tổ dân phố)")
+    COMMUNE_GOV = "commune_gov", _("Xã, phường, đặc khu")
+    SCHOOL = "school", _("Trường học")
+    UNIVERSITY = "university", _("Đại học, cao đẳng")
+    STATE_ENTERPRISE = "state_enterprise", _("Doanh nghiệp nhà nước")
+    PRIVATE_ENTERPRISE = "private_enterprise", _("Doanh nghiệp tư nhân")
+    FDI_ENTERPRISE = "fdi_enterprise", _("Doanh nghiệp có vốn đầu tư nước ngoài")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    ADMINISTRATION = "administration", _("Cơ quan hành chính nhà nước")
+    PARTY_MASS = "party_mass", _("Cơ quan Đảng, Mặt trận, đoàn thể")
+    PUBLIC_SERVICE = "public_service", _("Đơn vị sự nghiệp công lập")
+    HEALTH = "health", _("Y tế")
+    POLICE = "police", _("Công an")
+    MILITARY = "military", _("Quân đội")
+    OTHER = "other", _("Khác")
+
+
+class DecidingBody(models.TextChoices):
+    """Which body of a committee decides admissions (DOMAIN.md §1.2 items 1-3)."""
+
+    FULL_COMMITTEE = "full_committee", _("Tập thể đảng ủy cơ sở (được ủy quyền)")
+    STANDING_COMMITTEE = "standing_committee", _("Ban thường vụ")
+    PERMANENT_MEMBERS = (
+        "permanent_members",
+        _("Thường trực cấp ủy cùng các đồng chí ủy viên ban thường vụ là trưởng các ban đảng"),
+    )
+
+
+class OrgQuerySet(models.QuerySet["Org"]):
+    def subtree(self, org: Org) -> OrgQuerySet:
+        """Return org and everything under it: one range query on the indexed path."""
+        return self.filter(path__gte=org.path, path__lt=prefix_upper_bound(org.path))
+
+    def subtree_of_paths(self, paths: list[str]) -> OrgQuerySet:
+        """Return every org under any of the given paths."""
+        condition = models.Q(pk__in=[])
+        for path in paths:
+            condition |= models.Q(path__gte=path, path__lt=prefix_upper_bound(path))
+        return self.filter(condition)
+
+    def active_on(self, day: date) -> OrgQuerySet:
+        """Return the units existing on the given day."""
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=day)
+        )
+
+
+class Org(MP_Node, VersionedModel):
+    """A party organisation at any level; the tree is a materialised path (treebeard)."""
+
+    # 4 characters per level from 36 symbols: 1.6 million siblings per parent, 63 levels.
+    steplen = 4
+    node_order_by: list[str] = []
+
+    name = models.CharField(_("tên tổ chức"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    code = models.CharField(
+        _("mã tổ chức"),
+        max_length=32,
+        unique=True,
+        help_text=_("Mã duy nhất, ví dụ mã trên cơ sở dữ liệu đảng viên."),
+    )
+    kind = models.CharField(_("cấp tổ chức"), max_length=32, choices=OrgKind.choices)
+    field = models.CharField(
+        _("lĩnh vực, loại hình"),
+        max_length=32,
+        choices=OrgField.choices,
+        default=OrgField.OTHER,
+    )
+    vested_superior_powers = models.BooleanField(
+        _("được giao quyền cấp trên cơ sở"),
+        default=False,
+        help_text=_("Đảng ủy cơ sở được giao một số quyền của cấp ủy cấp trên cơ sở."),
+    )
+    admission_delegated = models.BooleanField(
+        _("được ủy quyền kết nạp đảng viên"),
+        default=False,
+        help_text=_("Đảng ủy cơ sở được cấp trên ủy quyền quyết định kết nạp đảng viên."),
+    )
+    admission_delegated_from = models.DateField(
+        _("ủy quyền kết nạp có hiệu lực từ"), null=True, blank=True
+    )
+    deciding_body = models.CharField(
+        _("cơ quan quyết định kết nạp"),
+        max_length=32,
+        choices=DecidingBody.choices,
+        blank=True,
+        help_text=_("Để trống để dùng mặc định theo cấp tổ chức."),
+    )
+    valid_from = models.DateField(_("thành lập ngày"), default=date(2000, 1, 1))
+    valid_to = models.DateField(_("giải thể / chấm dứt ngày"), null=True, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["path", "depth", "numchild"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="orgs_org_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(admission_delegated=False)
+                | models.Q(admission_delegated_from__isnull=False),
+                name="orgs_org_delegation_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "path"], name="orgs_org_kind_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.valid_to is not None
+
+    def is_active_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to > day)
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        """Return the paths of every ancestor, root first (no query needed)."""
+        return [self.path[: i * self.steplen] for i in range(1, self.depth)]

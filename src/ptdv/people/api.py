@@ -1,0 +1,5 @@
+"""API for people (filled in by its issue work)."""
+
+from ninja import Router
+
+router = Router(tags=["people"])

@@ -1,0 +1,86 @@
+"""The cast: one province → commune → grassroots committee → two cells, a second grassroots
+organisation for the outsider, and one user per role (healthchecks' Alice/Bob/Charlie,
+scaled to a tree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from ptdv.access.models import Role, User
+from ptdv.orgs.models import Org, OrgField, OrgKind
+from ptdv.people.models import Person
+from tests.factories import make_org, make_person, make_user
+
+
+@dataclass
+class Cast:
+    province: Org
+    commune: Org
+    grassroots: Org
+    cell_a: Org
+    cell_b: Org
+    other_grassroots: Org
+    other_cell: Org
+    person_a: Person  # managed in cell_a
+    person_b: Person  # managed in cell_b
+    person_other: Person  # managed in other_cell
+    administrator: User
+    board_specialist: User
+    grassroots_officer: User
+    cell_secretary: User
+    viewer: User
+    outsider: User
+    nobody: User  # logged in, no grant at all
+
+    @property
+    def users(self) -> dict[str, User]:
+        return {
+            "administrator": self.administrator,
+            "board_specialist": self.board_specialist,
+            "grassroots_officer": self.grassroots_officer,
+            "cell_secretary": self.cell_secretary,
+            "viewer": self.viewer,
+            "outsider": self.outsider,
+            "nobody": self.nobody,
+        }
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh ủy Quảng Trị", code="TU")
+    commune = make_org(province, OrgKind.COMMUNE, "Đảng bộ phường Đông Hà", code="PDH",
+                       field=OrgField.COMMUNE_GOV)  # fmt: skip
+    grassroots = make_org(commune, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ Trường THPT Đông Hà",
+                          code="THPTDH", field=OrgField.SCHOOL)  # fmt: skip
+    cell_a = make_org(grassroots, OrgKind.CELL, "Chi bộ Tổ Toán – Tin", code="THPTDH-TT")
+    cell_b = make_org(grassroots, OrgKind.CELL, "Chi bộ Tổ Văn – Sử", code="THPTDH-VS")
+    other = make_org(commune, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ Công ty Cấp nước",
+                     code="CTCN", field=OrgField.STATE_ENTERPRISE)  # fmt: skip
+    other_cell = make_org(other, OrgKind.CELL, "Chi bộ Phân xưởng 1", code="CTCN-PX1")
+    person_a = make_person(cell_a, family_name="Lê", middle_name="Thị", given_name="Hồng",
+                           sex="F", national_id="045195000123")  # fmt: skip
+    person_b = make_person(cell_b, family_name="Trần", middle_name="Văn", given_name="Dũng")
+    person_other = make_person(
+        other_cell, family_name="Phạm", middle_name="Minh", given_name="Tuấn"
+    )
+    return Cast(
+        province=province,
+        commune=commune,
+        grassroots=grassroots,
+        cell_a=cell_a,
+        cell_b=cell_b,
+        other_grassroots=other,
+        other_cell=other_cell,
+        person_a=person_a,
+        person_b=person_b,
+        person_other=person_other,
+        administrator=make_user("quantri", Role.ADMINISTRATOR, province, is_staff=True),
+        board_specialist=make_user("bantochuc", Role.BOARD_SPECIALIST, province),
+        grassroots_officer=make_user("dangvu", Role.GRASSROOTS_OFFICER, grassroots),
+        cell_secretary=make_user("bithu", Role.CELL_EDITOR, cell_a),
+        viewer=make_user("xem", Role.VIEWER, grassroots),
+        outsider=make_user("ngoai", Role.GRASSROOTS_OFFICER, other),
+        nobody=make_user("khongquyen"),
+    )
