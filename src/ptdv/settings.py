@@ -133,6 +133,9 @@ if TESTING and os.environ.get("PTDV_TEST_DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.parse(_db_url, conn_max_age=envint("DB_CONN_MAX_AGE", "60"))
 }
+if TESTING and os.environ.get("PTDV_TEST_DB_SUFFIX"):
+    # Lets several test runs share one PostgreSQL server without colliding.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_ptdv_{os.environ['PTDV_TEST_DB_SUFFIX']}"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while one writer writes; IMMEDIATE transactions avoid
