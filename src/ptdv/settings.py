@@ -10,7 +10,25 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(os.environ.get("PTDV_VAR_DIR", BASE_DIR / "var"))
+
+
+def _load_env_file(path: Path) -> None:
+    """Read KEY=VALUE lines from .env (if present) without overriding the real environment."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = value.strip().strip("\"'")
+        if value:  # an empty line in .env means "use the default"
+            os.environ.setdefault(key.strip(), value)
+
+
+if "pytest" not in sys.modules:
+    _load_env_file(BASE_DIR / ".env")
+VAR_DIR = BASE_DIR / os.environ.get("PTDV_VAR_DIR", "var")  # relative to the checkout
 
 
 def envbool(name: str, default: str) -> bool:
@@ -240,6 +258,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Serve from the finders without a collected STATIC_ROOT (no warning when var/static is absent).
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 NINJA_PAGINATION_PER_PAGE = 50
 

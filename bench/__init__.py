@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): synthetic data at scale, timings reported with ratios."""

@@ -1,0 +1,175 @@
+"""`make bench`: indexed scope and search queries against their full-scan baselines.
+
+Builds a synthetic tree and N people in a throw-away database (SQLite file in a temp dir, or the
+PostgreSQL database given by PTDV_BENCH_DATABASE_URL), bulk-inserted (bench/ is the one place
+allowed to bypass the services), then times each query several times and prints the median,
+with the ratio to a deliberately unindexed baseline doing the same job.
+
+    make bench                      # 200,000 people on SQLite
+    BENCH_PEOPLE=1000000 make bench
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+
+def _setup_django(tmp: Path) -> None:
+    os.environ["PTDV_VAR_DIR"] = str(tmp)
+    url = os.environ.get("PTDV_BENCH_DATABASE_URL")
+    os.environ["DATABASE_URL"] = url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptdv.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if url:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _median_ms(fn: Callable[[], object], repeat: int = 7) -> float:
+    fn()  # warm the cache
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _build(n_people: int, seed: int) -> dict[str, object]:
+    from django.db import transaction
+
+    from ptdv.core.text import fold, name_sort_key, search_terms
+    from ptdv.orgs.models import Org, OrgKind
+    from ptdv.people.models import EthnicGroup, Person, PersonNameToken
+
+    rng = random.Random(seed)
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+                "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]  # fmt: skip
+    middles = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thu", "Thanh", "Quốc", "Xuân"]
+    givens = ["An", "Anh", "Bình", "Chi", "Dũng", "Dung", "Duy", "Đức", "Giang", "Hà", "Hải",
+              "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long", "Mai",
+              "Minh", "Nam", "Nga", "Ngọc", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo",
+              "Thắng", "Trang", "Trung", "Tuấn", "Vân", "Việt", "Yến"]  # fmt: skip
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        root = Org.add_root(name="Tỉnh ủy (bench)", code="B", kind=OrgKind.PROVINCE)
+        cells: list[Org] = []
+        communes = []
+        for c in range(60):
+            commune = root.add_child(name=f"Đảng bộ xã {c}", code=f"B{c}", kind=OrgKind.COMMUNE)
+            communes.append(commune)
+            for g in range(10):
+                gr = commune.add_child(
+                    name=f"Đảng bộ {c}-{g}", code=f"B{c}-{g}", kind=OrgKind.GRASSROOTS_COMMITTEE
+                )
+                for k in range(8):
+                    cells.append(
+                        gr.add_child(
+                            name=f"Chi bộ {c}-{g}-{k}", code=f"B{c}-{g}-{k}", kind=OrgKind.CELL
+                        )
+                    )
+        kinh = EthnicGroup.objects.get(code="01")
+        batch: list[Person] = []
+        tokens: list[tuple[int, list[str]]] = []
+        for i in range(n_people):
+            fam, mid, giv = rng.choice(families), rng.choice(middles), rng.choice(givens)
+            full = f"{fam} {mid} {giv}"
+            batch.append(
+                Person(
+                    org=cells[i % len(cells)], family_name=fam, middle_name=mid, given_name=giv,
+                    full_name=full, name_folded=fold(full), sort_key=name_sort_key(fam, mid, giv),
+                    sex="M" if i % 2 else "F", birth_date=date(1960 + i % 45, 1 + i % 12, 1 + i % 28),
+                    ethnic_group=kinh,
+                )
+            )  # fmt: skip
+            if len(batch) == 5000 or i == n_people - 1:
+                created = Person.objects.bulk_create(batch)
+                PersonNameToken.objects.bulk_create(
+                    [
+                        PersonNameToken(person=p, token=w)
+                        for p in created
+                        for w in search_terms(p.full_name)
+                    ],
+                    ignore_conflicts=True,
+                )
+                batch = []
+        del tokens
+    return {"root": root, "commune": communes[7], "seconds": time.perf_counter() - t0}
+
+
+def main() -> int:
+    n_people = int(os.environ.get("BENCH_PEOPLE", "200000"))
+    with tempfile.TemporaryDirectory(prefix="ptdv-bench-") as tmp:
+        _setup_django(Path(tmp))
+        from django.db import connection
+
+        from ptdv.core.text import prefix_upper_bound
+        from ptdv.orgs.models import Org
+        from ptdv.people.models import Person, PersonNameToken
+
+        built = _build(n_people, seed=2025)
+        commune: Org = built["commune"]  # type: ignore[assignment]
+        print(f"PTĐV bench on {connection.vendor}: {Org.objects.count():,} units, "
+              f"{Person.objects.count():,} people (built in {built['seconds']:.1f} s)")  # fmt: skip
+
+        def scoped_count() -> int:
+            return Person.objects.filter(
+                org__path__gte=commune.path, org__path__lt=prefix_upper_bound(commune.path)
+            ).count()
+
+        def scoped_count_like() -> int:
+            return Person.objects.filter(org__path__startswith=commune.path).count()
+
+        def search(words: list[str]) -> list[int]:
+            qs = Person.objects.all()
+            for w in words:
+                qs = qs.filter(
+                    pk__in=PersonNameToken.objects.filter(
+                        token__gte=w, token__lt=prefix_upper_bound(w)
+                    ).values("person_id")
+                )
+            return list(qs.order_by("sort_key", "pk").values_list("pk", flat=True)[:50])
+
+        def search_scan(words: list[str]) -> list[int]:
+            qs = Person.objects.all()
+            for w in words:
+                qs = qs.filter(name_folded__contains=w)
+            return list(qs.order_by("sort_key", "pk").values_list("pk", flat=True)[:50])
+
+        def first_page() -> list[int]:
+            return list(Person.objects.order_by("sort_key", "pk").values_list("pk", flat=True)[:50])
+
+        def first_page_python_sort() -> list[int]:
+            rows = list(Person.objects.values_list("pk", "full_name"))
+            rows.sort(key=lambda r: r[1])
+            return [r[0] for r in rows[:50]]
+
+        rows = [
+            ("people under one commune (count)", scoped_count, scoped_count_like, "LIKE prefix"),
+            ("search 'nguyen van dung'", lambda: search(["nguyen", "van", "dung"]),
+             lambda: search_scan(["nguyen", "van", "dung"]), "contains scan"),
+            ("search 'khanh' (rare word)", lambda: search(["khanh"]),
+             lambda: search_scan(["khanh"]), "contains scan"),
+            ("first page in Vietnamese order", first_page, first_page_python_sort, "sort in Python"),
+        ]  # fmt: skip
+        print(f"{'query':40} {'ms':>9} {'baseline ms':>12} {'ratio':>7}  baseline")
+        for label, fn, base, base_label in rows:
+            ms, base_ms = _median_ms(fn), _median_ms(base, repeat=3)
+            print(f"{label:40} {ms:9.2f} {base_ms:12.2f} {base_ms / ms:6.1f}x  {base_label}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""End-to-end: headless Chromium (Debian package) driven by Playwright for Python.
+
+Logs in, opens the organisation tree, expands a unit, opens a person's dossier and saves
+screenshots (office screen and a 375 px phone) to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.e2e
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (fixtures) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is required for the end-to-end tests: apt-get install chromium")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def _login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/tai-khoan/dang-nhap/")
+    expect(page.get_by_role("heading", name="Đăng nhập PTĐV")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("mat-khau-thu-nghiem")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Xin chào")).to_be_visible()
+
+
+def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: Browser) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    base = live_server.url
+
+    _login(page, base, cast.board_specialist.username)
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Tổ chức đảng"
+    ).click()
+    tree = page.locator(".tree").first
+    expect(tree.get_by_role("link", name="Tỉnh ủy Quảng Trị")).to_be_visible()
+    # Expand lazily down to the school's party organisation.
+    for name in ("Tỉnh ủy Quảng Trị", "Đảng bộ phường Đông Hà"):
+        tree.locator(".node", has=page.get_by_role("link", name=name, exact=True)).get_by_role(
+            "button"
+        ).first.click()
+    expect(tree.get_by_role("link", name="Đảng bộ Trường THPT Đông Hà")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "tree-1366.png"), full_page=True)
+
+    tree.get_by_role("link", name="Đảng bộ Trường THPT Đông Hà").click()
+    expect(page.get_by_role("heading", name="Đảng bộ Trường THPT Đông Hà")).to_be_visible()
+
+    page.goto(f"{base}/nhan-su/?q=le+thi+hong")
+    page.get_by_role("link", name="Lê Thị Hồng").click()
+    expect(page.get_by_role("heading", name="Lê Thị Hồng")).to_be_visible()
+    expect(page.get_by_text("045195000123")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "person-1366.png"), full_page=True)
+
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    phone.add_cookies(context.cookies())
+    mobile = phone.new_page()
+    mobile.goto(page.url)
+    expect(mobile.get_by_role("heading", name="Lê Thị Hồng")).to_be_visible()
+    width = mobile.evaluate("document.documentElement.scrollWidth")
+    mobile.screenshot(path=str(ARTIFACTS / "person-375.png"), full_page=True)
+    assert width <= 375, f"page overflows a 375 px phone: {width}px wide"
+    assert errors == [], errors
+    phone.close()
+    context.close()
+
+
+def test_cell_secretary_sees_only_their_cell(live_server, cast, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    _login(page, live_server.url, cast.cell_secretary.username)
+    page.goto(f"{live_server.url}/to-chuc/")
+    tree = page.locator(".tree").first
+    expect(tree.get_by_role("link", name="Chi bộ Tổ Toán – Tin")).to_be_visible()
+    expect(page.get_by_text("Tỉnh ủy Quảng Trị")).to_have_count(0)
+    response = page.goto(f"{live_server.url}/to-chuc/{cast.grassroots.pk}/")
+    assert response is not None and response.status == 404
+    context.close()
