@@ -90,7 +90,8 @@ def _build(n_people: int, seed: int) -> dict[str, object]:
                 Person(
                     org=cells[i % len(cells)], family_name=fam, middle_name=mid, given_name=giv,
                     full_name=full, name_folded=fold(full), sort_key=name_sort_key(fam, mid, giv),
-                    sex="M" if i % 2 else "F", birth_date=date(1960 + i % 45, 1 + i % 12, 1 + i % 28),
+                    sex="M" if i % 2 else "F",
+                    birth_date=date(1960 + i % 45, 1 + i % 12, 1 + i % 28),
                     ethnic_group=kinh,
                 )
             )  # fmt: skip
@@ -162,7 +163,8 @@ def main() -> int:
              lambda: search_scan(["nguyen", "van", "dung"]), "contains scan"),
             ("search 'khanh' (rare word)", lambda: search(["khanh"]),
              lambda: search_scan(["khanh"]), "contains scan"),
-            ("first page in Vietnamese order", first_page, first_page_python_sort, "sort in Python"),
+            ("first page in Vietnamese order", first_page, first_page_python_sort,
+             "sort in Python"),
         ]  # fmt: skip
         print(f"{'query':40} {'ms':>9} {'baseline ms':>12} {'ratio':>7}  baseline")
         for label, fn, base, base_label in rows:

@@ -6,6 +6,7 @@ screenshots (office screen and a 375 px phone) to test-artifacts/.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -43,6 +44,15 @@ def browser() -> Iterator[Browser]:
         )
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def reference_lists(transactional_db: None) -> None:
+    """Re-seed the reference lists: live_server's flush between tests removes migration data."""
+    from django.apps import apps
+
+    seed = importlib.import_module("ptdv.people.migrations.0002_seed_reference_lists").seed
+    seed(apps, None)
 
 
 def _login(page: Page, base: str, username: str) -> None:
@@ -107,5 +117,6 @@ def test_cell_secretary_sees_only_their_cell(live_server, cast, browser: Browser
     expect(tree.get_by_role("link", name="Chi bộ Tổ Toán – Tin")).to_be_visible()
     expect(page.get_by_text("Tỉnh ủy Quảng Trị")).to_have_count(0)
     response = page.goto(f"{live_server.url}/to-chuc/{cast.grassroots.pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     context.close()

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ptdv.access.models import AccessLog, ApiToken, RoleGrant, User
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
     model = RoleGrant
     fk_name = "user"
     extra = 0
@@ -14,7 +14,7 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("Hiển thị", {"fields": ("full_name", "text_size", "high_contrast")}),
@@ -25,7 +25,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(SimpleHistoryAdmin):
+class RoleGrantAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("user", "role", "org", "granted_at")
     list_filter = ("role",)
     search_fields = ("user__username", "org__name", "org__code")
@@ -33,13 +33,13 @@ class RoleGrantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("user", "name", "hint", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("key_hash", "hint", "created_at", "last_used_at")
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
     list_display = ("at", "user", "kind", "object_type", "object_label", "channel", "ip_address")
     list_filter = ("kind", "object_type", "channel")
     search_fields = ("user__username", "object_label")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -146,9 +147,10 @@ def scope(user: Any, qs: models.QuerySet[M], action: Action) -> models.QuerySet[
 
 def get_for_user_or_404(user: Any, qs: models.QuerySet[M], action: Action, **lookup: Any) -> M:
     """Return the one object matching lookup inside the user's scope for action, or 404."""
+    # Absent, out of scope and malformed ids all answer the same 404.
     try:
         return scope(user, qs, action).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

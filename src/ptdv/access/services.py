@@ -30,6 +30,12 @@ def set_display_preferences(
         user.save(update_fields=fields)
 
 
+def change_password(*, user: User, new_password: str) -> None:
+    """Record a new password (hashed with the first of PASSWORD_HASHERS: Argon2)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
 def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal token; return it with its secret, which is never stored or shown again."""
     secret = ApiToken.new_secret()
@@ -40,6 +46,7 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_api_token(*, token: ApiToken, now: datetime) -> None:
+    """Record that the token may no longer authenticate (revoking twice keeps the first time)."""
     if token.revoked_at is None:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ptdv.access import views
-from ptdv.access.forms import LoginForm, PasswordChangeForm
+from ptdv.access.forms import LoginForm
 
 app_name = "access"
 urlpatterns = [
@@ -17,16 +17,8 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "doi-mat-khau/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="access/password_change.html",
-            form_class=PasswordChangeForm,
-            success_url="/tai-khoan/",
-        ),
-        name="password-change",
-    ),
+    path("dang-xuat/", views.logout, name="logout"),
+    path("doi-mat-khau/", views.password_change, name="password-change"),
     path("", views.account, name="account"),
     path("hien-thi/", views.preferences, name="preferences"),
     path("ma-truy-cap/", views.tokens, name="tokens"),

@@ -1,64 +1,103 @@
-"""Account pages: preferences, personal API tokens, and the access log for administrators."""
+"""Account pages: password, display preferences, personal API tokens, and the access log."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ptdv.access import services
-from ptdv.access.forms import TokenForm
-from ptdv.access.models import AccessLog, ApiToken
+from ptdv.access.forms import PasswordChangeForm, TokenForm
+from ptdv.access.http import AuthenticatedHttpRequest
+from ptdv.access.models import AccessLog, ApiToken, User
 from ptdv.access.policy import Action, can_anywhere
 
 __all__ = ["login_not_required"]
 
+ACCESS_LOG_PAGE_SIZE = 50
 
-def account(request: HttpRequest) -> HttpResponse:
-    grants = request.user.grants.select_related("org").order_by("org__path")  # type: ignore[union-attr]
-    return render(request, "access/account.html", {"grants": grants})
+
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    grants = request.user.grants.select_related("org").order_by("org__path", "role")
+    return render(
+        request,
+        "access/account.html",
+        {"grants": grants, "text_sizes": User.TextSize.choices},
+    )
 
 
 @require_POST
-def preferences(request: HttpRequest) -> HttpResponse:
+def logout(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """End the session (POST only: a link or an image must not log anyone out)."""
+    auth.logout(request)
+    messages.info(request, _("Bạn đã đăng xuất."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PasswordChangeForm(request.user, request.POST)
+        if form.is_valid():
+            services.change_password(
+                user=request.user, new_password=form.cleaned_data["new_password1"]
+            )
+            # Keep this session; every other session of the user ends with the old password.
+            auth.update_session_auth_hash(request, request.user)
+            messages.success(request, _("Đã đổi mật khẩu."))
+            return redirect("access:account")
+    else:
+        form = PasswordChangeForm(request.user)
+    return render(request, "access/password_change.html", {"form": form})
+
+
+@require_POST
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Remember text size and contrast on the user, then go back where they were."""
     services.set_display_preferences(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         text_size=request.POST.get("text_size"),
         high_contrast=request.POST.get("high_contrast"),
     )
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = request.POST.get("next", "")
+    # Only back to a page of this site: never an open redirect to another host.
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     return redirect(target)
 
 
-def tokens(request: HttpRequest) -> HttpResponse:
+@never_cache  # the new secret must not stay in any cache
+@require_http_methods(["GET", "POST"])
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():
             _token, new_secret = services.create_api_token(
-                user=request.user,  # type: ignore[arg-type]
-                name=form.cleaned_data["name"],
+                user=request.user, name=form.cleaned_data["name"]
             )
             form = TokenForm()
     else:
         form = TokenForm()
-    rows = ApiToken.objects.filter(user_id=request.user.pk).order_by("-created_at")
+    rows = ApiToken.objects.filter(user_id=request.user.pk).order_by("-created_at", "-pk")
     return render(
         request, "access/tokens.html", {"form": form, "tokens": rows, "new_secret": new_secret}
     )
 
 
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     # A user's tokens are theirs alone: someone else's token id answers 404.
     try:
         token = ApiToken.objects.get(pk=token_id, user_id=request.user.pk)
@@ -69,17 +108,22 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("access:tokens")
 
 
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Administrators only; everyone else is told the page does not exist.
     if not can_anywhere(request.user, Action.ACCESS_LOG_VIEW):
         raise Http404
     rows = AccessLog.objects.select_related("user").order_by("-at", "-pk")
     q_user = request.GET.get("user", "").strip()
     if q_user:
-        rows = rows.filter(user__username__icontains=q_user)
+        rows = rows.filter(
+            Q(user__username__icontains=q_user) | Q(user__full_name__icontains=q_user)
+        )
     q_kind = request.GET.get("kind", "")
     if q_kind in AccessLog.Kind.values:
         rows = rows.filter(kind=q_kind)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    else:
+        q_kind = ""
+    page = Paginator(rows, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "access/access_log.html",

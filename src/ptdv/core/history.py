@@ -47,7 +47,7 @@ def _display(record: Any, field: models.Field[Any, Any]) -> str:
     if isinstance(field, models.BooleanField):
         return _("Có") if value else _("Không")
     if isinstance(field, models.DateField):
-        return value.strftime("%d/%m/%Y")
+        return str(value.strftime("%d/%m/%Y"))
     return str(value)
 
 

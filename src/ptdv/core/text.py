@@ -47,39 +47,45 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", normalize_spaces(text).lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    # Spaces are collapsed again: a stray mark standing between two spaces leaves a double
+    # space behind once removed, and fold must give the same result when applied twice.
+    return _SPACES.sub(" ", stripped.replace("đ", "d")).strip()
 
 
-def _split_letter(char: str) -> tuple[str, int]:
-    """Return (base letter with its letter marks, tone number 0-5) for one character."""
-    decomposed = unicodedata.normalize("NFD", char)
+def _letters_and_tone(word: str) -> tuple[list[str], int]:
+    """Return the letters of one word (each with its letter marks) and the word's tone 0-5.
+
+    Works on the decomposed form, so a mark that NFC could not attach to a precomposed letter
+    (a tone typed on a consonant, a doubled mark) still counts as a tone or is ignored, never
+    as a letter of its own.
+    """
+    letters: list[str] = []
     tone = 0
-    kept = []
-    for ch in decomposed:
+    for ch in unicodedata.normalize("NFD", word):
         if ch in _TONE_MARKS:
             tone = _TONE_MARKS[ch]
-        elif unicodedata.combining(ch) and ch not in _LETTER_MARKS:
+        elif ch in _LETTER_MARKS:
+            if letters:
+                letters[-1] += ch
+        elif unicodedata.combining(ch):
             continue  # a foreign accent: ignore it
         else:
-            kept.append(ch)
-    return unicodedata.normalize("NFC", "".join(kept)), tone
+            letters.append(ch)
+    return [unicodedata.normalize("NFC", letter) for letter in letters], tone
 
 
 def _part_key(part: str) -> str:
     """Return the key of one name part: letter codes, then '0', then one tone digit per word."""
     letters: list[str] = []
     tones: list[str] = []
-    for w_index, word in enumerate(normalize_spaces(part).lower().split(" ")):
+    for word in normalize_spaces(part).lower().split(" "):
         if not word:
             continue
-        if w_index:
+        if tones:
             letters.append("1")
-        word_tone = 0
-        for char in word:
-            base, tone = _split_letter(char)
-            word_tone = tone or word_tone
-            letters.append(_LETTER_CODE.get(base, _UNKNOWN_CODE))
-        tones.append(str(word_tone))
+        word_letters, tone = _letters_and_tone(word)
+        letters.extend(_LETTER_CODE.get(letter, _UNKNOWN_CODE) for letter in word_letters)
+        tones.append(str(tone))
     return "".join(letters) + "0" + "".join(tones)
 
 

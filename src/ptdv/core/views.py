@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from ptdv.access import policy
+from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.models import RoleGrant
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     grants = (
         RoleGrant.objects.filter(user_id=request.user.pk, org__valid_to__isnull=True)
         .select_related("org")

@@ -4,7 +4,7 @@ from ptdv.orgs.models import Org
 
 
 @admin.register(Org)
-class OrgAdmin(admin.ModelAdmin):
+class OrgAdmin(admin.ModelAdmin[Org]):
     """Read-only in the admin: the tree is changed through the app, which checks the rules."""
 
     list_display = ("name", "code", "kind", "field", "valid_from", "valid_to")

@@ -1,5 +1,190 @@
-"""API for orgs (filled in by its issue work)."""
+"""The organisation tree over JSON: list, detail, create, edit, move, dissolve."""
 
-from ninja import Router
+# No `from __future__ import annotations` here: ninja reads the view annotations at runtime.
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from ptdv.access import policy
+from ptdv.access.models import User
+from ptdv.access.policy import Action
+from ptdv.core.errors import DomainError
+from ptdv.core.text import prefix_upper_bound
+from ptdv.orgs import services
+from ptdv.orgs.models import Org
+from ptdv.orgs.schemas import (
+    OrgDetailOut,
+    OrgDissolveIn,
+    OrgFilters,
+    OrgIn,
+    OrgMoveIn,
+    OrgOut,
+    OrgPatch,
+)
 
 router = Router(tags=["orgs"])
+
+# Fields that must hold a value when sent; null is refused rather than stored.
+_NOT_NULL = ("name", "short_name", "code", "kind", "field", "valid_from", "address", "notes")
+_BOOL_AUTHORITY = ("vested_superior_powers", "admission_delegated")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+def _with_parent_id(qs: QuerySet[Org]) -> QuerySet[Org]:
+    """Annotate parent_pk: the parent's path is the row's path minus its last step."""
+    parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Org.steplen)
+    return qs.annotate(parent_pk=Subquery(Org.objects.filter(path=parent_path).values("pk")[:1]))
+
+
+def _filter_orgs(qs: QuerySet[Org], filters: OrgFilters) -> QuerySet[Org]:
+    """Return qs narrowed by the list filters (the caller has already scoped it)."""
+    if filters.parent is not None:
+        parent = Org.objects.filter(pk=filters.parent).values_list("path", "depth").first()
+        if parent is None:
+            return qs.none()
+        path, depth = parent
+        qs = qs.filter(path__gt=path, path__lt=prefix_upper_bound(path), depth=depth + 1)
+    if filters.under is not None:
+        root = Org.objects.filter(pk=filters.under).values_list("path", flat=True).first()
+        if root is None:
+            return qs.none()
+        qs = qs.filter(path__gte=root, path__lt=prefix_upper_bound(root))
+    if filters.kind is not None:
+        qs = qs.filter(kind=filters.kind)
+    if filters.field is not None:
+        qs = qs.filter(field=filters.field)
+    if filters.active is not None:
+        active = Org.objects.active_on(timezone.localdate()).values("pk")
+        qs = qs.filter(pk__in=active) if filters.active else qs.exclude(pk__in=active)
+    for word in (filters.q or "").split():
+        qs = qs.filter(_contains_word(word))
+    return qs
+
+
+def _contains_word(word: str) -> Q:
+    """Return a condition: name or code contains word, whatever its case.
+
+    SQLite's LIKE folds ASCII letters only, so "đảng" would miss "Đảng" there (PostgreSQL
+    folds all). Trying the word lower-case, capitalised and upper-case gives the same result
+    on both for the way names are written. Accents still matter: "dang" does not find "Đảng".
+    """
+    condition = Q()
+    for variant in {word.lower(), word.capitalize(), word.upper()}:
+        condition |= Q(name__icontains=variant) | Q(code__icontains=variant)
+    return condition
+
+
+def _get(user: User, action: Action, pk: int) -> Org:
+    return policy.get_for_user_or_404(user, _with_parent_id(Org.objects.all()), action, pk=pk)
+
+
+def _check_authority(user: User, org: Org, values: dict[str, Any]) -> None:
+    """Refuse authority fields unless the user may set them on org."""
+    sent = [f for f in services.AUTHORITY_FIELDS if f in values]
+    if sent and not policy.can(user, Action.ORG_SET_AUTHORITY, org):
+        msg = _("Bạn không có quyền đặt thẩm quyền kết nạp cho tổ chức này.")
+        raise DomainError(msg, field_errors={f: [msg] for f in sent})
+
+
+@contextmanager
+def _payload_names(**renames: str) -> Iterator[None]:
+    """Report service field errors under the payload's names (e.g. parent → parent_id)."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field_errors = {renames.get(k, k): v for k, v in exc.field_errors.items()}
+        raise
+
+
+def _check_not_null(values: dict[str, Any]) -> dict[str, Any]:
+    nullable_sent = [k for k in _NOT_NULL + _BOOL_AUTHORITY if k in values]
+    errors = {k: [_("Không được để trống.")] for k in nullable_sent if values[k] is None}
+    if errors:
+        raise DomainError(_("Dữ liệu gửi lên chưa hợp lệ."), field_errors=errors)
+    if "deciding_body" in values and values["deciding_body"] is None:
+        values["deciding_body"] = ""  # null means "the default for the level"
+    return values
+
+
+@router.get("", response=list[OrgOut], url_name="org-list")
+@paginate(PageNumberPagination)
+def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> QuerySet[Org]:
+    """Return the units the user may see, in tree order (parents before children)."""
+    qs = policy.scope(_user(request), Org.objects.all(), Action.ORG_VIEW)
+    return _with_parent_id(_filter_orgs(qs, filters)).order_by("path")
+
+
+@router.get("/{org_id}", response=OrgDetailOut, url_name="org-detail")
+def get_org(request: HttpRequest, org_id: int) -> Org:
+    """Return one unit with its counts and what the user may do with it."""
+    return _get(_user(request), Action.ORG_VIEW, org_id)
+
+
+@router.post("", response={201: OrgDetailOut}, url_name="org-create")
+def create_org(request: HttpRequest, payload: OrgIn) -> Status[Org]:
+    """Create a unit under parent_id (which the user must be allowed to extend)."""
+    user = _user(request)
+    parent = _get(user, Action.ORG_CREATE, payload.parent_id)
+    values = _check_not_null(payload.dict(exclude_unset=True, exclude={"parent_id"}))
+    _check_authority(user, parent, values)
+    values.setdefault("field", payload.field)
+    with _payload_names(parent="parent_id"):
+        org = services.create_org(
+            parent=parent, values=values, actor=user, today=timezone.localdate()
+        )
+    return Status(201, _get(user, Action.ORG_VIEW, org.pk))
+
+
+@router.patch("/{org_id}", response=OrgDetailOut, url_name="org-update")
+def update_org(request: HttpRequest, org_id: int, payload: OrgPatch) -> Org:
+    """Change some attributes of a unit; 409 when `version` is no longer current."""
+    user = _user(request)
+    org = _get(user, Action.ORG_EDIT, org_id)
+    values = _check_not_null(payload.dict(exclude_unset=True, exclude={"version"}))
+    _check_authority(user, org, values)
+    services.update_org(org=org, values=values, version=payload.version, actor=user)
+    return _get(user, Action.ORG_VIEW, org.pk)
+
+
+@router.post("/{org_id}/move", response=OrgDetailOut, url_name="org-move")
+def move_org(request: HttpRequest, org_id: int, payload: OrgMoveIn) -> Org:
+    """Move a unit and its whole subtree under another unit (both must be in the user's reach)."""
+    user = _user(request)
+    org = _get(user, Action.ORG_MOVE, org_id)
+    # The target is a resource too: outside the user's reach it is simply not found.
+    target = _get(user, Action.ORG_MOVE, payload.new_parent_id)
+    with _payload_names(new_parent="new_parent_id"):
+        services.move_org(
+            org=org,
+            new_parent=target,
+            version=payload.version,
+            actor=user,
+            today=timezone.localdate(),
+        )
+    return _get(user, Action.ORG_VIEW, org.pk)
+
+
+@router.post("/{org_id}/dissolve", response=OrgDetailOut, url_name="org-dissolve")
+def dissolve_org(request: HttpRequest, org_id: int, payload: OrgDissolveIn) -> Org:
+    """Record that a unit ceased to exist; it stays in the tree with its history."""
+    user = _user(request)
+    org = _get(user, Action.ORG_DISSOLVE, org_id)
+    services.dissolve_org(
+        org=org,
+        on_date=payload.on_date,
+        version=payload.version,
+        actor=user,
+        today=timezone.localdate(),
+    )
+    return _get(user, Action.ORG_VIEW, org.pk)

@@ -128,7 +128,7 @@ class OrgQuerySet(models.QuerySet["Org"]):
         )
 
 
-class Org(MP_Node, VersionedModel):
+class Org(MP_Node, VersionedModel):  # type: ignore[misc]  # treebeard ships no type hints
     """A party organisation at any level; the tree is a materialised path (treebeard)."""
 
     # 4 characters per level from 36 symbols: 1.6 million siblings per parent, 63 levels.

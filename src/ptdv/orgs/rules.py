@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
 
-from ptdv.orgs.models import ALLOWED_PARENT_KINDS, OrgKind
+from ptdv.orgs.models import ALLOWED_PARENT_KINDS, DecidingBody, OrgKind
 
 
 def placement_errors(kind: str, parent_kind: str | None) -> list[str]:
@@ -55,3 +56,91 @@ def dissolution_errors(
             % {"n": people}
         )
     return errors
+
+
+def child_kinds(parent_kind: str | None) -> list[str]:
+    """Return the kinds that may sit directly under a unit of parent_kind, top level first."""
+    return [kind.value for kind in OrgKind if parent_kind in ALLOWED_PARENT_KINDS[kind]]
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """What the admission-authority rule needs to know about one unit."""
+
+    id: int
+    name: str
+    kind: str
+    vested_superior_powers: bool = False
+    admission_delegated: bool = False
+    admission_delegated_from: date | None = None
+    deciding_body: str = ""  # "" = the default for the unit's kind
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Who decides admissions (and recognition) for a unit: a committee and its deciding body."""
+
+    org: OrgFacts | None  # None: no unit in the chain has the power
+    body: str  # a DecidingBody value; "" when org is None
+    delegated: bool  # decided by a grassroots committee under a delegation
+
+
+# Superior levels whose committee decides for the grassroots organisations under it
+# (DOMAIN.md §1.2 items 2-3). The centre itself is not listed: nothing in §1.2 makes it decide.
+DECIDING_SUPERIOR_KINDS = frozenset(
+    {
+        OrgKind.DISTRICT,
+        OrgKind.BLOC,
+        OrgKind.COMMUNE,
+        OrgKind.PROVINCE,
+        OrgKind.CENTRAL_DIRECT,
+    }
+)
+# Province-level committees decide through their permanent members (DOMAIN.md §1.2 item 3).
+PROVINCE_LEVEL_KINDS = frozenset({OrgKind.PROVINCE, OrgKind.CENTRAL_DIRECT})
+
+
+def delegation_effective(unit: OrgFacts, on_date: date) -> bool:
+    """Return whether a grassroots committee holds a delegation of admission power on on_date."""
+    return (
+        unit.kind == OrgKind.GRASSROOTS_COMMITTEE
+        and unit.admission_delegated
+        and unit.admission_delegated_from is not None
+        and unit.admission_delegated_from <= on_date
+    )
+
+
+def admission_authority(chain: list[OrgFacts], on_date: date) -> Authority:
+    """Return who decides admissions for the last unit of chain (root first, the unit last).
+
+    Regulations 29/24/232-QĐ/TW item 4.3.2, as summarised in DOMAIN.md §1.2:
+    1. a grassroots committee delegated the power decides itself, as a full committee;
+    2. otherwise the direct superior committee of the grassroots organisation, or a grassroots
+       committee vested with superior powers, decides through its standing committee;
+    3. province-level committees decide through their permanent members (thường trực cấp ủy).
+    The nearest qualifying unit upwards from the unit itself wins.
+
+    Configurable (DOMAIN.md §1.2, "Implementation [I]"): the delegation flag and its effective
+    date, the vested-powers flag and an explicit deciding body are stored on each unit, so a
+    province can record its own arrangement without a code change; the kinds above are only the
+    defaults. Over-60 candidates and re-admissions (items 5-6) need extra approval that the
+    pipeline checks; they are not decided here.
+    """
+    for unit in reversed(chain):
+        if delegation_effective(unit, on_date):
+            return Authority(
+                org=unit,
+                body=unit.deciding_body or DecidingBody.FULL_COMMITTEE,
+                delegated=True,
+            )
+        superior = unit.kind in DECIDING_SUPERIOR_KINDS or (
+            unit.kind == OrgKind.GRASSROOTS_COMMITTEE and unit.vested_superior_powers
+        )
+        if superior:
+            default = (
+                DecidingBody.PERMANENT_MEMBERS
+                if unit.kind in PROVINCE_LEVEL_KINDS
+                else DecidingBody.STANDING_COMMITTEE
+            )
+            return Authority(org=unit, body=unit.deciding_body or default, delegated=False)
+    return Authority(org=None, body="", delegated=False)

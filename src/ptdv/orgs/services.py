@@ -54,7 +54,7 @@ def _clean(values: dict[str, Any], *, parent_kind: str | None, pk: int | None) -
     cleaned["code"] = code
     if not code:
         errors["code"] = [_("Mã tổ chức là bắt buộc.")]
-    elif Org.objects.filter(code=code).exclude(pk=pk).exists():
+    elif Org.objects.filter(code=code).exclude(pk=pk or 0).exists():
         errors["code"] = [_("Mã tổ chức %(c)s đã được dùng cho đơn vị khác.") % {"c": code}]
     kind = cleaned.get("kind")
     if not kind:
@@ -97,6 +97,7 @@ def create_org(*, parent: Org | None, values: dict[str, Any], actor: User, today
         node._change_reason = _("Thành lập")
         try:
             with transaction.atomic():
+                created: Org
                 if parent is None:
                     created = Org.add_root(instance=node)
                 else:
@@ -126,6 +127,15 @@ def update_org(*, org: Org, values: dict[str, Any], version: int, actor: User) -
                 _("Ngày thành lập không thể sau ngày giải thể."),
                 field_errors={"valid_from": [_("Ngày thành lập không thể sau ngày giải thể.")]},
             )
+        if cleaned["kind"] != locked.kind:
+            # The new kind must still be a legal parent for every unit already under it.
+            children = Org.objects.subtree(locked).filter(depth=locked.depth + 1)
+            child_kinds = set(children.values_list("kind", flat=True))
+            msgs = [
+                m for k in sorted(child_kinds) for m in rules.placement_errors(k, cleaned["kind"])
+            ]
+            if msgs:
+                raise OrgInvalid(msgs[0], field_errors={"kind": msgs})
         changed = [f for f in EDITABLE_FIELDS if getattr(locked, f) != cleaned[f]]
         if not changed:
             return locked

@@ -6,4 +6,10 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("<int:org_id>/", views.detail, name="detail"),
+    path("<int:org_id>/truc-thuoc/", views.children, name="children"),
+    path("<int:org_id>/them/", views.create, name="create"),
+    path("<int:org_id>/sua/", views.edit, name="edit"),
+    path("<int:org_id>/chuyen/", views.move, name="move"),
+    path("<int:org_id>/giai-the/", views.dissolve, name="dissolve"),
+    path("<int:org_id>/lich-su/", views.history, name="history"),
 ]

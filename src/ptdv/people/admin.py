@@ -10,8 +10,8 @@ from ptdv.people.models import (
 )
 
 
-class ReferenceAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "rank", "is_active")
+class ReferenceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # one admin for six models
+    list_display: tuple[str, ...] = ("name", "code", "rank", "is_active")
     list_editable = ("rank", "is_active")
     search_fields = ("name", "code")
 

@@ -1,5 +1,230 @@
-"""API for people (filled in by its issue work)."""
+"""People's records over JSON, and the reference lists their fields take codes from."""
 
-from ninja import Router
+# No `from __future__ import annotations` here: ninja reads the view annotations at runtime.
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from ptdv.access import policy
+from ptdv.access.models import User
+from ptdv.access.policy import Action
+from ptdv.core.errors import DomainError
+from ptdv.core.text import prefix_upper_bound
+from ptdv.orgs.models import Org
+from ptdv.people import services
+from ptdv.people.models import (
+    EducationLevel,
+    EthnicGroup,
+    Occupation,
+    Person,
+    Qualification,
+    ReferenceItem,
+    Religion,
+    TheoryLevel,
+)
+from ptdv.people.schemas import (
+    PersonFilters,
+    PersonIn,
+    PersonListOut,
+    PersonOut,
+    PersonPatch,
+    ReferenceItemOut,
+)
+from ptdv.people.selectors import get_dossier, matching_query
 
 router = Router(tags=["people"])
+reference_router = Router(tags=["reference"])
+
+# Person fields holding a reference-list row, sent and received by code.
+REFERENCE_FIELDS: dict[str, type[ReferenceItem]] = {
+    "ethnic_group": EthnicGroup,
+    "religion": Religion,
+    "education": EducationLevel,
+    "qualification": Qualification,
+    "theory_level": TheoryLevel,
+    "occupation": Occupation,
+}
+# The lists as /api/v1/reference/{list} names them.
+REFERENCE_LISTS: dict[str, type[ReferenceItem]] = {
+    "ethnic-groups": EthnicGroup,
+    "religions": Religion,
+    "education-levels": EducationLevel,
+    "qualifications": Qualification,
+    "theory-levels": TheoryLevel,
+    "occupations": Occupation,
+}
+# Text fields where null means "clear it"; they are stored as empty strings.
+_TEXT_FIELDS = (
+    "middle_name",
+    "other_names",
+    "job_title",
+    "home_town",
+    "birth_place",
+    "residence",
+    "current_address",
+    "phone",
+    "email",
+    "notes",
+)
+_NOT_NULL = ("family_name", "given_name", "sex", "birth_date", "ethnic_group")
+_BOOL_FIELDS = ("youth_union_member", "trade_union_member")
+_DOSSIER_RELATED = (
+    "org",
+    "ethnic_group",
+    "religion",
+    "education",
+    "qualification",
+    "theory_level",
+    "occupation",
+)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+def _filter_people(user: User, qs: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
+    """Return qs (already scoped) narrowed by the list filters."""
+    if filters.q and filters.q.strip():
+        qs = matching_query(qs, filters.q)
+    if filters.org is not None:
+        # A unit the user cannot list people of yields nothing, exactly like an absent one.
+        org = policy.scope(user, Org.objects.all(), Action.PERSON_VIEW).filter(pk=filters.org)
+        path = org.values_list("path", flat=True).first()
+        if path is None:
+            return qs.none()
+        qs = qs.filter(org__path__gte=path, org__path__lt=prefix_upper_bound(path))
+    if filters.sex:
+        qs = qs.filter(sex=filters.sex)
+    if filters.birth_year_from is not None:
+        qs = qs.filter(birth_date__gte=date(filters.birth_year_from, 1, 1))
+    if filters.birth_year_to is not None:
+        qs = qs.filter(birth_date__lte=date(filters.birth_year_to, 12, 31))
+    return qs
+
+
+def _clean_input(values: dict[str, Any]) -> dict[str, Any]:
+    """Return payload values ready for the services: codes resolved, nulls settled.
+
+    Raises DomainError naming every faulty field, in Vietnamese.
+    """
+    errors: dict[str, list[str]] = {}
+    for key in _TEXT_FIELDS:
+        if key in values and values[key] is None:
+            values[key] = ""
+    for key in _NOT_NULL + _BOOL_FIELDS:
+        if key in values and values[key] is None:
+            errors[key] = [_("Không được để trống.")]
+    for key, model in REFERENCE_FIELDS.items():
+        code = values.get(key)
+        if code is None:
+            continue
+        row = model._default_manager.filter(code=code, is_active=True).first()
+        if row is None:
+            errors[key] = [
+                _("Không có mã “%(code)s” trong danh mục %(list)s.")
+                % {"code": code, "list": model._meta.verbose_name}
+            ]
+        values[key] = row
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except DjangoValidationError:
+            errors["email"] = [_("Địa chỉ thư điện tử không hợp lệ.")]
+    if errors:
+        raise DomainError(
+            _("Hồ sơ chưa hợp lệ, hãy sửa các trường được đánh dấu."), field_errors=errors
+        )
+    return values
+
+
+def _dossier(user: User, pk: int, request: HttpRequest) -> Person:
+    """Return the full record in the user's scope, or 404; the read is logged (same selector
+    as the dossier page, so both leave the same trace)."""
+    return get_dossier(user, pk, request)
+
+
+@router.get("", response=list[PersonListOut], url_name="person-list")
+@paginate(PageNumberPagination)
+def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Person]:
+    """Return the people the user may see, in Vietnamese name order (given name first)."""
+    user = _user(request)
+    qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
+    qs = _filter_people(user, qs, filters)
+    return (
+        qs.select_related("org")
+        .only("id", "full_name", "sex", "birth_date", "national_id", "org__id", "org__name")
+        .order_by("sort_key", "pk")
+    )
+
+
+@router.get("/{person_id}", response=PersonOut, url_name="person-detail")
+def get_person(request: HttpRequest, person_id: int) -> Person:
+    """Return one person's full record. Every call is written to the access log."""
+    return _dossier(_user(request), person_id, request)
+
+
+@router.post("", response={201: PersonOut}, url_name="person-create")
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
+    """Create a record in unit org_id (where the user must be allowed to add people)."""
+    user = _user(request)
+    org = policy.get_for_user_or_404(
+        user, Org.objects.all(), Action.PERSON_CREATE, pk=payload.org_id
+    )
+    values = _clean_input(payload.dict(exclude={"org_id"}))
+    try:
+        person = services.create_person(
+            org=org, values=values, actor=user, today=timezone.localdate()
+        )
+    except DomainError as exc:
+        # The service names the unit "org"; the payload calls it "org_id".
+        exc.field_errors = {("org_id" if k == "org" else k): v for k, v in exc.field_errors.items()}
+        raise
+    # The creator typed every field in; returning them is not a read of someone's dossier.
+    created = Person.objects.select_related(*_DOSSIER_RELATED).get(pk=person.pk)
+    return Status(201, created)
+
+
+@router.patch("/{person_id}", response=PersonOut, url_name="person-update")
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+    """Change some fields of a record; 409 when `version` is no longer current.
+
+    The response is the whole record, so it is logged as a dossier read.
+    """
+    user = _user(request)
+    person = policy.get_for_user_or_404(
+        user, Person.objects.all(), Action.PERSON_EDIT, pk=person_id
+    )
+    values = _clean_input(payload.dict(exclude_unset=True, exclude={"version"}))
+    services.update_person(
+        person=person,
+        values=values,
+        version=payload.version,
+        actor=user,
+        today=timezone.localdate(),
+    )
+    return _dossier(user, person.pk, request)
+
+
+@reference_router.get("/{list_name}", response=list[ReferenceItemOut], url_name="reference-list")
+def reference_list(request: HttpRequest, list_name: str) -> QuerySet[ReferenceItem]:
+    """Return the active entries of a reference list, in their official order.
+
+    Lists: ethnic-groups, religions, education-levels, qualifications, theory-levels,
+    occupations.
+    """
+    model = REFERENCE_LISTS.get(list_name)
+    if model is None:
+        raise Http404
+    return (
+        model._default_manager.filter(is_active=True).order_by("rank", "name").only("code", "name")
+    )

@@ -24,9 +24,11 @@ CCCD_PROVINCE_CODES = frozenset(
     }
 )  # fmt: skip
 
-# Fourth digit: century of birth and sex (even = male, odd = female).
+# Fourth digit: century of birth and sex (even = male, odd = female), Thông tư 07/2016/TT-BCA
+# Điều 7: 20th century 0/1, 21st 2/3, 22nd 4/5, 23rd 6/7, 24th 8/9.
 _CENTURY_BY_DIGIT = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200,
-                     8: 1800, 9: 1800}  # fmt: skip
+                     8: 2300, 9: 2300}  # fmt: skip
+MINIMUM_AGE = 14
 
 _PHONE_MOBILE = re.compile(r"^0[35789][0-9]{8}$")
 _PHONE_LANDLINE = re.compile(r"^02[0-9]{9}$")
@@ -96,13 +98,18 @@ def phone_errors(phone: str) -> list[str]:
     ]
 
 
+def age_on(birth_date: date, day: date) -> int:
+    """Return the age in full years on day (someone born on 29/02 turns a year older on 01/03)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def birth_date_errors(birth_date: date, *, today: date) -> list[str]:
     """Return what is impossible about a birth date."""
     if birth_date > today:
         return [_("Ngày sinh không thể ở tương lai.")]
     if birth_date < OLDEST_BIRTH_DATE:
         return [_("Ngày sinh trước năm 1900 là không hợp lý, hãy kiểm tra lại.")]
-    if (today.year - birth_date.year) < 14:
+    if age_on(birth_date, today) < MINIMUM_AGE:
         return [_("Người dưới 14 tuổi không thuộc diện theo dõi, hãy kiểm tra lại ngày sinh.")]
     return []
 

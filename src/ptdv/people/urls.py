@@ -3,4 +3,11 @@ from django.urls import path
 from ptdv.people import views
 
 app_name = "people"
-urlpatterns = [path("", views.person_list, name="list")]
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("them/", views.person_create, name="create"),
+    path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/sua/", views.person_edit, name="edit"),
+    path("<int:person_id>/chuyen-don-vi/", views.person_move, name="move"),
+    path("<int:person_id>/lich-su/", views.person_history, name="history"),
+]

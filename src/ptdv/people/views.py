@@ -1,5 +1,219 @@
-from django.http import Http404, HttpRequest, HttpResponse
+"""People pages (nhân sự): list and search, dossier, create, edit, move, history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ptdv.access import policy
+from ptdv.access.http import AuthenticatedHttpRequest
+from ptdv.access.policy import Action
+from ptdv.core.errors import DomainError, StaleVersion
+from ptdv.core.history import render_history
+from ptdv.people import selectors, services
+from ptdv.people.forms import FIELD_GROUPS, MoveForm, PersonFilterForm, PersonForm
+from ptdv.people.models import Person
+
+_DOSSIER_ACTIONS = (Action.PERSON_EDIT, Action.HISTORY_VIEW)
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
-    raise Http404
+def _add_domain_error(form: PersonForm | MoveForm, exc: DomainError) -> None:
+    """Put a domain error on the fields it names, or on the form as a whole."""
+    placed = False
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+            placed = True
+    if not placed or isinstance(exc, StaleVersion):
+        form.add_error(None, exc.message)
+
+
+@require_GET
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """List and search the people in scope; htmx asks for the #results region only."""
+    if not policy.can_anywhere(request.user, Action.PERSON_VIEW):
+        raise Http404
+    orgs = selectors.filter_orgs_for_user(request.user, chosen=request.GET.get("org"))
+    form = PersonFilterForm(request.GET, orgs=orgs)
+    if form.is_valid():
+        data = form.cleaned_data
+        org = next((o for o in form.orgs if o.pk == data["org"]), None)
+        people = selectors.people_for_user(
+            request.user,
+            selectors.PersonFilters(
+                q=data["q"], org=org, sex=data["sex"], minority=data["minority"]
+            ),
+        )
+    else:
+        # An unknown unit (or one outside the scope) finds nobody rather than everybody.
+        people = Person.objects.none()
+    page = Paginator(people, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "can_create": policy.can_anywhere(request.user, Action.PERSON_CREATE),
+    }
+    template = "people/person_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.get_dossier(request.user, person_id, request)
+    allowed = policy.allowed_actions(request.user, person, _DOSSIER_ACTIONS)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "groups": _dossier_groups(person),
+            "can_edit": Action.PERSON_EDIT in allowed,
+            "can_history": Action.HISTORY_VIEW in allowed,
+        },
+    )
+
+
+def _dossier_groups(person: Person) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return (legend, [(label, shown value)]) for the dossier, grouped as on the form."""
+    groups = []
+    for legend, names in FIELD_GROUPS:
+        rows = []
+        for name in names:
+            field = Person._meta.get_field(name)
+            label = str(field.verbose_name)  # type: ignore[union-attr]
+            display = getattr(person, f"get_{name}_display", None)
+            value = display() if display else getattr(person, name)
+            if isinstance(value, bool):
+                shown = _("Có") if value else _("Không")
+            elif isinstance(value, date):
+                shown = value.strftime("%d/%m/%Y")
+            elif value is None and name == "religion":
+                shown = _("Không")  # an empty religion means none, as the form says
+            else:
+                shown = "" if value is None else str(value)
+            rows.append((capfirst(label), shown))
+        groups.append((str(legend), rows))
+    return groups
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_anywhere(request.user, Action.PERSON_CREATE):
+        raise Http404
+    today = timezone.localdate()
+    orgs = selectors.orgs_for_action(request.user, Action.PERSON_CREATE, today=today)
+    if request.method == "POST":
+        form = PersonForm(request.POST, orgs=orgs)
+        if form.is_valid():
+            values = form.values()
+            try:
+                person = services.create_person(
+                    org=form.cleaned_data["org"],
+                    values=values,
+                    actor=request.user,
+                    today=today,
+                    reveal_duplicate=selectors.duplicate_is_visible(
+                        request.user, values["national_id"], exclude_pk=None
+                    ),
+                )
+            except DomainError as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Đã tạo hồ sơ %(name)s.") % {"name": person})
+                return redirect("people:detail", person.pk)
+    else:
+        preselect = selectors.org_in_scope(
+            request.user, request.GET.get("org"), Action.PERSON_CREATE
+        )
+        form = PersonForm(orgs=orgs, initial={"org": preselect.pk if preselect else None})
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = policy.get_for_user_or_404(
+        request.user, Person.objects.select_related("org"), Action.PERSON_EDIT, pk=person_id
+    )
+    if request.method == "POST":
+        form = PersonForm(request.POST, person=person)
+        if form.is_valid():
+            values = form.values()
+            try:
+                services.update_person(
+                    person=person,
+                    values=values,
+                    version=form.cleaned_data["version"],
+                    actor=request.user,
+                    today=timezone.localdate(),
+                    reveal_duplicate=selectors.duplicate_is_visible(
+                        request.user, values["national_id"], exclude_pk=person.pk
+                    ),
+                )
+            except DomainError as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Đã lưu hồ sơ %(name)s.") % {"name": person})
+                return redirect("people:detail", person.pk)
+    else:
+        form = PersonForm(person=person)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = policy.get_for_user_or_404(
+        request.user, Person.objects.select_related("org"), Action.PERSON_EDIT, pk=person_id
+    )
+    targets = selectors.orgs_for_action(
+        request.user, Action.PERSON_EDIT, today=timezone.localdate()
+    ).exclude(pk=person.org_id)
+    if request.method == "POST":
+        form = MoveForm(request.POST, orgs=targets)
+        if form.is_valid():
+            try:
+                services.move_person(
+                    person=person,
+                    org=form.cleaned_data["org"],
+                    version=form.cleaned_data["version"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                _add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã chuyển hồ sơ %(name)s sang %(org)s.")
+                    % {"name": person, "org": form.cleaned_data["org"]},
+                )
+                return redirect("people:detail", person.pk)
+    else:
+        form = MoveForm(orgs=targets, initial={"version": person.version})
+    return render(request, "people/person_move.html", {"form": form, "person": person})
+
+
+@require_GET
+def person_history(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = policy.get_for_user_or_404(
+        request.user, Person.objects.all(), Action.HISTORY_VIEW, pk=person_id
+    )
+    return render_history(
+        request,
+        obj=person,
+        back_url=reverse("people:detail", args=[person.pk]),
+        title=person.full_name,
+    )

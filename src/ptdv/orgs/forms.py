@@ -1,0 +1,117 @@
+"""Shapes of the organisation forms; validation of the tree itself lives in the services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ptdv.orgs.models import DecidingBody, Org, OrgField, OrgKind
+from ptdv.orgs.services import AUTHORITY_FIELDS
+
+# Typed dd/mm/yyyy; the HTML date input's yyyy-mm-dd is accepted too.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+        ),
+        error_messages={"invalid": _("Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 01/07/2025.")},
+    )
+
+
+class OrgForm(forms.Form):
+    """Create or edit a unit. Authority fields exist only for users allowed to set them."""
+
+    name = forms.CharField(label=_("Tên tổ chức"), max_length=255)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
+    code = forms.CharField(
+        label=_("Mã tổ chức"),
+        max_length=32,
+        help_text=_("Mã duy nhất, ví dụ mã trên cơ sở dữ liệu đảng viên."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Cấp tổ chức"),
+        error_messages={
+            "invalid_choice": _("Cấp tổ chức này không thể trực thuộc tổ chức cấp trên của nó.")
+        },
+    )
+    field = forms.ChoiceField(label=_("Lĩnh vực, loại hình"), choices=OrgField.choices)
+    valid_from = date_field(_("Thành lập ngày"))
+    address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea)
+    vested_superior_powers = forms.BooleanField(
+        label=_("Được giao quyền cấp trên cơ sở"), required=False
+    )
+    admission_delegated = forms.BooleanField(
+        label=_("Được ủy quyền quyết định kết nạp đảng viên"), required=False
+    )
+    admission_delegated_from = date_field(_("Ủy quyền kết nạp có hiệu lực từ ngày"), required=False)
+    deciding_body = forms.ChoiceField(
+        label=_("Cơ quan quyết định kết nạp"),
+        required=False,
+        choices=[("", _("Mặc định theo cấp tổ chức")), *DecidingBody.choices],
+    )
+
+    def __init__(self, *args: Any, kinds: list[str], with_authority: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [(k, OrgKind(k).label) for k in kinds]
+        if not with_authority:
+            # Not shown, and anything posted under these names is ignored.
+            for name in AUTHORITY_FIELDS:
+                del self.fields[name]
+
+    def values(self) -> dict[str, Any]:
+        """Return the cleaned values for the service (no version)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class OrgEditForm(OrgForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+if TYPE_CHECKING:
+    _OrgChoiceBase = forms.ModelChoiceField[Org]
+else:  # ModelChoiceField is generic for django-stubs only, not at run time
+    _OrgChoiceBase = forms.ModelChoiceField
+
+
+class OrgChoiceField(_OrgChoiceBase):
+    def label_from_instance(self, obj: Org) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class MoveForm(forms.Form):
+    new_parent = OrgChoiceField(
+        label=_("Chuyển về trực thuộc"),
+        queryset=Org.objects.none(),
+        empty_label=_("— Chọn tổ chức cấp trên mới —"),
+        error_messages={
+            "invalid_choice": _("Tổ chức đích không hợp lệ hoặc ngoài phạm vi của bạn."),
+            "required": _("Hãy chọn tổ chức cấp trên mới."),
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, candidates: QuerySet[Org], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        parent_field = self.fields["new_parent"]
+        assert isinstance(parent_field, forms.ModelChoiceField)
+        parent_field.queryset = candidates
+
+
+class DissolveForm(forms.Form):
+    # Named after the model field so the service's field errors land on it.
+    valid_to = date_field(_("Giải thể từ ngày"))
+    version = forms.IntegerField(widget=forms.HiddenInput)

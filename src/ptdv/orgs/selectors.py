@@ -1,0 +1,190 @@
+"""Reads of the organisation tree for pages: always scoped, counts without N+1."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from ptdv.access import policy
+from ptdv.core.text import fold, prefix_upper_bound, search_terms
+from ptdv.orgs.models import ALLOWED_PARENT_KINDS, Org
+from ptdv.orgs.rules import OrgFacts
+
+# Search folds names in Python (accent-insensitive, ptdv.core.text.fold) because Org has no
+# folded column. That is acceptable for the tree of one province (a few thousand units), so
+# the scan is bounded: at most SEARCH_SCAN_LIMIT units of the user's scope are read (only four
+# short columns) and at most SEARCH_RESULT_LIMIT matches are shown. A national deployment
+# needs an indexed folded column, as people.Person has; the page says when the scan was cut.
+SEARCH_SCAN_LIMIT = 20_000
+SEARCH_RESULT_LIMIT = 100
+
+
+@dataclass
+class TreeNode:
+    """One unit as the tree shows it, with counts of the units under it."""
+
+    org: Org
+    children_count: int  # direct sub-units
+    subtree_count: int  # every unit under it, at any depth (itself excluded)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    units: list[Org]
+    truncated: bool  # more matches than shown, or the scan limit was reached
+
+
+def _visible(qs: QuerySet[Org], show_dissolved: bool) -> QuerySet[Org]:
+    return qs if show_dissolved else qs.filter(valid_to__isnull=True)
+
+
+def with_counts(orgs: list[Org], *, show_dissolved: bool) -> list[TreeNode]:
+    """Return orgs as tree nodes with their counts: one GROUP BY query per depth present.
+
+    Every descendant's path starts with its ancestor's path, so grouping the descendants of
+    same-depth units by the first depth*steplen characters of their path yields, per unit, the
+    size of its subtree and (depth + 1 rows) its number of children, in one indexed range scan.
+    """
+    counts: dict[int, tuple[int, int]] = {}
+    by_depth: dict[int, list[Org]] = defaultdict(list)
+    for org in orgs:
+        by_depth[org.depth].append(org)
+    for depth, group in by_depth.items():
+        by_path = {org.path: org for org in group}
+        descendants = _visible(
+            Org.objects.subtree_of_paths(list(by_path)).filter(depth__gt=depth), show_dissolved
+        )
+        rows = (
+            descendants.annotate(prefix=Substr("path", 1, depth * Org.steplen))
+            .values("prefix")
+            .annotate(total=Count("pk"), direct=Count("pk", filter=Q(depth=depth + 1)))
+            .order_by()
+        )
+        for row in rows:
+            counts[by_path[row["prefix"]].pk] = (row["direct"], row["total"])
+    return [TreeNode(org, *counts.get(org.pk, (0, 0))) for org in orgs]
+
+
+def children_of(parents: list[Org], *, show_dissolved: bool) -> dict[int, list[Org]]:
+    """Return the direct sub-units of each parent, in tree order: one query."""
+    result: dict[int, list[Org]] = {p.pk: [] for p in parents}
+    if not parents:
+        return result
+    condition = Q(pk__in=[])
+    for parent in parents:
+        condition |= Q(
+            path__gt=parent.path,
+            path__lt=prefix_upper_bound(parent.path),
+            depth=parent.depth + 1,
+        )
+    by_path = {p.path: p.pk for p in parents}
+    for child in _visible(Org.objects.filter(condition), show_dissolved).order_by("path"):
+        result[by_path[child.path[: -Org.steplen]]].append(child)
+    return result
+
+
+def child_nodes(org: Org, *, show_dissolved: bool) -> list[TreeNode]:
+    """Return the direct sub-units of org with their counts: two queries."""
+    return with_counts(
+        children_of([org], show_dissolved=show_dissolved)[org.pk], show_dissolved=show_dissolved
+    )
+
+
+def tree_roots(user: Any, *, show_dissolved: bool) -> list[Org]:
+    """Return where the user's tree starts: their grant units (none nested in another), or the
+    roots of the whole tree for a superuser."""
+    if getattr(user, "is_superuser", False):
+        return list(_visible(Org.objects.filter(depth=1), show_dissolved).order_by("path"))
+    ids = policy.grant_roots(user)
+    if not ids:
+        return []
+    units = policy.scope(user, Org.objects.filter(pk__in=ids), policy.Action.ORG_VIEW)
+    roots: list[Org] = []
+    for org in units.order_by("path"):
+        # A grant under another grant adds nothing to the tree: its unit is already shown.
+        if not roots or not org.path.startswith(roots[-1].path):
+            roots.append(org)
+    return roots
+
+
+def tree_for_user(user: Any, *, show_dissolved: bool) -> list[TreeNode]:
+    """Return the user's roots with their counts, collapsed: two queries (plus the grants)."""
+    return with_counts(
+        tree_roots(user, show_dissolved=show_dissolved), show_dissolved=show_dissolved
+    )
+
+
+def search_units(user: Any, query: str, *, show_dissolved: bool) -> SearchResult:
+    """Return units in the user's scope whose name, short name or code contain every word of
+    query, ignoring accents and case (bounded scan, see SEARCH_SCAN_LIMIT)."""
+    terms = search_terms(query)
+    if not terms:
+        return SearchResult([], False)
+    scoped = _visible(policy.scope(user, Org.objects.all(), policy.Action.ORG_VIEW), show_dissolved)
+    rows = list(
+        scoped.order_by("path").values_list("pk", "name", "short_name", "code")[
+            : SEARCH_SCAN_LIMIT + 1
+        ]
+    )
+    truncated = len(rows) > SEARCH_SCAN_LIMIT
+    matches = []
+    for pk, name, short_name, code in rows[:SEARCH_SCAN_LIMIT]:
+        haystack = fold(f"{name} {short_name} {code}")
+        if all(term in haystack for term in terms):
+            matches.append(pk)
+    if len(matches) > SEARCH_RESULT_LIMIT:
+        truncated = True
+        matches = matches[:SEARCH_RESULT_LIMIT]
+    units = list(Org.objects.filter(pk__in=matches).order_by("path")) if matches else []
+    return SearchResult(units, truncated)
+
+
+def ancestors_of(org: Org) -> list[Org]:
+    """Return the ancestors of org, root first: one query on the indexed path."""
+    paths = org.ancestor_paths
+    return list(Org.objects.filter(path__in=paths).order_by("path")) if paths else []
+
+
+def people_count(org: Org) -> int:
+    """Return how many people are managed anywhere in org's subtree."""
+    # Through the reverse relation: orgs must not import the people app (apps import downward).
+    return int(Org.objects.subtree(org).aggregate(n=Count("people"))["n"])
+
+
+def org_facts(org: Org) -> OrgFacts:
+    """Return the plain facts the admission-authority rule reads from a unit."""
+    return OrgFacts(
+        id=org.pk,
+        name=org.name,
+        kind=org.kind,
+        vested_superior_powers=org.vested_superior_powers,
+        admission_delegated=org.admission_delegated,
+        admission_delegated_from=org.admission_delegated_from,
+        deciding_body=org.deciding_body,
+    )
+
+
+def kinds_of_children(org: Org) -> set[str]:
+    """Return the kinds of the units directly under org."""
+    # By path rather than treebeard's get_children(), which trusts the instance's numchild.
+    children = Org.objects.subtree(org).filter(depth=org.depth + 1)
+    return set(children.values_list("kind", flat=True).distinct())
+
+
+def move_candidates(user: Any, org: Org, *, today: date) -> QuerySet[Org]:
+    """Return the units org may be moved under by user: in the user's ORG_MOVE scope, active,
+    of a kind that may hold org, outside org's own subtree and not its current parent."""
+    allowed = [k for k in ALLOWED_PARENT_KINDS[org.kind] if k is not None]
+    parent_path = org.path[: -Org.steplen]
+    return (
+        policy.scope(user, Org.objects.active_on(today), policy.Action.ORG_MOVE)
+        .filter(kind__in=allowed)
+        .exclude(path__gte=org.path, path__lt=prefix_upper_bound(org.path))
+        .exclude(path=parent_path)
+        .order_by("path")
+    )

@@ -1,0 +1,233 @@
+"""Shape of the input on the people pages; validation of content lives in rules/services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
+from ptdv.orgs.models import Org
+from ptdv.people import rules
+from ptdv.people.models import Person, Sex
+from ptdv.people.services import EDITABLE_FIELDS
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+# The dossier and the form show the record in these groups, in this order.
+FIELD_GROUPS: list[tuple[StrOrPromise, tuple[str, ...]]] = [
+    (
+        gettext_lazy("Thông tin cá nhân"),
+        (
+            "family_name",
+            "middle_name",
+            "given_name",
+            "other_names",
+            "sex",
+            "birth_date",
+            "ethnic_group",
+            "religion",
+            "national_id",
+        ),
+    ),
+    (
+        gettext_lazy("Học vấn – chuyên môn"),
+        ("education", "qualification", "theory_level", "occupation", "job_title"),
+    ),
+    (gettext_lazy("Đoàn thể"), ("youth_union_member", "trade_union_member")),
+    (
+        gettext_lazy("Cư trú – liên hệ"),
+        ("home_town", "birth_place", "residence", "current_address", "phone", "email"),
+    ),
+    (gettext_lazy("Ghi chú"), ("notes",)),
+]
+
+
+_FK_FIELDS = (
+    "ethnic_group",
+    "religion",
+    "education",
+    "qualification",
+    "theory_level",
+    "occupation",
+)
+
+
+if TYPE_CHECKING:
+    _OrgChoiceBase = forms.ModelChoiceField[Org]
+else:  # Django's form fields are not subscriptable at run time
+    _OrgChoiceBase = forms.ModelChoiceField
+
+
+class OrgChoiceField(_OrgChoiceBase):
+    """A unit select indented by depth, so the tree shape shows in a plain <select>."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        indent: str = "\u2003" * max(int(obj.depth) - 1, 0)
+        return indent + str(obj.name)
+
+
+def _name_errors(field: forms.Field) -> None:
+    """Give a field Vietnamese messages that name it."""
+    label = str(field.label)
+    field.error_messages["required"] = _("%(label)s là bắt buộc.") % {"label": label}
+    field.error_messages["invalid_choice"] = _("%(label)s: lựa chọn không có trong danh sách.") % {
+        "label": label
+    }
+
+
+def _active_items(field: forms.ModelChoiceField[Any], current: int | None) -> None:
+    """Offer only items in use, by rank; keep the record's current item even if retired."""
+    assert field.queryset is not None
+    model = field.queryset.model
+    condition = Q(is_active=True)
+    if current is not None:
+        condition |= Q(pk=current)
+    field.queryset = model._default_manager.filter(condition).order_by("rank", "name")
+
+
+class PersonForm(forms.Form):
+    """The lý lịch fields; `org` only when creating, `version` only when editing."""
+
+    def __init__(
+        self,
+        *args: Any,
+        orgs: QuerySet[Org] | None = None,
+        person: Person | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if person is not None and not args and "data" not in kwargs:
+            initial = {f: getattr(person, f"{f}_id", None) for f in _FK_FIELDS}
+            initial.update({f: getattr(person, f) for f in EDITABLE_FIELDS if f not in _FK_FIELDS})
+            initial["version"] = person.version
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        if orgs is not None:
+            self.fields["org"] = OrgChoiceField(
+                queryset=orgs,
+                label=_("Đơn vị quản lý"),
+                empty_label=_("— Chọn đơn vị —"),
+                help_text=_("Chi bộ hoặc tổ chức đảng theo dõi hồ sơ của người này."),
+            )
+        if person is not None:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        self.fields.update(fields_for_model(Person, fields=EDITABLE_FIELDS))
+        self.fields["sex"] = forms.ChoiceField(
+            label=_("Giới tính"), choices=[("", "—"), *Sex.choices]
+        )
+        self.fields["birth_date"] = forms.DateField(
+            label=_("Ngày sinh"),
+            input_formats=DATE_INPUT_FORMATS,
+            widget=forms.DateInput(
+                format="%d/%m/%Y",
+                attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"},
+            ),
+            help_text=_("Ngày/tháng/năm, ví dụ 17/05/1995."),
+            error_messages={
+                "invalid": _("Ngày sinh phải viết theo dạng ngày/tháng/năm, ví dụ 17/05/1995.")
+            },
+        )
+        # Room for separators ("045 195 000 123"); the service keeps the 12 digits.
+        self.fields["national_id"] = forms.CharField(
+            label=_("Số CCCD"),
+            max_length=20,
+            required=False,
+            help_text=_("Số căn cước công dân / định danh cá nhân, 12 chữ số."),
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        )
+        self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel"})
+        self.fields["notes"].widget = forms.Textarea(attrs={"rows": 3})
+        for name in _FK_FIELDS:
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            _active_items(field, getattr(person, f"{name}_id", None) if person else None)
+            field.empty_label = _("— Chọn —") if field.required else "—"
+        religion = self.fields["religion"]
+        assert isinstance(religion, forms.ModelChoiceField)
+        religion.empty_label = _("Không")
+        for field in self.fields.values():
+            _name_errors(field)
+
+    def clean_national_id(self) -> str:
+        return rules.normalize_national_id(self.cleaned_data["national_id"])
+
+    def values(self) -> dict[str, Any]:
+        """Return the cleaned lý lịch fields, as the services take them."""
+        return {f: self.cleaned_data[f] for f in EDITABLE_FIELDS}
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Return the fields as the dossier groups them."""
+        return [(str(legend), [self[f] for f in names]) for legend, names in FIELD_GROUPS]
+
+
+class MoveForm(forms.Form):
+    """Where to move a person's record, with the version the page was built from."""
+
+    org = OrgChoiceField(queryset=Org.objects.none(), label=gettext_lazy("Chuyển sang đơn vị"))
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"),
+        required=False,
+        max_length=255,
+        help_text=gettext_lazy("Ví dụ: chuyển công tác, theo quyết định số …"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, orgs: QuerySet[Org], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        org = self.fields["org"]
+        assert isinstance(org, OrgChoiceField)
+        org.queryset = orgs
+        org.empty_label = _("— Chọn đơn vị —")
+        for field in self.fields.values():
+            _name_errors(field)
+
+
+class PersonFilterForm(forms.Form):
+    """The list page's filters; every field is optional."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Tìm"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": gettext_lazy("Họ tên (có dấu hoặc không dấu) hoặc số CCCD"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    org = forms.TypedChoiceField(
+        label=gettext_lazy("Đơn vị"), required=False, coerce=int, empty_value=None
+    )
+    sex = forms.ChoiceField(
+        label=gettext_lazy("Giới tính"),
+        required=False,
+        choices=[("", gettext_lazy("Tất cả")), *Sex.choices],
+    )
+    minority = forms.TypedChoiceField(
+        label=gettext_lazy("Dân tộc thiểu số"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Tất cả")),
+            ("1", gettext_lazy("Có")),
+            ("0", gettext_lazy("Không")),
+        ],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, orgs: list[Org], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.orgs = orgs
+        org = self.fields["org"]
+        assert isinstance(org, forms.TypedChoiceField)
+        org.choices = [("", _("Tất cả đơn vị"))] + [
+            (o.pk, "\u2003" * max(o.depth - 1, 0) + o.name) for o in orgs
+        ]
+        for field in self.fields.values():
+            _name_errors(field)

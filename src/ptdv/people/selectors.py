@@ -1,0 +1,173 @@
+"""Reads of people's records, always scoped by access.policy.
+
+The dossier selector logs the read, so the pages and the API (which call the same selector)
+leave the same trace in the access log.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.functions import Right
+from django.http import HttpRequest
+
+from ptdv.access import policy
+from ptdv.access.policy import Action
+from ptdv.access.services import log_read
+from ptdv.core.text import prefix_upper_bound, search_terms
+from ptdv.orgs.models import Org
+from ptdv.people import rules
+from ptdv.people.models import Person, PersonNameToken
+
+PAGE_SIZE = 50
+# Tokens are stored cut to the column width; query words are cut the same way.
+_TOKEN_MAX = PersonNameToken._meta.get_field("token").max_length or 50
+# A query of 9 to 12 digits (separators allowed) is (the start of) a CCCD number.
+_NATIONAL_ID_QUERY = re.compile(r"[0-9]{9,12}")
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    """What the list page and the API filter on; empty values mean "any"."""
+
+    q: str = ""
+    org: Org | None = None
+    sex: str = ""
+    minority: bool | None = None
+
+
+def matching_query(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
+    """Return qs narrowed to the people matching a free-text query.
+
+    9 to 12 digits: the CCCD number, exactly (12) or by its beginning. Otherwise every folded
+    word of q must begin one word of the person's names ("dung" finds Dung, Dũng and Dụng,
+    not Duy). Each word is an uncorrelated `person_id IN (token range)` subquery: the range
+    token >= w AND token < bound(w) is served by the people_token_token index on SQLite and
+    PostgreSQL alike, whatever the collation, unlike LIKE 'w%'.
+    """
+    number = rules.normalize_national_id(q.strip())
+    if _NATIONAL_ID_QUERY.fullmatch(number):
+        if len(number) == 12:
+            return qs.filter(national_id=number)
+        return qs.filter(national_id__gte=number, national_id__lt=prefix_upper_bound(number))
+    for word in search_terms(q):
+        prefix = word[:_TOKEN_MAX]
+        tokens = PersonNameToken.objects.filter(
+            token__gte=prefix, token__lt=prefix_upper_bound(prefix)
+        )
+        qs = qs.filter(pk__in=tokens.values("person_id"))
+    return qs
+
+
+def people_for_user(user: Any, filters: PersonFilters) -> QuerySet[Person]:
+    """Return the people the user may list, filtered, in Vietnamese name order.
+
+    Only the columns a list shows are loaded; the CCCD number comes as its last four digits
+    (`national_id_last4`), the full number is for the dossier only.
+    """
+    qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
+    if filters.q.strip():
+        qs = matching_query(qs, filters.q)
+    if filters.org is not None:
+        qs = qs.filter(
+            org__path__gte=filters.org.path, org__path__lt=prefix_upper_bound(filters.org.path)
+        )
+    if filters.sex:
+        qs = qs.filter(sex=filters.sex)
+    if filters.minority is not None:
+        qs = qs.filter(ethnic_group__is_minority=filters.minority)
+    return (
+        qs.select_related("org", "ethnic_group")
+        .only(
+            "id",
+            "full_name",
+            "birth_date",
+            "sex",
+            "org",
+            "org__name",
+            "ethnic_group",
+            "ethnic_group__name",
+        )
+        .annotate(national_id_last4=Right("national_id", 4))
+        .order_by("sort_key", "pk")
+    )
+
+
+def filter_orgs_for_user(user: Any, *, chosen: str | None = None, limit: int = 500) -> list[Org]:
+    """Return the units offered in the list's unit filter: the user's scope in tree order.
+
+    A province holds thousands of units, so the select stops at `limit`; a unit chosen
+    beyond it (a link from the unit's page) is added when it is in scope.
+    """
+    qs = policy.scope(user, Org.objects.all(), Action.PERSON_VIEW).order_by("path")
+    orgs = list(qs.only("id", "name", "path", "depth", "valid_to")[:limit])
+    if chosen and chosen not in {str(o.pk) for o in orgs}:
+        extra = org_in_scope(user, chosen, Action.PERSON_VIEW)
+        if extra is not None:
+            orgs.append(extra)
+    return orgs
+
+
+def org_in_scope(user: Any, org_id: Any, action: Action) -> Org | None:
+    """Return the unit with this id if the user may do action there, else None."""
+    try:
+        return policy.scope(user, Org.objects.all(), action).get(pk=int(org_id))
+    except (Org.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def orgs_for_action(user: Any, action: Action, *, today: date) -> QuerySet[Org]:
+    """Return the active units where the user may do action (create / move targets)."""
+    return policy.scope(user, Org.objects.active_on(today), action).order_by("path")
+
+
+def get_dossier(user: Any, pk: Any, request: HttpRequest | None = None) -> Person:
+    """Return one person's full record for the user, or 404; the read is logged."""
+    person = policy.get_for_user_or_404(
+        user,
+        Person.objects.select_related(
+            "org",
+            "ethnic_group",
+            "religion",
+            "education",
+            "qualification",
+            "theory_level",
+            "occupation",
+        ),
+        Action.PERSON_DOSSIER,
+        pk=pk,
+    )
+    log_read(user=user, obj=person, request=request)
+    return person
+
+
+def duplicate_is_visible(user: Any, national_id: str, *, exclude_pk: int | None) -> bool:
+    """Return whether another record with this CCCD exists inside the user's view scope.
+
+    Only then may a "number already exists" message name that record; otherwise the
+    message must not reveal who holds the number.
+    """
+    number = rules.normalize_national_id(national_id)
+    if not number:
+        return False
+    others = Person.objects.filter(national_id=number)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return policy.scope(user, others, Action.PERSON_VIEW).exists()
+
+
+__all__ = [
+    "PAGE_SIZE",
+    "PersonFilters",
+    "duplicate_is_visible",
+    "filter_orgs_for_user",
+    "get_dossier",
+    "matching_query",
+    "org_in_scope",
+    "orgs_for_action",
+    "people_for_user",
+]

@@ -1,0 +1,311 @@
+"""The demo province: structure, realistic and valid people, determinism, accounts, reset."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ptdv.access.models import Role, RoleGrant, User
+from ptdv.core.text import search_terms
+from ptdv.demo import loader
+from ptdv.demo.logins import DEMO_PASSWORD, DEMO_USERS, demo_logins_text
+from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgField, OrgKind
+from ptdv.people import rules
+from ptdv.people.models import EthnicGroup, Person, PersonNameToken, Religion
+from ptdv.people.services import create_person
+from tests.factories import TODAY, make_org, make_user, system_user
+
+SMALL = 300
+
+
+def load(people: int = SMALL, seed: int = loader.DEFAULT_SEED) -> loader.DemoSummary:
+    return loader.load_demo(seed=seed, people=people, today=TODAY)
+
+
+def digest() -> str:
+    rows = Person.objects.order_by("national_id").values_list(
+        "full_name", "national_id", "phone", "birth_date", "org__code", "job_title"
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def test_demo_tree_has_the_planned_units(db):
+    summary = load()
+
+    assert summary == loader.DemoSummary(orgs=383, grassroots=119, cells=248, people=300, users=7)
+    kinds = Counter(Org.objects.values_list("kind", flat=True))
+    assert kinds == {
+        OrgKind.PROVINCE: 1,
+        OrgKind.DISTRICT: 1,
+        OrgKind.COMMUNE: 12,
+        OrgKind.BLOC: 2,
+        OrgKind.GRASSROOTS_COMMITTEE: 60,
+        OrgKind.GRASSROOTS_CELL: 59,
+        OrgKind.CELL: 248,
+    }
+    assert set(Org.objects.values_list("code", flat=True)) == loader.demo_org_codes()
+    fields = set(Org.objects.filter(kind__in=GRASSROOTS_KINDS).values_list("field", flat=True))
+    assert {
+        OrgField.RESIDENTIAL,
+        OrgField.SCHOOL,
+        OrgField.UNIVERSITY,
+        OrgField.HEALTH,
+        OrgField.POLICE,
+        OrgField.MILITARY,
+        OrgField.STATE_ENTERPRISE,
+        OrgField.PRIVATE_ENTERPRISE,
+        OrgField.FDI_ENTERPRISE,
+        OrgField.COMMUNE_GOV,
+    } <= fields
+    police = Org.objects.get(vested_superior_powers=True)
+    assert (police.code, police.kind, police.field) == (
+        "QT-CA",
+        OrgKind.GRASSROOTS_COMMITTEE,
+        OrgField.POLICE,
+    )
+    delegated = Org.objects.filter(admission_delegated=True).order_by("code")
+    assert list(delegated.values_list("code", "admission_delegated_from", "deciding_body")) == [
+        ("QT-DHA-DTH", date(2025, 7, 1), "full_committee"),
+        ("QT-QS", date(2025, 7, 1), "full_committee"),
+        ("QT-UBT-BVDK", date(2025, 7, 1), "full_committee"),
+        ("QT-UBT-DHQB", date(2025, 7, 1), "full_committee"),
+    ]
+
+
+def test_former_district_is_dissolved_and_its_units_moved_to_the_commune(db):
+    load()
+
+    district = Org.objects.get(kind=OrgKind.DISTRICT)
+    assert (district.name, district.valid_to, district.numchild) == (
+        "Đảng bộ huyện Cam Lộ",
+        date(2025, 6, 30),
+        0,
+    )
+    assert Person.objects.filter(org__in=Org.objects.subtree(district)).count() == 0
+    commune = Org.objects.get(code="QT-CLO")
+    moved = Org.objects.filter(code__startswith="QT-HCL-").order_by("code")
+    assert [(o.code, o.get_parent().code) for o in moved.filter(depth=3)] == [
+        ("QT-HCL-THPTCL", commune.code),
+        ("QT-HCL-TTYTCL", commune.code),
+    ]
+    assert moved.count() == 5  # the school's three cells came along
+    assert district.history.count() == 2  # created, dissolved
+
+
+def test_demo_people_are_valid_and_sit_in_cells(db):
+    load()
+
+    people = list(Person.objects.select_related("org"))
+    assert len(people) == SMALL
+    for p in people:
+        assert rules.national_id_errors(p.national_id, sex=p.sex, birth_date=p.birth_date) == []
+        assert rules.phone_errors(p.phone) == []
+        assert p.org.kind in CELL_KINDS
+        assert date(1960, 1, 1) <= p.birth_date <= date(2007, 12, 31)
+        assert p.residence.endswith(", tỉnh Quảng Trị")
+    assert len({p.phone for p in people if p.phone}) == sum(1 for p in people if p.phone)
+    assert Person.history.filter(history_type="+").count() == SMALL
+    assert set(Person.history.values_list("history_user__username", flat=True)) == {"quantri"}
+
+
+def test_demo_people_counts_are_fixed_by_the_seed(db):
+    load()
+
+    people = Person.objects.all()
+    assert Counter(people.values_list("sex", flat=True)) == {"F": 159, "M": 141}
+    assert Counter(people.values_list("ethnic_group__code", flat=True)) == {
+        "01": 255,
+        "23": 34,
+        "31": 11,
+    }
+    assert Counter(people.values_list("religion__code", flat=True)) == {
+        None: 277,
+        "phat_giao": 13,
+        "cong_giao": 7,
+        "tin_lanh": 3,
+    }
+    assert Counter(p[:3] for p in people.values_list("national_id", flat=True)) == {
+        "045": 245,
+        "044": 37,
+        "046": 6,
+        "040": 5,
+        "042": 4,
+        "038": 1,
+        "048": 1,
+        "001": 1,
+    }
+    assert PersonNameToken.objects.count() == 898
+
+
+def test_pupils_teachers_police_and_villagers_have_fitting_records(db):
+    load(people=1200)
+
+    pupils = Person.objects.filter(occupation__code="hoc_sinh_sinh_vien", org__field="school")
+    assert pupils.exists()
+    assert set(pupils.values_list("birth_date__year", flat=True)) == {2007}
+    assert set(pupils.values_list("youth_union_member", flat=True)) == {True}
+    teachers = Person.objects.filter(job_title__startswith="Giáo viên, Trường THPT")
+    assert teachers.exists()
+    assert set(teachers.values_list("qualification__code", flat=True)) <= {
+        "dai_hoc",
+        "thac_si",
+        "cao_dang",
+    }
+    police = Person.objects.filter(org__field=OrgField.POLICE)
+    assert set(police.values_list("occupation__code", flat=True)) == {"vu_trang"}
+    assert set(police.values_list("trade_union_member", flat=True)) == {False}
+    mountain = Person.objects.filter(org__code__startswith="QT-HPH-T")
+    minority = mountain.exclude(ethnic_group__code="01").count()
+    assert minority > mountain.count() / 2
+
+
+def test_same_seed_gives_the_same_people_and_another_seed_does_not(db):
+    load()
+    first = digest()
+    loader.delete_demo_data()
+    load()
+    assert digest() == first
+    loader.delete_demo_data()
+    load(seed=7)
+    assert digest() != first
+
+
+def test_bulk_inserted_person_is_identical_to_one_from_create_person(db):
+    province = make_org(None, OrgKind.PROVINCE, "Đảng bộ tỉnh Quảng Trị", code="QT")
+    org = make_org(province, OrgKind.GRASSROOTS_CELL, "Chi bộ Thôn Phan Xá", code="PX")
+    actor = system_user()
+    values = {
+        "family_name": " Nguyễn ",
+        "middle_name": "Thị  Thu",
+        "given_name": "Hằng",
+        "other_names": "Hằng Nga",
+        "sex": "F",
+        "birth_date": date(1990, 3, 4),
+        "ethnic_group": EthnicGroup.objects.get(code="23"),
+        "religion": Religion.objects.get(code="cong_giao"),
+        "job_title": "Nông dân,  Thôn Phan Xá",
+        "home_town": "xã Cam Lộ, tỉnh Quảng Trị",
+        "phone": "0912 345 678",
+    }
+    via_service = create_person(
+        org=org, values={**values, "national_id": "045190000001"}, actor=actor, today=TODAY
+    )
+    bulk = loader.person_from_values(
+        org=org, values={**values, "national_id": "045190000002"}, today=TODAY
+    )
+    loader.insert_people([bulk], actor=actor)
+
+    a, b = Person.objects.get(pk=via_service.pk), Person.objects.get(pk=bulk.pk)
+    skip = {"id", "national_id", "created_at", "updated_at"}
+    fields = [f.attname for f in Person._meta.concrete_fields if f.attname not in skip]
+    assert {f: getattr(b, f) for f in fields} == {f: getattr(a, f) for f in fields}
+    assert (b.full_name, b.phone) == ("Nguyễn Thị Thu Hằng", "0912345678")
+    tokens_a = set(a.name_tokens.values_list("token", flat=True))
+    assert set(b.name_tokens.values_list("token", flat=True)) == tokens_a
+    assert tokens_a == set(search_terms("Nguyễn Thị Thu Hằng Hằng Nga"))
+    ha, hb = a.history.get(), b.history.get()
+    tracked = [f.attname for f in type(ha).tracked_fields if f.attname not in skip]
+    history_fields = [*tracked, "history_type", "history_user_id", "history_change_reason"]
+    assert {f: getattr(hb, f) for f in history_fields} == {
+        f: getattr(ha, f) for f in history_fields
+    }
+    assert (hb.history_type, hb.history_change_reason) == ("+", "Tạo hồ sơ")
+
+
+def test_demo_accounts_hold_their_grants(db):
+    load()
+
+    for spec in DEMO_USERS:
+        user = User.objects.get(username=spec.username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert (user.full_name, user.is_staff, user.is_superuser) == (
+            spec.full_name,
+            spec.is_staff,
+            spec.is_superuser,
+        )
+        grants = list(RoleGrant.objects.filter(user=user).values_list("role", "org__code"))
+        assert grants == [(spec.role, spec.org_code)]
+    assert User.objects.count() == len(DEMO_USERS)
+    assert User.objects.get(is_staff=True).username == "quantri"
+    # Only the deployment administrator edits reference lists and users in the admin.
+    assert User.objects.get(is_superuser=True).username == "quantri"
+    assert RoleGrant.objects.get(role=Role.CELL_EDITOR).org.name == "Chi bộ Khu phố 2"
+
+
+def test_demo_logins_text_lists_every_login(db):
+    assert demo_logins_text() == ""
+    load(people=0)
+
+    text = demo_logins_text()
+    lines = text.splitlines()
+    assert lines[0] == (
+        "Tài khoản dùng thử (chỉ có trong dữ liệu mẫu, không dùng cho dữ liệu thật):"
+    )
+    assert lines[1].split() == ["Tên", "đăng", "nhập", "Mật", "khẩu", "Vai", "trò", "Đơn", "vị"]
+    assert len(lines) == 2 + len(DEMO_USERS)
+    for spec, line in zip(DEMO_USERS, lines[2:], strict=True):
+        assert line.split()[:2] == [spec.username, DEMO_PASSWORD]
+        assert line.endswith(Org.objects.get(code=spec.org_code).name)
+    assert "Quản trị hệ thống" in lines[2]
+
+
+def test_demo_logins_text_hides_a_changed_password(db):
+    load(people=0)
+    user = User.objects.get(username="xem.tinh")
+    user.set_password("Mat-khau-moi-2026")
+    user.save()
+
+    line = next(x for x in demo_logins_text().splitlines() if "xem.tinh" in x)
+    assert line.split()[:3] == ["xem.tinh", "(đã", "đổi)"]
+    assert DEMO_PASSWORD not in line
+
+
+def test_demo_command_refuses_a_database_with_data(db):
+    make_org(None, OrgKind.PROVINCE, "Tỉnh ủy Quảng Bình", code="QB")
+
+    with pytest.raises(CommandError) as exc:
+        call_command("demo", people=10)
+    assert str(exc.value) == "Cơ sở dữ liệu đã có dữ liệu; dùng --reset để thay bằng dữ liệu mẫu."
+    assert Org.objects.count() == 1
+    assert (Person.objects.count(), User.objects.count()) == (0, 1)
+
+
+def test_demo_reset_replaces_demo_data(db, capsys):
+    call_command("demo", people=50)
+    call_command("demo", people=60, seed=3, reset=True)
+
+    assert (Person.objects.count(), Org.objects.count(), User.objects.count()) == (60, 383, 7)
+    # The old people's history went with them.
+    assert Person.history.count() == 60
+    assert Org.history.filter(history_type="-").count() == 0
+    out = capsys.readouterr().out
+    assert "Đã xóa dữ liệu mẫu cũ." in out
+    assert "Đã nạp dữ liệu mẫu (hạt giống 3): 383 tổ chức đảng, 119 tổ chức cơ sở đảng" in out
+
+
+def test_demo_reset_refuses_when_the_database_holds_other_data(db):
+    call_command("demo", people=20)
+    make_user("nguoi.that")
+
+    with pytest.raises(CommandError) as exc:
+        call_command("demo", reset=True)
+    assert str(exc.value) == (
+        "Cơ sở dữ liệu có dữ liệu không thuộc bộ dữ liệu mẫu (đơn vị hoặc tài khoản khác); "
+        "không xóa."
+    )
+    assert (Person.objects.count(), Org.objects.count()) == (20, 383)
+
+
+def test_demo_default_size_loads_over_three_thousand_people(db, capsys):
+    call_command("demo")
+
+    assert Person.objects.count() == 3200
+    assert PersonNameToken.objects.values("person").distinct().count() == 3200
+    assert Person.objects.values("national_id").distinct().count() == 3200
+    out = capsys.readouterr().out
+    assert "3200 người, 7 tài khoản" in out
+    assert "bithu.khupho2" in out
