@@ -67,6 +67,7 @@ class Command(BaseCommand):
                 "sec": time.monotonic() - started,
             }
         )
-        text = demo_logins_text()
+        # `ptdv start` prints the logins itself after loading (verbosity 0 here).
+        text = demo_logins_text() if options.get("verbosity", 1) > 0 else ""
         if text:
             self.stdout.write(text)

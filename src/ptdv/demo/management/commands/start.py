@@ -23,8 +23,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Cơ sở dữ liệu đã sẵn sàng.")
         if not no_demo and not Org.objects.exists():
-            self.stdout.write("Cơ sở dữ liệu trống: đang nạp dữ liệu mẫu (khoảng một phút)...")
-            call_command("demo")
+            self.stdout.write("Cơ sở dữ liệu trống: đang nạp dữ liệu mẫu...")
+            call_command("demo", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         from ptdv.demo.logins import demo_logins_text
 
