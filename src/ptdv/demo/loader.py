@@ -5,7 +5,7 @@ People are bulk-inserted: this is the one documented exception to "only bench/ b
 (STYLE.md §3), because `make run` must load the demo within its three-minute start budget
 and 3,200 `create_person` calls take several times longer than one `bulk_create`. The
 exception is kept honest: every record goes through `people.services`' own validation and
-derivation (`_clean`, `_derive_names`), gets the same name tokens, and gets the same "+"
+derivation (`clean_values`, `derive_names`), gets the same name tokens, and gets the same "+"
 history row with the same user and reason; tests/demo compares a bulk-inserted person with
 one made by `create_person`.
 
@@ -54,7 +54,7 @@ from ptdv.people.models import (
 )
 
 # Shared with people.services on purpose: bulk-inserted people must be derived identically.
-from ptdv.people.services import _clean, _derive_names
+from ptdv.people.services import clean_values, derive_names
 
 DEFAULT_SEED = 2025
 DEFAULT_PEOPLE = 3200
@@ -457,8 +457,8 @@ def _generate_people(
 
 def person_from_values(*, org: Org, values: dict[str, Any], today: date) -> Person:
     """Return an unsaved person validated and derived exactly as `create_person` does."""
-    person = Person(org=org, **_clean(values, today=today))
-    _derive_names(person)
+    person = Person(org=org, **clean_values(values, today=today))
+    derive_names(person)
     return person
 
 

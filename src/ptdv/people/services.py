@@ -48,7 +48,7 @@ class PersonInvalid(DomainError):
     """The record cannot be saved; field_errors names each field with its messages."""
 
 
-def _clean(values: dict[str, Any], *, today: date) -> dict[str, Any]:
+def clean_values(values: dict[str, Any], *, today: date) -> dict[str, Any]:
     """Return normalised values or raise PersonInvalid naming every faulty field."""
     errors: dict[str, list[str]] = {}
     cleaned = dict(values)
@@ -116,7 +116,8 @@ def _duplicate_error(national_id: str, other: Person | None) -> PersonInvalid:
     return PersonInvalid(who, field_errors={"national_id": [who]})
 
 
-def _derive_names(person: Person) -> None:
+def derive_names(person: Person) -> None:
+    """Set full name, folded name and sort key (also used by the demo loader)."""
     parts = [person.family_name, person.middle_name, person.given_name]
     person.full_name = " ".join(p for p in parts if p)
     person.name_folded = fold(person.full_name)
@@ -160,7 +161,7 @@ def create_person(
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    cleaned = _clean(values, today=today)
+    cleaned = clean_values(values, today=today)
     if not org.is_active_on(today):
         raise PersonInvalid(
             _("Đơn vị %(org)s đã giải thể, không thể thêm người mới.") % {"org": org.name},
@@ -168,7 +169,7 @@ def create_person(
         )
     with transaction.atomic():
         person = Person(org=org, **cleaned)
-        _derive_names(person)
+        derive_names(person)
         person._history_user = actor  # type: ignore[attr-defined]
         person._change_reason = reason or _("Tạo hồ sơ")  # type: ignore[attr-defined]
         _save_checked(person, reveal_duplicate=reveal_duplicate)
@@ -196,13 +197,13 @@ def update_person(
             raise StaleVersion(locked.version)
         merged = {f: getattr(locked, f) for f in EDITABLE_FIELDS}
         merged.update(values)
-        cleaned = _clean(merged, today=today)
+        cleaned = clean_values(merged, today=today)
         changed = [f for f in EDITABLE_FIELDS if getattr(locked, f) != cleaned[f]]
         if not changed:
             return locked
         for field in changed:
             setattr(locked, field, cleaned[field])
-        _derive_names(locked)
+        derive_names(locked)
         locked.version += 1
         locked._history_user = actor  # type: ignore[attr-defined]
         locked._change_reason = reason or None  # type: ignore[attr-defined]
