@@ -393,3 +393,47 @@ def test_history_without_permission_is_404_and_not_logged(client, cast, who):
     client.force_login(cast.users[who])
     assert client.get(_url("history", cast.cell_a)).status_code == 404
     assert AccessLog.objects.count() == 0
+
+
+def test_superuser_creates_a_root_unit_on_an_empty_database(client, db):
+    from ptdv.access.models import User
+
+    admin = User.objects.create_superuser(username="root", password="mat-khau-thu-nghiem")
+    client.force_login(admin)
+    tree = client.get(reverse("orgs:tree"))
+    assert tree.status_code == 200
+    assert reverse("orgs:create-root") in tree.content.decode()
+    response = client.post(
+        reverse("orgs:create-root"),
+        {
+            "name": "Đảng bộ tỉnh Hà Tĩnh",
+            "code": "ht",
+            "kind": OrgKind.PROVINCE,
+            "field": "other",
+            "valid_from": "01/07/2025",
+            "deciding_body": "",
+        },
+    )
+    org = Org.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orgs:detail", kwargs={"org_id": org.pk})
+    assert (org.name, org.code, org.kind, org.depth) == (
+        "Đảng bộ tỉnh Hà Tĩnh",
+        "HT",
+        "province",
+        1,
+    )
+    assert org.history.get().history_user == admin
+
+
+def test_only_a_superuser_may_create_a_root(client, cast):
+    before = Org.objects.count()
+    client.force_login(cast.administrator)  # administrator role, but not the deployment superuser
+    assert client.get(reverse("orgs:create-root")).status_code == 404
+    response = client.post(
+        reverse("orgs:create-root"),
+        {"name": "X", "code": "X", "kind": OrgKind.PROVINCE, "valid_from": "01/07/2025"},
+    )
+    assert response.status_code == 404
+    assert Org.objects.count() == before
+    assert reverse("orgs:create-root") not in client.get(reverse("orgs:tree")).content.decode()

@@ -173,6 +173,15 @@ def allowed_actions(user: Any, obj: models.Model, actions: Iterable[Action]) -> 
     return {a for a in actions if can(user, a, obj)}
 
 
+def can_create_root(user: Any) -> bool:
+    """Return whether user may create a top-level unit (a new province or equivalent).
+
+    A new root is a decision about the deployment itself, so only its administrator (a Django
+    superuser) takes it; role grants always sit under an existing unit.
+    """
+    return bool(getattr(user, "is_superuser", False)) and bool(user.is_active)
+
+
 def is_admin(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or Role.ADMINISTRATOR in roles_of(user)
 
@@ -184,6 +193,7 @@ __all__ = [
     "allowed_actions",
     "can",
     "can_anywhere",
+    "can_create_root",
     "can_at_path",
     "get_for_user_or_404",
     "grant_roots",

@@ -19,7 +19,7 @@ from ptdv.core.errors import DomainError
 from ptdv.core.history import render_history
 from ptdv.orgs import rules, selectors, services
 from ptdv.orgs.forms import DissolveForm, MoveForm, OrgEditForm, OrgForm
-from ptdv.orgs.models import DecidingBody, Org
+from ptdv.orgs.models import DecidingBody, Org, OrgKind
 
 
 def _show_dissolved(request: AuthenticatedHttpRequest) -> bool:
@@ -43,7 +43,11 @@ def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     show_dissolved = _show_dissolved(request)
     q = request.GET.get("q", "").strip()
-    context = {"q": q, "show_dissolved": show_dissolved}
+    context = {
+        "q": q,
+        "show_dissolved": show_dissolved,
+        "can_create_root": policy.can_create_root(request.user),
+    }
     if q:
         context["result"] = selectors.search_units(request.user, q, show_dissolved=show_dissolved)
     else:
@@ -141,6 +145,38 @@ def _form_page(
 ) -> HttpResponse:
     """Render the one form page shared by create, edit, move and dissolve."""
     context = {"org": org, "form": form, "title": title, "submit": submit, "confirm": confirm}
+    return render(request, "orgs/org_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def create_root(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Create a top-level unit (a province or equivalent): the deployment administrator only."""
+    user = request.user
+    if not policy.can_create_root(user):
+        raise Http404
+    kinds = rules.child_kinds(None)
+    today = timezone.localdate()
+    form = OrgForm(
+        request.POST or None,
+        kinds=kinds,
+        with_authority=True,
+        initial={"kind": OrgKind.PROVINCE, "valid_from": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_org(parent=None, values=form.values(), actor=user, today=today)
+        except DomainError as exc:
+            _add_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm đơn vị “%(n)s”.") % {"n": org.name})
+            return redirect("orgs:detail", org_id=org.pk)
+    context = {
+        "org": None,
+        "form": form,
+        "title": _("Thêm tổ chức đảng cấp cao nhất"),
+        "submit": _("Thêm đơn vị"),
+        "confirm": "",
+    }
     return render(request, "orgs/org_form.html", context)
 
 
