@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "ptdv.orgs",
     "ptdv.people",
     "ptdv.access",
+    "ptdv.pipeline",
     "ptdv.demo",
 ]
 

@@ -15,10 +15,15 @@ from ptdv.orgs.services import dissolve_org
 from ptdv.people.models import Person
 from tests.factories import TODAY, make_org, make_user, system_user
 
-READ = {Action.ORG_VIEW, Action.PERSON_VIEW, Action.PERSON_DOSSIER}
-CELL = READ | {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.HISTORY_VIEW}
-GRASSROOTS = CELL | {Action.ORG_CREATE, Action.ORG_EDIT}
-BOARD = GRASSROOTS | {Action.ORG_SET_AUTHORITY, Action.ORG_MOVE, Action.ORG_DISSOLVE}
+READ = {Action.ORG_VIEW, Action.PERSON_VIEW, Action.PERSON_DOSSIER, Action.CASE_VIEW}
+CELL = READ | {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.HISTORY_VIEW, Action.CASE_RECORD}
+GRASSROOTS = CELL | {Action.ORG_CREATE, Action.ORG_EDIT, Action.CASE_COMMITTEE}
+BOARD = GRASSROOTS | {
+    Action.ORG_SET_AUTHORITY,
+    Action.ORG_MOVE,
+    Action.ORG_DISSOLVE,
+    Action.CASE_DECIDE,
+}
 ADMIN = BOARD | {Action.ACCESS_LOG_VIEW, Action.GRANT_MANAGE}
 
 

@@ -34,14 +34,28 @@ class Action(StrEnum):
     PERSON_CREATE = "person.create"
     PERSON_EDIT = "person.edit"
     HISTORY_VIEW = "history.view"
+    CASE_VIEW = "case.view"  # the board, case pages, the pool
+    CASE_RECORD = "case.record"  # the cell's own steps: pool, course, mentors, dossier, cell votes
+    CASE_COMMITTEE = "case.committee"  # grassroots committee: verification, appraisal, its votes
+    CASE_DECIDE = "case.decide"  # the deciding level: decisions, written consents, extensions
     ACCESS_LOG_VIEW = "access_log.view"
     GRANT_MANAGE = "grant.manage"
 
 
-_READ = frozenset({Action.ORG_VIEW, Action.PERSON_VIEW, Action.PERSON_DOSSIER})
-_CELL = _READ | {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.HISTORY_VIEW}
-_GRASSROOTS = _CELL | {Action.ORG_CREATE, Action.ORG_EDIT}
-_BOARD = _GRASSROOTS | {Action.ORG_SET_AUTHORITY, Action.ORG_MOVE, Action.ORG_DISSOLVE}
+_READ = frozenset({Action.ORG_VIEW, Action.PERSON_VIEW, Action.PERSON_DOSSIER, Action.CASE_VIEW})
+_CELL = _READ | {
+    Action.PERSON_CREATE,
+    Action.PERSON_EDIT,
+    Action.HISTORY_VIEW,
+    Action.CASE_RECORD,
+}
+_GRASSROOTS = _CELL | {Action.ORG_CREATE, Action.ORG_EDIT, Action.CASE_COMMITTEE}
+_BOARD = _GRASSROOTS | {
+    Action.ORG_SET_AUTHORITY,
+    Action.ORG_MOVE,
+    Action.ORG_DISSOLVE,
+    Action.CASE_DECIDE,
+}
 _ADMIN = _BOARD | {Action.ACCESS_LOG_VIEW, Action.GRANT_MANAGE}
 
 # Roles map to actions here and nowhere else.

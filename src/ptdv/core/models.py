@@ -19,3 +19,24 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarOverride(models.Model):
+    """A day that differs from the statutory calendar: an extra day off (nghỉ bù, bridge days
+    decided by the Government each year) or a make-up working day (làm bù, usually a Saturday)."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ thêm")
+        WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ / làm bù")
+        verbose_name_plural = _("ngày nghỉ / làm bù")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} — {self.get_kind_display()}"

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PipelineConfig(AppConfig):
+    name = "ptdv.pipeline"
+    label = "pipeline"
+    verbose_name = "Phát triển đảng viên"
+
+    def ready(self) -> None:
+        from ptdv.access.policy import register_scoped_model
+        from ptdv.pipeline.models import Case, PoolEntry, TrainingBatch
+
+        # Cases and pool entries belong to the cell that owns them.
+        register_scoped_model(Case, "cell__path")
+        register_scoped_model(PoolEntry, "cell__path")
+        register_scoped_model(TrainingBatch, "organiser__path")
