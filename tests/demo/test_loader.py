@@ -309,3 +309,24 @@ def test_demo_default_size_loads_over_three_thousand_people(db, capsys):
     out = capsys.readouterr().out
     assert "3200 người, 7 tài khoản" in out
     assert "bithu.khupho2" in out
+
+    # Party standing: every cell holding people has at least three official members (enough
+    # to vote), dates follow decision → ceremony → official = ceremony + 12 months.
+    from django.db.models import Count, Q
+
+    from ptdv.core.dates import add_months
+
+    cells = (
+        Person.objects.values("org")
+        .annotate(official=Count("pk", filter=Q(party_status="official")))
+        .order_by()
+    )
+    assert min(c["official"] for c in cells) >= 3
+    officials = Person.objects.filter(party_status="official")
+    assert 1500 < officials.count() < 3000
+    assert Person.objects.filter(party_status="probationary").count() > 20
+    for p in officials[:200]:
+        assert p.party_decision_on < p.party_joined_on
+        assert p.party_official_on == add_months(p.party_joined_on, 12)
+        assert p.party_official_on <= TODAY
+    assert not Person.objects.filter(party_status="", party_decision_on__isnull=False).exists()

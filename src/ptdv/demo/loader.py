@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from ptdv.access.models import AccessLog, RoleGrant, User
 from ptdv.access.services import grant_role
+from ptdv.core.dates import add_months
 from ptdv.core.text import search_terms
 from ptdv.demo import names, structure
 from ptdv.demo.logins import DEMO_PASSWORD, DEMO_USERNAMES, DEMO_USERS
@@ -170,6 +171,8 @@ def load_demo(
         actor = users["quantri"]
         placed = _create_tree(actor=actor, today=today)
         persons = _generate_people(placed, rng=random.Random(seed), count=people, today=today)
+        # A separate generator, so party standing does not disturb the people's own draws.
+        assign_party_standing(persons, rng=random.Random(seed * 7 + 1), today=today)
         insert_people(persons, actor=actor)
         orgs = {p.org.code: p.org for p in placed}
         for spec in DEMO_USERS:
@@ -453,6 +456,48 @@ def _generate_people(
         for _i in range(n):
             result.append(person_from_values(org=unit.org, values=maker.values(unit), today=today))
     return result
+
+
+def assign_party_standing(persons: list[Person], *, rng: random.Random, today: date) -> None:
+    """Make most adults of each cell party members, as in a real cell.
+
+    Each cell gets at least three official members (the minimum to exist, DOMAIN §1.1); of the
+    other adults about 70 % are official and 5 % probationary members; pupils and the rest are
+    non-members, among whom the cell finds its candidates. Dates follow DOMAIN §4: decision,
+    ceremony about three weeks later, official twelve months after the ceremony.
+    """
+    from ptdv.people.models import PartyStatus
+
+    by_cell: dict[int, list[Person]] = {}
+    for person in persons:
+        by_cell.setdefault(person.org_id, []).append(person)
+    for members in by_cell.values():
+        adults = [
+            p
+            for p in members
+            if (today - p.birth_date).days >= 22 * 365 and p.occupation.code != "hoc_sinh_sinh_vien"
+        ]
+        for index, person in enumerate(adults):
+            draw = rng.random()
+            if index < 3 or draw < 0.70:
+                status = PartyStatus.OFFICIAL
+            elif draw < 0.75:
+                status = PartyStatus.PROBATIONARY
+            else:
+                continue
+            earliest = date(person.birth_date.year + 20, 1, 1)
+            if status == PartyStatus.OFFICIAL:
+                latest = today - timedelta(days=800)
+            else:
+                latest = today - timedelta(days=40)
+                earliest = max(earliest, today - timedelta(days=330))
+            span = max((latest - earliest).days, 1)
+            decision = earliest + timedelta(days=rng.randrange(span))
+            person.party_status = status
+            person.party_decision_on = decision
+            person.party_joined_on = decision + timedelta(days=rng.randint(10, 35))
+            if status == PartyStatus.OFFICIAL:
+                person.party_official_on = add_months(person.party_joined_on, 12)
 
 
 def person_from_values(*, org: Org, values: dict[str, Any], today: date) -> Person:

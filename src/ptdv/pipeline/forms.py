@@ -1,0 +1,307 @@
+"""Shape of the input on the pipeline pages; what a step means is judged by rules/services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ptdv.orgs.models import Org
+from ptdv.people.forms import OrgChoiceField
+from ptdv.people.models import Person
+from ptdv.pipeline import actions
+from ptdv.pipeline.actions import ActionSpec, FieldSpec
+from ptdv.pipeline.models import Outcome, PoolEntry, Source, TrainingBatch
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+# Vietnamese labels of the values of "choice:" fields in actions.ACTIONS.
+CHOICE_LABELS: dict[str, Any] = {
+    "two_members": gettext_lazy("Hai đảng viên chính thức giới thiệu"),
+    "youth_union": gettext_lazy("Nghị quyết Đoàn TNCS Hồ Chí Minh và một đảng viên chính thức"),
+    "trade_union": gettext_lazy("Nghị quyết Công đoàn cơ sở và một đảng viên chính thức"),
+    **{value: label for value, label in Outcome.choices if value},
+}
+
+
+def _indent(org: Org) -> str:
+    return "\u2003" * max(int(org.depth) - 1, 0) + str(org.name)
+
+
+def _name_errors(field: forms.Field) -> None:
+    """Give a field Vietnamese messages that name it."""
+    label = str(field.label)
+    field.error_messages["required"] = _("%(label)s là bắt buộc.") % {"label": label}
+    field.error_messages["invalid_choice"] = _("%(label)s: lựa chọn không có trong danh sách.") % {
+        "label": label
+    }
+    field.error_messages["invalid"] = _("%(label)s: giá trị không hợp lệ.") % {"label": label}
+
+
+def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+    """A dd/mm/yyyy text input that also takes yyyy-mm-dd."""
+    field = forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"},
+        ),
+        help_text=help_text,
+    )
+    _name_errors(field)
+    field.error_messages["invalid"] = _(
+        "%(label)s phải viết theo dạng ngày/tháng/năm, ví dụ 17/05/2025."
+    ) % {"label": str(label)}
+    return field
+
+
+class BoardFilterForm(forms.Form):
+    """The board's unit and filters; every value is optional, unknown values are refused."""
+
+    org = forms.TypedChoiceField(
+        label=gettext_lazy("Đơn vị"), required=False, coerce=int, empty_value=None
+    )
+    cell = forms.TypedChoiceField(
+        label=gettext_lazy("Chi bộ"), required=False, coerce=int, empty_value=None
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("Nguồn"),
+        required=False,
+        choices=[("", gettext_lazy("Tất cả nguồn")), *Source.choices],
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("Chỉ hồ sơ quá hạn"), required=False)
+
+    def __init__(self, *args: Any, units: Sequence[Org], cells: Sequence[Org], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        org = self.fields["org"]
+        assert isinstance(org, forms.TypedChoiceField)
+        org.choices = [(o.pk, _indent(o)) for o in units]
+        cell = self.fields["cell"]
+        assert isinstance(cell, forms.TypedChoiceField)
+        cell.choices = [("", _("Tất cả chi bộ"))] + [(o.pk, _indent(o)) for o in cells]
+        for field in self.fields.values():
+            _name_errors(field)
+
+
+if TYPE_CHECKING:
+    _PersonChoice = forms.ModelChoiceField[Person]
+    _PersonMultiChoice = forms.ModelMultipleChoiceField[Person]
+else:  # Django's form fields are not subscriptable at run time
+    _PersonChoice = forms.ModelChoiceField
+    _PersonMultiChoice = forms.ModelMultipleChoiceField
+
+
+class PersonChoiceField(_PersonChoice):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class PersonMultipleChoiceField(_PersonMultiChoice):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+def _choice_values(type_: str) -> list[str]:
+    return type_.split(":", 1)[1].split("|")
+
+
+class StepForm(forms.Form):
+    """A step's form, built from the action's FieldSpecs, plus date, note, papers, version."""
+
+    def __init__(
+        self,
+        *args: Any,
+        spec: ActionSpec,
+        members: QuerySet[Person],
+        orgs: QuerySet[Org],
+        batches: QuerySet[TrainingBatch],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.fields["occurred_on"] = date_field(
+            _("Ngày diễn ra"), help_text=_("Ngày/tháng/năm, ví dụ 17/05/2025.")
+        )
+        for fs in spec.fields:
+            self.fields[fs.name] = self._field_for(fs, members, orgs, batches)
+        if spec.documents:
+            self.fields["documents"] = forms.MultipleChoiceField(
+                label=_("Giấy tờ đã nhận"),
+                required=False,
+                choices=[(code, f"{code}: {actions.FORM_TITLES.get(code, code)}") for code in spec.documents],
+                widget=forms.CheckboxSelectMultiple,
+                initial=list(spec.documents),
+            )
+        self.fields["note"] = forms.CharField(
+            label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        for field in self.fields.values():
+            if not isinstance(field, forms.DateField):
+                _name_errors(field)
+
+    @staticmethod
+    def _field_for(
+        fs: FieldSpec,
+        members: QuerySet[Person],
+        orgs: QuerySet[Org],
+        batches: QuerySet[TrainingBatch],
+    ) -> forms.Field:
+        common: dict[str, Any] = {"label": fs.label, "required": fs.required, "help_text": fs.help}
+        if fs.type == "date":
+            return date_field(fs.label, required=fs.required, help_text=fs.help)
+        if fs.type == "int":
+            return forms.IntegerField(
+                min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}), **common
+            )
+        if fs.type == "str":
+            return forms.CharField(max_length=255, **common)
+        if fs.type == "text":
+            return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+        if fs.type == "bool":
+            # An unticked box is a "no", never a missing answer.
+            return forms.BooleanField(label=fs.label, required=False, help_text=fs.help)
+        if fs.type == "person":
+            field: forms.Field = PersonChoiceField(queryset=members, **common)
+            field.empty_label = _("— Chọn đảng viên —")  # type: ignore[attr-defined]
+            return field
+        if fs.type == "persons":
+            return PersonMultipleChoiceField(
+                queryset=members,
+                widget=forms.SelectMultiple(attrs={"size": 6}),
+                **{**common, "help_text": fs.help or _("Giữ phím Ctrl để chọn nhiều người.")},
+            )
+        if fs.type == "org":
+            field = OrgChoiceField(queryset=orgs, **common)
+            field.empty_label = _("— Chọn đơn vị —")  # type: ignore[attr-defined]
+            return field
+        if fs.type == "batch":
+            field = forms.ModelChoiceField(queryset=batches, **common)
+            field.empty_label = _("— Chọn lớp —")  # type: ignore[attr-defined]
+            return field
+        if fs.type.startswith("choice:"):
+            return forms.ChoiceField(
+                choices=[("", _("— Chọn —"))]
+                + [(v, CHOICE_LABELS.get(v, v)) for v in _choice_values(fs.type)],
+                **common,
+            )
+        raise ValueError(f"unknown field type {fs.type!r}")
+
+    def step_values(self) -> tuple[date, dict[str, Any], list[str], str]:
+        """Return (occurred_on, data, documents, note) as the services take them."""
+        data: dict[str, Any] = {}
+        for fs in self.spec.fields:
+            value = self.cleaned_data.get(fs.name)
+            if fs.type in ("person", "org", "batch"):
+                value = value.pk if value is not None else None
+            elif fs.type == "persons":
+                value = [p.pk for p in value] if value else []
+            elif fs.type == "date":
+                value = value.isoformat() if value else None
+            if value is None or value == "":
+                if not fs.required:
+                    continue
+            data[fs.name] = value
+        return (
+            self.cleaned_data["occurred_on"],
+            data,
+            list(self.cleaned_data.get("documents") or []),
+            self.cleaned_data["note"],
+        )
+
+
+class PoolAddForm(forms.Form):
+    """Put a person on a cell's list of outstanding people."""
+
+    person = PersonChoiceField(
+        queryset=Person.objects.none(),
+        label=gettext_lazy("Người được đưa vào danh sách"),
+        widget=forms.RadioSelect,
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("Nguồn"), choices=[("", gettext_lazy("— Chọn —")), *Source.choices]
+    )
+    proposed_by = forms.CharField(
+        label=gettext_lazy("Người / tổ chức đề xuất"),
+        required=False,
+        max_length=255,
+        help_text=gettext_lazy("Ví dụ: Chi đoàn giáo viên, đồng chí Bí thư chi bộ …"),
+    )
+    listed_on = date_field(gettext_lazy("Đưa vào danh sách ngày"))
+    notes = forms.CharField(
+        label=gettext_lazy("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = candidates
+        person.empty_label = None
+        for name, field in self.fields.items():
+            if name != "listed_on":
+                _name_errors(field)
+
+
+class PoolReviewForm(forms.Form):
+    """The monthly review: keep or drop every active entry; a drop needs a reason."""
+
+    month = forms.DateField(
+        label=gettext_lazy("Tháng rà soát"),
+        input_formats=["%m/%Y", "%Y-%m", *DATE_INPUT_FORMATS],
+        widget=forms.DateInput(format="%m/%Y", attrs={"placeholder": "mm/yyyy"}),
+        help_text=gettext_lazy("Tháng/năm, ví dụ 05/2026."),
+    )
+
+    def __init__(self, *args: Any, entries: Iterable[PoolEntry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = list(entries)
+        for entry in self.entries:
+            self.fields[f"keep_{entry.pk}"] = forms.TypedChoiceField(
+                label=entry.person.full_name,
+                choices=[("1", _("Tiếp tục theo dõi")), ("0", _("Đưa ra khỏi danh sách"))],
+                coerce=lambda v: v == "1",
+                initial="1",
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"reason_{entry.pk}"] = forms.CharField(
+                label=_("Lý do đưa ra"), required=False, max_length=255
+            )
+        for field in self.fields.values():
+            _name_errors(field)
+        self.fields["month"].error_messages["invalid"] = _(
+            "Tháng rà soát phải viết theo dạng tháng/năm, ví dụ 05/2026."
+        )
+
+    def clean_month(self) -> date:
+        value: date = self.cleaned_data["month"]
+        return value.replace(day=1)
+
+    def rows(self) -> list[tuple[PoolEntry, forms.BoundField, forms.BoundField]]:
+        return [(e, self[f"keep_{e.pk}"], self[f"reason_{e.pk}"]) for e in self.entries]
+
+    def decisions(self) -> dict[int, tuple[bool, str]]:
+        return {
+            e.pk: (self.cleaned_data[f"keep_{e.pk}"], self.cleaned_data[f"reason_{e.pk}"].strip())
+            for e in self.entries
+        }
+
+
+class CaseOpenForm(forms.Form):
+    """Open a case: for a pool entry (its cell and source), or for a person in a cell."""
+
+    pool_entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    cell = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    source = forms.ChoiceField(
+        label=gettext_lazy("Nguồn"), required=False, choices=[("", "—"), *Source.choices]
+    )
+    opened_on = date_field(gettext_lazy("Lập hồ sơ ngày"), required=False)
+    is_readmission = forms.BooleanField(label=gettext_lazy("Kết nạp lại"), required=False)
