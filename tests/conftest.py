@@ -4,6 +4,7 @@ scaled to a tree)."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -45,6 +46,20 @@ class Cast:
             "outsider": self.outsider,
             "nobody": self.nobody,
         }
+
+
+@pytest.fixture
+def reference_lists(transactional_db: None) -> None:
+    """Re-seed the reference lists for tests with real transactions.
+
+    Such tests end with a flush that also removes the rows the migrations seeded, and Django's
+    serialized_rollback clashes with the content types the flush recreates, so transactional
+    tests ask for this fixture (before `cast`) instead.
+    """
+    from django.apps import apps
+
+    seed = importlib.import_module("ptdv.people.migrations.0002_seed_reference_lists").seed
+    seed(apps, None)
 
 
 @pytest.fixture

@@ -77,7 +77,41 @@ PAGES: dict[str, Page] = {
     "people:edit": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
     "people:move": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
     "people:history": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
+    # The pipeline: a case and a pool of cell_a (opened on first use, see _case below).
+    "pipeline:board": Page(allowed=EVERYONE - {"nobody"}),
+    "pipeline:todo": Page(allowed=EVERYONE - {"nobody"}),
+    "pipeline:case-detail": Page(kwargs=lambda c: {"case_id": _case(c).pk}, allowed=READ_CELL_A),
+    "pipeline:case-history": Page(kwargs=lambda c: {"case_id": _case(c).pk}, allowed=EDIT_CELL_A),
+    # A cell's own step (CASE_RECORD); committee and decision steps are tested in tests/pipeline.
+    "pipeline:case-step": Page(
+        kwargs=lambda c: {"case_id": _case(c).pk},
+        data=lambda c: {"action": "pipeline.course.completed"},
+        allowed=EDIT_CELL_A,
+    ),
+    "pipeline:case-open": Page(
+        method="post",
+        data=lambda c: {"person": c.person_a.pk, "cell": c.cell_a.pk, "source": "other"},
+        allowed=EDIT_CELL_A,
+    ),
+    "pipeline:pool": Page(data=lambda c: {"cell": c.cell_a.pk}, allowed=READ_CELL_A),
+    "pipeline:pool-add": Page(data=lambda c: {"cell": c.cell_a.pk}, allowed=EDIT_CELL_A),
+    "pipeline:pool-review": Page(data=lambda c: {"cell": c.cell_a.pk}, allowed=EDIT_CELL_A),
 }
+
+
+def _case(cast: Any) -> Any:
+    """Return the case of person_a in cell_a, opened the first time a page needs it."""
+    from ptdv.pipeline.services import open_case
+    from tests.factories import TODAY
+
+    if not hasattr(cast, "case"):
+        cast.case = open_case(
+            person=cast.person_a, cell=cast.cell_a, source="youth_union", opened_on=TODAY,
+            actor=cast.board_specialist, today=TODAY,
+        )  # fmt: skip
+    return cast.case
+
+
 # Django's admin guards itself (staff + model permissions); it is checked separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}
 
@@ -188,6 +222,7 @@ def _concrete(path: str, cast: Any) -> str:
         "{token_id}": cast.token.pk,
         "{id}": cast.cell_a.pk if "/orgs/" in path else cast.person_a.pk,
         "{list_name}": "ethnic-groups",
+        "{case_id}": _case(cast).pk if "{case_id}" in path else 0,
         "{name}": "ethnic-groups",
     }
     for key, value in ids.items():
@@ -223,6 +258,8 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
             body["on_date"] = "2026-01-05"
         if path.endswith("/move"):
             body["new_parent_id"] = guarded_cast.other_grassroots.pk
+        if "/steps" in path:
+            body.update(action="pipeline.course.completed", occurred_on="2026-11-20")
         response = client.generic(
             method.upper(),
             _concrete(path, guarded_cast),

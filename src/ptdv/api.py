@@ -11,6 +11,8 @@ from ptdv.core.api import router as core_router
 from ptdv.orgs.api import router as orgs_router
 from ptdv.people.api import reference_router
 from ptdv.people.api import router as people_router
+from ptdv.pipeline.api import board_router, cases_router, due_router
+from ptdv.pipeline.api import register_error_handlers as register_pipeline_error_handlers
 
 
 class PtdvAPI(NinjaAPI):
@@ -36,8 +38,12 @@ api = PtdvAPI(
 )
 api_v1_prefix = "v1/"
 register_error_handlers(api)
+register_pipeline_error_handlers(api)
 api.add_router(api_v1_prefix, core_router)
 api.add_router(api_v1_prefix + "orgs", orgs_router)
 api.add_router(api_v1_prefix + "people", people_router)
 api.add_router(api_v1_prefix + "reference", reference_router)
 api.add_router(api_v1_prefix + "me", access_router)
+api.add_router(api_v1_prefix + "cases", cases_router)
+api.add_router(api_v1_prefix + "board", board_router)
+api.add_router(api_v1_prefix + "due", due_router)

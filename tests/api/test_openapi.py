@@ -27,6 +27,13 @@ OPERATIONS = {
     ("get", "/api/v1/me/tokens"): "list_tokens",
     ("post", "/api/v1/me/tokens"): "create_token",
     ("post", "/api/v1/me/tokens/{token_id}/revoke"): "revoke_token",
+    ("get", "/api/v1/cases"): "list_cases",
+    ("post", "/api/v1/cases"): "create_case",
+    ("get", "/api/v1/cases/{case_id}"): "get_case",
+    ("post", "/api/v1/cases/{case_id}/steps"): "record_step",
+    ("post", "/api/v1/cases/{case_id}/steps/preview"): "preview_step",
+    ("get", "/api/v1/board"): "board",
+    ("get", "/api/v1/due"): "due_list",
 }
 
 

@@ -262,7 +262,29 @@ def test_sort_key_order_is_the_order_of_given_then_family_then_middle(a, b):
     assert (ka == kb) == (parts_a == parts_b)
 
 
+def _letters_and_tones(part: str) -> tuple[tuple[str, int], ...]:
+    """A name part as its words: (letters with ă/â/ê/ô/ơ/ư/đ kept, the word's tone)."""
+    words = []
+    for word in part.lower().split():
+        letters, tone = [], 0
+        for char in word:
+            decomposed = unicodedata.normalize("NFD", char)
+            marks = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+            tone = next((marks[c] for c in decomposed if c in marks), 0) or tone
+            letters.append(
+                unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in marks))
+            )
+        words.append(("".join(letters), tone))
+    return tuple(words)
+
+
 @given(NAME_PARTS, NAME_PARTS)
-def test_distinct_vietnamese_names_have_distinct_keys(a, b):
-    # A total order on names: two keys are equal only for the same (case-folded) name.
-    assert (part_key(a) == part_key(b)) == (a == b)
+def test_names_have_equal_keys_exactly_when_letters_and_tones_match(a, b):
+    # A syllable carries one tone; where the mark sits is spelling, not a different name
+    # ("Hòa" and "Hoà" are one name), so keys compare letters and each word's tone.
+    assert (part_key(a) == part_key(b)) == (_letters_and_tones(a) == _letters_and_tones(b))
+
+
+def test_old_and_new_tone_placement_sort_as_the_same_name():
+    assert name_sort_key("Lê", "Thị", "Hòa") == name_sort_key("Lê", "Thị", "Hoà")
+    assert name_sort_key("Lê", "", "Thủy") == name_sort_key("Lê", "", "Thuỷ")

@@ -307,14 +307,14 @@ def test_demo_default_size_loads_over_three_thousand_people(db, capsys):
     assert PersonNameToken.objects.values("person").distinct().count() == 3200
     assert Person.objects.values("national_id").distinct().count() == 3200
     out = capsys.readouterr().out
-    assert "3200 người, 7 tài khoản" in out
+    assert "3200 người, 32 hồ sơ phát triển đảng viên, 7 tài khoản" in out
     assert "bithu.khupho2" in out
 
     # Party standing: every cell holding people has at least three official members (enough
     # to vote), dates follow decision → ceremony → official = ceremony + 12 months.
     from django.db.models import Count, Q
 
-    from ptdv.core.dates import add_months
+    from ptdv.pipeline.rules import add_months
 
     cells = (
         Person.objects.values("org")
@@ -330,3 +330,42 @@ def test_demo_default_size_loads_over_three_thousand_people(db, capsys):
         assert p.party_official_on == add_months(p.party_joined_on, 12)
         assert p.party_official_on <= TODAY
     assert not Person.objects.filter(party_status="", party_decision_on__isnull=False).exists()
+
+
+def test_demo_cases_cover_every_stage_and_the_special_paths(db):
+    """Issue 3 §9: cases across every stage, overdue ones, failed votes, a re-admission and an
+    over-60 candidate, all built through the services (every step passed the rules)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from ptdv.pipeline import actions as A
+    from ptdv.pipeline.models import Case, Outcome, Stage, Step
+
+    call_command("demo", verbosity=0)
+    today = timezone.localdate()  # the demo dates its cases from the real today
+
+    stages = set(Case.objects.values_list("stage", flat=True))
+    # Appraisal and the committee's recognition vote depend on the cell's position in the tree.
+    assert stages >= set(Stage.values) - {Stage.APPRAISED, Stage.RECOGNITION_COMMITTEE}
+    open_cases = Case.objects.filter(outcome=Outcome.OPEN)
+    assert open_cases.filter(next_due_on__lt=today).count() >= 3
+    assert {"DECIDE-60WD", "CEREMONY-30WD"} <= set(
+        open_cases.filter(next_due_on__lt=today).values_list("next_due_rule", flat=True)
+    )
+    votes = (
+        Step.objects.filter(action=A.CELL_VOTE).values("case").annotate(n=Count("pk")).order_by()
+    )
+    assert max(v["n"] for v in votes) >= 3  # three failed votes: to be escalated
+    assert Case.objects.filter(is_readmission=True, stage=Stage.PROBATION).count() == 1
+    assert any(
+        (today - c.person.birth_date).days > 60 * 365 for c in Case.objects.select_related("person")
+    )
+    for case in Case.objects.filter(outcome=Outcome.OFFICIAL):
+        # The three dates (DOMAIN §4): official = ceremony + 12 months, even when the
+        # recognition decision came later.
+        from ptdv.pipeline.rules import add_months
+
+        assert case.official_on == add_months(case.ceremony_on, 12)
+        assert case.decision_on < case.ceremony_on < case.official_on
+        assert case.recognition_decision_on > case.official_on
+        assert case.person.party_status == "official"

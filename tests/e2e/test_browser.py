@@ -6,62 +6,12 @@ screenshots (office screen and a 375 px phone) to test-artifacts/.
 
 from __future__ import annotations
 
-import importlib
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import ARTIFACTS, login
 
 pytestmark = pytest.mark.e2e
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-    # test itself (fixtures) are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is required for the end-to-end tests: apt-get install chromium")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture(autouse=True)
-def reference_lists(transactional_db: None) -> None:
-    """Re-seed the reference lists: live_server's flush between tests removes migration data."""
-    from django.apps import apps
-
-    seed = importlib.import_module("ptdv.people.migrations.0002_seed_reference_lists").seed
-    seed(apps, None)
-
-
-def _login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/tai-khoan/dang-nhap/")
-    expect(page.get_by_role("heading", name="Đăng nhập PTĐV")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("mat-khau-thu-nghiem")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Xin chào")).to_be_visible()
 
 
 def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: Browser) -> None:
@@ -72,7 +22,7 @@ def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: 
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     base = live_server.url
 
-    _login(page, base, cast.board_specialist.username)
+    login(page, base, cast.board_specialist.username)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
         "link", name="Tổ chức đảng"
     ).click()
@@ -111,7 +61,7 @@ def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: 
 def test_cell_secretary_sees_only_their_cell(live_server, cast, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    _login(page, live_server.url, cast.cell_secretary.username)
+    login(page, live_server.url, cast.cell_secretary.username)
     page.goto(f"{live_server.url}/to-chuc/")
     tree = page.locator(".tree").first
     expect(tree.get_by_role("link", name="Chi bộ Tổ Toán – Tin")).to_be_visible()

@@ -72,6 +72,8 @@ def build_calendar(
     An override (day, "day_off" | "working_day") wins over the statutory calendar.
     """
     year_list = sorted(set(years))
+    if not year_list:
+        raise ValueError("a calendar needs at least one year")
     statutory = holidays.country_holidays("VN", years=year_list)
     days_off = set(statutory.keys())
     working = {d for d in getattr(statutory, "weekend_workdays", set()) if d.year in year_list}

@@ -27,7 +27,6 @@ from simple_history.utils import bulk_create_with_history
 
 from ptdv.access.models import AccessLog, RoleGrant, User
 from ptdv.access.services import grant_role
-from ptdv.core.dates import add_months
 from ptdv.core.text import search_terms
 from ptdv.demo import names, structure
 from ptdv.demo.logins import DEMO_PASSWORD, DEMO_USERNAMES, DEMO_USERS
@@ -56,6 +55,17 @@ from ptdv.people.models import (
 
 # Shared with people.services on purpose: bulk-inserted people must be derived identically.
 from ptdv.people.services import clean_values, derive_names
+from ptdv.pipeline.models import (
+    Case,
+    Certificate,
+    Mentor,
+    PoolEntry,
+    PoolReview,
+    PoolReviewItem,
+    Step,
+    TrainingBatch,
+)
+from ptdv.pipeline.rules import add_months
 
 DEFAULT_SEED = 2025
 DEFAULT_PEOPLE = 3200
@@ -91,6 +101,7 @@ class DemoSummary:
     cells: int
     people: int
     users: int
+    cases: int = 0
 
 
 # --- state of the database ---------------------------------------------------------------
@@ -143,6 +154,15 @@ def delete_demo_data() -> None:
     with transaction.atomic():
         try:
             AccessLog.objects.all().delete()
+            # Pipeline rows first: they protect the people and units they refer to.
+            Mentor.objects.all().delete()
+            Step.objects.all().delete()
+            Case.objects.all().delete()
+            PoolReviewItem.objects.all().delete()
+            PoolReview.objects.all().delete()
+            PoolEntry.objects.all().delete()
+            Certificate.objects.all().delete()
+            TrainingBatch.objects.all().delete()
             PersonNameToken.objects.all().delete()
             Person.objects.all().delete()
             Org.objects.all().delete()
@@ -153,11 +173,15 @@ def delete_demo_data() -> None:
                 % {"e": exc.args[0]}
             ) from exc
         # The demo's history goes with it (the deletions above wrote "-" rows too).
-        for model in (Person, Org, RoleGrant):
+        for model in (Person, Org, RoleGrant, Case, PoolEntry, Certificate):
             model.history.all().delete()
 
 
 # --- loading --------------------------------------------------------------------------------
+
+
+# Cases need cells with several official members and candidates; a tiny demo has none.
+MIN_PEOPLE_FOR_CASES = 2000
 
 
 def load_demo(
@@ -179,12 +203,17 @@ def load_demo(
             grant_role(
                 user=users[spec.username], role=spec.role, org=orgs[spec.org_code], actor=actor
             )
+        if people >= MIN_PEOPLE_FOR_CASES:
+            from ptdv.demo.cases import create_demo_cases
+
+            create_demo_cases(rng=random.Random(seed * 11 + 3), actor=actor, today=today)
     return DemoSummary(
         orgs=Org.objects.count(),
         grassroots=Org.objects.filter(kind__in=GRASSROOTS_KINDS).count(),
         cells=Org.objects.filter(kind=OrgKind.CELL).count(),
         people=Person.objects.count(),
         users=len(users),
+        cases=Case.objects.count(),
     )
 
 
@@ -475,7 +504,8 @@ def assign_party_standing(persons: list[Person], *, rng: random.Random, today: d
         adults = [
             p
             for p in members
-            if (today - p.birth_date).days >= 22 * 365 and p.occupation.code != "hoc_sinh_sinh_vien"
+            if (today - p.birth_date).days >= 22 * 365
+            and (p.occupation is None or p.occupation.code != "hoc_sinh_sinh_vien")
         ]
         for index, person in enumerate(adults):
             draw = rng.random()

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from ptdv.orgs.models import Org
 from ptdv.people.forms import OrgChoiceField
 from ptdv.people.models import Person
-from ptdv.pipeline import actions
 from ptdv.pipeline.actions import ActionSpec, FieldSpec
 from ptdv.pipeline.models import Outcome, PoolEntry, Source, TrainingBatch
 
@@ -131,14 +130,6 @@ class StepForm(forms.Form):
         )
         for fs in spec.fields:
             self.fields[fs.name] = self._field_for(fs, members, orgs, batches)
-        if spec.documents:
-            self.fields["documents"] = forms.MultipleChoiceField(
-                label=_("Giấy tờ đã nhận"),
-                required=False,
-                choices=[(code, f"{code}: {actions.FORM_TITLES.get(code, code)}") for code in spec.documents],
-                widget=forms.CheckboxSelectMultiple,
-                initial=list(spec.documents),
-            )
         self.fields["note"] = forms.CharField(
             label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
         )
@@ -167,11 +158,11 @@ class StepForm(forms.Form):
             return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
         if fs.type == "bool":
             # An unticked box is a "no", never a missing answer.
-            return forms.BooleanField(label=fs.label, required=False, help_text=fs.help)
+            return forms.BooleanField(label=str(fs.label), required=False, help_text=str(fs.help))
         if fs.type == "person":
-            field: forms.Field = PersonChoiceField(queryset=members, **common)
-            field.empty_label = _("— Chọn đảng viên —")  # type: ignore[attr-defined]
-            return field
+            person = PersonChoiceField(queryset=members, **common)
+            person.empty_label = _("— Chọn đảng viên —")
+            return person
         if fs.type == "persons":
             return PersonMultipleChoiceField(
                 queryset=members,
@@ -179,13 +170,13 @@ class StepForm(forms.Form):
                 **{**common, "help_text": fs.help or _("Giữ phím Ctrl để chọn nhiều người.")},
             )
         if fs.type == "org":
-            field = OrgChoiceField(queryset=orgs, **common)
-            field.empty_label = _("— Chọn đơn vị —")  # type: ignore[attr-defined]
-            return field
+            org = OrgChoiceField(queryset=orgs, **common)
+            org.empty_label = _("— Chọn đơn vị —")
+            return org
         if fs.type == "batch":
-            field = forms.ModelChoiceField(queryset=batches, **common)
-            field.empty_label = _("— Chọn lớp —")  # type: ignore[attr-defined]
-            return field
+            batch = forms.ModelChoiceField(queryset=batches, **common)
+            batch.empty_label = _("— Chọn lớp —")
+            return batch
         if fs.type.startswith("choice:"):
             return forms.ChoiceField(
                 choices=[("", _("— Chọn —"))]
@@ -194,8 +185,8 @@ class StepForm(forms.Form):
             )
         raise ValueError(f"unknown field type {fs.type!r}")
 
-    def step_values(self) -> tuple[date, dict[str, Any], list[str], str]:
-        """Return (occurred_on, data, documents, note) as the services take them."""
+    def step_values(self) -> tuple[date, dict[str, Any], str]:
+        """Return (occurred_on, data, note) as the services take them."""
         data: dict[str, Any] = {}
         for fs in self.spec.fields:
             value = self.cleaned_data.get(fs.name)
@@ -212,7 +203,6 @@ class StepForm(forms.Form):
         return (
             self.cleaned_data["occurred_on"],
             data,
-            list(self.cleaned_data.get("documents") or []),
             self.cleaned_data["note"],
         )
 

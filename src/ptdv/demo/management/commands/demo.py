@@ -55,7 +55,8 @@ class Command(BaseCommand):
             _(
                 "Đã nạp dữ liệu mẫu (hạt giống %(seed)s): %(orgs)s tổ chức đảng, "
                 "%(grassroots)s tổ chức cơ sở đảng, %(cells)s chi bộ trực thuộc, "
-                "%(people)s người, %(users)s tài khoản, trong %(sec).1f giây."
+                "%(people)s người, %(cases)s hồ sơ phát triển đảng viên, %(users)s tài khoản, "
+                "trong %(sec).1f giây."
             )
             % {
                 "seed": seed,
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 "cells": summary.cells,
                 "people": summary.people,
                 "users": summary.users,
+                "cases": summary.cases,
                 "sec": time.monotonic() - started,
             }
         )

@@ -1,0 +1,83 @@
+"""The pipeline in Django's admin: training batches are edited here, the rest is read-only.
+
+Cases, steps, mentors, certificates and the pool change only through the services (which
+check the rules and keep the step history), so the admin only lists them.
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from ptdv.pipeline.models import (
+    Case,
+    Certificate,
+    Mentor,
+    PoolEntry,
+    PoolReview,
+    Step,
+    TrainingBatch,
+)
+
+
+@admin.register(TrainingBatch)
+class TrainingBatchAdmin(admin.ModelAdmin[TrainingBatch]):
+    list_display = ("name", "kind", "organiser", "issuer", "starts_on", "ends_on")
+    list_filter = ("kind",)
+    search_fields = ("name", "issuer")
+    date_hierarchy = "starts_on"
+    raw_id_fields = ("organiser",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # one admin for several models
+    """Lists only: no add, change or delete from the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("person", "cell", "stage", "stage_since", "outcome", "next_due_on")
+    list_filter = ("stage", "outcome", "source")
+    search_fields = ("person__full_name", "person__national_id")
+    list_select_related = ("person", "cell")
+
+
+@admin.register(Step)
+class StepAdmin(ReadOnlyAdmin):
+    list_display = ("case", "seq", "action", "occurred_on", "recorded_by", "recorded_at")
+    list_filter = ("action",)
+    list_select_related = ("case__person", "recorded_by")
+
+
+@admin.register(Mentor)
+class MentorAdmin(ReadOnlyAdmin):
+    list_display = ("member", "case", "phase", "assigned_on", "ended_on")
+    list_filter = ("phase",)
+    list_select_related = ("member", "case__person")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ("number", "person", "kind", "issued_on", "issuer")
+    list_filter = ("kind",)
+    search_fields = ("number", "person__full_name")
+    list_select_related = ("person",)
+
+
+@admin.register(PoolEntry)
+class PoolEntryAdmin(ReadOnlyAdmin):
+    list_display = ("person", "cell", "source", "listed_on", "status")
+    list_filter = ("status", "source")
+    list_select_related = ("person", "cell")
+
+
+@admin.register(PoolReview)
+class PoolReviewAdmin(ReadOnlyAdmin):
+    list_display = ("cell", "month", "reviewed_on", "reviewed_by")
+    list_select_related = ("cell", "reviewed_by")

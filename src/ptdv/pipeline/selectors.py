@@ -1,0 +1,361 @@
+"""Reads of the admission pipeline, always scoped by access.policy.
+
+Cases carry their stage and next due date cached by the services, so the lists, the board
+and the due list are indexed queries; only the case page asks the rules (findings, next
+actions, due dates), for one case.
+
+A case page is not the person's lý lịch (it shows the name, the stage and the steps, not the
+dossier fields), so reading it is not written to the access log; the dossier stays one click
+away on the person's page, which is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ptdv.access import policy
+from ptdv.access.policy import Action
+from ptdv.core.text import prefix_upper_bound
+from ptdv.orgs.models import Org
+from ptdv.people.models import Person
+from ptdv.people.selectors import matching_query
+from ptdv.pipeline import rules, services
+from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE
+from ptdv.pipeline.models import Case, Mentor, Outcome, Stage, Step, TrainingBatch
+from ptdv.pipeline.rules import Due, Finding
+
+BOARD_CARDS = 50
+# Stages an open case can be in: the board's columns, in path order.
+OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s not in (Stage.OFFICIAL, Stage.EXITED))
+_STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
+
+
+def _in_subtree(qs: QuerySet[Case], org: Org) -> QuerySet[Case]:
+    return qs.filter(cell__path__gte=org.path, cell__path__lt=prefix_upper_bound(org.path))
+
+
+def cases_for_user(
+    user: Any,
+    *,
+    org: Org | None = None,
+    stage: str = "",
+    source: str = "",
+    overdue: bool = False,
+    q: str = "",
+    today: date,
+) -> QuerySet[Case]:
+    """Return the cases the user may see, filtered, in the person's Vietnamese name order.
+
+    `org` keeps the cases of cells under that unit; `overdue` keeps open cases whose next
+    deadline has passed; `q` matches the person's name or CCCD like the people search.
+    """
+    qs = policy.scope(user, Case.objects.all(), Action.CASE_VIEW)
+    if org is not None:
+        qs = _in_subtree(qs, org)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if source:
+        qs = qs.filter(source=source)
+    if overdue:
+        qs = qs.filter(outcome=Outcome.OPEN, next_due_on__lt=today)
+    if q.strip():
+        qs = qs.filter(person__in=matching_query(Person.objects.all(), q).values("pk"))
+    return qs.select_related("person", "cell").order_by("person__sort_key", "pk")
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    case: Case
+    person_name: str
+    cell_name: str
+    days_in_stage: int
+    next_due_on: date | None
+    next_due_rule: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    cards: list[BoardCard]
+
+    @property
+    def more(self) -> int:
+        """Return how many cases of the column are not shown as cards."""
+        return self.count - len(self.cards)
+
+
+def board(
+    user: Any,
+    *,
+    org: Org | None = None,
+    cell: Org | None = None,
+    source: str = "",
+    overdue: bool = False,
+    today: date,
+    per_column: int = BOARD_CARDS,
+) -> list[BoardColumn]:
+    """Return the board of open cases: one column per stage with its count and first cards.
+
+    Two queries whatever the size: the counts (one GROUP BY) and the cards (the first
+    `per_column` of each stage by a window function), overdue and longest-waiting first.
+    """
+    qs = policy.scope(user, Case.objects.filter(outcome=Outcome.OPEN), Action.CASE_VIEW)
+    for unit in (org, cell):
+        if unit is not None:
+            qs = _in_subtree(qs, unit)
+    if source:
+        qs = qs.filter(source=source)
+    if overdue:
+        qs = qs.filter(next_due_on__lt=today)
+    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
+    cards: dict[str, list[BoardCard]] = {}
+    if per_column <= 0:  # counts only (the API)
+        return [
+            BoardColumn(stage=s.value, label=str(s.label), count=counts.get(s.value, 0), cards=[])
+            for s in OPEN_STAGES
+        ]
+    ranked = qs.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("stage")],
+            order_by=[F("next_due_on").asc(nulls_last=True), F("stage_since").asc(), F("pk")],
+        )
+    ).filter(rank__lte=per_column)
+    for case in ranked.select_related("person", "cell").order_by(
+        F("next_due_on").asc(nulls_last=True), "stage_since", "pk"
+    ):
+        cards.setdefault(case.stage, []).append(
+            BoardCard(
+                case=case,
+                person_name=case.person.full_name,
+                cell_name=case.cell.name,
+                days_in_stage=(today - case.stage_since).days,
+                next_due_on=case.next_due_on,
+                next_due_rule=case.next_due_rule,
+                overdue=case.next_due_on is not None and case.next_due_on < today,
+            )
+        )
+    return [
+        BoardColumn(
+            stage=s.value,
+            label=str(s.label),
+            count=counts.get(s.value, 0),
+            cards=cards.get(s.value, []),
+        )
+        for s in OPEN_STAGES
+    ]
+
+
+def due_for_user(user: Any, *, today: date, within_days: int = 30) -> QuerySet[Case]:
+    """Return the open cases in scope due within `within_days` days, overdue ones first."""
+    qs = policy.scope(user, Case.objects.all(), Action.CASE_VIEW)
+    return (
+        qs.filter(outcome=Outcome.OPEN, next_due_on__lte=today + timedelta(days=within_days))
+        .select_related("person", "cell")
+        .order_by("next_due_on", "pk")
+    )
+
+
+def get_case(user: Any, pk: Any, action: Action = Action.CASE_VIEW) -> Case:
+    """Return one case the user may act on (action), or 404."""
+    return policy.get_for_user_or_404(
+        user, Case.objects.select_related("person", "cell"), action, pk=pk
+    )
+
+
+# --- the case page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: Step
+    label: str
+    recorder: str
+    fields: list[tuple[str, str]]  # (field label, value as shown), in the action's order
+
+
+@dataclass(frozen=True)
+class FormItem:
+    code: str
+    title: str
+    received: bool
+    received_on: date | None
+
+
+@dataclass(frozen=True)
+class NextAction:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: Case
+    steps: list[StepView]
+    findings: list[Finding]
+    dues: list[Due]
+    forms: list[FormItem]
+    mentors: list[Mentor]
+    next_actions: list[NextAction]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocks]
+
+
+def case_page(user: Any, case: Case, *, today: date) -> CasePage:
+    """Return everything the case page (and the API detail) shows about one case.
+
+    The caller fetched `case` through get_case (scope checked). Next actions are the ones the
+    rules allow now and the user may record.
+    """
+    steps = list(Step.objects.filter(case_id=case.pk).select_related("recorded_by").order_by("seq"))
+    mentors = list(
+        Mentor.objects.filter(case_id=case.pk)
+        .select_related("member")
+        .order_by("assigned_on", "pk")
+    )
+    facts = services.case_facts(case, steps)
+    calendar = services.calendar_for(facts, today)
+    members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors])
+    findings = rules.case_findings(facts, today=today, calendar=calendar, members=members)
+    dues = rules.due_dates(facts, calendar=calendar) if case.is_open else []
+    allowed = [
+        NextAction(code, str(ACTIONS[code].label))
+        for code in (rules.next_actions(facts) if case.is_open else [])
+        if code in ACTIONS and policy.can(user, services.required_action(code), case)
+    ]
+    return CasePage(
+        case=case,
+        steps=_step_views(steps),
+        findings=sorted(findings, key=lambda f: not f.blocks),
+        dues=sorted(dues, key=lambda d: d.due_on),
+        forms=_forms_checklist(facts, steps),
+        mentors=mentors,
+        next_actions=allowed,
+    )
+
+
+def _forms_checklist(facts: rules.CaseFacts, steps: Sequence[Step]) -> list[FormItem]:
+    """Return the paper forms expected for the stage reached, each received or not."""
+    stage, _since = rules.derive_stage(facts)
+    if stage == Stage.EXITED and facts.steps:
+        # An exited case is checked against the stage it had reached before leaving.
+        stage, _since = rules.derive_stage(replace(facts, steps=facts.steps[:-1]))
+    reached = _STAGE_ORDER.get(stage, 0)
+    expected: list[str] = []
+    for key, codes in sorted(FORMS_BY_STAGE.items(), key=lambda kv: _STAGE_ORDER[kv[0]]):
+        if _STAGE_ORDER[key] <= reached:
+            expected += [c for c in codes if c not in expected]
+    received: dict[str, date] = {}
+    for step in steps:
+        for code in step.documents or []:
+            received.setdefault(code, step.occurred_on)
+    return [
+        FormItem(code, str(FORM_TITLES.get(code, code)), code in received, received.get(code))
+        for code in expected
+    ]
+
+
+def _step_views(steps: Sequence[Step]) -> list[StepView]:
+    """Return the steps with their labels and data shown by field label (names for ids)."""
+    ids: dict[str, set[int]] = {"person": set(), "org": set(), "batch": set()}
+    for step in steps:
+        spec = ACTIONS.get(step.action)
+        for field in spec.fields if spec else ():
+            value = (step.data or {}).get(field.name)
+            base = field.type.split(":")[0]
+            if base in ids and isinstance(value, int):
+                ids[base].add(value)
+            elif base == "persons" and isinstance(value, list):
+                ids["person"].update(v for v in value if isinstance(v, int))
+    names: dict[str, dict[int, str]] = {
+        "person": dict(Person.objects.filter(pk__in=ids["person"]).values_list("pk", "full_name"))
+        if ids["person"]
+        else {},
+        "org": dict(Org.objects.filter(pk__in=ids["org"]).values_list("pk", "name"))
+        if ids["org"]
+        else {},
+        "batch": dict(TrainingBatch.objects.filter(pk__in=ids["batch"]).values_list("pk", "name"))
+        if ids["batch"]
+        else {},
+    }
+    views = []
+    for step in steps:
+        spec = ACTIONS.get(step.action)
+        shown = []
+        for field in spec.fields if spec else ():
+            value = (step.data or {}).get(field.name)
+            if value is None or value == "":
+                continue
+            shown.append((str(field.label), _display(field.type, value, names)))
+        views.append(
+            StepView(
+                step=step,
+                label=str(spec.label) if spec else step.action,
+                recorder=str(step.recorded_by),
+                fields=shown,
+            )
+        )
+    return views
+
+
+def _display(kind: str, value: Any, names: dict[str, dict[int, str]]) -> str:
+    base = kind.split(":")[0]
+    if base == "date" and isinstance(value, str):
+        try:
+            return date_format(date.fromisoformat(value), "d/m/Y")
+        except ValueError:
+            return value
+    if base == "bool":
+        return _("Có") if value else _("Không")
+    if base in names and isinstance(value, int):
+        return names[base].get(value, str(value))
+    if base == "persons" and isinstance(value, list):
+        return ", ".join(names["person"].get(v, str(v)) for v in value)
+    if base == "choice":
+        return str(_CHOICE_LABELS.get(value, value))
+    return str(value)
+
+
+# Labels of the values of "choice:" fields (the catalogue keeps the values only).
+_CHOICE_LABELS: dict[str, Any] = {
+    "two_members": gettext_lazy("Hai đảng viên chính thức giới thiệu"),
+    "youth_union": gettext_lazy("Nghị quyết Đoàn TNCS Hồ Chí Minh và một đảng viên chính thức"),
+    "trade_union": gettext_lazy("Nghị quyết Công đoàn cơ sở và một đảng viên chính thức"),
+    **{value: label for value, label in Outcome.choices if value},
+}
+
+
+def stage_label(stage: str) -> str:
+    return str(Stage(stage).label) if stage in Stage.values else stage
+
+
+__all__ = [
+    "BOARD_CARDS",
+    "BoardCard",
+    "BoardColumn",
+    "CasePage",
+    "FormItem",
+    "NextAction",
+    "OPEN_STAGES",
+    "StepView",
+    "board",
+    "case_page",
+    "cases_for_user",
+    "due_for_user",
+    "get_case",
+    "stage_label",
+]

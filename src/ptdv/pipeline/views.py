@@ -1,0 +1,559 @@
+"""Pipeline pages: the board, a case with its steps and findings, step forms, "Việc cần làm",
+the source pool and its monthly review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Max, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ptdv.access import policy
+from ptdv.access.http import AuthenticatedHttpRequest
+from ptdv.access.policy import Action
+from ptdv.core.errors import DomainError, StaleVersion
+from ptdv.core.history import render_history
+from ptdv.orgs.models import CELL_KINDS, Org
+from ptdv.people.models import Person
+from ptdv.people.selectors import matching_query
+from ptdv.pipeline import actions, rules, selectors, services
+from ptdv.pipeline.forms import (
+    BoardFilterForm,
+    CaseOpenForm,
+    PoolAddForm,
+    PoolReviewForm,
+    StepForm,
+)
+from ptdv.pipeline.models import Case, PoolEntry, TrainingBatch
+
+# Selects of units stop here; a province holds thousands (the chosen one is always added).
+UNIT_LIMIT = 500
+CANDIDATE_LIMIT = 50
+
+
+def _today() -> date:
+    """Return today's date (one function, so tests can pin it)."""
+    return timezone.localdate()
+
+
+def _add_domain_errors(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's refusal into the form: on its fields when it names them."""
+    placed = False
+    for field, msgs in exc.field_errors.items():
+        if field in form.fields:
+            form.add_error(field, msgs)
+            placed = True
+    if not placed or isinstance(exc, StaleVersion) or set(exc.field_errors) - set(form.fields):
+        form.add_error(None, exc.message)
+
+
+# --- units in scope (private queries; no selector covers them) ------------------------------
+
+
+def _units_in_scope(user: Any, action: Action, *, chosen: Org | None = None) -> list[Org]:
+    """Return the units where user may do action, in tree order, capped at UNIT_LIMIT."""
+    qs = policy.scope(user, Org.objects.all(), action).order_by("path")
+    units = list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:UNIT_LIMIT])
+    if chosen is not None and chosen.pk not in {o.pk for o in units}:
+        units.append(chosen)
+    return units
+
+
+def _unit_in_scope(user: Any, org_id: Any, action: Action) -> Org | None:
+    """Return the unit with this id if user may do action there, else None."""
+    try:
+        return policy.scope(user, Org.objects.all(), action).get(pk=int(org_id))
+    except (Org.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def _default_unit(user: Any, units: list[Org]) -> Org | None:
+    """Return the user's first grant root that lies in units, else the first unit."""
+    by_id = {o.pk: o for o in units}
+    for org_id in policy.grant_roots(user):
+        if org_id in by_id:
+            return by_id[org_id]
+    return units[0] if units else None
+
+
+def _cells_under(org: Org) -> list[Org]:
+    """Return the cells under org (the org itself when it is a cell), capped at UNIT_LIMIT."""
+    qs = Org.objects.subtree(org).filter(kind__in=CELL_KINDS).order_by("path")
+    return list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:UNIT_LIMIT])
+
+
+# --- the board --------------------------------------------------------------------------------
+
+
+@require_GET
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The pipeline of one unit: a column per stage; htmx refreshes the #board region only."""
+    user = request.user
+    if not policy.can_anywhere(user, Action.CASE_VIEW):
+        raise Http404
+    today = _today()
+    chosen = None
+    if request.GET.get("org"):
+        chosen = _unit_in_scope(user, request.GET["org"], Action.CASE_VIEW)
+        if chosen is None:
+            raise Http404
+    units = _units_in_scope(user, Action.CASE_VIEW, chosen=chosen)
+    org = chosen or _default_unit(user, units)
+    if org is None:
+        raise Http404
+    cells = _cells_under(org)
+    data = request.GET.copy()
+    data["org"] = str(org.pk)
+    # A cell from the previously chosen unit does not belong to this one: show all cells.
+    if data.get("cell") and data["cell"] not in {str(c.pk) for c in cells}:
+        data.pop("cell")
+    form = BoardFilterForm(data, units=units, cells=cells)
+    form.is_valid()
+    filters = form.cleaned_data
+    cell = next((c for c in cells if c.pk == filters.get("cell")), None)
+    columns = selectors.board(
+        user,
+        org=org,
+        cell=cell,
+        source=filters.get("source") or "",
+        overdue=bool(filters.get("overdue")),
+        today=today,
+    )
+    context = {
+        "form": form,
+        "org": org,
+        "columns": columns,
+        "total": sum(column.count for column in columns),
+        "today": today,
+    }
+    template = "pipeline/board.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#board"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- the case page --------------------------------------------------------------------------
+
+
+def vote_line(data: dict[str, Any]) -> str:
+    """Return a vote as "12/15 có mặt, 11 tán thành (cần 10) — Đạt"."""
+    try:
+        eligible, present, agree = int(data["eligible"]), int(data["present"]), int(data["agree"])
+    except (KeyError, TypeError, ValueError):
+        return ""
+    result = rules.vote_result(eligible, present, agree)
+    return _(
+        "%(present)s/%(eligible)s có mặt, %(agree)s tán thành (cần %(required)s) — %(verdict)s"
+    ) % {
+        "present": present,
+        "eligible": eligible,
+        "agree": agree,
+        "required": result.required,
+        "verdict": _("Đạt") if result.passes else _("Không đạt"),
+    }
+
+
+_VOTE_FIELDS = frozenset({"eligible", "present", "agree"})
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    view: selectors.StepView
+    vote: str  # "12/15 có mặt, 11 tán thành (cần 10) — Đạt" for a vote, else ""
+    details: list[tuple[str, str]]  # the other fields, as shown
+
+
+def _timeline(steps: list[selectors.StepView]) -> list[TimelineEntry]:
+    """Return the steps with a vote's numbers in one readable line."""
+    entries = []
+    for view in steps:
+        spec = actions.ACTIONS.get(view.step.action)
+        names = {fs.name for fs in spec.fields} if spec else set()
+        vote = vote_line(view.step.data) if _VOTE_FIELDS <= names else ""
+        hidden = (
+            {str(fs.label) for fs in spec.fields if fs.name in _VOTE_FIELDS}
+            if vote and spec
+            else set()
+        )
+        details = [(label, value) for label, value in view.fields if label not in hidden]
+        entries.append(TimelineEntry(view=view, vote=vote, details=details))
+    return entries
+
+
+@require_GET
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    user = request.user
+    case = selectors.get_case(user, case_id)
+    today = _today()
+    page = selectors.case_page(user, case, today=today)
+    context = {
+        "case": case,
+        "page": page,
+        "timeline": _timeline(page.steps),
+        "can_dossier": policy.can(user, Action.PERSON_DOSSIER, case.person),
+        "can_history": policy.can(user, Action.HISTORY_VIEW, case),
+        "next_due_label": _due_label(case.next_due_rule, page.dues),
+        "today": today,
+    }
+    return render(request, "pipeline/case_detail.html", context)
+
+
+@require_GET
+def case_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = policy.get_for_user_or_404(
+        request.user, Case.objects.select_related("person"), Action.HISTORY_VIEW, pk=case_id
+    )
+    return render_history(
+        request,
+        obj=case,
+        back_url=reverse("pipeline:case-detail", args=[case.pk]),
+        title=_("Hồ sơ phát triển đảng viên: %(name)s") % {"name": case.person.full_name},
+    )
+
+
+# --- recording a step -----------------------------------------------------------------------
+
+
+_SEVERITY_ORDER = {rules.Severity.BLOCK: 0, rules.Severity.WARN: 1, rules.Severity.INFO: 2}
+
+
+def _step_choices(
+    user: Any, case: Case
+) -> tuple[QuerySet[Person], QuerySet[Org], QuerySet[TrainingBatch]]:
+    """Return what a step's selects offer: official members of the case's cell, units, batches.
+
+    Units and batches: those in the user's scope, plus the units above the cell (the deciding
+    level and the course organisers usually sit there).
+    """
+    members = Person.objects.filter(org=case.cell, party_status="official").order_by(
+        "sort_key", "pk"
+    )
+    ancestors = case.cell.ancestor_paths
+    orgs = (
+        policy.scope(user, Org.objects.all(), Action.CASE_VIEW)
+        | Org.objects.filter(path__in=ancestors)
+    ).order_by("path")
+    batches = (
+        policy.scope(user, TrainingBatch.objects.all(), Action.CASE_VIEW)
+        | TrainingBatch.objects.filter(organiser__path__in=ancestors)
+    ).order_by("-starts_on", "name")
+    return members, orgs, batches
+
+
+@require_http_methods(["GET", "POST"])
+def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    """A step's form; "Kiểm tra" previews the findings (nothing saved), "Lưu" records it."""
+    user = request.user
+    code = request.GET.get("action", "")
+    spec = actions.ACTIONS.get(code)
+    case = selectors.get_case(user, case_id)
+    # An unknown action and a step the user may not record both answer 404; a case is
+    # opened by case_open, never by an "opened" step.
+    if (
+        spec is None
+        or code == actions.OPEN
+        or not policy.can(user, services.required_action(code), case)
+    ):
+        raise Http404
+    today = _today()
+    members, orgs, batches = _step_choices(user, case)
+
+    def make_form(*args: Any, **kwargs: Any) -> StepForm:
+        return StepForm(*args, spec=spec, members=members, orgs=orgs, batches=batches, **kwargs)
+
+    findings: list[rules.Finding] | None = None
+    blocked = ""
+    if request.method == "POST":
+        form = make_form(request.POST)
+        if form.is_valid():
+            occurred_on, data, note = form.step_values()
+            try:
+                if request.POST.get("preview"):
+                    findings = services.preview_step(
+                        case=case, action=code, occurred_on=occurred_on, data=data, today=today
+                    )
+                    # Blocks first, then warnings, then notes.
+                    findings.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+                else:
+                    services.record_step(
+                        case=case,
+                        action=code,
+                        occurred_on=occurred_on,
+                        data=data,
+                        version=form.cleaned_data["version"],
+                        actor=user,
+                        today=today,
+                        note=note,
+                    )
+                    messages.success(request, _("Đã ghi nhận: %(label)s.") % {"label": spec.label})
+                    return redirect("pipeline:case-detail", case.pk)
+            except services.TransitionBlocked as exc:
+                findings = list(exc.findings)
+                blocked = _("Chưa ghi được: %(message)s") % {
+                    "message": " ".join(f.message for f in exc.findings if f.blocks)
+                }
+            except DomainError as exc:
+                _add_domain_errors(form, exc)
+    else:
+        form = make_form(initial={"version": case.version, "occurred_on": today})
+    context = {
+        "case": case,
+        "spec": spec,
+        "code": code,
+        "form": form,
+        "findings": findings,
+        "blocked": blocked,
+        "previewed": request.method == "POST" and bool(request.POST.get("preview")),
+        "documents": [(c, actions.FORM_TITLES.get(c, c)) for c in spec.documents],
+    }
+    return render(request, "pipeline/case_step.html", context)
+
+
+# --- Việc cần làm -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueRow:
+    case: Case
+    label: str
+    days: int  # negative: overdue by that many days
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days
+
+
+@require_GET
+def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not policy.can_anywhere(user, Action.CASE_VIEW):
+        raise Http404
+    today = _today()
+    groups: dict[str, list[DueRow]] = {"overdue": [], "week": [], "month": []}
+    for case in selectors.due_for_user(user, today=today, within_days=30):
+        assert case.next_due_on is not None
+        days = (case.next_due_on - today).days
+        row = DueRow(case=case, label=_due_label(case.next_due_rule), days=days)
+        key = "overdue" if days < 0 else "week" if days <= 7 else "month"
+        groups[key].append(row)
+    context = {
+        "groups": [
+            ("overdue", _("Quá hạn"), groups["overdue"]),
+            ("week", _("Trong 7 ngày"), groups["week"]),
+            ("month", _("Trong 30 ngày"), groups["month"]),
+        ],
+        "today": today,
+    }
+    return render(request, "pipeline/todo.html", context)
+
+
+def _due_label(rule_id: str, dues: Sequence[rules.Due] = ()) -> str:
+    """Return what a deadline is about, in Vietnamese (the rule's label), else its id."""
+    for due in dues:
+        if due.rule_id == rule_id:
+            return str(due.label)
+    info = rules.RULES.get(rule_id)
+    label = getattr(info, "label", "") or getattr(info, "title", "")
+    return str(label) if label else rule_id
+
+
+# --- the source pool ---------------------------------------------------------------------------
+
+
+def _cell_or_404(user: Any, cell_id: Any, action: Action) -> Org:
+    cell = _unit_in_scope(user, cell_id, action)
+    if cell is None or not cell.is_cell:
+        raise Http404
+    return cell
+
+
+def _pool_cell(request: AuthenticatedHttpRequest, action: Action) -> Org:
+    """Return the cell named by ?cell= (404 outside scope), by default the first cell in scope."""
+    user = request.user
+    if request.GET.get("cell"):
+        return _cell_or_404(user, request.GET["cell"], action)
+    if not policy.can_anywhere(user, action):
+        raise Http404
+    cell = (
+        policy.scope(user, Org.objects.filter(kind__in=CELL_KINDS), action).order_by("path").first()
+    )
+    if cell is None:
+        raise Http404
+    return cell
+
+
+@require_GET
+def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A cell's list of outstanding people, with the latest review of each entry."""
+    user = request.user
+    cell = _pool_cell(request, Action.CASE_VIEW)
+    show_dropped = request.GET.get("dropped") == "1"
+    # PRIVATE QUERY (no selector in pipeline.selectors lists a cell's pool yet).
+    entries = (
+        PoolEntry.objects.filter(cell=cell)
+        .select_related("person")
+        .annotate(last_review=Max("review_items__review__reviewed_on"))
+        .order_by("status", "person__sort_key", "pk")
+    )
+    if not show_dropped:
+        entries = entries.filter(status=PoolEntry.Status.ACTIVE)
+    cells = [
+        c for c in _units_in_scope(user, Action.CASE_VIEW, chosen=cell) if c.kind in CELL_KINDS
+    ]
+    context = {
+        "cell": cell,
+        "cells": cells,
+        "entries": list(entries),
+        "show_dropped": show_dropped,
+        "can_record": policy.can(user, Action.CASE_RECORD, cell),
+    }
+    return render(request, "pipeline/pool.html", context)
+
+
+def _pool_candidates(user: Any, q: str) -> QuerySet[Person]:
+    """Return the people who may join a pool: not members, not followed, no open case.
+
+    PRIVATE QUERY (no selector covers it): the people the user may list, matching the search
+    box (people.selectors.matching_query); the template shows the first CANDIDATE_LIMIT.
+    """
+    qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
+    qs = (
+        qs.filter(party_status__in=["", "former"])
+        .exclude(pool_entries__status=PoolEntry.Status.ACTIVE)
+        .exclude(cases__outcome="")
+    )
+    if q.strip():
+        qs = matching_query(qs, q)
+    return qs.select_related("org").order_by("sort_key", "pk")
+
+
+@require_http_methods(["GET", "POST"])
+def pool_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    cell = _pool_cell(request, Action.CASE_RECORD)
+    today = _today()
+    q = request.GET.get("q", "") if request.method == "GET" else request.POST.get("q", "")
+    candidates = _pool_candidates(user, q)
+    if request.method == "POST":
+        form = PoolAddForm(request.POST, candidates=candidates)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_to_pool(
+                    cell=cell,
+                    person=data["person"],
+                    source=data["source"],
+                    listed_on=data["listed_on"],
+                    proposed_by=data["proposed_by"],
+                    notes=data["notes"],
+                    actor=user,
+                    today=today,
+                )
+            except DomainError as exc:
+                _add_domain_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã đưa %(name)s vào danh sách quần chúng ưu tú.")
+                    % {"name": data["person"].full_name},
+                )
+                return redirect(reverse("pipeline:pool") + f"?cell={cell.pk}")
+        shown = list(candidates[:CANDIDATE_LIMIT])
+    else:
+        form = PoolAddForm(candidates=candidates, initial={"listed_on": today})
+        shown = list(candidates[:CANDIDATE_LIMIT]) if q.strip() else []
+    context = {"cell": cell, "form": form, "q": q, "candidates": shown}
+    template = "pipeline/pool_add.html"
+    if request.htmx and request.method == "GET" and not request.htmx.history_restore_request:
+        template += "#candidates"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def pool_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    cell = _pool_cell(request, Action.CASE_RECORD)
+    today = _today()
+    entries = (
+        PoolEntry.objects.filter(cell=cell, status=PoolEntry.Status.ACTIVE)
+        .select_related("person")
+        .order_by("person__sort_key", "pk")
+    )
+    if request.method == "POST":
+        form = PoolReviewForm(request.POST, entries=entries)
+        if form.is_valid():
+            try:
+                services.review_pool(
+                    cell=cell,
+                    month=form.cleaned_data["month"],
+                    decisions=form.decisions(),
+                    actor=user,
+                    today=today,
+                )
+            except DomainError as exc:
+                _add_domain_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu kết quả rà soát danh sách."))
+                return redirect(reverse("pipeline:pool") + f"?cell={cell.pk}")
+    else:
+        form = PoolReviewForm(entries=entries, initial={"month": today.replace(day=1)})
+    return render(request, "pipeline/pool_review.html", {"cell": cell, "form": form})
+
+
+@require_POST
+def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Open a case for a pool entry (its cell and source) or for a person in a cell."""
+    user = request.user
+    form = CaseOpenForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    today = _today()
+    entry: PoolEntry | None = None
+    if data["pool_entry"]:
+        entry = policy.get_for_user_or_404(
+            user,
+            PoolEntry.objects.select_related("person", "cell"),
+            Action.CASE_RECORD,
+            pk=data["pool_entry"],
+        )
+        person, cell, source = entry.person, entry.cell, data["source"] or entry.source
+    else:
+        cell = _cell_or_404(user, data["cell"], Action.CASE_RECORD)
+        person = policy.get_for_user_or_404(
+            user, Person.objects.all(), Action.PERSON_VIEW, pk=data["person"]
+        )
+        source = data["source"] or "other"
+    try:
+        case = services.open_case(
+            person=person,
+            cell=cell,
+            source=source,
+            opened_on=data["opened_on"] or today,
+            actor=user,
+            today=today,
+            pool_entry=entry,
+            is_readmission=data["is_readmission"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("pipeline:pool") + f"?cell={cell.pk}")
+    messages.success(
+        request, _("Đã lập hồ sơ phát triển đảng viên cho %(name)s.") % {"name": person}
+    )
+    return redirect("pipeline:case-detail", case.pk)
