@@ -85,3 +85,65 @@ def test_secretary_records_the_cell_vote_from_the_board(
     assert step.recorded_by == cast.cell_secretary
     assert errors == []
     context.close()
+
+
+def test_specialist_walks_the_rest_of_the_path_to_official_member(
+    live_server, cast, case_before_vote: Case, browser: Browser
+) -> None:
+    """From the cell vote to the recognition decision, every step through its browser form;
+    the case ends as an official member with the three dates of DOMAIN §4."""
+    from datetime import date
+
+    from tests.pipeline.factories import CellMembers, path_steps
+
+    case = Case.objects.get(pk=case_before_vote.pk)
+    members = CellMembers(
+        *(m.member for m in case.mentors.order_by("pk")[:1]),  # the candidate's mentor
+        *list(
+            case.cell.people.filter(party_status="official").exclude(
+                pk__in=case.mentors.values("member")
+            )[:3]
+        ),
+    )
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    base = live_server.url
+    login(page, base, cast.board_specialist.username)
+    remaining = [
+        (action, day, data)
+        for _stage, action, day, data in path_steps(
+            members, authority=cast.commune, eligible=members.count
+        )
+        if not Step.objects.filter(case=case, action=action).exists()
+    ]
+    assert remaining[0][0] == actions.CELL_VOTE
+    for action, day, data in remaining:
+        page.goto(f"{base}/phat-trien-dang-vien/ho-so/{case.pk}/buoc/?action={action}")
+        page.locator("#id_occurred_on").fill(day.strftime("%d/%m/%Y"))
+        for name, value in data.items():
+            field = page.locator(f"#id_{name}")
+            tag = field.evaluate("e => e.tagName + ':' + (e.type || '')")
+            if tag.startswith("SELECT"):
+                field.select_option(
+                    [str(v) for v in value] if isinstance(value, list) else str(value)
+                )
+            elif tag == "INPUT:checkbox":
+                field.set_checked(bool(value))
+            elif isinstance(value, str) and len(value) == 10 and value[4] == "-":
+                field.fill(date.fromisoformat(value).strftime("%d/%m/%Y"))
+            else:
+                field.fill(str(value))
+        page.get_by_role("button", name="Lưu").click()
+        expect(page.locator(".msg-success")).to_contain_text("Đã ghi nhận")
+
+    case.refresh_from_db()
+    assert case.stage == Stage.OFFICIAL
+    assert (case.decision_on, case.ceremony_on, case.official_on) == (
+        date(2025, 1, 10),
+        date(2025, 2, 10),
+        date(2026, 2, 10),  # ceremony + 12 months, although recognised on 10/04/2026
+    )
+    assert case.recognition_decision_on == date(2026, 4, 10)
+    assert case.person.party_status == "official"
+    expect(page.get_by_text("10/02/2026").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "pipeline-official-1366.png"), full_page=True)
+    page.context.close()

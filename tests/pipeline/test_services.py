@@ -11,9 +11,10 @@ from django.db import close_old_connections, connection
 from django.http import Http404
 
 from ptdv.access.policy import Action
+from ptdv.core.calendar import build_calendar
 from ptdv.core.errors import DomainError, StaleVersion
 from ptdv.people.models import PartyStatus, Person
-from ptdv.pipeline import actions
+from ptdv.pipeline import actions, rules
 from ptdv.pipeline.models import (
     Case,
     Certificate,
@@ -31,6 +32,7 @@ from ptdv.pipeline.services import (
     StepInvalid,
     TransitionBlocked,
     add_to_pool,
+    case_facts,
     open_case,
     preview_step,
     record_step,
@@ -1176,4 +1178,11 @@ def test_deadlines_are_stored_on_the_case_in_working_days(world, case):
         actor=world.cast.board_specialist,
     )
     case.refresh_from_db()
-    assert (case.next_due_on, case.next_due_rule) == (date(2026, 2, 10), "PROBATION-END")
+    # The end of probation (10/02/2026) is a milestone, not a deadline: the cached next due is
+    # the cell's recognition review, 30 working days later across Tết 2026 (16-20/02).
+    assert (case.next_due_on, case.next_due_rule) == (date(2026, 3, 31), "RECOG-30WD")
+    dues = rules.due_dates(case_facts(case), calendar=build_calendar([2025, 2026]))
+    assert [(d.rule_id, d.due_on, d.deadline) for d in dues] == [
+        ("PROBATION-END", date(2026, 2, 10), False),
+        ("RECOG-30WD", date(2026, 3, 31), True),
+    ]

@@ -278,17 +278,41 @@ class _Walker:
         return case
 
 
+# The step whose date marks reaching each stage.
+LAST_ACTION = {
+    Stage.TRAINED: A.COURSE,
+    Stage.CANDIDATE: A.CANDIDATE_LISTED,
+    Stage.DOSSIER: A.HISTORY,
+    Stage.VERIFIED: A.VERIFIED,
+    Stage.INTRODUCED: A.INTRODUCED,
+    Stage.OPINIONS: A.OPINIONS,
+    Stage.CELL_APPROVED: A.CELL_VOTE,
+    Stage.COMMITTEE_APPROVED: A.COMMITTEE_VOTE,
+    Stage.DECIDED: A.DECISION,
+    Stage.PROBATION: A.CEREMONY,
+    Stage.RECOGNITION_CELL: A.RECOGNITION_CELL_VOTE,
+    Stage.OFFICIAL: A.RECOGNITION_DECISION,
+}
+_OPTIONAL = {A.READMISSION_CONSENT, A.OVER60_CONSENT, A.APPRAISAL}
+
+
 def _span(plan: Plan) -> int:
-    """Return roughly how many days the planned path takes, to start it in the past."""
-    index = rules.stage_index(plan.target)
-    days = (
-        sum(GAP[a] + 2 for a in FORWARD[: max(1, min(len(FORWARD), index * 2))])
-        + 30 * plan.fail_cell_votes
-    )
-    if index >= rules.stage_index(Stage.PROBATION):
-        days += 60
-    if index >= rules.stage_index(Stage.RECOGNITION_CELL):
-        days += 365
+    """Return about how many days lie between opening the case and its last planned step, so
+    that the last step happens `plan.days_ago` days before today."""
+    last = LAST_ACTION.get(plan.target)
+    if last is None:
+        return 0
+    days = 30 * plan.fail_cell_votes
+    for action in FORWARD[: FORWARD.index(last)]:
+        if action in _OPTIONAL:
+            continue
+        if action == A.SELF_REVIEW:
+            # The self-review waits for the end of the probation year (ceremony + 12 months).
+            days -= sum(
+                GAP[a] + 2 for a in FORWARD[FORWARD.index(A.CEREMONY) : FORWARD.index(action)]
+            )
+            days += 367
+        days += GAP[action] + 2
     return days
 
 

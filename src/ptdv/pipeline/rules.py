@@ -161,6 +161,9 @@ class Due:
     rule_id: str
     due_on: date
     label: str
+    # False for a milestone someone should know about but nobody can miss (the end of the
+    # probation year): it is listed, but never makes a case overdue.
+    deadline: bool = True
 
 
 @dataclass(frozen=True)
@@ -1926,7 +1929,7 @@ def due_dates(
     if p.ceremony_on is not None:
         end = official_date(p.ceremony_on, config=config)
         if p.index < _INDEX[RECOGNITION_CELL]:
-            dues.append(Due("PROBATION-END", end, _("Hết thời hạn dự bị")))
+            dues.append(Due("PROBATION-END", end, _("Hết thời hạn dự bị"), deadline=False))
             dues.append(
                 Due(
                     "RECOG-30WD",

@@ -633,7 +633,8 @@ def _refresh_cached(case: Case, facts: CaseFacts, calendar: WorkCalendar) -> Non
     case.outcome = rules.outcome_of(facts)
     if case.outcome == Outcome.OPEN:
         case.closed_on = None
-        dues = rules.due_dates(facts, calendar=calendar)
+        # The cached "next due" drives "overdue": milestones (probation end) do not count.
+        dues = [d for d in rules.due_dates(facts, calendar=calendar) if d.deadline]
         first = min(dues, key=lambda d: d.due_on) if dues else None
         case.next_due_on = first.due_on if first else None
         case.next_due_rule = first.rule_id if first else ""
