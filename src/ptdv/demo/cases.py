@@ -279,7 +279,7 @@ class _Walker:
 
 
 # The step whose date marks reaching each stage.
-LAST_ACTION = {
+LAST_ACTION: dict[str, str] = {
     Stage.TRAINED: A.COURSE,
     Stage.CANDIDATE: A.CANDIDATE_LISTED,
     Stage.DOSSIER: A.HISTORY,
