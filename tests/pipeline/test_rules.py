@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -285,6 +286,7 @@ def test_every_rule_has_contiguous_dated_provisions() -> None:
         "MENTOR-OFFICIAL",
         "VOTE-ESCALATE",
         "OPINIONS",
+        "AUTHORITY",
     }
     assert set(rules.RULES) == expected
     for rule_id, info in rules.RULES.items():
@@ -1446,3 +1448,34 @@ def test_next_actions_follow_the_path() -> None:
         A.TRANSFERRED,
         A.EXIT,
     ]
+
+
+@pytest.mark.parametrize(
+    ("expected_id", "given", "enabled", "blocked"),
+    [
+        (3, 3, True, []),  # the committee the tree names
+        (7, 3, True, ["AUTHORITY"]),  # another committee signed
+        (None, 3, True, []),  # the service could not work it out: nothing to compare
+        (7, 3, False, []),  # a deployment that turned the check off (army, police)
+    ],
+)
+def test_the_decision_comes_from_the_competent_committee(
+    expected_id: int | None, given: int, enabled: bool, blocked: list[str]
+) -> None:
+    config = RulesConfig(check_decision_authority=enabled)
+    facts = dataclasses.replace(
+        walk(upto(A.DECISION)),
+        authority_id=expected_id,
+        authority_label="Ban thường vụ Đảng ủy xã Cam Lộ",
+    )
+    decision = {**DECISION_DATA, "authority": given, "received_on": date(2024, 6, 12)}
+    findings = check(
+        facts, A.DECISION, date(2024, 6, 10), {**decision, "admitted": True}, config=config
+    )
+    assert blocks(findings) == blocked
+    if blocked:
+        message = next(f.message for f in findings if f.rule_id == "AUTHORITY")
+        assert message == (
+            "Cấp quyết định không đúng thẩm quyền: theo cây tổ chức, cấp có thẩm quyền là "
+            "Ban thường vụ Đảng ủy xã Cam Lộ (AUTHORITY, Quy định 24-QĐ/TW điểm 4.3.2)"
+        )

@@ -1091,7 +1091,8 @@ def test_over_60_needs_the_provinces_written_consent_before_the_decision(world):
 
     with pytest.raises(TransitionBlocked) as exc:
         step(case, actions.DECISION, day, data, cast.board_specialist)
-    assert [f.rule_id for f in exc.value.findings if f.blocks] == ["AGE-MAX"]
+    # No consent yet, and over 60 the province level decides, not the commune (DOMAIN §1.2.5).
+    assert sorted(f.rule_id for f in exc.value.findings if f.blocks) == ["AGE-MAX", "AUTHORITY"]
     assert snapshot() == before
 
     step(
@@ -1101,7 +1102,9 @@ def test_over_60_needs_the_provinces_written_consent_before_the_decision(world):
         {"document_number": "45-CV/TU"},
         cast.board_specialist,
     )
-    step(case, actions.DECISION, day, data, cast.board_specialist)
+    step(
+        case, actions.DECISION, day, {**data, "authority": cast.province.pk}, cast.board_specialist
+    )
     case.refresh_from_db()
     assert (case.stage, case.decision_on) == (Stage.DECIDED, date(2025, 1, 10))
 
@@ -1186,3 +1189,61 @@ def test_deadlines_are_stored_on_the_case_in_working_days(world, case):
         ("PROBATION-END", date(2026, 2, 10), False),
         ("RECOG-30WD", date(2026, 3, 31), True),
     ]
+
+
+def test_the_decision_must_come_from_the_committee_the_tree_names(world):
+    """AUTHORITY (DOMAIN §1.2): by default the commune's standing committee decides for the
+    school's cells; once the school's committee is delegated the power, it decides itself."""
+    from ptdv.orgs.services import update_org
+    from tests.factories import system_user
+
+    cast = world.cast
+    person = make_candidate(cast.cell_a)
+    case = open_test_case(person, cast.cell_a, actor=cast.board_specialist)
+    walk_case_to(
+        case,
+        stop_before=actions.DECISION,
+        members=world.members,
+        authority=world.authority,
+        actor=cast.board_specialist,
+    )
+    day, data = steps_of(world)[actions.DECISION]
+    before = snapshot()
+    with pytest.raises(TransitionBlocked) as exc:
+        step(
+            case,
+            actions.DECISION,
+            day,
+            {**data, "authority": cast.province.pk},
+            cast.board_specialist,
+        )
+    blocks = [f for f in exc.value.findings if f.blocks]
+    assert [f.rule_id for f in blocks] == ["AUTHORITY"]
+    assert "Ban thường vụ Đảng bộ phường Đông Hà" in blocks[0].message
+    assert snapshot() == before
+
+    # Delegation effective before the decision date: now the school's committee decides.
+    update_org(
+        org=cast.grassroots,
+        values={"admission_delegated": True, "admission_delegated_from": date(2024, 12, 1)},
+        version=cast.grassroots.version,
+        actor=system_user(),
+    )
+    with pytest.raises(TransitionBlocked) as exc:
+        step(
+            case,
+            actions.DECISION,
+            day,
+            {**data, "authority": cast.commune.pk},
+            cast.board_specialist,
+        )
+    assert "Đảng bộ Trường THPT Đông Hà" in [f for f in exc.value.findings if f.blocks][0].message
+    step(
+        case,
+        actions.DECISION,
+        day,
+        {**data, "authority": cast.grassroots.pk},
+        cast.board_specialist,
+    )
+    case.refresh_from_db()
+    assert case.stage == Stage.DECIDED

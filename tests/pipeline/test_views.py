@@ -786,3 +786,21 @@ def test_case_open_for_a_person(client, world) -> None:
     case = Case.objects.get(person=person)
     assert response.status_code == 302
     assert (case.cell, case.source, case.stage) == (cast.cell_a, "militia", Stage.SOURCE)
+
+
+def test_the_decision_form_offers_the_committee_the_tree_names(client, cast):
+    from ptdv.pipeline import actions as A
+    from tests.pipeline.factories import make_candidate, make_cell_members, open_test_case
+    from tests.pipeline.factories import walk_case_to as walk
+
+    members = make_cell_members(cast.cell_a)
+    case = open_test_case(make_candidate(cast.cell_a), cast.cell_a, actor=cast.board_specialist)
+    walk(case, stop_before=A.DECISION, members=members, authority=cast.commune,
+         actor=cast.board_specialist)  # fmt: skip
+    client.force_login(cast.board_specialist)
+    response = client.get(
+        reverse("pipeline:case-step", kwargs={"case_id": case.pk}) + f"?action={A.DECISION}"
+    )
+    assert response.status_code == 200
+    selected = response.context["form"]["authority"].value()
+    assert int(selected) == cast.commune.pk

@@ -18,13 +18,17 @@ from django.db.models import Count, Q
 from ptdv.access.models import User
 from ptdv.core.errors import DomainError
 from ptdv.orgs.models import Org, OrgKind
-from ptdv.orgs.rules import admission_authority
-from ptdv.orgs.selectors import ancestors_of, org_facts
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions as A
 from ptdv.pipeline import rules
 from ptdv.pipeline.models import Case, Source, Stage
-from ptdv.pipeline.services import add_to_pool, case_facts, open_case, record_step
+from ptdv.pipeline.services import (
+    add_to_pool,
+    case_facts,
+    expected_authority,
+    open_case,
+    record_step,
+)
 
 # The forward path in preference order; the rules say which of them is allowed next.
 FORWARD = (
@@ -202,9 +206,8 @@ class _Walker:
         if action == A.PROBATION_OPINIONS:
             return {"favourable": True}
         if action in (A.DECISION, A.RECOGNITION_DECISION):
-            chain = [org_facts(o) for o in [*ancestors_of(case.cell), case.cell]]
-            authority = admission_authority(chain, day)
-            org_id = authority.org.id if authority.org else case.cell.get_parent().pk
+            expected = expected_authority(case, day)
+            org_id = expected[0].pk if expected else case.cell.get_parent().pk
             if action == A.DECISION:
                 return {
                     "decision_number": f"{n}-QĐ/ĐU",

@@ -18,8 +18,25 @@ from ptdv.pipeline.models import (
 )
 
 
+class ParticipantInline(admin.TabularInline[Certificate, TrainingBatch]):
+    """The batch's participants: the certificates recorded against it (read-only here; a
+    certificate is created by the course step of a case)."""
+
+    model = Certificate
+    extra = 0
+    can_delete = False
+    fields = ("person", "number", "issued_on", "issuer")
+    readonly_fields = fields
+    verbose_name = "học viên"
+    verbose_name_plural = "học viên (giấy chứng nhận đã cấp)"
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(TrainingBatch)
 class TrainingBatchAdmin(admin.ModelAdmin[TrainingBatch]):
+    inlines = [ParticipantInline]
     list_display = ("name", "kind", "organiser", "issuer", "starts_on", "ends_on")
     list_filter = ("kind",)
     search_fields = ("name", "issuer")

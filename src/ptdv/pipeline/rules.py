@@ -154,6 +154,12 @@ class CaseFacts:
     # Additive: holds only a diploma "equivalent" to lower secondary (e.g. vocational), which
     # 29-QĐ/TW accepted and 24-QĐ/TW (30/7/2021) no longer does (EDU-MIN).
     education_equivalent: bool = False
+    # AUTHORITY: the committee that may decide this case's admission / recognition on the
+    # step's date, worked out by the service from the organisation tree's delegation settings
+    # (orgs.rules.admission_authority; the province level for an over-60 candidate). None when
+    # unknown: then nothing is checked.
+    authority_id: int | None = None
+    authority_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -217,6 +223,10 @@ class RulesConfig:
     # lands on the last day of a shorter target month ("clamp") or overflows into the next
     # month ("overflow").
     month_end: str = MONTH_END_CLAMP
+    # AUTHORITY [I] (DOMAIN §1.2, §8 q1 and q9): the decision must come from the committee the
+    # organisation tree names. Army and police units follow rules we could not read; a deployment
+    # for them may turn the check off.
+    check_decision_authority: bool = True
 
 
 CONFIG = RulesConfig()
@@ -508,6 +518,12 @@ RULES: dict[str, RuleInfo] = {
             Severity.BLOCK,
             gettext_lazy("Ngày không trước bước trước đó"),
             _DATA_RULES,
+        ),
+        _rule(
+            "AUTHORITY",
+            Severity.BLOCK,
+            gettext_lazy("Cấp có thẩm quyền quyết định kết nạp, công nhận đảng viên chính thức"),
+            _regulations("điểm 4.3.2"),
         ),
         _rule(
             "MENTOR-OFFICIAL",
@@ -1159,6 +1175,8 @@ def check_step(
                 Severity.INFO,
             )
         )
+    if action in (A.DECISION, A.RECOGNITION_DECISION):
+        findings += _authority_findings(facts, on, data, config)
     if action == A.DECISION:
         findings += _decision_findings(facts, p, on, data, calendar, config)
     if action == A.CEREMONY:
@@ -1744,6 +1762,25 @@ def _over60_findings(
             )
         )
     return findings
+
+
+def _authority_findings(
+    facts: CaseFacts, on: date, data: Mapping[str, Any], config: RulesConfig
+) -> list[Finding]:
+    """AUTHORITY: the deciding committee is the one the organisation tree names (§1.2)."""
+    if not config.check_decision_authority or facts.authority_id is None:
+        return []
+    given = data.get("authority")
+    if given is None or given == facts.authority_id:
+        return []
+    return [
+        _finding(
+            "AUTHORITY",
+            on,
+            _("Cấp quyết định không đúng thẩm quyền: theo cây tổ chức, cấp có thẩm quyền là %(a)s")
+            % {"a": facts.authority_label},
+        )
+    ]
 
 
 def _decision_findings(

@@ -9,6 +9,7 @@ plain indexed queries.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -26,7 +27,9 @@ from ptdv.access.policy import Action
 from ptdv.core.calendar import WorkCalendar, load_calendar
 from ptdv.core.errors import DomainError, StaleVersion
 from ptdv.core.text import normalize_spaces
-from ptdv.orgs.models import Org, OrgKind
+from ptdv.orgs.models import DecidingBody, Org, OrgKind
+from ptdv.orgs.rules import admission_authority
+from ptdv.orgs.selectors import ancestors_of, org_facts
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
@@ -379,7 +382,7 @@ def preview_step(
     """
     spec = _spec(action)
     _json_data, typed = clean_step_data(spec, data)
-    facts = case_facts(case)
+    facts = with_authority(case_facts(case), case, action, occurred_on)
     members = member_facts(case, typed)
     return rules.check_step(
         facts,
@@ -422,7 +425,7 @@ def record_step(
         to_cell = (
             _transfer_target(locked, typed, actor, today) if action == actions.TRANSFERRED else None
         )
-        facts = case_facts(locked)
+        facts = with_authority(case_facts(locked), locked, action, occurred_on)
         members = member_facts(locked, typed)
         calendar = _calendar_for(facts, today, occurred_on)
         findings = rules.check_step(
@@ -645,6 +648,42 @@ def _refresh_cached(case: Case, facts: CaseFacts, calendar: WorkCalendar) -> Non
 
 
 # --- facts for the rules ---------------------------------------------------------------
+
+
+def expected_authority(case: Case, on: date) -> tuple[Org, str] | None:
+    """Return the committee (and its deciding body's label) that decides this case on `on`.
+
+    DOMAIN §1.2: what the organisation tree's delegation settings say for the cell
+    (orgs.rules.admission_authority), except for a candidate over 60, whom the province-level
+    committee decides (item 5). None when no unit above the cell has the power.
+    """
+    chain = [*ancestors_of(case.cell), case.cell]
+    admitted_on = case.decision_on or on
+    if rules.is_over_60(case.person.birth_date, admitted_on):
+        province = next(
+            (o for o in reversed(chain) if o.kind in (OrgKind.PROVINCE, OrgKind.CENTRAL_DIRECT)),
+            None,
+        )
+        if province is None:
+            return None
+        return province, str(DecidingBody.PERMANENT_MEMBERS.label)
+    authority = admission_authority([org_facts(o) for o in chain], on)
+    if authority.org is None:
+        return None
+    org = next(o for o in chain if o.pk == authority.org.id)
+    return org, str(DecidingBody(authority.body).label) if authority.body else ""
+
+
+def with_authority(facts: CaseFacts, case: Case, action: str, on: date) -> CaseFacts:
+    """Return facts carrying the expected deciding committee for a decision step (AUTHORITY)."""
+    if action not in (actions.DECISION, actions.RECOGNITION_DECISION):
+        return facts
+    expected = expected_authority(case, on)
+    if expected is None:
+        return facts
+    org, body = expected
+    label = f"{body} {org.name}".strip() if body else org.name
+    return dataclasses.replace(facts, authority_id=org.pk, authority_label=label)
 
 
 def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:

@@ -308,7 +308,13 @@ def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             except DomainError as exc:
                 _add_domain_errors(form, exc)
     else:
-        form = make_form(initial={"version": case.version, "occurred_on": today})
+        initial: dict[str, Any] = {"version": case.version, "occurred_on": today}
+        if code in (actions.DECISION, actions.RECOGNITION_DECISION):
+            # Offer the committee the organisation tree names (AUTHORITY); the rules check it.
+            expected = services.expected_authority(case, today)
+            if expected is not None:
+                initial["authority"] = expected[0].pk
+        form = make_form(initial=initial)
     context = {
         "case": case,
         "spec": spec,
