@@ -107,6 +107,24 @@ def _build(n_people: int, seed: int) -> dict[str, object]:
                 )
                 batch = []
         del tokens
+        # Cases: one for every tenth person, spread over the stages, with cached due dates
+        # (what the services store), to time the board and the due list.
+        from ptdv.pipeline.models import Case, Stage
+
+        stages = [s.value for s in Stage if s != Stage.EXITED]
+        today = date(2026, 11, 21)
+        cases = []
+        for i, pk in enumerate(Person.objects.values_list("pk", flat=True)[: n_people // 10]):
+            cases.append(
+                Case(
+                    person_id=pk, cell=cells[i % len(cells)], source="youth_union",
+                    opened_on=date(2025, 1, 1), stage=stages[i % len(stages)],
+                    stage_since=date(2025, 6, 1),
+                    next_due_on=date.fromordinal(today.toordinal() - 200 + rng.randrange(400)),
+                    next_due_rule="DECIDE-60WD",
+                )
+            )  # fmt: skip
+        Case.objects.bulk_create(cases, batch_size=5000)
     return {"root": root, "commune": communes[7], "seconds": time.perf_counter() - t0}
 
 
@@ -157,6 +175,35 @@ def main() -> int:
             rows.sort(key=lambda r: r[1])
             return [r[0] for r in rows[:50]]
 
+        from django.db.models import Count
+
+        from ptdv.pipeline.models import Case
+
+        today = date(2026, 11, 21)
+
+        def board_counts() -> list[tuple[str, int]]:
+            qs = Case.objects.filter(
+                outcome="",
+                cell__path__gte=commune.path,
+                cell__path__lt=prefix_upper_bound(commune.path),
+            )
+            return list(qs.values_list("stage").annotate(n=Count("pk")).order_by())
+
+        def board_counts_python() -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for stage, path in Case.objects.values_list("stage", "cell__path"):
+                if path.startswith(commune.path):
+                    counts[stage] = counts.get(stage, 0) + 1
+            return counts
+
+        def overdue_first_page() -> list[int]:
+            qs = Case.objects.filter(outcome="", next_due_on__lt=today).order_by("next_due_on")
+            return list(qs.values_list("pk", flat=True)[:50])
+
+        def overdue_python() -> list[int]:
+            rows = [(d, pk) for pk, d in Case.objects.values_list("pk", "next_due_on") if d < today]
+            return [pk for _d, pk in sorted(rows)[:50]]
+
         rows = [
             ("people under one commune (count)", scoped_count, scoped_count_like, "LIKE prefix"),
             ("search 'nguyen van dung'", lambda: search(["nguyen", "van", "dung"]),
@@ -165,6 +212,10 @@ def main() -> int:
              lambda: search_scan(["khanh"]), "contains scan"),
             ("first page in Vietnamese order", first_page, first_page_python_sort,
              "sort in Python"),
+            ("board counts for one commune", board_counts, board_counts_python,
+             "count in Python"),
+            ("overdue cases, first page", overdue_first_page, overdue_python,
+             "filter in Python"),
         ]  # fmt: skip
         print(f"{'query':40} {'ms':>9} {'baseline ms':>12} {'ratio':>7}  baseline")
         for label, fn, base, base_label in rows:

@@ -171,6 +171,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 600
+    if TESTING:
+        # A file, not Django's shared-cache in-memory database: the browser tests' live server
+        # thread and the test thread then lock through SQLite's file locks, which wait
+        # (busy_timeout) instead of failing with "database table is locked".
+        import tempfile
+
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"ptdv-test-{os.getpid()}.sqlite3")
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"

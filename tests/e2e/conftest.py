@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,3 +51,14 @@ def login(page: Page, base: str, username: str) -> None:
     page.get_by_label("Mật khẩu").fill("mat-khau-thu-nghiem")
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("heading", name="Xin chào")).to_be_visible()
+
+
+def new_context(browser: Browser, **kwargs: object) -> BrowserContext:
+    """Return a browser context that never asks for /favicon.ico.
+
+    A late favicon request reaching the live server while the test's database is being flushed
+    makes the flush fail; pages name their icon, but error pages of other origins may not.
+    """
+    context = browser.new_context(**kwargs)  # type: ignore[arg-type]
+    context.route("**/favicon.ico", lambda route: route.abort())
+    return context

@@ -9,14 +9,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, login, new_context
 
 pytestmark = pytest.mark.e2e
 
 
 def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: Browser) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    context = new_context(browser, viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -45,7 +45,7 @@ def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: 
     expect(page.get_by_text("045195000123")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "person-1366.png"), full_page=True)
 
-    phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    phone = new_context(browser, viewport={"width": 375, "height": 812}, is_mobile=True)
     phone.add_cookies(context.cookies())
     mobile = phone.new_page()
     mobile.goto(page.url)
@@ -59,7 +59,7 @@ def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: 
 
 
 def test_cell_secretary_sees_only_their_cell(live_server, cast, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context = new_context(browser, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     login(page, live_server.url, cast.cell_secretary.username)
     page.goto(f"{live_server.url}/to-chuc/")

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from ptdv.pipeline import actions
 from ptdv.pipeline.models import Case, Stage, Step
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, login, new_context
 from tests.pipeline.factories import (
     make_candidate,
     make_cell_members,
@@ -44,7 +44,7 @@ def test_secretary_records_the_cell_vote_from_the_board(
     case = Case.objects.get(pk=case_before_vote.pk)
     assert case.stage == Stage.OPINIONS
     steps_before = Step.objects.filter(case=case).count()
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    context = new_context(browser, viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -105,7 +105,7 @@ def test_specialist_walks_the_rest_of_the_path_to_official_member(
             )[:3]
         ),
     )
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page = new_context(browser, viewport={"width": 1366, "height": 900}).new_page()
     base = live_server.url
     login(page, base, cast.board_specialist.username)
     remaining = [

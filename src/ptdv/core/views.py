@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from ptdv.access import policy
 from ptdv.access.http import AuthenticatedHttpRequest
@@ -24,3 +26,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_search_people": policy.can_anywhere(request.user, policy.Action.PERSON_VIEW),
         },
     )
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Send /favicon.ico (asked for by browsers on pages without an icon) to the static icon."""
+    return redirect(static("ptdv/favicon.svg"), permanent=True)
