@@ -81,6 +81,7 @@ GAP = {
     A.RECOGNITION_DECISION: 12,
 }
 ISSUER = "Trung tâm Chính trị tỉnh Quảng Trị"
+DEMO_HOME_PREFIX = "QT-DHA-DTH"  # Đảng bộ khu dân cư Đông Thanh, where the demo users work
 VOTES = frozenset(
     {A.CELL_VOTE, A.COMMITTEE_VOTE, A.RECOGNITION_CELL_VOTE, A.RECOGNITION_COMMITTEE_VOTE}
 )
@@ -324,11 +325,17 @@ def create_demo_cases(*, rng: random.Random, actor: User, today: date) -> int:
     cells = _cells_with_members()
     walker = _Walker(rng, actor, today)
     created = 0
+    # The demo's cell secretary and grassroots officer work in Đông Thanh: every third case
+    # goes there, so their logins show a board and a to-do list with something on it.
+    home = [c for c in cells if c.code.startswith(DEMO_HOME_PREFIX)]
     for index, plan in enumerate(PLANS):
         # Spread the cases over the province; move on to the next cell when one has nobody.
+        order = [cells[(index * 7 + offset) % len(cells)] for offset in range(len(cells))]
+        if home and index % 3 == 0:
+            order = [home[(index // 3) % len(home)], *order]
         picked = None
-        for offset in range(len(cells)):
-            picked = _candidate(cells[(index * 7 + offset) % len(cells)], plan, rng, actor, today)
+        for cell in order:
+            picked = _candidate(cell, plan, rng, actor, today)
             if picked is not None:
                 break
         if picked is None:
