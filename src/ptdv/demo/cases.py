@@ -269,6 +269,16 @@ class _Walker:
             case = self.record(case, action, day)
             position = FORWARD.index(action)
             day += timedelta(days=GAP[action] + self.rng.randint(0, 4))
+        # Failed votes still owed when the target comes before the vote (a cell that failed
+        # three times and must now report to the superior).
+        while (
+            failed < plan.fail_cell_votes
+            and day <= self.today
+            and A.CELL_VOTE in rules.next_actions(case_facts(case))
+        ):
+            case = self.record(case, A.CELL_VOTE, day, fail=True)
+            failed += 1
+            day += timedelta(days=30)
         if plan.exit_outcome and day <= self.today:
             record_step(
                 case=case,
