@@ -8,24 +8,17 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.forms import date_field as core_date_field
 from ptdv.orgs.models import DecidingBody, Org, OrgField, OrgKind
 from ptdv.orgs.services import AUTHORITY_FIELDS
 
-# Typed dd/mm/yyyy; the HTML date input's yyyy-mm-dd is accepted too.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
+    return core_date_field(
+        label,
         required=required,
         help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-        ),
-        error_messages={"invalid": _("Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 01/07/2025.")},
+        invalid_message=_("Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 01/07/2025."),
     )
 
 

@@ -16,6 +16,7 @@ from ptdv.access import policy
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
+from ptdv.core.forms import add_domain_errors
 from ptdv.core.history import render_history
 from ptdv.orgs import rules, selectors, services
 from ptdv.orgs.forms import DissolveForm, MoveForm, OrgEditForm, OrgForm
@@ -24,17 +25,6 @@ from ptdv.orgs.models import DecidingBody, Org, OrgKind
 
 def _show_dissolved(request: AuthenticatedHttpRequest) -> bool:
     return request.GET.get("show_dissolved") == "1"
-
-
-def _add_domain_errors(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's refusal into the form: on its fields when it names them."""
-    placed = False
-    for field, msgs in exc.field_errors.items():
-        if field in form.fields:
-            form.add_error(field, msgs)
-            placed = True
-    if not placed or set(exc.field_errors) - set(form.fields):
-        form.add_error(None, exc.message)
 
 
 @require_GET
@@ -166,7 +156,7 @@ def create_root(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             org = services.create_org(parent=None, values=form.values(), actor=user, today=today)
         except DomainError as exc:
-            _add_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm đơn vị “%(n)s”.") % {"n": org.name})
             return redirect("orgs:detail", org_id=org.pk)
@@ -199,7 +189,7 @@ def create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
         try:
             org = services.create_org(parent=parent, values=form.values(), actor=user, today=today)
         except DomainError as exc:
-            _add_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm đơn vị “%(n)s”.") % {"n": org.name})
             return redirect("orgs:detail", org_id=org.pk)
@@ -234,7 +224,7 @@ def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
                 org=org, values=form.values(), version=form.cleaned_data["version"], actor=user
             )
         except DomainError as exc:  # StaleVersion included: the form is kept as typed
-            _add_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin đơn vị."))
             return redirect("orgs:detail", org_id=org.pk)
@@ -259,7 +249,7 @@ def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
                 today=today,
             )
         except DomainError as exc:
-            _add_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("Đã chuyển đơn vị cùng toàn bộ tổ chức trực thuộc."))
             return redirect("orgs:detail", org_id=org.pk)
@@ -283,7 +273,7 @@ def dissolve(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
                 today=today,
             )
         except DomainError as exc:
-            _add_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận giải thể đơn vị."))
             return redirect("orgs:detail", org_id=org.pk)

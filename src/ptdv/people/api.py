@@ -39,7 +39,7 @@ from ptdv.people.schemas import (
     PersonPatch,
     ReferenceItemOut,
 )
-from ptdv.people.selectors import get_dossier, matching_query
+from ptdv.people.selectors import DOSSIER_RELATED, get_dossier, matching_query
 
 router = Router(tags=["people"])
 reference_router = Router(tags=["reference"])
@@ -77,15 +77,6 @@ _TEXT_FIELDS = (
 )
 _NOT_NULL = ("family_name", "given_name", "sex", "birth_date", "ethnic_group")
 _BOOL_FIELDS = ("youth_union_member", "trade_union_member")
-_DOSSIER_RELATED = (
-    "org",
-    "ethnic_group",
-    "religion",
-    "education",
-    "qualification",
-    "theory_level",
-    "occupation",
-)
 
 
 def _user(request: HttpRequest) -> User:
@@ -190,7 +181,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
         exc.field_errors = {("org_id" if k == "org" else k): v for k, v in exc.field_errors.items()}
         raise
     # The creator typed every field in; returning them is not a read of someone's dossier.
-    created = Person.objects.select_related(*_DOSSIER_RELATED).get(pk=person.pk)
+    created = Person.objects.select_related(*DOSSIER_RELATED).get(pk=person.pk)
     return Status(201, created)
 
 

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from ptdv.core.forms import date_field
 from ptdv.orgs.models import Org
 from ptdv.people import rules
-from ptdv.people.models import Person, Sex
+from ptdv.people.models import REFERENCE_FIELDS, Person, Sex
 from ptdv.people.services import EDITABLE_FIELDS
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 # The dossier and the form show the record in these groups, in this order.
 FIELD_GROUPS: list[tuple[StrOrPromise, tuple[str, ...]]] = [
@@ -45,16 +44,6 @@ FIELD_GROUPS: list[tuple[StrOrPromise, tuple[str, ...]]] = [
     ),
     (gettext_lazy("Ghi chú"), ("notes",)),
 ]
-
-
-_FK_FIELDS = (
-    "ethnic_group",
-    "religion",
-    "education",
-    "qualification",
-    "theory_level",
-    "occupation",
-)
 
 
 if TYPE_CHECKING:
@@ -101,8 +90,10 @@ class PersonForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         if person is not None and not args and "data" not in kwargs:
-            initial = {f: getattr(person, f"{f}_id", None) for f in _FK_FIELDS}
-            initial.update({f: getattr(person, f) for f in EDITABLE_FIELDS if f not in _FK_FIELDS})
+            initial = {f: getattr(person, f"{f}_id", None) for f in REFERENCE_FIELDS}
+            initial.update(
+                {f: getattr(person, f) for f in EDITABLE_FIELDS if f not in REFERENCE_FIELDS}
+            )
             initial["version"] = person.version
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
@@ -119,17 +110,8 @@ class PersonForm(forms.Form):
         self.fields["sex"] = forms.ChoiceField(
             label=_("Giới tính"), choices=[("", "—"), *Sex.choices]
         )
-        self.fields["birth_date"] = forms.DateField(
-            label=_("Ngày sinh"),
-            input_formats=DATE_INPUT_FORMATS,
-            widget=forms.DateInput(
-                format="%d/%m/%Y",
-                attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"},
-            ),
-            help_text=_("Ngày/tháng/năm, ví dụ 17/05/1995."),
-            error_messages={
-                "invalid": _("Ngày sinh phải viết theo dạng ngày/tháng/năm, ví dụ 17/05/1995.")
-            },
+        self.fields["birth_date"] = date_field(
+            _("Ngày sinh"), help_text=_("Ngày/tháng/năm, ví dụ 17/05/1995."), example="17/05/1995"
         )
         # Room for separators ("045 195 000 123"); the service keeps the 12 digits.
         self.fields["national_id"] = forms.CharField(
@@ -141,7 +123,7 @@ class PersonForm(forms.Form):
         )
         self.fields["phone"].widget = forms.TextInput(attrs={"type": "tel"})
         self.fields["notes"].widget = forms.Textarea(attrs={"rows": 3})
-        for name in _FK_FIELDS:
+        for name in REFERENCE_FIELDS:
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             _active_items(field, getattr(person, f"{name}_id", None) if person else None)

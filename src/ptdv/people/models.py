@@ -78,6 +78,17 @@ class Occupation(ReferenceItem):
         verbose_name_plural = _("nghề nghiệp, thành phần xã hội")
 
 
+# The person's fields that point at a reference list (forms, the API and the dossier query).
+REFERENCE_FIELDS = (
+    "ethnic_group",
+    "religion",
+    "education",
+    "qualification",
+    "theory_level",
+    "occupation",
+)
+
+
 class Sex(models.TextChoices):
     MALE = "M", _("Nam")
     FEMALE = "F", _("Nữ")

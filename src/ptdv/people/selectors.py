@@ -21,7 +21,7 @@ from ptdv.access.services import log_read
 from ptdv.core.text import prefix_upper_bound, search_terms
 from ptdv.orgs.models import Org
 from ptdv.people import rules
-from ptdv.people.models import Person, PersonNameToken
+from ptdv.people.models import REFERENCE_FIELDS, Person, PersonNameToken
 
 PAGE_SIZE = 50
 # Tokens are stored cut to the column width; query words are cut the same way.
@@ -125,19 +125,15 @@ def orgs_for_action(user: Any, action: Action, *, today: date) -> QuerySet[Org]:
     return policy.scope(user, Org.objects.active_on(today), action).order_by("path")
 
 
+# What a dossier shows besides the person's own row: one query with the joins.
+DOSSIER_RELATED = ("org", *REFERENCE_FIELDS)
+
+
 def get_dossier(user: Any, pk: Any, request: HttpRequest | None = None) -> Person:
     """Return one person's full record for the user, or 404; the read is logged."""
     person = policy.get_for_user_or_404(
         user,
-        Person.objects.select_related(
-            "org",
-            "ethnic_group",
-            "religion",
-            "education",
-            "qualification",
-            "theory_level",
-            "occupation",
-        ),
+        Person.objects.select_related(*DOSSIER_RELATED),
         Action.PERSON_DOSSIER,
         pk=pk,
     )

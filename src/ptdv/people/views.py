@@ -18,24 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ptdv.access import policy
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
-from ptdv.core.errors import DomainError, StaleVersion
+from ptdv.core.errors import DomainError
+from ptdv.core.forms import add_domain_errors
 from ptdv.core.history import render_history
 from ptdv.people import selectors, services
 from ptdv.people.forms import FIELD_GROUPS, MoveForm, PersonFilterForm, PersonForm
 from ptdv.people.models import Person
 
 _DOSSIER_ACTIONS = (Action.PERSON_EDIT, Action.HISTORY_VIEW)
-
-
-def _add_domain_error(form: PersonForm | MoveForm, exc: DomainError) -> None:
-    """Put a domain error on the fields it names, or on the form as a whole."""
-    placed = False
-    for field, errors in exc.field_errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-            placed = True
-    if not placed or isinstance(exc, StaleVersion):
-        form.add_error(None, exc.message)
 
 
 @require_GET
@@ -131,7 +121,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     ),
                 )
             except DomainError as exc:
-                _add_domain_error(form, exc)
+                add_domain_errors(form, exc)
             else:
                 messages.success(request, _("Đã tạo hồ sơ %(name)s.") % {"name": person})
                 return redirect("people:detail", person.pk)
@@ -164,7 +154,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
                     ),
                 )
             except DomainError as exc:
-                _add_domain_error(form, exc)
+                add_domain_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu hồ sơ %(name)s.") % {"name": person})
                 return redirect("people:detail", person.pk)
@@ -193,7 +183,7 @@ def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as exc:
-                _add_domain_error(form, exc)
+                add_domain_errors(form, exc)
             else:
                 messages.success(
                     request,

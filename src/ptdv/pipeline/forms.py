@@ -11,21 +11,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ptdv.core.forms import DATE_INPUT_FORMATS
+from ptdv.core.forms import date_field as core_date_field
 from ptdv.orgs.models import Org
 from ptdv.people.forms import OrgChoiceField
 from ptdv.people.models import Person
 from ptdv.pipeline.actions import ActionSpec, FieldSpec
-from ptdv.pipeline.models import Outcome, PoolEntry, Source, TrainingBatch
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
-
-# Vietnamese labels of the values of "choice:" fields in actions.ACTIONS.
-CHOICE_LABELS: dict[str, Any] = {
-    "two_members": gettext_lazy("Hai đảng viên chính thức giới thiệu"),
-    "youth_union": gettext_lazy("Nghị quyết Đoàn TNCS Hồ Chí Minh và một đảng viên chính thức"),
-    "trade_union": gettext_lazy("Nghị quyết Công đoàn cơ sở và một đảng viên chính thức"),
-    **{value: label for value, label in Outcome.choices if value},
-}
+from ptdv.pipeline.models import CHOICE_LABELS, PoolEntry, Source, TrainingBatch
 
 
 def _indent(org: Org) -> str:
@@ -43,21 +35,9 @@ def _name_errors(field: forms.Field) -> None:
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    """A dd/mm/yyyy text input that also takes yyyy-mm-dd."""
-    field = forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"},
-        ),
-        help_text=help_text,
-    )
-    _name_errors(field)
-    field.error_messages["invalid"] = _(
-        "%(label)s phải viết theo dạng ngày/tháng/năm, ví dụ 17/05/2025."
-    ) % {"label": str(label)}
+    """A dd/mm/yyyy text input that also takes yyyy-mm-dd, its messages naming it."""
+    field = core_date_field(label, required=required, help_text=help_text)
+    field.error_messages["required"] = _("%(label)s là bắt buộc.") % {"label": str(label)}
     return field
 
 

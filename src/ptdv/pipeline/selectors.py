@@ -20,7 +20,6 @@ from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
@@ -30,7 +29,7 @@ from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
 from ptdv.pipeline import rules, services
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE
-from ptdv.pipeline.models import Case, Mentor, Outcome, Stage, Step, TrainingBatch
+from ptdv.pipeline.models import CHOICE_LABELS, Case, Mentor, Outcome, Stage, Step, TrainingBatch
 from ptdv.pipeline.rules import Due, Finding
 
 BOARD_CARDS = 50
@@ -326,17 +325,8 @@ def _display(kind: str, value: Any, names: dict[str, dict[int, str]]) -> str:
     if base == "persons" and isinstance(value, list):
         return ", ".join(names["person"].get(v, str(v)) for v in value)
     if base == "choice":
-        return str(_CHOICE_LABELS.get(value, value))
+        return str(CHOICE_LABELS.get(value, value))
     return str(value)
-
-
-# Labels of the values of "choice:" fields (the catalogue keeps the values only).
-_CHOICE_LABELS: dict[str, Any] = {
-    "two_members": gettext_lazy("Hai đảng viên chính thức giới thiệu"),
-    "youth_union": gettext_lazy("Nghị quyết Đoàn TNCS Hồ Chí Minh và một đảng viên chính thức"),
-    "trade_union": gettext_lazy("Nghị quyết Công đoàn cơ sở và một đảng viên chính thức"),
-    **{value: label for value, label in Outcome.choices if value},
-}
 
 
 def stage_label(stage: str) -> str:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Max, QuerySet
 from django.http import Http404, HttpResponse
@@ -22,11 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ptdv.access import policy
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
-from ptdv.core.errors import DomainError, StaleVersion
+from ptdv.core.errors import DomainError
+from ptdv.core.forms import add_domain_errors
 from ptdv.core.history import render_history
 from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import Person
-from ptdv.people.selectors import matching_query
+from ptdv.people.selectors import matching_query, org_in_scope
 from ptdv.pipeline import actions, rules, selectors, services
 from ptdv.pipeline.forms import (
     BoardFilterForm,
@@ -47,17 +47,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _add_domain_errors(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's refusal into the form: on its fields when it names them."""
-    placed = False
-    for field, msgs in exc.field_errors.items():
-        if field in form.fields:
-            form.add_error(field, msgs)
-            placed = True
-    if not placed or isinstance(exc, StaleVersion) or set(exc.field_errors) - set(form.fields):
-        form.add_error(None, exc.message)
-
-
 # --- units in scope (private queries; no selector covers them) ------------------------------
 
 
@@ -68,14 +57,6 @@ def _units_in_scope(user: Any, action: Action, *, chosen: Org | None = None) -> 
     if chosen is not None and chosen.pk not in {o.pk for o in units}:
         units.append(chosen)
     return units
-
-
-def _unit_in_scope(user: Any, org_id: Any, action: Action) -> Org | None:
-    """Return the unit with this id if user may do action there, else None."""
-    try:
-        return policy.scope(user, Org.objects.all(), action).get(pk=int(org_id))
-    except (Org.DoesNotExist, TypeError, ValueError):
-        return None
 
 
 def _default_unit(user: Any, units: list[Org]) -> Org | None:
@@ -105,7 +86,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = _today()
     chosen = None
     if request.GET.get("org"):
-        chosen = _unit_in_scope(user, request.GET["org"], Action.CASE_VIEW)
+        chosen = org_in_scope(user, request.GET["org"], Action.CASE_VIEW)
         if chosen is None:
             raise Http404
     units = _units_in_scope(user, Action.CASE_VIEW, chosen=chosen)
@@ -306,7 +287,7 @@ def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                     "message": " ".join(f.message for f in exc.findings if f.blocks)
                 }
             except DomainError as exc:
-                _add_domain_errors(form, exc)
+                add_domain_errors(form, exc)
     else:
         initial: dict[str, Any] = {"version": case.version, "occurred_on": today}
         if code in (actions.DECISION, actions.RECOGNITION_DECISION):
@@ -380,7 +361,7 @@ def _due_label(rule_id: str, dues: Sequence[rules.Due] = ()) -> str:
 
 
 def _cell_or_404(user: Any, cell_id: Any, action: Action) -> Org:
-    cell = _unit_in_scope(user, cell_id, action)
+    cell = org_in_scope(user, cell_id, action)
     if cell is None or not cell.is_cell:
         raise Http404
     return cell
@@ -469,7 +450,7 @@ def pool_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                     today=today,
                 )
             except DomainError as exc:
-                _add_domain_errors(form, exc)
+                add_domain_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -512,7 +493,7 @@ def pool_review(request: AuthenticatedHttpRequest) -> HttpResponse:
                     today=today,
                 )
             except DomainError as exc:
-                _add_domain_errors(form, exc)
+                add_domain_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu kết quả rà soát danh sách."))
                 return redirect(reverse("pipeline:pool") + f"?cell={cell.pk}")
