@@ -261,6 +261,7 @@ def test_rules_and_calendar_never_import_the_database() -> None:
         "ptdv.core.text",
         "ptdv.pipeline.actions",
         "ptdv.pipeline.fields",
+        "ptdv.pipeline.papers",
     }
 
 

@@ -1,12 +1,8 @@
 """The catalogue of steps a case can record: each step code declared once, with everything.
 
-Pure data (no database). For every step code one `ActionSpec` declares: its typed data (one
-schema per step: `fields`, of the kinds in `pipeline.fields`), the stage it needs, the stage it
-must come before and the stage it leads to (with how it passes, what it requires, whether it
-may be recorded once only), who records it (`permission`), the paper forms it records, the
-deadlines it starts or meets, the rule checks that judge it and its side effects. The rules'
-state machine (`rules.state`), the services, the forms, the API schemas, the case page and
-"next steps" all read this one declaration (decision D24).
+Pure data (no database). One `ActionSpec` per step code declares its typed data, its place in
+the state machine, who records it, its paper forms, deadlines, checks and side effects; the
+rules, services, forms, API schemas and "next steps" all read it (decision D24).
 """
 
 from __future__ import annotations
@@ -16,8 +12,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from ptdv.pipeline.fields import FieldSpec, Kind, Label, field
+from ptdv.pipeline.papers import FORM_TITLES, FORMS_BY_STAGE
 
-__all__ = ["FieldSpec", "Kind", "Label"]
+__all__ = ["FORMS_BY_STAGE", "FORM_TITLES", "FieldSpec", "Kind", "Label"]
 
 # --- stages and outcomes (the same values as pipeline.models.Stage / Outcome) ----------------
 # Repeated here because models import django.db; a test checks the two lists agree.
@@ -63,6 +60,9 @@ OUTCOME_OFFICIAL = "official"
 OUTCOME_REFUSED = "refused"
 OUTCOME_REJECTED = "rejected"
 OUTCOME_PROBATION_DELETED = "probation_deleted"
+
+# The reasons a case may stop for (the EXIT step's choices).
+EXIT_OUTCOMES = ("withdrawn", "dropped", "rejected", "refused", "expired", "probation_deleted")
 
 # `needs` value: the stage just before `leads_to` on this case's path (which skips the
 # appraisal without a sub-committee and the committee votes in a chi bộ cơ sở).
@@ -582,14 +582,7 @@ ACTIONS: dict[str, ActionSpec] = {
                     "outcome",
                     Kind.CHOICE,
                     _("Lý do dừng"),
-                    choices=(
-                        "withdrawn",
-                        "dropped",
-                        "rejected",
-                        "refused",
-                        "expired",
-                        "probation_deleted",
-                    ),
+                    choices=EXIT_OUTCOMES,
                 ),
                 _f("reason", Kind.TEXT, _("Diễn giải")),
             ),
@@ -603,31 +596,3 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 
 VOTE_ACTIONS = frozenset(code for code, spec in ACTIONS.items() if spec.is_vote)
-
-# Paper forms expected by the time a stage is reached (DOMAIN §2 "Complete admission file").
-FORMS_BY_STAGE: dict[str, tuple[str, ...]] = {
-    "dossier": ("CN-NTVĐ", "1-KNĐ", "2-KNĐ"),
-    "cell_approved": ("CN-NTVĐ", "1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"),
-    "decided": ("CN-NTVĐ", "1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ", "8-KNĐ", "9-KNĐ"),
-    "recognition_cell": ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"),
-    "official": ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ", "15-KNĐ", "16-KNĐ"),
-}
-FORM_TITLES: dict[str, Label] = {
-    "CN-NTVĐ": _("Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng"),
-    "1-KNĐ": _("Đơn xin vào Đảng"),
-    "2-KNĐ": _("Lý lịch của người xin vào Đảng"),
-    "3-KNĐ": _("Giấy giới thiệu người vào Đảng"),
-    "4-KNĐ": _("Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng (Đoàn TN)"),
-    "4A-KNĐ": _("Nghị quyết giới thiệu đoàn viên công đoàn ưu tú vào Đảng"),
-    "5-KNĐ": _("Tổng hợp ý kiến nhận xét của tổ chức đoàn thể và chi ủy nơi cư trú"),
-    "6-KNĐ": _("Nghị quyết đề nghị kết nạp đảng viên (chi bộ)"),
-    "7-KNĐ": _("Báo cáo thẩm định của đảng ủy bộ phận"),
-    "8-KNĐ": _("Nghị quyết đề nghị kết nạp đảng viên (đảng ủy cơ sở)"),
-    "9-KNĐ": _("Quyết định kết nạp đảng viên"),
-    "10-KNĐ": _("Bản tự kiểm điểm của đảng viên dự bị"),
-    "11-KNĐ": _("Bản nhận xét đảng viên dự bị của đảng viên giúp đỡ"),
-    "12-KNĐ": _("Tổng hợp ý kiến nhận xét đối với đảng viên dự bị"),
-    "13-KNĐ": _("Nghị quyết đề nghị công nhận đảng viên chính thức (chi bộ)"),
-    "15-KNĐ": _("Nghị quyết đề nghị công nhận đảng viên chính thức (đảng ủy cơ sở)"),
-    "16-KNĐ": _("Quyết định công nhận đảng viên chính thức"),
-}
