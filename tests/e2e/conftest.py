@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+_STAMP = ROOT / ".venv" / ".browser"  # written by scripts/ensure-browser
 # The one variable naming the browser: `make test` sets it to what scripts/ensure-browser found or
-# installed; a bare `pytest` falls back to the same lookup the script starts with.
+# installed; a bare `pytest` reads the script's stamp, then does the lookup the script starts with.
 CHROMIUM = (
     os.environ.get("PTDV_CHROMIUM")
+    or (_STAMP.read_text().strip() if _STAMP.is_file() else "")
     or shutil.which("chromium")
     or shutil.which("chromium-browser")
     or "/usr/bin/chromium"
