@@ -42,6 +42,7 @@ def browser() -> Iterator[Browser]:
         b = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
+            timeout=ACTION_TIMEOUT_MS,
             args=[
                 "--no-sandbox",
                 "--disable-gpu",
