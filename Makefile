@@ -27,8 +27,11 @@ $(VENV)/.dev-installed: requirements/dev.txt pyproject.toml | $(BIN)/uv
 run: $(VENV)/.base-installed
 	$(BIN)/ptdv start --host $(HOST) --port $(PORT)
 
+# The browser tests need Chromium: scripts/ensure-browser finds one or installs it (see there).
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@PTDV_CHROMIUM="$$(scripts/ensure-browser)" && export PTDV_CHROMIUM && \
+	  echo "$(BIN)/pytest $(PYTEST_ARGS)  (Chromium: $$PTDV_CHROMIUM)" && \
+	  $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench

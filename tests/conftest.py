@@ -8,11 +8,24 @@ import importlib
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from ptdv.access.models import Role, User
 from ptdv.orgs.models import Org, OrgField, OrgKind
 from ptdv.people.models import Person
 from tests.factories import make_org, make_person, make_user
+
+# Property tests are bounded by their number of examples, not by the wall clock: a per-example
+# deadline (200 ms by default) and the too-slow health check fail on a loaded machine. In CI,
+# hypothesis's own "ci" profile (derandomized) stays the parent.
+hypothesis_settings.register_profile(
+    "ptdv",
+    parent=hypothesis_settings.default,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("ptdv")
 
 
 @dataclass

@@ -28,6 +28,8 @@ def test_specialist_browses_tree_and_opens_a_person(live_server, cast, browser: 
     ).click()
     tree = page.locator(".tree").first
     expect(tree.get_by_role("link", name="Tỉnh ủy Quảng Trị")).to_be_visible()
+    # htmx wires the toggles once the page has loaded; a click before that follows the plain link.
+    page.wait_for_load_state()
     # Expand lazily down to the school's party organisation.
     for name in ("Tỉnh ủy Quảng Trị", "Đảng bộ phường Đông Hà"):
         tree.locator(".node", has=page.get_by_role("link", name=name, exact=True)).get_by_role(
