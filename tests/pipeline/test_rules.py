@@ -223,19 +223,27 @@ def _imports(path: Path, *, top_level_only: bool) -> set[str]:
     return found
 
 
-SRC = Path(rules.__file__).resolve().parents[2]
+SRC = Path(rules.__file__).resolve().parents[3]  # rules is a package: src/ptdv/pipeline/rules
 
 
 def _module_path(module: str) -> Path | None:
+    if module == rules.__name__:  # the rules package itself
+        return Path(rules.__file__)
     candidate = SRC / (module.replace(".", "/") + ".py")
     return candidate if candidate.exists() else None
 
 
 def test_rules_and_calendar_never_import_the_database() -> None:
-    # rules.py: no import anywhere; core/calendar.py: none at module level (load_calendar reads
-    # the administrators' table through a local import, which WorkCalendar never touches).
+    # rules (every module of the package): no import anywhere; core/calendar.py: none at module
+    # level (load_calendar reads the administrators' table through a local import, which
+    # WorkCalendar never touches).
     # Our own modules they import are followed, at module level.
-    pending = [("ptdv.pipeline.rules", False), ("ptdv.core.calendar", True)]
+    rule_modules = {"ptdv.pipeline.rules"} | {
+        f"ptdv.pipeline.rules.{p.stem}"
+        for p in (SRC / "ptdv/pipeline/rules").glob("*.py")
+        if p.stem != "__init__"
+    }
+    pending = [(m, False) for m in sorted(rule_modules)] + [("ptdv.core.calendar", True)]
     seen: set[str] = set()
     while pending:
         module, top_only = pending.pop()
@@ -248,7 +256,7 @@ def test_rules_and_calendar_never_import_the_database() -> None:
         assert not {m for m in imported if m == "django.db" or m.startswith("django.db.")}, module
         assert not {m for m in imported if m.endswith(".models") and m.startswith("ptdv.")}, module
         pending += [(m, True) for m in imported if m.startswith("ptdv.") and _module_path(m)]
-    assert seen == {"ptdv.pipeline.rules", "ptdv.core.calendar", "ptdv.pipeline.actions"}
+    assert seen == rule_modules | {"ptdv.core.calendar", "ptdv.pipeline.actions"}
 
 
 def test_stage_and_outcome_values_match_the_models() -> None:

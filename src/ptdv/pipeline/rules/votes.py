@@ -1,0 +1,154 @@
+"""VOTE-*: the numbers of a vote and what a failed vote means."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ptdv.pipeline import actions as A
+from ptdv.pipeline.rules.base import (
+    FAILED_VOTES_TO_ESCALATE,
+    CaseFacts,
+    Finding,
+    MemberFacts,
+    Severity,
+    _int,
+    vote_result,
+)
+from ptdv.pipeline.rules.catalog import (
+    _finding,
+)
+from ptdv.pipeline.rules.state import (
+    _action_label,
+    _Progress,
+)
+
+_VOTE_RULE = {
+    A.CELL_VOTE: "VOTE-CELL",
+    A.RECOGNITION_CELL_VOTE: "VOTE-CELL",
+    A.COMMITTEE_VOTE: "VOTE-GRASSROOTS",
+    A.RECOGNITION_COMMITTEE_VOTE: "VOTE-GRASSROOTS",
+}
+
+
+def _vote_findings(
+    facts: CaseFacts,
+    p: _Progress,
+    action: str,
+    on: date,
+    data: Mapping[str, Any],
+    members: Mapping[int, MemberFacts],
+) -> list[Finding]:
+    names = {
+        "eligible": _("số có quyền biểu quyết"),
+        "present": _("số có mặt"),
+        "agree": _("số tán thành"),
+    }
+    values = {key: _int(data.get(key)) for key in names}
+    problems = [
+        _("Thiếu hoặc sai %(name)s") % {"name": name}
+        for key, name in names.items()
+        if values[key] is None
+    ]
+    eligible, present, agree = values["eligible"], values["present"], values["agree"]
+    if eligible is not None and eligible < 1:
+        problems.append(_("Số có quyền biểu quyết phải từ 1 trở lên"))
+    if present is not None and present < 0:
+        problems.append(_("Số có mặt không được âm"))
+    if agree is not None and agree < 0:
+        problems.append(_("Số tán thành không được âm"))
+    if present is not None and eligible is not None and present > eligible:
+        problems.append(
+            _("Số có mặt (%(present)s) lớn hơn số có quyền biểu quyết (%(eligible)s)")
+            % {"present": present, "eligible": eligible}
+        )
+    if agree is not None and present is not None and agree > present:
+        problems.append(
+            _("Số tán thành (%(agree)s) lớn hơn số có mặt (%(present)s)")
+            % {"agree": agree, "present": present}
+        )
+    if problems:
+        return [_finding("VOTE-NUMBERS", on, text) for text in problems]
+    assert eligible is not None
+    assert present is not None
+    assert agree is not None
+    findings = []
+    if action in (A.CELL_VOTE, A.RECOGNITION_CELL_VOTE):
+        # The eligible voters are the cell's official members (probationary ones do not vote).
+        roll = sum(
+            1
+            for m in members.values()
+            if m.cell_id == facts.cell_id
+            and m.party_status == "official"
+            and (m.official_on is None or m.official_on <= on)
+            and m.person_id != facts.person_id
+        )
+        if roll and roll != eligible:
+            findings.append(
+                _finding(
+                    "VOTE-NUMBERS",
+                    on,
+                    _(
+                        "Số có quyền biểu quyết (%(eligible)s) khác số đảng viên chính thức "
+                        "của chi bộ trong danh sách (%(roll)s)"
+                    )
+                    % {"eligible": eligible, "roll": roll},
+                    Severity.WARN,
+                )
+            )
+    result = vote_result(eligible, present, agree)
+    rule_id = _VOTE_RULE[action]
+    counts = {"agree": agree, "eligible": eligible, "required": result.required}
+    if result.passes:
+        findings.append(
+            _finding(
+                rule_id,
+                on,
+                _("Đạt: %(agree)s/%(eligible)s tán thành, cần ít nhất %(required)s (2/3)") % counts,
+                Severity.INFO,
+            )
+        )
+        return findings
+    findings.append(
+        _finding(
+            rule_id,
+            on,
+            _(
+                "Không đạt: %(agree)s/%(eligible)s tán thành, cần ít nhất %(required)s (2/3); "
+                "kết quả vẫn được ghi nhận, hồ sơ chưa chuyển bước"
+            )
+            % counts,
+            Severity.INFO,
+        )
+    )
+    if action == A.COMMITTEE_VOTE:
+        findings.append(
+            _finding(
+                "VOTE-GRASSROOTS",
+                on,
+                _(
+                    "Đảng ủy cơ sở không đạt 2/3: báo cáo đầy đủ kết quả biểu quyết lên cấp ủy "
+                    "cấp trên để xem xét, quyết định"
+                ),
+                Severity.WARN,
+            )
+        )
+    failures = p.failed.get(action, 0) + 1
+    if failures >= FAILED_VOTES_TO_ESCALATE:
+        findings.append(_escalation(action, failures, on))
+    return findings
+
+
+def _escalation(action: str, failures: int, on: date) -> Finding:
+    return _finding(
+        "VOTE-ESCALATE",
+        on,
+        _(
+            "Đã %(n)s lần biểu quyết “%(action)s” không đạt 2/3: báo cáo cấp ủy cấp trên trực "
+            "tiếp và cấp ủy có thẩm quyền xem xét, quyết định"
+        )
+        % {"n": failures, "action": _action_label(action)},
+    )

@@ -1,0 +1,182 @@
+"""Opening a case and registering an existing member."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from ptdv.access import policy
+from ptdv.access.models import User
+from ptdv.access.policy import Action
+from ptdv.orgs.models import Org
+from ptdv.people.models import PartyStatus, Person
+from ptdv.pipeline import actions
+from ptdv.pipeline.models import (
+    Case,
+    Outcome,
+    PoolEntry,
+    Source,
+    Stage,
+    Step,
+)
+from ptdv.pipeline.services.base import (
+    _is_member,
+    _refuse,
+)
+from ptdv.pipeline.services.facts import (
+    _calendar_for,
+    case_facts,
+)
+from ptdv.pipeline.services.steps import (
+    _refresh_cached,
+)
+
+# --- cases -----------------------------------------------------------------------------
+
+
+def open_case(
+    *,
+    person: Person,
+    cell: Org,
+    source: str,
+    opened_on: date,
+    actor: User,
+    today: date,
+    pool_entry: PoolEntry | None = None,
+    is_readmission: bool = False,
+) -> Case:
+    """Open a person's admission case in a cell; the first step (OPEN) is appended.
+
+    The actor must be allowed to record cases in the cell and to see the person (absent and
+    forbidden both answer 404, as everywhere).
+    """
+    if not policy.can(actor, Action.CASE_RECORD, cell):
+        raise Http404
+    if not policy.can(actor, Action.PERSON_VIEW, person):
+        raise Http404
+    if not cell.is_cell:
+        raise _refuse(
+            _("Hồ sơ phát triển đảng viên do chi bộ quản lý: hãy chọn một chi bộ."), "cell"
+        )
+    if not cell.is_active_on(today):
+        raise _refuse(_("Chi bộ %(c)s đã giải thể.") % {"c": cell.name}, "cell")
+    if source not in Source.values:
+        raise _refuse(_("Nguồn không nằm trong danh sách cho phép."), "source")
+    if opened_on > today:
+        raise _refuse(_("Ngày lập hồ sơ không được sau hôm nay."), "opened_on")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if _is_member(locked):
+            raise _refuse(_("%(name)s đã là đảng viên.") % {"name": locked.full_name}, "person")
+        if locked.party_status == PartyStatus.FORMER and not is_readmission:
+            raise _refuse(
+                _("%(name)s từng là đảng viên: hãy lập hồ sơ kết nạp lại.")
+                % {"name": locked.full_name},
+                "is_readmission",
+            )
+        if is_readmission and locked.party_status != PartyStatus.FORMER:
+            raise _refuse(
+                _("Chỉ người đã ra khỏi Đảng mới được xét kết nạp lại."), "is_readmission"
+            )
+        if Case.objects.filter(person=locked, outcome=Outcome.OPEN).exists():
+            raise _refuse(
+                _("%(name)s đang có một hồ sơ phát triển đảng viên chưa kết thúc.")
+                % {"name": locked.full_name},
+                "person",
+            )
+        if pool_entry is not None:
+            entry = PoolEntry.objects.select_for_update().get(pk=pool_entry.pk)
+            if (
+                entry.person_id != locked.pk
+                or entry.cell_id != cell.pk
+                or entry.status != PoolEntry.Status.ACTIVE
+            ):
+                raise _refuse(
+                    _("Mục trong danh sách quần chúng ưu tú không khớp với người và chi bộ."),
+                    "pool_entry",
+                )
+            entry.status = PoolEntry.Status.IN_CASE
+            entry.version += 1
+            entry._history_user = actor  # type: ignore[attr-defined]
+            entry.save()
+        case = Case(
+            person=locked,
+            cell=cell,
+            pool_entry=pool_entry,
+            source=source,
+            opened_on=opened_on,
+            is_readmission=is_readmission,
+            stage=Stage.SOURCE,
+            stage_since=opened_on,
+        )
+        case._history_user = actor  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError as exc:  # a concurrent open_case for the same person won
+            raise _refuse(
+                _("%(name)s đang có một hồ sơ phát triển đảng viên chưa kết thúc.")
+                % {"name": locked.full_name},
+                "person",
+            ) from exc
+        Step.objects.create(
+            case=case,
+            seq=1,
+            action=actions.OPEN,
+            occurred_on=opened_on,
+            recorded_by=actor,
+            data={},
+            documents=[],
+        )
+        facts = case_facts(case)
+        _refresh_cached(case, facts, _calendar_for(facts, today))
+        case.save()
+    return case
+
+
+def register_existing_member(
+    *,
+    person: Person,
+    cell: Org,
+    actor: User,
+    official_on: date | None,
+    decision_on: date | None = None,
+    joined_on: date | None = None,
+    status: str = PartyStatus.OFFICIAL,
+) -> Person:
+    """Record that a person already is a party member of a cell (official or probationary).
+
+    A stand-in until the member registry issue brings member events: mentors, introducers and
+    vote eligibility need the cell's members, and this is how tests, the demo and the admin
+    put existing members in. It writes the Person's party columns and moves them to the cell.
+    """
+    if status not in (PartyStatus.OFFICIAL, PartyStatus.PROBATIONARY):
+        raise ValueError(f"not a member status: {status!r}")
+    if not cell.is_cell:
+        raise _refuse(_("Đảng viên sinh hoạt ở một chi bộ."), "cell")
+    if status == PartyStatus.OFFICIAL and official_on is None:
+        raise _refuse(_("Cần ngày chính thức của đảng viên chính thức."), "official_on")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        locked.org = cell
+        locked.party_status = status
+        locked.party_official_on = official_on if status == PartyStatus.OFFICIAL else None
+        locked.party_joined_on = joined_on or (_year_before(official_on) if official_on else None)
+        locked.party_decision_on = decision_on or locked.party_joined_on
+        locked.party_left_on = None
+        locked.party_left_reason = ""
+        locked.version += 1
+        locked._history_user = actor  # type: ignore[attr-defined]
+        locked._change_reason = _("Ghi nhận đảng viên hiện có")  # type: ignore[attr-defined]
+        locked.save()
+    return locked
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29/2
+        return day.replace(year=day.year - 1, day=28)

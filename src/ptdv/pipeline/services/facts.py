@@ -1,0 +1,157 @@
+"""Building the plain facts the rules judge a case on, from the database."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+
+from ptdv.core.calendar import WorkCalendar, load_calendar
+from ptdv.orgs.models import DecidingBody, Org, OrgKind
+from ptdv.orgs.rules import admission_authority
+from ptdv.orgs.selectors import ancestors_of, org_facts
+from ptdv.people.models import PartyStatus, Person
+from ptdv.pipeline import actions, rules
+from ptdv.pipeline.actions import ACTIONS
+from ptdv.pipeline.models import (
+    Case,
+    Outcome,
+    Step,
+)
+from ptdv.pipeline.rules import CaseFacts, MemberFacts, ReadmissionFacts, StepFacts
+from ptdv.pipeline.services.base import (
+    _PRIMARY_CODES,
+)
+from ptdv.pipeline.services.data import (
+    _typed_from_json,
+)
+
+# --- facts for the rules ---------------------------------------------------------------
+
+
+def expected_authority(case: Case, on: date) -> tuple[Org, str] | None:
+    """Return the committee (and its deciding body's label) that decides this case on `on`.
+
+    DOMAIN §1.2: what the organisation tree's delegation settings say for the cell
+    (orgs.rules.admission_authority), except for a candidate over 60, whom the province-level
+    committee decides (item 5). None when no unit above the cell has the power.
+    """
+    chain = [*ancestors_of(case.cell), case.cell]
+    admitted_on = case.decision_on or on
+    if rules.is_over_60(case.person.birth_date, admitted_on):
+        province = next(
+            (o for o in reversed(chain) if o.kind in (OrgKind.PROVINCE, OrgKind.CENTRAL_DIRECT)),
+            None,
+        )
+        if province is None:
+            return None
+        return province, str(DecidingBody.PERMANENT_MEMBERS.label)
+    authority = admission_authority([org_facts(o) for o in chain], on)
+    if authority.org is None:
+        return None
+    org = next(o for o in chain if o.pk == authority.org.id)
+    return org, str(DecidingBody(authority.body).label) if authority.body else ""
+
+
+def with_authority(facts: CaseFacts, case: Case, action: str, on: date) -> CaseFacts:
+    """Return facts carrying the expected deciding committee for a decision step (AUTHORITY)."""
+    if action not in (actions.DECISION, actions.RECOGNITION_DECISION):
+        return facts
+    expected = expected_authority(case, on)
+    if expected is None:
+        return facts
+    org, body = expected
+    label = f"{body} {org.name}".strip() if body else org.name
+    return dataclasses.replace(facts, authority_id=org.pk, authority_label=label)
+
+
+def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:
+    """Return the plain facts the rules judge a case on (steps loaded unless given)."""
+    person = Person.objects.select_related("education").get(pk=case.person_id)
+    cell = Org.objects.get(pk=case.cell_id)
+    parent_kind = (
+        Org.objects.filter(path=cell.path[: -Org.steplen]).values_list("kind", flat=True).first()
+    )
+    if steps is None:
+        steps = Step.objects.filter(case_id=case.pk).order_by("seq")
+    education = person.education
+    readmission = None
+    if case.is_readmission:
+        readmission = ReadmissionFacts(
+            left_on=person.party_left_on,
+            left_reason=person.party_left_reason,
+            # Not kept on the person yet (lý lịch issue); READMIT treats None as "no record".
+            record_cleared_on=None,
+            readmitted_before=Case.objects.filter(
+                person_id=person.pk, is_readmission=True, outcome=Outcome.OFFICIAL
+            )
+            .exclude(pk=case.pk)
+            .exists(),
+        )
+    return CaseFacts(
+        person_id=person.pk,
+        birth_date=person.birth_date,
+        education_meets_lower_secondary=bool(education and education.meets_lower_secondary),
+        education_primary_completed=bool(
+            education and (education.meets_lower_secondary or education.code in _PRIMARY_CODES)
+        ),
+        # The difficult-area / fisherman exception (EDU-MIN) is not recorded anywhere yet:
+        # until the lý lịch carries it, no case claims it.
+        education_exception=False,
+        youth_union_member=person.youth_union_member,
+        trade_union_member=person.trade_union_member,
+        cell_id=cell.pk,
+        cell_is_grassroots=cell.kind == OrgKind.GRASSROOTS_CELL,
+        has_sub_committee=parent_kind == OrgKind.SUB_COMMITTEE,
+        is_readmission=case.is_readmission,
+        readmission=readmission,
+        opened_on=case.opened_on,
+        steps=tuple(step_facts(s) for s in steps),
+    )
+
+
+def step_facts(step: Step) -> StepFacts:
+    """Return a stored step as the rules see it (dates as dates, ids as ints)."""
+    spec = ACTIONS.get(step.action)
+    return StepFacts(
+        seq=step.seq,
+        action=step.action,
+        occurred_on=step.occurred_on,
+        data=_typed_from_json(spec, step.data) if spec else dict(step.data),
+    )
+
+
+def member_facts(
+    case: Case, data: Mapping[str, Any], extra_ids: Iterable[int] = ()
+) -> dict[int, MemberFacts]:
+    """Return member facts for the people a step names and for the cell's official members."""
+    ids = set(extra_ids)
+    spec_fields = {f.name: f.type for spec in ACTIONS.values() for f in spec.fields}
+    for key, value in data.items():
+        kind = spec_fields.get(key)
+        if kind == "person" and isinstance(value, int):
+            ids.add(value)
+        elif kind == "persons" and isinstance(value, list | tuple):
+            ids.update(v for v in value if isinstance(v, int))
+    rows = Person.objects.filter(
+        Q(org_id=case.cell_id, party_status=PartyStatus.OFFICIAL) | Q(pk__in=ids)
+    ).values_list("pk", "party_status", "org_id", "party_official_on")
+    return {
+        pk: MemberFacts(person_id=pk, party_status=status, cell_id=org_id, official_on=official)
+        for pk, status, org_id, official in rows
+    }
+
+
+def calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:
+    """Return the working-day calendar covering the case's dates and today ± 2 years."""
+    return _calendar_for(facts, today, *days)
+
+
+def _calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:
+    years = [today.year, facts.opened_on.year, *(d.year for d in days)]
+    years += [s.occurred_on.year for s in facts.steps]
+    # Deadlines run past the last event (probation is 12 months, then 30 + 30 working days).
+    return load_calendar(min(min(years), today.year - 2), max(max(years) + 2, today.year + 2))

@@ -1,0 +1,320 @@
+"""Recording a step: the transition, its side effects and the cached case state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from ptdv.access import policy
+from ptdv.access.models import User
+from ptdv.access.policy import Action
+from ptdv.core.calendar import WorkCalendar
+from ptdv.core.errors import StaleVersion
+from ptdv.core.text import normalize_spaces
+from ptdv.orgs.models import Org
+from ptdv.people.models import PartyStatus, Person
+from ptdv.pipeline import actions, rules
+from ptdv.pipeline.actions import ACTIONS, ActionSpec
+from ptdv.pipeline.models import (
+    Case,
+    Certificate,
+    Mentor,
+    Outcome,
+    Step,
+    TrainingBatch,
+)
+from ptdv.pipeline.rules import CaseFacts, Finding, StepFacts
+from ptdv.pipeline.services.base import (
+    StepInvalid,
+    TransitionBlocked,
+    required_action,
+)
+from ptdv.pipeline.services.data import (
+    clean_step_data,
+)
+from ptdv.pipeline.services.facts import (
+    _calendar_for,
+    case_facts,
+    member_facts,
+    with_authority,
+)
+
+
+def preview_step(
+    *, case: Case, action: str, occurred_on: date, data: Mapping[str, Any], today: date
+) -> list[Finding]:
+    """Return what the rules would say about recording this step now; writes nothing.
+
+    Invalid data raises StepInvalid (as record_step would) before the rules are asked.
+    """
+    spec = _spec(action)
+    _json_data, typed = clean_step_data(spec, data)
+    facts = with_authority(case_facts(case), case, action, occurred_on)
+    members = member_facts(case, typed)
+    return rules.check_step(
+        facts,
+        action,
+        occurred_on,
+        typed,
+        today=today,
+        calendar=_calendar_for(facts, today, occurred_on),
+        members=members,
+    )
+
+
+def record_step(
+    *,
+    case: Case,
+    action: str,
+    occurred_on: date,
+    data: Mapping[str, Any],
+    version: int,
+    actor: User,
+    today: date,
+    documents: Sequence[str] = (),
+    note: str = "",
+) -> Step:
+    """Record one dated step of a case, with its side effects, if the rules allow it.
+
+    One transaction: the case row is locked, its version checked (StaleVersion when someone
+    recorded a step since the form was opened), the data validated, the rules asked
+    (TransitionBlocked on any blocking finding, nothing written), then the step appended, the
+    side effects written and the cached stage, outcome and next due date recomputed.
+    """
+    spec = _spec(action)
+    if not policy.can(actor, required_action(action), case):
+        raise Http404
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.version != version:
+            raise StaleVersion(locked.version)
+        json_data, typed = clean_step_data(spec, data)
+        to_cell = (
+            _transfer_target(locked, typed, actor, today) if action == actions.TRANSFERRED else None
+        )
+        facts = with_authority(case_facts(locked), locked, action, occurred_on)
+        members = member_facts(locked, typed)
+        calendar = _calendar_for(facts, today, occurred_on)
+        findings = rules.check_step(
+            facts, action, occurred_on, typed, today=today, calendar=calendar, members=members
+        )
+        if any(f.blocks for f in findings):
+            raise TransitionBlocked(findings)
+
+        step = Step.objects.create(
+            case=locked,
+            seq=len(facts.steps) + 1,
+            action=action,
+            occurred_on=occurred_on,
+            recorded_by=actor,
+            data=json_data,
+            documents=_documents(spec, typed, documents),
+            note=(note or "").strip(),
+        )
+        _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell)
+        new_facts = replace(
+            facts,
+            cell_id=locked.cell_id,
+            steps=(*facts.steps, StepFacts(step.seq, action, occurred_on, typed)),
+        )
+        _refresh_cached(locked, new_facts, calendar)
+        locked.version += 1
+        locked._history_user = actor  # type: ignore[attr-defined]
+        locked._change_reason = str(spec.label)  # type: ignore[attr-defined]
+        locked.save()
+    # The caller's instance now shows what was written (the views and the API reuse it).
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(locked, field.attname))
+    return step
+
+
+def _spec(action: str) -> ActionSpec:
+    spec = ACTIONS.get(action)
+    if spec is None or action == actions.OPEN:
+        # A case is opened by open_case, never by recording an OPEN step.
+        message = _("Bước “%(a)s” không có trong danh mục các bước.") % {"a": action}
+        raise StepInvalid(message, field_errors={"action": [message]})
+    return spec
+
+
+def _documents(spec: ActionSpec, typed: Mapping[str, Any], given: Sequence[str]) -> list[str]:
+    """Return the paper forms this step records: the action's own, the mode's, the given."""
+    codes = list(spec.documents)
+    # An introduction by the Youth Union or the Trade Union comes with its resolution.
+    if spec.code == actions.INTRODUCED:
+        mode = str(typed.get("mode", ""))
+        codes += {"youth_union": ["4-KNĐ"], "trade_union": ["4A-KNĐ"]}.get(mode, [])
+    for code in given:
+        code = normalize_spaces(str(code))
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _transfer_target(case: Case, typed: Mapping[str, Any], actor: User, today: date) -> Org:
+    """Return the cell a case moves to: active, a cell, in the actor's recording scope."""
+    org = Org.objects.get(pk=typed["to_cell"])
+    label = str(_field_label(actions.TRANSFERRED, "to_cell"))
+    if org.pk == case.cell_id:
+        message = _("%(label)s: hồ sơ đang ở chính chi bộ này.") % {"label": label}
+    elif not org.is_cell or not org.is_active_on(today):
+        message = _("%(label)s phải là một chi bộ đang hoạt động.") % {"label": label}
+    elif not policy.can(actor, Action.CASE_RECORD, org):
+        message = _("%(label)s: không tìm thấy chi bộ có mã %(id)s.") % {
+            "label": label,
+            "id": org.pk,
+        }
+    else:
+        return org
+    raise StepInvalid(message, field_errors={"to_cell": [message]})
+
+
+def _field_label(action: str, name: str) -> Any:
+    return next(f.label for f in ACTIONS[action].fields if f.name == name)
+
+
+def _apply_side_effects(
+    case: Case, step: Step, data: Mapping[str, Any], *, actor: User, to_cell: Org | None
+) -> None:
+    """Write what a step changes besides itself: certificates, mentors, dates, the person."""
+    action, day = step.action, step.occurred_on
+    if action in (actions.COURSE, actions.NEW_MEMBER_COURSE):
+        _create_certificate(case, step, data, actor=actor)
+    elif action in (actions.CANDIDATE_LISTED, actions.MENTOR_ASSIGNED):
+        phase = Mentor.Phase.PROBATION if case.ceremony_on else Mentor.Phase.CANDIDATE
+        _assign_mentor(case, step, data["mentor"], phase)
+    elif action == actions.DECISION:
+        # A refusal is not an admission decision: the member's dates stay empty.
+        if data["admitted"]:
+            case.decision_on = day
+            case.decision_received_on = data["received_on"]
+    elif action == actions.CEREMONY:
+        case.ceremony_on = day
+        case.probation_ends_on = rules.official_date(day)  # PROBATION-END, RECOG-DATE
+        # The candidate's help ends with the ceremony; a new mentor follows the probation.
+        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+        _assign_mentor(case, step, data["mentor"], Mentor.Phase.PROBATION)
+        _update_person(
+            case,
+            actor,
+            reason=str(ACTIONS[action].label),
+            org=case.cell,
+            party_status=PartyStatus.PROBATIONARY,
+            party_decision_on=case.decision_on,
+            party_joined_on=day,
+        )
+    elif action == actions.RECOGNITION_DECISION:
+        if data["recognised"]:
+            assert case.ceremony_on is not None  # the rules require the ceremony first
+            # RECOG-DATE: official from the exact end of the 12 months, however late the
+            # decision is (DOMAIN §4).
+            case.official_on = rules.official_date(case.ceremony_on)
+            case.recognition_decision_on = day
+            Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+            _update_person(
+                case,
+                actor,
+                reason=str(ACTIONS[action].label),
+                party_status=PartyStatus.OFFICIAL,
+                party_official_on=case.official_on,
+            )
+        else:
+            _leave_party(case, actor, day, Outcome.PROBATION_DELETED)
+    elif action == actions.TRANSFERRED:
+        assert to_cell is not None
+        # The history stays on the steps; mentors were members of the old cell.
+        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+        case.cell = to_cell
+        if case.ceremony_on:
+            _update_person(case, actor, reason=str(ACTIONS[action].label), org=to_cell)
+    elif action == actions.EXIT:
+        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+        if case.ceremony_on:
+            _leave_party(case, actor, day, data["outcome"])
+
+
+def _create_certificate(case: Case, step: Step, data: Mapping[str, Any], *, actor: User) -> None:
+    kinds = TrainingBatch.Kind
+    kind = kinds.AWARENESS if step.action == actions.COURSE else kinds.NEW_MEMBER
+    batch = TrainingBatch.objects.get(pk=data["batch"]) if data.get("batch") else None
+    if batch is not None and batch.kind != kind:
+        message = _("Lớp “%(b)s” không phải %(k)s.") % {
+            "b": batch.name,
+            "k": str(kinds(kind).label).lower(),
+        }
+        raise StepInvalid(message, field_errors={"batch": [message]})
+    certificate = Certificate(
+        person_id=case.person_id,
+        kind=kind,
+        batch=batch,
+        number=data["certificate_number"],
+        issued_on=data["issued_on"],
+        issuer=data["issuer"],
+    )
+    certificate._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError as exc:
+        message = _("Số giấy chứng nhận %(n)s của %(i)s đã được ghi cho một người khác.") % {
+            "n": certificate.number,
+            "i": certificate.issuer,
+        }
+        raise StepInvalid(message, field_errors={"certificate_number": [message]}) from exc
+
+
+def _assign_mentor(case: Case, step: Step, member_id: int, phase: str) -> None:
+    """Start a mentor of the phase, ending the one before (one mentor per phase at a time)."""
+    Mentor.objects.filter(case=case, phase=phase, ended_on__isnull=True).update(
+        ended_on=step.occurred_on
+    )
+    Mentor.objects.create(
+        case=case, member_id=member_id, phase=phase, assigned_on=step.occurred_on, step=step
+    )
+
+
+def _update_person(case: Case, actor: User, *, reason: str, **values: Any) -> None:
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    for key, value in values.items():
+        setattr(person, key, value)
+    person.version += 1
+    person._history_user = actor  # type: ignore[attr-defined]
+    person._change_reason = reason  # type: ignore[attr-defined]
+    person.save()
+
+
+def _leave_party(case: Case, actor: User, day: date, reason: str) -> None:
+    """A probationary member deleted from the list (or otherwise leaving) is a former member."""
+    _update_person(
+        case,
+        actor,
+        reason=str(Outcome(reason).label) if reason in Outcome.values else reason,
+        party_status=PartyStatus.FORMER,
+        party_left_on=day,
+        party_left_reason=reason,
+    )
+
+
+def _refresh_cached(case: Case, facts: CaseFacts, calendar: WorkCalendar) -> None:
+    """Set the case's cached stage, outcome, closing date and next due date from its facts."""
+    stage, since = rules.derive_stage(facts)
+    case.stage = stage
+    case.stage_since = since
+    case.outcome = rules.outcome_of(facts)
+    if case.outcome == Outcome.OPEN:
+        case.closed_on = None
+        # The cached "next due" drives "overdue": milestones (probation end) do not count.
+        dues = [d for d in rules.due_dates(facts, calendar=calendar) if d.deadline]
+        first = min(dues, key=lambda d: d.due_on) if dues else None
+        case.next_due_on = first.due_on if first else None
+        case.next_due_rule = first.rule_id if first else ""
+    else:
+        case.closed_on = facts.steps[-1].occurred_on
+        case.next_due_on = None
+        case.next_due_rule = ""
