@@ -295,6 +295,7 @@ def test_every_rule_has_contiguous_dated_provisions() -> None:
         "VOTE-ESCALATE",
         "OPINIONS",
         "AUTHORITY",
+        "WORKING-DAY",
     }
     assert set(rules.RULES) == expected
     for rule_id, info in rules.RULES.items():

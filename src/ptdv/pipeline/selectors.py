@@ -29,6 +29,7 @@ from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
 from ptdv.pipeline import rules, services
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE
+from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.models import CHOICE_LABELS, Case, Mentor, Outcome, Stage, Step, TrainingBatch
 from ptdv.pipeline.rules import Due, Finding
 
@@ -229,11 +230,14 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     facts = services.case_facts(case, steps)
     calendar = services.calendar_for(facts, today)
     members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors])
-    findings = rules.case_findings(facts, today=today, calendar=calendar, members=members)
-    dues = rules.due_dates(facts, calendar=calendar) if case.is_open else []
+    config = rules_config()
+    findings = rules.case_findings(
+        facts, today=today, calendar=calendar, members=members, config=config
+    )
+    dues = rules.due_dates(facts, calendar=calendar, config=config) if case.is_open else []
     allowed = [
         NextAction(code, str(ACTIONS[code].label))
-        for code in (rules.next_actions(facts) if case.is_open else [])
+        for code in (rules.next_actions(facts, config=config) if case.is_open else [])
         if code in ACTIONS and policy.can(user, services.required_action(code), case)
     ]
     return CasePage(
@@ -249,10 +253,11 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
 
 def _forms_checklist(facts: rules.CaseFacts, steps: Sequence[Step]) -> list[FormItem]:
     """Return the paper forms expected for the stage reached, each received or not."""
-    stage, _since = rules.derive_stage(facts)
+    config = rules_config()
+    stage, _since = rules.derive_stage(facts, config=config)
     if stage == Stage.EXITED and facts.steps:
         # An exited case is checked against the stage it had reached before leaving.
-        stage, _since = rules.derive_stage(replace(facts, steps=facts.steps[:-1]))
+        stage, _since = rules.derive_stage(replace(facts, steps=facts.steps[:-1]), config=config)
     reached = _STAGE_ORDER.get(stage, 0)
     expected: list[str] = []
     for key, codes in sorted(FORMS_BY_STAGE.items(), key=lambda kv: _STAGE_ORDER[kv[0]]):

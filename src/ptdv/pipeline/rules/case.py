@@ -34,6 +34,7 @@ from ptdv.pipeline.rules.base import (
     official_date,
     turns_on,
 )
+from ptdv.pipeline.rules.calendar_days import day_off_findings
 from ptdv.pipeline.rules.catalog import (
     _d,
     _finding,
@@ -64,6 +65,7 @@ from ptdv.pipeline.rules.state import (
     _Progress,
     _progress,
 )
+from ptdv.pipeline.rules.timing import timing_findings
 from ptdv.pipeline.rules.votes import (
     _escalation,
     _vote_findings,
@@ -130,6 +132,9 @@ def check_step(
             )
     if action in (A.RECOGNITION_CELL_VOTE, A.RECOGNITION_DECISION):
         findings += _recognition_findings(facts, p, action, on, data, calendar, config)
+    # Gaps found by the audit of issue 6 §5: certificate and extension timing, days off.
+    findings += timing_findings(p, action, on, calendar=calendar)
+    findings += day_off_findings(action, on, calendar=calendar)
     return findings
 
 

@@ -33,12 +33,18 @@ from ptdv.pipeline.services.pool import (
     add_to_pool,
     review_pool,
 )
+from ptdv.pipeline.services.recompute import (
+    recompute_after_calendar_change,
+    recompute_cases,
+)
 from ptdv.pipeline.services.steps import (
+    CACHED_FIELDS,
     preview_step,
     record_step,
 )
 
 __all__ = [
+    "CACHED_FIELDS",
     "StepInvalid",
     "TransitionBlocked",
     "add_to_pool",
@@ -49,6 +55,8 @@ __all__ = [
     "member_facts",
     "open_case",
     "preview_step",
+    "recompute_after_calendar_change",
+    "recompute_cases",
     "record_step",
     "register_existing_member",
     "required_action",

@@ -14,6 +14,7 @@ from ptdv.access.policy import Action
 from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions
+from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.models import (
     Case,
     Outcome,
@@ -132,7 +133,7 @@ def open_case(
             documents=[],
         )
         facts = case_facts(case)
-        _refresh_cached(case, facts, _calendar_for(facts, today))
+        _refresh_cached(case, facts, _calendar_for(facts, today), rules_config())
         case.save()
     return case
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -21,6 +22,7 @@ from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
+from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.models import (
     Case,
     Certificate,
@@ -29,7 +31,8 @@ from ptdv.pipeline.models import (
     Step,
     TrainingBatch,
 )
-from ptdv.pipeline.rules import CaseFacts, Finding, StepFacts
+from ptdv.pipeline.rules import CaseFacts, Finding, RulesConfig, StepFacts
+from ptdv.pipeline.rules.member_dates import MemberDates, member_dates
 from ptdv.pipeline.services.base import (
     StepInvalid,
     TransitionBlocked,
@@ -65,6 +68,7 @@ def preview_step(
         today=today,
         calendar=_calendar_for(facts, today, occurred_on),
         members=members,
+        config=rules_config(),
     )
 
 
@@ -101,8 +105,16 @@ def record_step(
         facts = with_authority(case_facts(locked), locked, action, occurred_on)
         members = member_facts(locked, typed)
         calendar = _calendar_for(facts, today, occurred_on)
+        config = rules_config()
         findings = rules.check_step(
-            facts, action, occurred_on, typed, today=today, calendar=calendar, members=members
+            facts,
+            action,
+            occurred_on,
+            typed,
+            today=today,
+            calendar=calendar,
+            members=members,
+            config=config,
         )
         if any(f.blocks for f in findings):
             raise TransitionBlocked(findings)
@@ -117,13 +129,13 @@ def record_step(
             documents=_documents(spec, typed, documents),
             note=(note or "").strip(),
         )
-        _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell)
+        _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell, config=config)
         new_facts = replace(
             facts,
             cell_id=locked.cell_id,
             steps=(*facts.steps, StepFacts(step.seq, action, occurred_on, typed)),
         )
-        _refresh_cached(locked, new_facts, calendar)
+        _refresh_cached(locked, new_facts, calendar, config)
         locked.version += 1
         locked._history_user = actor  # type: ignore[attr-defined]
         locked._change_reason = str(spec.label)  # type: ignore[attr-defined]
@@ -180,7 +192,13 @@ def _field_label(action: str, name: str) -> Any:
 
 
 def _apply_side_effects(
-    case: Case, step: Step, data: Mapping[str, Any], *, actor: User, to_cell: Org | None
+    case: Case,
+    step: Step,
+    data: Mapping[str, Any],
+    *,
+    actor: User,
+    to_cell: Org | None,
+    config: RulesConfig,
 ) -> None:
     """Write what a step changes besides itself: certificates, mentors, dates, the person."""
     action, day = step.action, step.occurred_on
@@ -189,14 +207,8 @@ def _apply_side_effects(
     elif action in (actions.CANDIDATE_LISTED, actions.MENTOR_ASSIGNED):
         phase = Mentor.Phase.PROBATION if case.ceremony_on else Mentor.Phase.CANDIDATE
         _assign_mentor(case, step, data["mentor"], phase)
-    elif action == actions.DECISION:
-        # A refusal is not an admission decision: the member's dates stay empty.
-        if data["admitted"]:
-            case.decision_on = day
-            case.decision_received_on = data["received_on"]
     elif action == actions.CEREMONY:
-        case.ceremony_on = day
-        case.probation_ends_on = rules.official_date(day)  # PROBATION-END, RECOG-DATE
+        # The case's dates (decision, ceremony, official ...) are set by _refresh_cached.
         # The candidate's help ends with the ceremony; a new mentor follows the probation.
         Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
         _assign_mentor(case, step, data["mentor"], Mentor.Phase.PROBATION)
@@ -214,15 +226,13 @@ def _apply_side_effects(
             assert case.ceremony_on is not None  # the rules require the ceremony first
             # RECOG-DATE: official from the exact end of the 12 months, however late the
             # decision is (DOMAIN §4).
-            case.official_on = rules.official_date(case.ceremony_on)
-            case.recognition_decision_on = day
             Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
             _update_person(
                 case,
                 actor,
                 reason=str(ACTIONS[action].label),
                 party_status=PartyStatus.OFFICIAL,
-                party_official_on=case.official_on,
+                party_official_on=rules.official_date(case.ceremony_on, config=config),
             )
         else:
             _leave_party(case, actor, day, Outcome.PROBATION_DELETED)
@@ -301,16 +311,19 @@ def _leave_party(case: Case, actor: User, day: date, reason: str) -> None:
     )
 
 
-def _refresh_cached(case: Case, facts: CaseFacts, calendar: WorkCalendar) -> None:
-    """Set the case's cached stage, outcome, closing date and next due date from its facts."""
-    stage, since = rules.derive_stage(facts)
+def _refresh_cached(
+    case: Case, facts: CaseFacts, calendar: WorkCalendar, config: RulesConfig
+) -> None:
+    """Set the case's cached columns (CACHED_FIELDS) from its facts: stage, outcome, closing
+    date, next due date and the member's dates. `ptdv pipeline recompute` calls it too."""
+    stage, since = rules.derive_stage(facts, config=config)
     case.stage = stage
     case.stage_since = since
-    case.outcome = rules.outcome_of(facts)
+    case.outcome = rules.outcome_of(facts, config=config)
     if case.outcome == Outcome.OPEN:
         case.closed_on = None
         # The cached "next due" drives "overdue": milestones (probation end) do not count.
-        dues = [d for d in rules.due_dates(facts, calendar=calendar) if d.deadline]
+        dues = [d for d in rules.due_dates(facts, calendar=calendar, config=config) if d.deadline]
         first = min(dues, key=lambda d: d.due_on) if dues else None
         case.next_due_on = first.due_on if first else None
         case.next_due_rule = first.rule_id if first else ""
@@ -318,3 +331,17 @@ def _refresh_cached(case: Case, facts: CaseFacts, calendar: WorkCalendar) -> Non
         case.closed_on = facts.steps[-1].occurred_on
         case.next_due_on = None
         case.next_due_rule = ""
+    for name, value in dataclasses.asdict(member_dates(facts, config=config)).items():
+        setattr(case, name, value)
+
+
+# The columns of Case that are caches of its steps, all set by _refresh_cached.
+CACHED_FIELDS = (
+    "stage",
+    "stage_since",
+    "outcome",
+    "closed_on",
+    "next_due_on",
+    "next_due_rule",
+    *(f.name for f in dataclasses.fields(MemberDates)),
+)
