@@ -123,7 +123,7 @@ class CalendarOverrideWithDueDatesAdmin(CalendarOverrideAdmin):
     ) -> None:
         # An edit may move the day: the old day stops counting and the new one starts.
         old = CalendarOverride.objects.filter(pk=obj.pk).values_list("day", flat=True).first()
-        super().save_model(request, obj, form, change)  # type: ignore[arg-type]
+        super().save_model(request, obj, form, change)
         self._recompute([d for d in (old, obj.day) if d is not None])
 
     def delete_model(self, request: HttpRequest, obj: CalendarOverride) -> None:

@@ -33,6 +33,7 @@ from ptdv.pipeline.services.pool import (
     add_to_pool,
     review_pool,
 )
+from ptdv.pipeline.services.readmission import EarlierMembership
 from ptdv.pipeline.services.recompute import (
     recompute_after_calendar_change,
     recompute_cases,
@@ -45,6 +46,7 @@ from ptdv.pipeline.services.steps import (
 
 __all__ = [
     "CACHED_FIELDS",
+    "EarlierMembership",
     "StepInvalid",
     "TransitionBlocked",
     "add_to_pool",
