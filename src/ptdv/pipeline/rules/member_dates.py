@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from ptdv.pipeline import actions as A
+from ptdv.pipeline.actions import OUTCOME_OFFICIAL
 from ptdv.pipeline.rules.base import (
-    OUTCOME_OFFICIAL,
     CaseFacts,
     RulesConfig,
     _bool,
     _date,
     official_date,
 )
-from ptdv.pipeline.rules.state import _progress
+from ptdv.pipeline.rules.state import CaseState, _state
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,11 @@ class MemberDates:
     recognition_decision_on: date | None = None
 
 
-def member_dates(facts: CaseFacts, *, config: RulesConfig) -> MemberDates:
+def member_dates(
+    facts: CaseFacts, *, config: RulesConfig, state: CaseState | None = None
+) -> MemberDates:
     """Return the member's dates the accepted steps establish (a refusal establishes none)."""
-    p = _progress(facts, config)
+    p = _state(facts, state, config)
     admitted = [s for s in p.seen.get(A.DECISION, ()) if _bool(s.data.get("admitted"), True)]
     decision = admitted[-1] if admitted else None
     ceremony_on = p.ceremony_on

@@ -2,7 +2,7 @@
 awareness certificate before that meeting, and an extension before the deadline it extends.
 
 Rule gaps found by the audit of issue 6 §5, kept apart from the state machine so that they read
-the case's progress without changing it.
+the case's state without changing it; the catalogue declares which step each judges.
 """
 
 from __future__ import annotations
@@ -23,35 +23,23 @@ from ptdv.pipeline.rules.base import (
     _date,
 )
 from ptdv.pipeline.rules.catalog import _d, _finding
-from ptdv.pipeline.rules.state import _Progress, _progress
+from ptdv.pipeline.rules.state import CaseState, _state
 
 
-def age_judged_on(facts: CaseFacts, on: date, *, config: RulesConfig) -> date:
+def age_judged_on(
+    facts: CaseFacts, on: date, *, config: RulesConfig, state: CaseState | None = None
+) -> date:
     """Return the day that judges the candidate's age for AGE-MAX and for the deciding level.
 
     DOMAIN §3.1 and §1.2 item 5: age is checked on the cell meeting date, so the latest cell
     resolution proposing admission judges both the over-60 consent and whether the province
     level decides. Before that meeting, `on` (the day asked about) stands in for it.
     """
-    meeting = _progress(facts, config).cell_vote_on
+    meeting = _state(facts, state, config).cell_vote_on
     return meeting if meeting is not None else on
 
 
-def timing_findings(
-    p: _Progress, action: str, on: date, *, calendar: WorkCalendar
-) -> list[Finding]:
-    """Return the timing problems of recording `action` on `on`, given the case's progress
-    before it (check_step calls this)."""
-    if action == A.CELL_VOTE:
-        return _certificate_after_meeting(p, on)
-    if action == A.EXTENSION:
-        return _late_extension(p, on, calendar)
-    if action == A.RECOGNITION_EXTENSION:
-        return _late_recognition_extension(p, on, calendar)
-    return []
-
-
-def _certificate_after_meeting(p: _Progress, meeting: date) -> list[Finding]:
+def certificate_after_meeting(p: CaseState, meeting: date) -> list[Finding]:
     """CERT-VALID: the awareness course is completed before the file is considered (DOMAIN §2
     stage 2 [R], 12-HD/BTCTW file list (a)); a certificate issued after the meeting was not
     in the file the cell voted on."""
@@ -74,7 +62,7 @@ def _certificate_after_meeting(p: _Progress, meeting: date) -> list[Finding]:
     ]
 
 
-def _late_extension(p: _Progress, on: date, calendar: WorkCalendar) -> list[Finding]:
+def late_extension(p: CaseState, on: date, calendar: WorkCalendar) -> list[Finding]:
     """DECIDE-60WD: an extension (+ up to 30 working days, "special cases") prolongs a period
     that is still running (DOMAIN §2 stage 11, 4.3.1); once the 60 working days from the cell's
     resolution have passed it extends nothing, and accepting it would hide the lateness."""
@@ -97,7 +85,7 @@ def _late_extension(p: _Progress, on: date, calendar: WorkCalendar) -> list[Find
     ]
 
 
-def _late_recognition_extension(p: _Progress, on: date, calendar: WorkCalendar) -> list[Finding]:
+def late_recognition_extension(p: CaseState, on: date, calendar: WorkCalendar) -> list[Finding]:
     """RECOG-DECIDE-30WD: the same for the recognition decision (30 working days, DOMAIN §4)."""
     if p.recognition_cell_on is None:
         return []

@@ -1,39 +1,36 @@
-"""Step data: validating a step's fields and reading stored JSON back."""
+"""Step data: validating a step's fields and reading stored JSON back.
+
+Every field is typed by its kind in the catalogue (`pipeline.fields`); this module only asks
+the kinds to parse, and resolves the ids a step names in one function, `resolve_references`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ptdv.core.text import normalize_spaces
+from ptdv.access.models import User
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
+from ptdv.pipeline import fields
 from ptdv.pipeline.actions import ActionSpec
-from ptdv.pipeline.models import (
-    TrainingBatch,
-)
-from ptdv.pipeline.services.base import (
-    _FALSE,
-    _ISO_DATE,
-    _STR_MAX,
-    _TRUE,
-    _VN_DATE,
-    StepInvalid,
-)
+from ptdv.pipeline.models import TrainingBatch
+from ptdv.pipeline.services.base import StepInvalid
 
 # --- step data -------------------------------------------------------------------------
 
 
 def clean_step_data(
-    spec: ActionSpec, data: Mapping[str, Any]
+    spec: ActionSpec, data: Mapping[str, Any], *, actor: User | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (JSON to store, typed values for the rules) or raise StepInvalid.
 
     Every message names the field by its Vietnamese label. Dates come as date objects,
-    ISO strings (JSON) or dd/mm/yyyy; ids as integers (or digit strings from forms).
+    ISO strings (JSON) or dd/mm/yyyy; ids as integers (or digit strings from forms); the ids
+    are then resolved for `actor` (resolve_references).
     """
     errors: dict[str, list[str]] = {}
     typed: dict[str, Any] = {}
@@ -41,157 +38,68 @@ def clean_step_data(
     for key in data:
         if key not in known:
             errors[key] = [_("Trường “%(name)s” không thuộc bước này.") % {"name": key}]
-    refs: dict[str, set[int]] = {"person": set(), "org": set(), "batch": set()}
     for field in spec.fields:
-        label = str(field.label)
         raw = data.get(field.name)
-        if _is_blank(raw):
+        if fields.is_blank(raw):
             if field.required:
-                errors[field.name] = [_("%(label)s là bắt buộc.") % {"label": label}]
+                errors[field.name] = [_("%(label)s là bắt buộc.") % {"label": str(field.label)}]
             continue
         try:
-            value = _parse(field.type, raw, label)
+            typed[field.name] = fields.parse(field, raw)
         except ValueError as exc:
             errors[field.name] = [str(exc)]
-            continue
-        base = field.type.split(":")[0]
-        if base in ("person", "org", "batch"):
-            refs[base].add(value)
-        elif base == "persons":
-            refs["person"].update(value)
-        typed[field.name] = value
-    _check_references(spec, typed, refs, errors)
+    resolve_references(actor, spec, typed, errors)
     if errors:
         raise StepInvalid(_("Thông tin của bước chưa hợp lệ."), field_errors=errors)
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in typed.items()}, typed
+    return {k: fields.to_json(v) for k, v in typed.items()}, typed
 
 
-def _is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+_MODELS: dict[str, Any] = {"person": Person, "org": Org, "batch": TrainingBatch}
+_NOT_FOUND = {
+    "person": gettext_lazy("%(label)s: không tìm thấy người có mã %(id)s."),
+    "org": gettext_lazy("%(label)s: không tìm thấy tổ chức có mã %(id)s."),
+    "batch": gettext_lazy("%(label)s: không tìm thấy lớp có mã %(id)s."),
+}
 
 
-def _parse(kind: str, raw: Any, label: str) -> Any:
-    """Return raw converted to the field type, or raise ValueError with a Vietnamese message."""
-    base, _sep, options = kind.partition(":")
-    if base == "date":
-        return _parse_date(raw, label)
-    if base == "int":
-        value = _parse_int(raw)
-        if value is None or value < 0:
-            raise ValueError(_("%(label)s phải là số nguyên không âm.") % {"label": label})
-        return value
-    if base in ("str", "text"):
-        if not isinstance(raw, str):
-            raise ValueError(_("%(label)s phải là chuỗi ký tự.") % {"label": label})
-        value_s = normalize_spaces(raw) if base == "str" else raw.strip()
-        if base == "str" and len(value_s) > _STR_MAX:
-            raise ValueError(_("%(label)s dài quá %(n)s ký tự.") % {"label": label, "n": _STR_MAX})
-        return value_s
-    if base == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
-            return raw.strip().lower() in _TRUE
-        raise ValueError(_("%(label)s phải là có hoặc không (true/false).") % {"label": label})
-    if base in ("person", "org", "batch"):
-        value = _parse_int(raw)
-        if value is None or value <= 0:
-            raise ValueError(_("%(label)s: mã không hợp lệ.") % {"label": label})
-        return value
-    if base == "persons":
-        items = raw if isinstance(raw, list | tuple) else None
-        values = [_parse_int(v) for v in items] if items is not None else [None]
-        if any(v is None or v <= 0 for v in values):
-            raise ValueError(_("%(label)s: phải là danh sách mã người.") % {"label": label})
-        if len(set(values)) != len(values):
-            raise ValueError(_("%(label)s: một người được nêu hai lần.") % {"label": label})
-        return values
-    if base == "choice":
-        allowed = options.split("|")
-        if raw not in allowed:
-            raise ValueError(
-                _("%(label)s: giá trị “%(value)s” không nằm trong danh sách cho phép.")
-                % {"label": label, "value": raw}
-            )
-        return raw
-    raise ValueError(f"unknown field type {kind!r}")
-
-
-def _parse_int(raw: Any) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        return int(raw.strip())
-    return None
-
-
-def _parse_date(raw: Any, label: str) -> date:
-    if isinstance(raw, date) and not isinstance(raw, datetime):
-        return raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        try:
-            if _ISO_DATE.fullmatch(text):
-                return date.fromisoformat(text)
-            if _VN_DATE.fullmatch(text):
-                return datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 (a date)
-        except ValueError:
-            pass
-    raise ValueError(
-        _("%(label)s: ngày không hợp lệ (viết dd/mm/yyyy, ví dụ 17/05/2025).") % {"label": label}
-    )
-
-
-def _check_references(
+def resolve_references(
+    actor: User | None,
     spec: ActionSpec,
     typed: Mapping[str, Any],
-    refs: Mapping[str, set[int]],
     errors: dict[str, list[str]],
 ) -> None:
-    """Add an error for every id that names no row (one query per kind of reference)."""
+    """Add an error for every id a reference field names that `actor` may not name.
+
+    The one place where the ids of PersonRef, PersonRefs, OrgRef and BatchRef fields are
+    resolved (one query per kind of reference); today an id must name a row.
+    """
+    wanted: dict[str, set[int]] = {"person": set(), "org": set(), "batch": set()}
+    for field in spec.fields:
+        if field.kind.ref and field.name in typed:
+            wanted[field.kind.ref].update(field.ids(typed[field.name]))
     found = {
-        "person": set(Person.objects.filter(pk__in=refs["person"]).values_list("pk", flat=True))
-        if refs["person"]
-        else set(),
-        "org": set(Org.objects.filter(pk__in=refs["org"]).values_list("pk", flat=True))
-        if refs["org"]
-        else set(),
-        "batch": set(
-            TrainingBatch.objects.filter(pk__in=refs["batch"]).values_list("pk", flat=True)
-        )
-        if refs["batch"]
-        else set(),
-    }
-    messages = {
-        "person": _("%(label)s: không tìm thấy người có mã %(id)s."),
-        "org": _("%(label)s: không tìm thấy tổ chức có mã %(id)s."),
-        "batch": _("%(label)s: không tìm thấy lớp có mã %(id)s."),
+        ref: set(_MODELS[ref].objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if ids
+        else set()
+        for ref, ids in wanted.items()
     }
     for field in spec.fields:
-        if field.name not in typed:
+        if not field.kind.ref or field.name not in typed:
             continue
-        base = field.type.split(":")[0]
-        kind = "person" if base == "persons" else base
-        if kind not in found:
-            continue
-        values = typed[field.name] if base == "persons" else [typed[field.name]]
-        for value in values:
-            if value not in found[kind]:
+        for value in field.ids(typed[field.name]):
+            if value not in found[field.kind.ref]:
                 errors.setdefault(field.name, []).append(
-                    messages[kind] % {"label": str(field.label), "id": value}
+                    str(_NOT_FOUND[field.kind.ref]) % {"label": str(field.label), "id": value}
                 )
 
 
-def _typed_from_json(spec: ActionSpec, data: Mapping[str, Any]) -> dict[str, Any]:
+def typed_from_json(spec: ActionSpec, data: Mapping[str, Any]) -> dict[str, Any]:
     """Return stored step data with its dates turned back into date objects."""
     typed = dict(data)
     for field in spec.fields:
-        value = typed.get(field.name)
-        if field.type == "date" and isinstance(value, str):
-            try:
-                typed[field.name] = date.fromisoformat(value)
-            except ValueError:
-                pass
+        if field.name in typed:
+            typed[field.name] = fields.from_json(field, typed[field.name])
     return typed
+
+
+_typed_from_json = typed_from_json

@@ -28,26 +28,31 @@ from ptdv.pipeline.services.base import (
     _PRIMARY_CODES,
 )
 from ptdv.pipeline.services.data import (
-    _typed_from_json,
+    typed_from_json,
 )
 
 # --- facts for the rules ---------------------------------------------------------------
 
+# The fields naming people, by name (the same name has the same kind in every step).
+_PERSON_FIELDS = {
+    f.name: f for spec in ACTIONS.values() for f in spec.fields if f.kind.ref == "person"
+}
+
 
 def expected_authority(
-    case: Case, on: date, facts: CaseFacts | None = None
+    case: Case, on: date, facts: CaseFacts | None = None, state: rules.CaseState | None = None
 ) -> tuple[Org, str] | None:
     """Return the committee (and its deciding body's label) that decides this case on `on`.
 
     DOMAIN §1.2: what the organisation tree's delegation settings say for the cell
     (orgs.rules.admission_authority), except for a candidate over 60, whom the province-level
     committee decides (item 5). Age is judged on the cell meeting's date, as AGE-MAX judges it
-    (rules.age_judged_on), so the two never disagree. None when no unit above the cell has the
-    power.
+    (rules.timing.age_judged_on), so the two never disagree. None when no unit above the cell
+    has the power. `facts` and `state` save a replay when the caller has them.
     """
     config = rules_config()
     chain = [*ancestors_of(case.cell), case.cell]
-    judged_on = age_judged_on(facts or case_facts(case), on, config=config)
+    judged_on = age_judged_on(facts or case_facts(case), on, config=config, state=state)
     if rules.is_over_60(case.person.birth_date, judged_on, config=config):
         province = next(
             (o for o in reversed(chain) if o.kind in (OrgKind.PROVINCE, OrgKind.CENTRAL_DIRECT)),
@@ -63,11 +68,13 @@ def expected_authority(
     return org, str(DecidingBody(authority.body).label) if authority.body else ""
 
 
-def with_authority(facts: CaseFacts, case: Case, action: str, on: date) -> CaseFacts:
+def with_authority(
+    facts: CaseFacts, case: Case, action: str, on: date, state: rules.CaseState | None = None
+) -> CaseFacts:
     """Return facts carrying the expected deciding committee for a decision step (AUTHORITY)."""
     if action not in (actions.DECISION, actions.RECOGNITION_DECISION):
         return facts
-    expected = expected_authority(case, on, facts)
+    expected = expected_authority(case, on, facts, state)
     if expected is None:
         return facts
     org, body = expected
@@ -90,7 +97,8 @@ def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:
         readmission = ReadmissionFacts(
             left_on=person.party_left_on,
             left_reason=person.party_left_reason,
-            # Not kept on the person yet (lý lịch issue); READMIT treats None as "no record".
+            # Not kept on the person: the application step declares it (rules.declared_facts);
+            # READMIT treats None as "no record".
             record_cleared_on=None,
             readmitted_before=Case.objects.filter(
                 person_id=person.pk, is_readmission=True, outcome=Outcome.OFFICIAL
@@ -105,8 +113,8 @@ def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:
         education_primary_completed=bool(
             education and (education.meets_lower_secondary or education.code in _PRIMARY_CODES)
         ),
-        # The difficult-area / fisherman exception (EDU-MIN) is not recorded anywhere yet:
-        # until the lý lịch carries it, no case claims it.
+        # The difficult-area / fisherman exception and an equivalent diploma (EDU-MIN) are not
+        # kept on the person: the lý lịch step declares them (rules.declared_facts).
         education_exception=False,
         youth_union_member=person.youth_union_member,
         trade_union_member=person.trade_union_member,
@@ -127,7 +135,7 @@ def step_facts(step: Step) -> StepFacts:
         seq=step.seq,
         action=step.action,
         occurred_on=step.occurred_on,
-        data=_typed_from_json(spec, step.data) if spec else dict(step.data),
+        data=typed_from_json(spec, step.data) if spec else dict(step.data),
     )
 
 
@@ -136,13 +144,10 @@ def member_facts(
 ) -> dict[int, MemberFacts]:
     """Return member facts for the people a step names and for the cell's official members."""
     ids = set(extra_ids)
-    spec_fields = {f.name: f.type for spec in ACTIONS.values() for f in spec.fields}
     for key, value in data.items():
-        kind = spec_fields.get(key)
-        if kind == "person" and isinstance(value, int):
-            ids.add(value)
-        elif kind == "persons" and isinstance(value, list | tuple):
-            ids.update(v for v in value if isinstance(v, int))
+        field = _PERSON_FIELDS.get(key)
+        if field is not None:
+            ids.update(field.ids(value))
     rows = Person.objects.filter(
         Q(org_id=case.cell_id, party_status=PartyStatus.OFFICIAL) | Q(pk__in=ids)
     ).values_list("pk", "party_status", "org_id", "party_official_on")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -50,15 +50,24 @@ from ptdv.pipeline.services.facts import (
 
 
 def preview_step(
-    *, case: Case, action: str, occurred_on: date, data: Mapping[str, Any], today: date
+    *,
+    case: Case,
+    action: str,
+    occurred_on: date,
+    data: Mapping[str, Any],
+    today: date,
+    actor: User | None = None,
 ) -> list[Finding]:
     """Return what the rules would say about recording this step now; writes nothing.
 
     Invalid data raises StepInvalid (as record_step would) before the rules are asked.
     """
     spec = _spec(action)
-    _json_data, typed = clean_step_data(spec, data)
-    facts = with_authority(case_facts(case), case, action, occurred_on)
+    _json_data, typed = clean_step_data(spec, data, actor=actor)
+    config = rules_config()
+    facts = case_facts(case)
+    state = rules.case_state(facts, config=config)
+    facts = with_authority(facts, case, action, occurred_on, state)
     members = member_facts(case, typed)
     return rules.check_step(
         facts,
@@ -68,7 +77,8 @@ def preview_step(
         today=today,
         calendar=_calendar_for(facts, today, occurred_on),
         members=members,
-        config=rules_config(),
+        config=config,
+        state=state,
     )
 
 
@@ -98,14 +108,16 @@ def record_step(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.version != version:
             raise StaleVersion(locked.version)
-        json_data, typed = clean_step_data(spec, data)
+        json_data, typed = clean_step_data(spec, data, actor=actor)
         to_cell = (
             _transfer_target(locked, typed, actor, today) if action == actions.TRANSFERRED else None
         )
-        facts = with_authority(case_facts(locked), locked, action, occurred_on)
+        config = rules_config()
+        facts = case_facts(locked)
+        state = rules.case_state(facts, config=config)  # the one replay of this case's steps
+        facts = with_authority(facts, locked, action, occurred_on, state)
         members = member_facts(locked, typed)
         calendar = _calendar_for(facts, today, occurred_on)
-        config = rules_config()
         findings = rules.check_step(
             facts,
             action,
@@ -115,6 +127,7 @@ def record_step(
             calendar=calendar,
             members=members,
             config=config,
+            state=state,
         )
         if any(f.blocks for f in findings):
             raise TransitionBlocked(findings)
@@ -130,12 +143,9 @@ def record_step(
             note=(note or "").strip(),
         )
         _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell, config=config)
-        new_facts = replace(
-            facts,
-            cell_id=locked.cell_id,
-            steps=(*facts.steps, StepFacts(step.seq, action, occurred_on, typed)),
-        )
-        _refresh_cached(locked, new_facts, calendar, config)
+        recorded = StepFacts(step.seq, action, occurred_on, typed)
+        new_facts = replace(facts, cell_id=locked.cell_id, steps=(*facts.steps, recorded))
+        _refresh_cached(locked, new_facts, calendar, config, state.advanced(facts, recorded))
         locked.version += 1
         locked._history_user = actor  # type: ignore[attr-defined]
         locked._change_reason = str(spec.label)  # type: ignore[attr-defined]
@@ -158,10 +168,10 @@ def _spec(action: str) -> ActionSpec:
 def _documents(spec: ActionSpec, typed: Mapping[str, Any], given: Sequence[str]) -> list[str]:
     """Return the paper forms this step records: the action's own, the mode's, the given."""
     codes = list(spec.documents)
-    # An introduction by the Youth Union or the Trade Union comes with its resolution.
-    if spec.code == actions.INTRODUCED:
-        mode = str(typed.get("mode", ""))
-        codes += {"youth_union": ["4-KNĐ"], "trade_union": ["4A-KNĐ"]}.get(mode, [])
+    # E.g. an introduction by the Youth Union or the Trade Union comes with its resolution.
+    for name, value, forms in spec.documents_by_choice:
+        if typed.get(name) == value:
+            codes += [c for c in forms if c not in codes]
     for code in given:
         code = normalize_spaces(str(code))
         if code and code not in codes:
@@ -188,7 +198,21 @@ def _transfer_target(case: Case, typed: Mapping[str, Any], actor: User, today: d
 
 
 def _field_label(action: str, name: str) -> Any:
-    return next(f.label for f in ACTIONS[action].fields if f.name == name)
+    field = ACTIONS[action].field_named(name)
+    assert field is not None
+    return field.label
+
+
+@dataclass(frozen=True)
+class _Effect:
+    """A recorded step, with what its side effects need."""
+
+    case: Case
+    step: Step
+    data: Mapping[str, Any]
+    actor: User
+    to_cell: Org | None
+    config: RulesConfig
 
 
 def _apply_side_effects(
@@ -200,53 +224,86 @@ def _apply_side_effects(
     to_cell: Org | None,
     config: RulesConfig,
 ) -> None:
-    """Write what a step changes besides itself: certificates, mentors, dates, the person."""
-    action, day = step.action, step.occurred_on
-    if action in (actions.COURSE, actions.NEW_MEMBER_COURSE):
-        _create_certificate(case, step, data, actor=actor)
-    elif action in (actions.CANDIDATE_LISTED, actions.MENTOR_ASSIGNED):
-        phase = Mentor.Phase.PROBATION if case.ceremony_on else Mentor.Phase.CANDIDATE
-        _assign_mentor(case, step, data["mentor"], phase)
-    elif action == actions.CEREMONY:
-        # The case's dates (decision, ceremony, official ...) are set by _refresh_cached.
-        # The candidate's help ends with the ceremony; a new mentor follows the probation.
-        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-        _assign_mentor(case, step, data["mentor"], Mentor.Phase.PROBATION)
-        _update_person(
-            case,
-            actor,
-            reason=str(ACTIONS[action].label),
-            org=case.cell,
-            party_status=PartyStatus.PROBATIONARY,
-            party_decision_on=case.decision_on,
-            party_joined_on=day,
-        )
-    elif action == actions.RECOGNITION_DECISION:
-        if data["recognised"]:
-            assert case.ceremony_on is not None  # the rules require the ceremony first
-            # RECOG-DATE: official from the exact end of the 12 months, however late the
-            # decision is (DOMAIN §4).
-            Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-            _update_person(
-                case,
-                actor,
-                reason=str(ACTIONS[action].label),
-                party_status=PartyStatus.OFFICIAL,
-                party_official_on=rules.official_date(case.ceremony_on, config=config),
-            )
-        else:
-            _leave_party(case, actor, day, Outcome.PROBATION_DELETED)
-    elif action == actions.TRANSFERRED:
-        assert to_cell is not None
-        # The history stays on the steps; mentors were members of the old cell.
-        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-        case.cell = to_cell
-        if case.ceremony_on:
-            _update_person(case, actor, reason=str(ACTIONS[action].label), org=to_cell)
-    elif action == actions.EXIT:
-        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-        if case.ceremony_on:
-            _leave_party(case, actor, day, data["outcome"])
+    """Write what a step changes besides itself, as its declaration lists (spec.effects).
+
+    The case's own dates (decision, ceremony, official ...) are not side effects: they are
+    derived from the steps with the other cached columns (_refresh_cached, rules.member_dates).
+    """
+    effect = _Effect(case, step, data, actor, to_cell, config)
+    for name in ACTIONS[step.action].effects:
+        EFFECTS[name](effect)
+
+
+def _certificate(x: _Effect) -> None:
+    _create_certificate(x.case, x.step, x.data, actor=x.actor)
+
+
+def _mentor(x: _Effect) -> None:
+    phase = Mentor.Phase.PROBATION if x.case.ceremony_on else Mentor.Phase.CANDIDATE
+    _assign_mentor(x.case, x.step, x.data["mentor"], phase)
+
+
+def _ceremony(x: _Effect) -> None:
+    case, day = x.case, x.step.occurred_on
+    # The candidate's help ends with the ceremony; a new mentor follows the probation.
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+    _assign_mentor(case, x.step, x.data["mentor"], Mentor.Phase.PROBATION)
+    _update_person(
+        case,
+        x.actor,
+        reason=str(ACTIONS[x.step.action].label),
+        org=case.cell,
+        party_status=PartyStatus.PROBATIONARY,
+        party_decision_on=case.decision_on,
+        party_joined_on=day,
+    )
+
+
+def _recognition(x: _Effect) -> None:
+    case, day = x.case, x.step.occurred_on
+    if not x.data["recognised"]:
+        _leave_party(case, x.actor, day, Outcome.PROBATION_DELETED)
+        return
+    assert case.ceremony_on is not None  # the rules require the ceremony first
+    # RECOG-DATE: official from the exact end of the 12 months, however late the decision is
+    # (DOMAIN §4).
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+    _update_person(
+        case,
+        x.actor,
+        reason=str(ACTIONS[x.step.action].label),
+        party_status=PartyStatus.OFFICIAL,
+        party_official_on=rules.official_date(case.ceremony_on, config=x.config),
+    )
+
+
+def _transfer(x: _Effect) -> None:
+    assert x.to_cell is not None
+    case = x.case
+    # The history stays on the steps; mentors were members of the old cell.
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=x.step.occurred_on)
+    case.cell = x.to_cell
+    if case.ceremony_on:
+        _update_person(case, x.actor, reason=str(ACTIONS[x.step.action].label), org=x.to_cell)
+
+
+def _exit(x: _Effect) -> None:
+    case, day = x.case, x.step.occurred_on
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+    if case.ceremony_on:
+        _leave_party(case, x.actor, day, x.data["outcome"])
+
+
+# The side effects a step declares (actions.ActionSpec.effects), by name; a test checks every
+# declared name is here.
+EFFECTS: dict[str, Callable[[_Effect], None]] = {
+    "certificate": _certificate,
+    "mentor": _mentor,
+    "ceremony": _ceremony,
+    "recognition": _recognition,
+    "transfer": _transfer,
+    "exit": _exit,
+}
 
 
 def _create_certificate(case: Case, step: Step, data: Mapping[str, Any], *, actor: User) -> None:
@@ -312,26 +369,30 @@ def _leave_party(case: Case, actor: User, day: date, reason: str) -> None:
 
 
 def _refresh_cached(
-    case: Case, facts: CaseFacts, calendar: WorkCalendar, config: RulesConfig
+    case: Case,
+    facts: CaseFacts,
+    calendar: WorkCalendar,
+    config: RulesConfig,
+    state: rules.CaseState | None = None,
 ) -> None:
-    """Set the case's cached columns (CACHED_FIELDS) from its facts: stage, outcome, closing
+    """Set the case's cached columns (CACHED_FIELDS) from its state: stage, outcome, closing
     date, next due date and the member's dates. `ptdv pipeline recompute` calls it too."""
-    stage, since = rules.derive_stage(facts, config=config)
-    case.stage = stage
-    case.stage_since = since
-    case.outcome = rules.outcome_of(facts, config=config)
+    state = state if state is not None else rules.case_state(facts, config=config)
+    case.stage = state.stage
+    case.stage_since = state.since
+    case.outcome = state.outcome
     if case.outcome == Outcome.OPEN:
         case.closed_on = None
         # The cached "next due" drives "overdue": milestones (probation end) do not count.
-        dues = [d for d in rules.due_dates(facts, calendar=calendar, config=config) if d.deadline]
-        first = min(dues, key=lambda d: d.due_on) if dues else None
+        dues = rules.due_dates(facts, calendar=calendar, config=config, state=state)
+        first = min((d for d in dues if d.deadline), key=lambda d: d.due_on, default=None)
         case.next_due_on = first.due_on if first else None
         case.next_due_rule = first.rule_id if first else ""
     else:
         case.closed_on = facts.steps[-1].occurred_on
         case.next_due_on = None
         case.next_due_rule = ""
-    for name, value in dataclasses.asdict(member_dates(facts, config=config)).items():
+    for name, value in dataclasses.asdict(member_dates(facts, config=config, state=state)).items():
         setattr(case, name, value)
 
 
