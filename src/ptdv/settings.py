@@ -56,6 +56,21 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def envcount(name: str, default: str) -> int:
+    """Return a non-negative integer (a number of months, of years ...)."""
+    value = envint(name, default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, not {value}")
+    return value
+
+
 DEBUG = envbool("DEBUG", "false")
 TESTING = envbool("PTDV_TESTING", "false") or "pytest" in sys.modules
 
@@ -289,3 +304,21 @@ LOGGING = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The admission rules' open choices (pipeline.rules.RulesConfig; DOMAIN.md marks them [?] or
+# [I]). The defaults here are RulesConfig's own (a test checks they agree); the services read
+# this dict through pipeline.config.rules_config(), so a deployment changes a rule here.
+PTDV_RULES = {
+    # AUTHORITY: false turns the deciding-committee check off (army, police; decision D18).
+    "check_decision_authority": envbool("PTDV_RULES_CHECK_DECISION_AUTHORITY", "true"),
+    "upper_age_mode": envchoice("PTDV_RULES_UPPER_AGE_MODE", "day", ("day", "month")),
+    "age_warning_months": envcount("PTDV_RULES_AGE_WARNING_MONTHS", "3"),
+    "youth_age_min_years": envcount("PTDV_RULES_YOUTH_AGE_MIN_YEARS", "16"),
+    "youth_age_max_years": envcount("PTDV_RULES_YOUTH_AGE_MAX_YEARS", "30"),
+    "certificate_validity_months": envcount("PTDV_RULES_CERTIFICATE_VALIDITY_MONTHS", "60"),
+    "certificate_warning_months": envcount("PTDV_RULES_CERTIFICATE_WARNING_MONTHS", "3"),
+    "readmit_hardship_exception": envbool("PTDV_RULES_READMIT_HARDSHIP_EXCEPTION", "true"),
+    "committee_failure_goes_up": envbool("PTDV_RULES_COMMITTEE_FAILURE_GOES_UP", "false"),
+    "recognition_failures_go_up": envbool("PTDV_RULES_RECOGNITION_FAILURES_GO_UP", "true"),
+    "month_end": envchoice("PTDV_RULES_MONTH_END", "clamp", ("clamp", "overflow")),
+}

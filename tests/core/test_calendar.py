@@ -88,3 +88,31 @@ def test_add_working_days_refuses_negative() -> None:
 def test_working_days_between_is_signed() -> None:
     assert CAL.working_days_between(date(2026, 2, 23), date(2026, 2, 13)) == -1
     assert CAL.working_days_between(date(2026, 2, 13), date(2026, 2, 13)) == 0
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        (date(2025, 2, 2), "Chủ nhật 02/02/2025"),
+        (date(2025, 1, 29), "Tết Nguyên Đán 29/01/2025"),
+        (date(2025, 1, 27), "29 Tết 27/01/2025"),
+        (date(2025, 9, 2), "Quốc khánh 02/09/2025"),
+        (date(2025, 3, 8), "Thứ bảy 08/03/2025 (không phải ngày làm bù)"),
+        (date(2025, 4, 26), None),  # a make-up Saturday
+        (date(2025, 2, 3), None),  # a Monday
+    ],
+)
+def test_a_day_off_is_named(day: date, name: str | None) -> None:
+    assert CAL.day_off_name(day) == name
+
+
+def test_an_extra_day_off_is_named_by_its_note() -> None:
+    calendar = build_calendar(
+        [2026],
+        [(date(2026, 3, 20), DAY_OFF), (date(2026, 3, 23), DAY_OFF)],
+        {date(2026, 3, 20): "Nghỉ bù theo thông báo của Chính phủ"},
+    )
+    assert calendar.day_off_name(date(2026, 3, 20)) == (
+        "Nghỉ bù theo thông báo của Chính phủ 20/03/2026"
+    )
+    assert calendar.day_off_name(date(2026, 3, 23)) == "Ngày nghỉ 23/03/2026"

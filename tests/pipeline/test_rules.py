@@ -301,6 +301,7 @@ def test_every_rule_has_contiguous_dated_provisions() -> None:
         "VOTE-ESCALATE",
         "OPINIONS",
         "AUTHORITY",
+        "WORKING-DAY",
     }
     assert set(rules.RULES) == expected
     for rule_id, info in rules.RULES.items():
@@ -910,51 +911,84 @@ def _intro(**data: Any) -> dict[str, Any]:
     return {"mode": "two_members", "introducers": [101, 102], "worked_together_months": 12, **data}
 
 
+# Each condition's case names the condition that fails, by a fragment of its message.
+NOT_12_MONTHS = "chưa cùng công tác, học tập hoặc cư trú với người vào Đảng đủ 12 tháng"
+TWO_NEEDED = "Cần đúng hai đảng viên chính thức giới thiệu (ghi nhận: %s)"
+NOT_OFFICIAL = "Người được chọn không phải đảng viên chính thức vào ngày 15/04/2024"
+OTHER_CELL = "Người được chọn không sinh hoạt tại chi bộ quản lý hồ sơ"
+TWICE = "Một người được ghi hai lần là người giới thiệu"
+SELF = "Người vào Đảng không thể tự giúp đỡ, giới thiệu mình"
+NO_RESOLUTION = "Thiếu số nghị quyết giới thiệu của Ban Chấp hành Đoàn / Công đoàn cơ sở"
+ONE_MORE = "cần thêm đúng một đảng viên chính thức (ghi nhận: %s)"
+NOT_YOUTH_MEMBER = "Người vào Đảng không phải đoàn viên Đoàn TNCS Hồ Chí Minh"
+OUT_OF_YOUTH_AGE = "Người vào Đảng 31 tuổi, ngoài độ tuổi thanh niên (16–30)"
+NOT_TRADE_UNION_MEMBER = "Người vào Đảng không phải đoàn viên công đoàn"
+BAD_MODE = "Hình thức giới thiệu không hợp lệ"
+YOUTH = {"mode": "youth_union", "introducers": [101], "resolution_number": "3"}
+
+
 @pytest.mark.parametrize(
-    ("data", "overrides", "count"),
+    ("data", "overrides", "failing"),
     [
-        (_intro(), {}, 0),
-        (_intro(worked_together_months=11), {}, 1),  # not 12 months together
-        (_intro(worked_together_months=11, replacement=True), {}, 0),  # a replacement is exempt
-        (_intro(introducers=[101]), {}, 1),
-        (_intro(introducers=[101, 201]), {}, 1),  # probationary
-        (_intro(introducers=[101, 301]), {}, 1),  # another cell
-        (_intro(introducers=[101, 101]), {}, 2),  # the same person twice (and one introducer)
-        (_intro(introducers=[101, PERSON]), {}, 1),
-        (_intro(mode="youth_union", introducers=[101], resolution_number="3-NQ/ĐTN"), {}, 0),
-        (_intro(mode="youth_union", introducers=[101]), {}, 1),  # no resolution
-        (_intro(mode="youth_union", introducers=[101, 102], resolution_number="3"), {}, 1),
-        (
-            _intro(mode="youth_union", introducers=[101], resolution_number="3"),
+        pytest.param(_intro(), {}, [], id="two-official-members"),
+        pytest.param(_intro(worked_together_months=11), {}, [NOT_12_MONTHS], id="11-months"),
+        pytest.param(
+            _intro(worked_together_months=11, replacement=True), {}, [], id="replacement-exempt"
+        ),
+        pytest.param(_intro(introducers=[101]), {}, [TWO_NEEDED % 1], id="one-introducer"),
+        pytest.param(_intro(introducers=[101, 201]), {}, [NOT_OFFICIAL], id="probationary"),
+        pytest.param(_intro(introducers=[101, 301]), {}, [OTHER_CELL], id="another-cell"),
+        pytest.param(
+            _intro(introducers=[101, 101]), {}, [TWICE, TWO_NEEDED % 1], id="same-person-twice"
+        ),
+        pytest.param(_intro(introducers=[101, PERSON]), {}, [SELF], id="the-candidate"),
+        pytest.param(
+            _intro(**{**YOUTH, "resolution_number": "3-NQ/ĐTN"}), {}, [], id="youth-union"
+        ),
+        pytest.param(
+            _intro(mode="youth_union", introducers=[101]), {}, [NO_RESOLUTION], id="no-resolution"
+        ),
+        pytest.param(
+            _intro(**{**YOUTH, "introducers": [101, 102]}),
+            {},
+            [ONE_MORE % 2],
+            id="youth-union-with-two-members",
+        ),
+        pytest.param(
+            _intro(**YOUTH),
             {"youth_union_member": False},
-            1,
+            [NOT_YOUTH_MEMBER],
+            id="not-a-youth-union-member",
         ),
         # 31 at the letter date (15/4/2024): outside youth age 16–30.
-        (
-            _intro(mode="youth_union", introducers=[101], resolution_number="3"),
-            {"birth_date": date(1993, 4, 15)},
-            1,
+        pytest.param(
+            _intro(**YOUTH), {"birth_date": date(1993, 4, 15)}, [OUT_OF_YOUTH_AGE], id="aged-31"
         ),
-        (
-            _intro(mode="youth_union", introducers=[101], resolution_number="3"),
-            {"birth_date": date(1993, 4, 16)},
-            0,
-        ),
-        (
+        pytest.param(_intro(**YOUTH), {"birth_date": date(1993, 4, 16)}, [], id="aged-30"),
+        pytest.param(
             _intro(mode="trade_union", introducers=[101], resolution_number="4"),
             {"trade_union_member": True},
-            0,
+            [],
+            id="trade-union",
         ),
-        (_intro(mode="trade_union", introducers=[101], resolution_number="4"), {}, 1),
-        (_intro(mode="other"), {}, 1),
+        pytest.param(
+            _intro(mode="trade_union", introducers=[101], resolution_number="4"),
+            {},
+            [NOT_TRADE_UNION_MEMBER],
+            id="not-a-trade-union-member",
+        ),
+        pytest.param(_intro(mode="other"), {}, [BAD_MODE], id="unknown-mode"),
     ],
 )
 def test_introduction_conditions(
-    data: dict[str, Any], overrides: dict[str, Any], count: int
+    data: dict[str, Any], overrides: dict[str, Any], failing: list[str]
 ) -> None:
     facts = walk(upto(A.INTRODUCED), make_facts(opened_on=date(2024, 4, 1), **overrides))
     findings = check(facts, A.INTRODUCED, date(2024, 4, 15), data)
-    assert blocks(findings) == ["INTRO"] * count
+    assert blocks(findings) == ["INTRO"] * len(failing)
+    blocking = [f.message for f in findings if f.blocks]
+    for message, condition in zip(blocking, failing, strict=True):
+        assert condition in message
     assert all(f.reference == "Quy định 24-QĐ/TW (30/7/2021), điểm 3.3" for f in findings)
 
 

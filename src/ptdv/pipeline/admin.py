@@ -2,11 +2,21 @@
 
 Cases, steps, mentors, certificates and the pool change only through the services (which
 check the rules and keep the step history), so the admin only lists them.
+
+The working-day calendar's extra days off and make-up days (core.CalendarOverride) are edited
+in the admin too; core cannot know about cases (it sits below the pipeline), so the pipeline
+replaces core's admin for them with one that recomputes the due dates a change moves.
 """
 
-from django.contrib import admin
-from django.http import HttpRequest
+from datetime import date
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ptdv.core.admin import CalendarOverrideAdmin
+from ptdv.core.models import CalendarOverride
 from ptdv.pipeline.models import (
     Case,
     Certificate,
@@ -16,6 +26,7 @@ from ptdv.pipeline.models import (
     Step,
     TrainingBatch,
 )
+from ptdv.pipeline.services import recompute_after_calendar_change
 
 
 class ParticipantInline(admin.TabularInline[Certificate, TrainingBatch]):
@@ -98,3 +109,32 @@ class PoolEntryAdmin(ReadOnlyAdmin):
 class PoolReviewAdmin(ReadOnlyAdmin):
     list_display = ("cell", "month", "reviewed_on", "reviewed_by")
     list_select_related = ("cell", "reviewed_by")
+
+
+admin.site.unregister(CalendarOverride)
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideWithDueDatesAdmin(CalendarOverrideAdmin):
+    """Core's calendar admin, plus: the open cases' due dates follow every change."""
+
+    def save_model(
+        self, request: HttpRequest, obj: CalendarOverride, form: object, change: bool
+    ) -> None:
+        # An edit may move the day: the old day stops counting and the new one starts.
+        old = CalendarOverride.objects.filter(pk=obj.pk).values_list("day", flat=True).first()
+        super().save_model(request, obj, form, change)
+        self._recompute([d for d in (old, obj.day) if d is not None])
+
+    def delete_model(self, request: HttpRequest, obj: CalendarOverride) -> None:
+        day = obj.day
+        super().delete_model(request, obj)
+        self._recompute([day])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarOverride]) -> None:
+        days = list(queryset.values_list("day", flat=True))
+        super().delete_queryset(request, queryset)
+        self._recompute(days)
+
+    def _recompute(self, days: list[date]) -> None:
+        recompute_after_calendar_change(days=days, today=timezone.localdate())

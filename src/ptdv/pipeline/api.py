@@ -215,6 +215,11 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
         today=_today(),
         pool_entry=entry,
         is_readmission=payload.is_readmission,
+        earlier=services.EarlierMembership(
+            joined_on=payload.party_joined_on,
+            left_on=payload.party_left_on,
+            left_reason=payload.party_left_reason.strip(),
+        ),
     )
     return Status(201, _detail(user, selectors.get_case(user, case.pk)))
 

@@ -14,3 +14,8 @@ class PipelineConfig(AppConfig):
         register_scoped_model(Case, "cell__path")
         register_scoped_model(PoolEntry, "cell__path")
         register_scoped_model(TrainingBatch, "organiser__path")
+
+        from ptdv.pipeline.config import rules_config
+
+        # A wrong PTDV_RULES stops the server at start, not at the first step recorded.
+        rules_config()

@@ -20,6 +20,7 @@ from ptdv.people.models import Person
 from ptdv.pipeline.actions import ActionSpec
 from ptdv.pipeline.fields import STR_MAX, FieldSpec, Kind
 from ptdv.pipeline.models import CHOICE_LABELS, PoolEntry, Source, TrainingBatch
+from ptdv.pipeline.rules import READMIT_REASONS
 
 
 def _indent(org: Org) -> str:
@@ -308,5 +309,22 @@ class CaseOpenForm(forms.Form):
     source = forms.ChoiceField(
         label=gettext_lazy("Nguồn"), required=False, choices=[("", "—"), *Source.choices]
     )
-    opened_on = date_field(gettext_lazy("Lập hồ sơ ngày"), required=False)
+    opened_on = date_field(
+        gettext_lazy("Lập hồ sơ ngày"),
+        required=False,
+        help_text=gettext_lazy(
+            "Có thể là một ngày đã qua (hồ sơ đã làm trên giấy); để trống là hôm nay."
+        ),
+    )
     is_readmission = forms.BooleanField(label=gettext_lazy("Kết nạp lại"), required=False)
+    # Re-admission: the earlier membership (services.readmission), when the person's record
+    # does not have it yet.
+    party_joined_on = date_field(gettext_lazy("Ngày vào Đảng lần trước"), required=False)
+    party_left_on = date_field(gettext_lazy("Ngày ra khỏi Đảng"), required=False)
+    party_left_reason = forms.ChoiceField(
+        label=gettext_lazy("Lý do ra khỏi Đảng"),
+        required=False,
+        choices=[("", "—"), *READMIT_REASONS.items()],
+    )
+
+    EARLIER_FIELDS = ("party_joined_on", "party_left_on", "party_left_reason")

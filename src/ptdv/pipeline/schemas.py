@@ -99,9 +99,15 @@ class CaseIn(Schema):
     person_id: int
     cell_id: int
     source: Source
-    opened_on: date
+    opened_on: date = Field(..., description="Ngày lập hồ sơ; có thể ở quá khứ, không ở tương lai.")
     pool_entry_id: int | None = None
     is_readmission: bool = False
+    # Re-admission: the earlier membership, recorded on the person when it is missing there.
+    party_joined_on: date | None = Field(None, description="Ngày vào Đảng lần trước.")
+    party_left_on: date | None = Field(None, description="Ngày ra khỏi Đảng.")
+    party_left_reason: str = Field(
+        "", max_length=32, description="Lý do ra khỏi Đảng (mã, ví dụ resigned_hardship)."
+    )
 
 
 class StepIn(Schema):

@@ -30,6 +30,7 @@ from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
 from ptdv.pipeline import rules, services
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE, ActionSpec
+from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.fields import FieldSpec, Kind
 from ptdv.pipeline.models import CHOICE_LABELS, Case, Mentor, Outcome, Stage, Step, TrainingBatch
 from ptdv.pipeline.rules import Due, Finding
@@ -245,19 +246,24 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     facts = services.case_facts(case, steps)
     calendar = services.calendar_for(facts, today)
     members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors])
-    state = rules.case_state(facts)
+    config = rules_config()
+    state = rules.case_state(facts, config=config)
     findings = rules.case_findings(
-        facts, today=today, calendar=calendar, members=members, state=state
+        facts, today=today, calendar=calendar, members=members, config=config, state=state
     )
-    dues = rules.due_dates(facts, calendar=calendar, state=state) if case.is_open else []
-    codes = rules.next_actions(facts, state=state) if case.is_open else []
+    dues = (
+        rules.due_dates(facts, calendar=calendar, config=config, state=state)
+        if case.is_open
+        else []
+    )
+    codes = rules.next_actions(facts, config=config, state=state) if case.is_open else []
     allowed = [
         NextAction(code, str(ACTIONS[code].label))
         for code in codes
         if policy.can(user, services.required_action(code), case)
     ]
     recordable = {a.code for a in allowed}
-    waiting = _waiting(case, [c for c in codes if c not in recordable], today)
+    waiting = _waiting(case, [c for c in codes if c not in recordable], today, facts, state)
     return CasePage(
         case=case,
         steps=_step_views(steps),
@@ -270,7 +276,13 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     )
 
 
-def _waiting(case: Case, codes: Sequence[str], today: date) -> list[Waiting]:
+def _waiting(
+    case: Case,
+    codes: Sequence[str],
+    today: date,
+    facts: rules.CaseFacts,
+    state: rules.CaseState,
+) -> list[Waiting]:
     """Return the path steps among `codes` (ones the user may not record), with their unit.
 
     The unit comes from the organisation tree: the cell records its own steps; the grassroots
@@ -284,7 +296,7 @@ def _waiting(case: Case, codes: Sequence[str], today: date) -> list[Waiting]:
     result = []
     for code in path:
         spec = ACTIONS[code]
-        unit = _recording_unit(case, spec, chain, today)
+        unit = _recording_unit(case, spec, chain, today, facts, state)
         text = _("Chờ %(unit)s %(verb)s") % {"unit": unit.name, "verb": spec.waits}
         result.append(Waiting(code, str(spec.label), unit.pk, unit.name, text))
     return result
@@ -297,7 +309,14 @@ def _on_path(spec: ActionSpec) -> bool:
     )
 
 
-def _recording_unit(case: Case, spec: ActionSpec, chain: Sequence[Org], today: date) -> Org:
+def _recording_unit(
+    case: Case,
+    spec: ActionSpec,
+    chain: Sequence[Org],
+    today: date,
+    facts: rules.CaseFacts,
+    state: rules.CaseState,
+) -> Org:
     above = list(reversed(chain[:-1]))  # the parent first
     if spec.permission == "record" or not above:
         return case.cell
@@ -307,7 +326,7 @@ def _recording_unit(case: Case, spec: ActionSpec, chain: Sequence[Org], today: d
         if case.cell.kind == OrgKind.GRASSROOTS_CELL:
             return case.cell
         return next((o for o in above if o.kind == OrgKind.GRASSROOTS_COMMITTEE), above[0])
-    expected = services.expected_authority(case, today)
+    expected = services.expected_authority(case, today, facts, state)
     return expected[0] if expected is not None else above[0]
 
 

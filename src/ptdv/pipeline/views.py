@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ptdv.access import policy
 from ptdv.access.http import AuthenticatedHttpRequest
@@ -25,7 +25,7 @@ from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
 from ptdv.core.history import render_history
 from ptdv.orgs.models import CELL_KINDS, Org
-from ptdv.people.models import Person
+from ptdv.people.models import PartyStatus, Person
 from ptdv.people.selectors import matching_query, org_in_scope
 from ptdv.pipeline import actions, rules, selectors, services
 from ptdv.pipeline.forms import (
@@ -507,45 +507,70 @@ def pool_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "pipeline/pool_review.html", {"cell": cell, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Open a case for a pool entry (its cell and source) or for a person in a cell."""
+    """Open a case for a pool entry (its cell and source) or for a person in a cell.
+
+    GET shows the form (the opening date may be in the past, a re-admission carries the earlier
+    membership); POST opens the case. The entry, person and cell come from the query string or
+    the posted hidden fields, each fetched through the policy (404 outside scope).
+    """
     user = request.user
-    form = CaseOpenForm(request.POST)
-    if not form.is_valid():
+    form = CaseOpenForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid() and any(form.has_error(f) for f in ("pool_entry", "person", "cell")):
         raise Http404
-    data = form.cleaned_data
+    data = (
+        form.cleaned_data
+        if form.is_valid()
+        else {f: form[f].value() for f in ("pool_entry", "person", "cell")}
+    )
     today = _today()
     entry: PoolEntry | None = None
-    if data["pool_entry"]:
+    if data.get("pool_entry"):
         entry = policy.get_for_user_or_404(
             user,
             PoolEntry.objects.select_related("person", "cell"),
             Action.CASE_RECORD,
             pk=data["pool_entry"],
         )
-        person, cell, source = entry.person, entry.cell, data["source"] or entry.source
+        person, cell = entry.person, entry.cell
     else:
-        cell = _cell_or_404(user, data["cell"], Action.CASE_RECORD)
+        cell = _cell_or_404(user, data.get("cell"), Action.CASE_RECORD)
         person = policy.get_for_user_or_404(
-            user, Person.objects.all(), Action.PERSON_VIEW, pk=data["person"]
+            user, Person.objects.all(), Action.PERSON_VIEW, pk=data.get("person")
         )
-        source = data["source"] or "other"
-    try:
-        case = services.open_case(
-            person=person,
-            cell=cell,
-            source=source,
-            opened_on=data["opened_on"] or today,
-            actor=user,
-            today=today,
-            pool_entry=entry,
-            is_readmission=data["is_readmission"],
+    if request.method == "GET":
+        form = CaseOpenForm(
+            initial={
+                **{f: data.get(f) for f in ("pool_entry", "person", "cell")},
+                "source": entry.source if entry else "",
+                "opened_on": today,
+                "is_readmission": person.party_status == PartyStatus.FORMER,
+            }
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(reverse("pipeline:pool") + f"?cell={cell.pk}")
-    messages.success(
-        request, _("Đã lập hồ sơ phát triển đảng viên cho %(name)s.") % {"name": person}
-    )
-    return redirect("pipeline:case-detail", case.pk)
+    elif form.is_valid():
+        try:
+            case = services.open_case(
+                person=person,
+                cell=cell,
+                source=data["source"] or (entry.source if entry else "other"),
+                opened_on=data["opened_on"] or today,
+                actor=user,
+                today=today,
+                pool_entry=entry,
+                is_readmission=data["is_readmission"],
+                earlier=services.EarlierMembership(
+                    joined_on=data["party_joined_on"],
+                    left_on=data["party_left_on"],
+                    left_reason=data["party_left_reason"],
+                ),
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Đã lập hồ sơ phát triển đảng viên cho %(name)s.") % {"name": person}
+            )
+            return redirect("pipeline:case-detail", case.pk)
+    context = {"form": form, "person": person, "cell": cell, "entry": entry}
+    return render(request, "pipeline/case_open.html", context)

@@ -38,6 +38,7 @@ from ptdv.pipeline.rules.base import (
     official_date,
     turns_on,
 )
+from ptdv.pipeline.rules.calendar_days import day_off_findings
 from ptdv.pipeline.rules.catalog import (
     _d,
     _finding,
@@ -66,6 +67,11 @@ from ptdv.pipeline.rules.state import (
     _pre_committee,
     _problem_finding,
     _state,
+)
+from ptdv.pipeline.rules.timing import (
+    certificate_after_meeting,
+    late_extension,
+    late_recognition_extension,
 )
 from ptdv.pipeline.rules.votes import (
     _escalation,
@@ -123,6 +129,12 @@ CHECKS: dict[str, Callable[[_Step], list[Finding]]] = {
     "self_review": _self_review,
     "recognition": lambda x: _recognition_findings(
         x.facts, x.state, x.action, x.on, x.data, x.calendar, x.config
+    ),
+    # Gaps found by the audit of issue 6 §5 (rules/timing.py).
+    "certificate_timing": lambda x: certificate_after_meeting(x.state, x.on),
+    "extension_in_time": lambda x: late_extension(x.state, x.on, x.calendar),
+    "recognition_extension_in_time": lambda x: late_recognition_extension(
+        x.state, x.on, x.calendar
     ),
 }
 
@@ -184,6 +196,8 @@ def check_step(
     step = _Step(judged, s, action, on, data, calendar, members, config)
     for name in spec.checks:
         findings += CHECKS[name](step)
+    # Like the dates above, every step's day is judged: a day off warns (WORKING-DAY).
+    findings += day_off_findings(action, on, calendar=calendar)
     return findings
 
 

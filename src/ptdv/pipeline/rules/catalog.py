@@ -117,6 +117,22 @@ def _rule(
     return RuleInfo(rule_id, severity, title, provisions)
 
 
+# WORKING-DAY: the weekly rest day and the public holidays and Tết of the Labour Code (the
+# days core.calendar.WorkCalendar knows as days off).
+_WORKING_DAYS = (
+    Provision(
+        date(2013, 5, 1),
+        date(2020, 12, 31),
+        "Bộ luật Lao động 2012, Điều 110 và Điều 115",
+        "Bộ luật Lao động 2012 Điều 110, 115",
+    ),
+    Provision(
+        date(2021, 1, 1),
+        None,
+        "Bộ luật Lao động 2019, Điều 111 và Điều 112",
+        "Bộ luật Lao động 2019 Điều 111, 112",
+    ),
+)
 _DATA_RULES = (Provision(date(2011, 1, 19), None, "Quy tắc dữ liệu PTĐV", "quy tắc dữ liệu PTĐV"),)
 
 # Points of the implementing regulation (numbering of 29-QĐ/TW, kept by 24/232/294 as far as
@@ -278,6 +294,12 @@ RULES: dict[str, RuleInfo] = {
             Severity.BLOCK,
             gettext_lazy("Người giúp đỡ là đảng viên chính thức của chi bộ"),
             (_cite(CHARTER, "Điều 5", None),),
+        ),
+        _rule(
+            "WORKING-DAY",
+            Severity.WARN,
+            gettext_lazy("Bước được ghi vào ngày làm việc (không vào Chủ nhật, ngày lễ, Tết)"),
+            _WORKING_DAYS,
         ),
     )
 }

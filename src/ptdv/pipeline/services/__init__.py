@@ -35,12 +35,20 @@ from ptdv.pipeline.services.pool import (
     add_to_pool,
     review_pool,
 )
+from ptdv.pipeline.services.readmission import EarlierMembership
+from ptdv.pipeline.services.recompute import (
+    recompute_after_calendar_change,
+    recompute_cases,
+)
 from ptdv.pipeline.services.steps import (
+    CACHED_FIELDS,
     preview_step,
     record_step,
 )
 
 __all__ = [
+    "CACHED_FIELDS",
+    "EarlierMembership",
     "StepInvalid",
     "TransitionBlocked",
     "add_to_pool",
@@ -53,6 +61,8 @@ __all__ = [
     "member_facts",
     "open_case",
     "preview_step",
+    "recompute_after_calendar_change",
+    "recompute_cases",
     "record_step",
     "register_existing_member",
     "required_action",

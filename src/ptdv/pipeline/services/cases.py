@@ -14,6 +14,7 @@ from ptdv.access.policy import Action
 from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions
+from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.models import (
     Case,
     Outcome,
@@ -30,6 +31,7 @@ from ptdv.pipeline.services.facts import (
     _calendar_for,
     case_facts,
 )
+from ptdv.pipeline.services.readmission import EarlierMembership, record_earlier_membership
 from ptdv.pipeline.services.steps import (
     _refresh_cached,
 )
@@ -47,11 +49,14 @@ def open_case(
     today: date,
     pool_entry: PoolEntry | None = None,
     is_readmission: bool = False,
+    earlier: EarlierMembership | None = None,
 ) -> Case:
     """Open a person's admission case in a cell; the first step (OPEN) is appended.
 
     The actor must be allowed to record cases in the cell and to see the person (absent and
-    forbidden both answer 404, as everywhere).
+    forbidden both answer 404, as everywhere). `opened_on` may lie in the past (a dossier begun
+    on paper), never in the future. A re-admission may carry the earlier membership, recorded
+    on the person when it was missing (services.readmission).
     """
     if not policy.can(actor, Action.CASE_RECORD, cell):
         raise Http404
@@ -77,9 +82,16 @@ def open_case(
                 % {"name": locked.full_name},
                 "is_readmission",
             )
-        if is_readmission and locked.party_status != PartyStatus.FORMER:
+        if earlier is not None and earlier.given and not is_readmission:
             raise _refuse(
-                _("Chỉ người đã ra khỏi Đảng mới được xét kết nạp lại."), "is_readmission"
+                _("Quá trình đảng viên trước đây chỉ ghi khi lập hồ sơ kết nạp lại."),
+                "is_readmission",
+            )
+        if is_readmission:
+            # Only a former member is re-admitted: one already recorded as such, or one whose
+            # leaving is entered now (the person becomes a former member).
+            record_earlier_membership(
+                locked, earlier or EarlierMembership(), opened_on=opened_on, actor=actor
             )
         if Case.objects.filter(person=locked, outcome=Outcome.OPEN).exists():
             raise _refuse(
@@ -132,7 +144,7 @@ def open_case(
             documents=[],
         )
         facts = case_facts(case)
-        _refresh_cached(case, facts, _calendar_for(facts, today))
+        _refresh_cached(case, facts, _calendar_for(facts, today), rules_config())
         case.save()
     return case
 

@@ -16,12 +16,14 @@ from ptdv.orgs.selectors import ancestors_of, org_facts
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS
+from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.models import (
     Case,
     Outcome,
     Step,
 )
 from ptdv.pipeline.rules import CaseFacts, MemberFacts, ReadmissionFacts, StepFacts
+from ptdv.pipeline.rules.timing import age_judged_on
 from ptdv.pipeline.services.base import (
     _PRIMARY_CODES,
 )
@@ -37,16 +39,21 @@ _PERSON_FIELDS = {
 }
 
 
-def expected_authority(case: Case, on: date) -> tuple[Org, str] | None:
+def expected_authority(
+    case: Case, on: date, facts: CaseFacts | None = None, state: rules.CaseState | None = None
+) -> tuple[Org, str] | None:
     """Return the committee (and its deciding body's label) that decides this case on `on`.
 
     DOMAIN §1.2: what the organisation tree's delegation settings say for the cell
     (orgs.rules.admission_authority), except for a candidate over 60, whom the province-level
-    committee decides (item 5). None when no unit above the cell has the power.
+    committee decides (item 5). Age is judged on the cell meeting's date, as AGE-MAX judges it
+    (rules.timing.age_judged_on), so the two never disagree. None when no unit above the cell
+    has the power. `facts` and `state` save a replay when the caller has them.
     """
+    config = rules_config()
     chain = [*ancestors_of(case.cell), case.cell]
-    admitted_on = case.decision_on or on
-    if rules.is_over_60(case.person.birth_date, admitted_on):
+    judged_on = age_judged_on(facts or case_facts(case), on, config=config, state=state)
+    if rules.is_over_60(case.person.birth_date, judged_on, config=config):
         province = next(
             (o for o in reversed(chain) if o.kind in (OrgKind.PROVINCE, OrgKind.CENTRAL_DIRECT)),
             None,
@@ -61,11 +68,13 @@ def expected_authority(case: Case, on: date) -> tuple[Org, str] | None:
     return org, str(DecidingBody(authority.body).label) if authority.body else ""
 
 
-def with_authority(facts: CaseFacts, case: Case, action: str, on: date) -> CaseFacts:
+def with_authority(
+    facts: CaseFacts, case: Case, action: str, on: date, state: rules.CaseState | None = None
+) -> CaseFacts:
     """Return facts carrying the expected deciding committee for a decision step (AUTHORITY)."""
     if action not in (actions.DECISION, actions.RECOGNITION_DECISION):
         return facts
-    expected = expected_authority(case, on)
+    expected = expected_authority(case, on, facts, state)
     if expected is None:
         return facts
     org, body = expected

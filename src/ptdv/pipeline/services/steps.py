@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -21,6 +22,7 @@ from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
+from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.models import (
     Case,
     Certificate,
@@ -29,7 +31,8 @@ from ptdv.pipeline.models import (
     Step,
     TrainingBatch,
 )
-from ptdv.pipeline.rules import CaseFacts, Finding, StepFacts
+from ptdv.pipeline.rules import CaseFacts, Finding, RulesConfig, StepFacts
+from ptdv.pipeline.rules.member_dates import MemberDates, member_dates
 from ptdv.pipeline.services.base import (
     StepInvalid,
     TransitionBlocked,
@@ -61,7 +64,10 @@ def preview_step(
     """
     spec = _spec(action)
     _json_data, typed = clean_step_data(spec, data, actor=actor)
-    facts = with_authority(case_facts(case), case, action, occurred_on)
+    config = rules_config()
+    facts = case_facts(case)
+    state = rules.case_state(facts, config=config)
+    facts = with_authority(facts, case, action, occurred_on, state)
     members = member_facts(case, typed)
     return rules.check_step(
         facts,
@@ -71,6 +77,8 @@ def preview_step(
         today=today,
         calendar=_calendar_for(facts, today, occurred_on),
         members=members,
+        config=config,
+        state=state,
     )
 
 
@@ -104,10 +112,12 @@ def record_step(
         to_cell = (
             _transfer_target(locked, typed, actor, today) if action == actions.TRANSFERRED else None
         )
-        facts = with_authority(case_facts(locked), locked, action, occurred_on)
+        config = rules_config()
+        facts = case_facts(locked)
+        state = rules.case_state(facts, config=config)  # the one replay of this case's steps
+        facts = with_authority(facts, locked, action, occurred_on, state)
         members = member_facts(locked, typed)
         calendar = _calendar_for(facts, today, occurred_on)
-        state = rules.case_state(facts)  # the one replay of this case's steps
         findings = rules.check_step(
             facts,
             action,
@@ -116,6 +126,7 @@ def record_step(
             today=today,
             calendar=calendar,
             members=members,
+            config=config,
             state=state,
         )
         if any(f.blocks for f in findings):
@@ -131,10 +142,10 @@ def record_step(
             documents=_documents(spec, typed, documents),
             note=(note or "").strip(),
         )
-        _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell)
+        _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell, config=config)
         recorded = StepFacts(step.seq, action, occurred_on, typed)
         new_facts = replace(facts, cell_id=locked.cell_id, steps=(*facts.steps, recorded))
-        _refresh_cached(locked, new_facts, calendar, state.advanced(facts, recorded))
+        _refresh_cached(locked, new_facts, calendar, config, state.advanced(facts, recorded))
         locked.version += 1
         locked._history_user = actor  # type: ignore[attr-defined]
         locked._change_reason = str(spec.label)  # type: ignore[attr-defined]
@@ -201,13 +212,24 @@ class _Effect:
     data: Mapping[str, Any]
     actor: User
     to_cell: Org | None
+    config: RulesConfig
 
 
 def _apply_side_effects(
-    case: Case, step: Step, data: Mapping[str, Any], *, actor: User, to_cell: Org | None
+    case: Case,
+    step: Step,
+    data: Mapping[str, Any],
+    *,
+    actor: User,
+    to_cell: Org | None,
+    config: RulesConfig,
 ) -> None:
-    """Write what a step changes besides itself, as its declaration lists (spec.effects)."""
-    effect = _Effect(case, step, data, actor, to_cell)
+    """Write what a step changes besides itself, as its declaration lists (spec.effects).
+
+    The case's own dates (decision, ceremony, official ...) are not side effects: they are
+    derived from the steps with the other cached columns (_refresh_cached, rules.member_dates).
+    """
+    effect = _Effect(case, step, data, actor, to_cell, config)
     for name in ACTIONS[step.action].effects:
         EFFECTS[name](effect)
 
@@ -221,17 +243,8 @@ def _mentor(x: _Effect) -> None:
     _assign_mentor(x.case, x.step, x.data["mentor"], phase)
 
 
-def _decision_dates(x: _Effect) -> None:
-    # A refusal is not an admission decision: the member's dates stay empty.
-    if x.data["admitted"]:
-        x.case.decision_on = x.step.occurred_on
-        x.case.decision_received_on = x.data["received_on"]
-
-
 def _ceremony(x: _Effect) -> None:
     case, day = x.case, x.step.occurred_on
-    case.ceremony_on = day
-    case.probation_ends_on = rules.official_date(day)  # PROBATION-END, RECOG-DATE
     # The candidate's help ends with the ceremony; a new mentor follows the probation.
     Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
     _assign_mentor(case, x.step, x.data["mentor"], Mentor.Phase.PROBATION)
@@ -254,15 +267,13 @@ def _recognition(x: _Effect) -> None:
     assert case.ceremony_on is not None  # the rules require the ceremony first
     # RECOG-DATE: official from the exact end of the 12 months, however late the decision is
     # (DOMAIN §4).
-    case.official_on = rules.official_date(case.ceremony_on)
-    case.recognition_decision_on = day
     Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
     _update_person(
         case,
         x.actor,
         reason=str(ACTIONS[x.step.action].label),
         party_status=PartyStatus.OFFICIAL,
-        party_official_on=case.official_on,
+        party_official_on=rules.official_date(case.ceremony_on, config=x.config),
     )
 
 
@@ -288,7 +299,6 @@ def _exit(x: _Effect) -> None:
 EFFECTS: dict[str, Callable[[_Effect], None]] = {
     "certificate": _certificate,
     "mentor": _mentor,
-    "decision_dates": _decision_dates,
     "ceremony": _ceremony,
     "recognition": _recognition,
     "transfer": _transfer,
@@ -359,21 +369,40 @@ def _leave_party(case: Case, actor: User, day: date, reason: str) -> None:
 
 
 def _refresh_cached(
-    case: Case, facts: CaseFacts, calendar: WorkCalendar, state: rules.CaseState | None = None
+    case: Case,
+    facts: CaseFacts,
+    calendar: WorkCalendar,
+    config: RulesConfig,
+    state: rules.CaseState | None = None,
 ) -> None:
-    """Set the case's cached stage, outcome, closing date and next due date from its state."""
-    state = state if state is not None else rules.case_state(facts)
+    """Set the case's cached columns (CACHED_FIELDS) from its state: stage, outcome, closing
+    date, next due date and the member's dates. `ptdv pipeline recompute` calls it too."""
+    state = state if state is not None else rules.case_state(facts, config=config)
     case.stage = state.stage
     case.stage_since = state.since
     case.outcome = state.outcome
     if case.outcome == Outcome.OPEN:
         case.closed_on = None
         # The cached "next due" drives "overdue": milestones (probation end) do not count.
-        dues = [d for d in rules.due_dates(facts, calendar=calendar, state=state) if d.deadline]
-        first = min(dues, key=lambda d: d.due_on) if dues else None
+        dues = rules.due_dates(facts, calendar=calendar, config=config, state=state)
+        first = min((d for d in dues if d.deadline), key=lambda d: d.due_on, default=None)
         case.next_due_on = first.due_on if first else None
         case.next_due_rule = first.rule_id if first else ""
     else:
         case.closed_on = facts.steps[-1].occurred_on
         case.next_due_on = None
         case.next_due_rule = ""
+    for name, value in dataclasses.asdict(member_dates(facts, config=config, state=state)).items():
+        setattr(case, name, value)
+
+
+# The columns of Case that are caches of its steps, all set by _refresh_cached.
+CACHED_FIELDS = (
+    "stage",
+    "stage_since",
+    "outcome",
+    "closed_on",
+    "next_due_on",
+    "next_due_rule",
+    *(f.name for f in dataclasses.fields(MemberDates)),
+)
