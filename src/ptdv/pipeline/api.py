@@ -249,6 +249,7 @@ def preview_step(request: HttpRequest, case_id: int, payload: StepPreviewIn) -> 
         action=payload.action,
         occurred_on=payload.occurred_on,
         data=payload.data,
+        actor=user,
         today=_today(),
     )
     ordered = sorted(findings, key=lambda f: not f.blocks)

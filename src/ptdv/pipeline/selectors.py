@@ -228,7 +228,7 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     )
     facts = services.case_facts(case, steps)
     calendar = services.calendar_for(facts, today)
-    members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors])
+    members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors], user=user)
     findings = rules.case_findings(facts, today=today, calendar=calendar, members=members)
     dues = rules.due_dates(facts, calendar=calendar) if case.is_open else []
     allowed = [

@@ -264,7 +264,12 @@ def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             try:
                 if request.POST.get("preview"):
                     findings = services.preview_step(
-                        case=case, action=code, occurred_on=occurred_on, data=data, today=today
+                        case=case,
+                        action=code,
+                        occurred_on=occurred_on,
+                        data=data,
+                        actor=user,
+                        today=today,
                     )
                     # Blocks first, then warnings, then notes.
                     findings.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))

@@ -9,12 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ptdv.core.text import normalize_spaces
-from ptdv.orgs.models import Org
-from ptdv.people.models import Person
 from ptdv.pipeline.actions import ActionSpec
-from ptdv.pipeline.models import (
-    TrainingBatch,
-)
 from ptdv.pipeline.services.base import (
     _FALSE,
     _ISO_DATE,
@@ -33,15 +28,30 @@ def clean_step_data(
     """Return (JSON to store, typed values for the rules) or raise StepInvalid.
 
     Every message names the field by its Vietnamese label. Dates come as date objects,
-    ISO strings (JSON) or dd/mm/yyyy; ids as integers (or digit strings from forms).
+    ISO strings (JSON) or dd/mm/yyyy; ids as integers (or digit strings from forms). Whether
+    an id names a row the user may name is for `refs.resolve_step_refs`, never a bare lookup.
     """
+    typed, errors = parse_step_data(spec, data)
+    if errors:
+        raise StepInvalid(_("Thông tin của bước chưa hợp lệ."), field_errors=errors)
+    return step_json(typed), typed
+
+
+def step_json(typed: Mapping[str, Any]) -> dict[str, Any]:
+    """Return typed step data as the JSON stored on the step (dates in ISO form)."""
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in typed.items()}
+
+
+def parse_step_data(
+    spec: ActionSpec, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Return (typed values of the valid fields, errors by field) without raising."""
     errors: dict[str, list[str]] = {}
     typed: dict[str, Any] = {}
     known = {f.name for f in spec.fields}
     for key in data:
         if key not in known:
             errors[key] = [_("Trường “%(name)s” không thuộc bước này.") % {"name": key}]
-    refs: dict[str, set[int]] = {"person": set(), "org": set(), "batch": set()}
     for field in spec.fields:
         label = str(field.label)
         raw = data.get(field.name)
@@ -54,16 +64,8 @@ def clean_step_data(
         except ValueError as exc:
             errors[field.name] = [str(exc)]
             continue
-        base = field.type.split(":")[0]
-        if base in ("person", "org", "batch"):
-            refs[base].add(value)
-        elif base == "persons":
-            refs["person"].update(value)
         typed[field.name] = value
-    _check_references(spec, typed, refs, errors)
-    if errors:
-        raise StepInvalid(_("Thông tin của bước chưa hợp lệ."), field_errors=errors)
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in typed.items()}, typed
+    return typed, errors
 
 
 def _is_blank(raw: Any) -> bool:
@@ -142,46 +144,6 @@ def _parse_date(raw: Any, label: str) -> date:
     raise ValueError(
         _("%(label)s: ngày không hợp lệ (viết dd/mm/yyyy, ví dụ 17/05/2025).") % {"label": label}
     )
-
-
-def _check_references(
-    spec: ActionSpec,
-    typed: Mapping[str, Any],
-    refs: Mapping[str, set[int]],
-    errors: dict[str, list[str]],
-) -> None:
-    """Add an error for every id that names no row (one query per kind of reference)."""
-    found = {
-        "person": set(Person.objects.filter(pk__in=refs["person"]).values_list("pk", flat=True))
-        if refs["person"]
-        else set(),
-        "org": set(Org.objects.filter(pk__in=refs["org"]).values_list("pk", flat=True))
-        if refs["org"]
-        else set(),
-        "batch": set(
-            TrainingBatch.objects.filter(pk__in=refs["batch"]).values_list("pk", flat=True)
-        )
-        if refs["batch"]
-        else set(),
-    }
-    messages = {
-        "person": _("%(label)s: không tìm thấy người có mã %(id)s."),
-        "org": _("%(label)s: không tìm thấy tổ chức có mã %(id)s."),
-        "batch": _("%(label)s: không tìm thấy lớp có mã %(id)s."),
-    }
-    for field in spec.fields:
-        if field.name not in typed:
-            continue
-        base = field.type.split(":")[0]
-        kind = "person" if base == "persons" else base
-        if kind not in found:
-            continue
-        values = typed[field.name] if base == "persons" else [typed[field.name]]
-        for value in values:
-            if value not in found[kind]:
-                errors.setdefault(field.name, []).append(
-                    messages[kind] % {"label": str(field.label), "id": value}
-                )
 
 
 def _typed_from_json(spec: ActionSpec, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.models import User
-from ptdv.access.policy import Action
 from ptdv.core.calendar import WorkCalendar
 from ptdv.core.errors import StaleVersion
 from ptdv.core.text import normalize_spaces
-from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
@@ -35,28 +33,34 @@ from ptdv.pipeline.services.base import (
     TransitionBlocked,
     required_action,
 )
-from ptdv.pipeline.services.data import (
-    clean_step_data,
-)
+from ptdv.pipeline.services.data import parse_step_data, step_json
 from ptdv.pipeline.services.facts import (
     _calendar_for,
     case_facts,
     member_facts,
     with_authority,
 )
+from ptdv.pipeline.services.refs import StepRefs, find_step_refs
 
 
 def preview_step(
-    *, case: Case, action: str, occurred_on: date, data: Mapping[str, Any], today: date
+    *,
+    case: Case,
+    action: str,
+    occurred_on: date,
+    data: Mapping[str, Any],
+    actor: User,
+    today: date,
 ) -> list[Finding]:
     """Return what the rules would say about recording this step now; writes nothing.
 
-    Invalid data raises StepInvalid (as record_step would) before the rules are asked.
+    Invalid data, and ids the actor may not name, raise StepInvalid (as record_step would)
+    before the rules are asked.
     """
     spec = _spec(action)
-    _json_data, typed = clean_step_data(spec, data)
+    _json_data, typed, _refs = _valid_data(spec, data, actor=actor, case=case, today=today)
     facts = with_authority(case_facts(case), case, action, occurred_on)
-    members = member_facts(case, typed)
+    members = member_facts(case, typed, user=actor)
     return rules.check_step(
         facts,
         action,
@@ -94,12 +98,9 @@ def record_step(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.version != version:
             raise StaleVersion(locked.version)
-        json_data, typed = clean_step_data(spec, data)
-        to_cell = (
-            _transfer_target(locked, typed, actor, today) if action == actions.TRANSFERRED else None
-        )
+        json_data, typed, refs = _valid_data(spec, data, actor=actor, case=locked, today=today)
         facts = with_authority(case_facts(locked), locked, action, occurred_on)
-        members = member_facts(locked, typed)
+        members = member_facts(locked, typed, user=actor)
         calendar = _calendar_for(facts, today, occurred_on)
         findings = rules.check_step(
             facts, action, occurred_on, typed, today=today, calendar=calendar, members=members
@@ -117,7 +118,7 @@ def record_step(
             documents=_documents(spec, typed, documents),
             note=(note or "").strip(),
         )
-        _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell)
+        _apply_side_effects(locked, step, typed, actor=actor, refs=refs)
         new_facts = replace(
             facts,
             cell_id=locked.cell_id,
@@ -132,6 +133,22 @@ def record_step(
     for field in Case._meta.concrete_fields:
         setattr(case, field.attname, getattr(locked, field.attname))
     return step
+
+
+def _valid_data(
+    spec: ActionSpec, data: Mapping[str, Any], *, actor: User, case: Case, today: date
+) -> tuple[dict[str, Any], dict[str, Any], StepRefs]:
+    """Return (JSON to store, typed values, named rows) or raise StepInvalid with every error.
+
+    The ids are resolved where the actor may reach (refs.py), never in the whole database.
+    """
+    typed, errors = parse_step_data(spec, data)
+    refs, ref_errors = find_step_refs(user=actor, case=case, spec=spec, typed=typed, today=today)
+    for name, messages in ref_errors.items():
+        errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise StepInvalid(_("Thông tin của bước chưa hợp lệ."), field_errors=errors)
+    return step_json(typed), typed, refs
 
 
 def _spec(action: str) -> ActionSpec:
@@ -157,35 +174,13 @@ def _documents(spec: ActionSpec, typed: Mapping[str, Any], given: Sequence[str])
     return codes
 
 
-def _transfer_target(case: Case, typed: Mapping[str, Any], actor: User, today: date) -> Org:
-    """Return the cell a case moves to: active, a cell, in the actor's recording scope."""
-    org = Org.objects.get(pk=typed["to_cell"])
-    label = str(_field_label(actions.TRANSFERRED, "to_cell"))
-    if org.pk == case.cell_id:
-        message = _("%(label)s: hồ sơ đang ở chính chi bộ này.") % {"label": label}
-    elif not org.is_cell or not org.is_active_on(today):
-        message = _("%(label)s phải là một chi bộ đang hoạt động.") % {"label": label}
-    elif not policy.can(actor, Action.CASE_RECORD, org):
-        message = _("%(label)s: không tìm thấy chi bộ có mã %(id)s.") % {
-            "label": label,
-            "id": org.pk,
-        }
-    else:
-        return org
-    raise StepInvalid(message, field_errors={"to_cell": [message]})
-
-
-def _field_label(action: str, name: str) -> Any:
-    return next(f.label for f in ACTIONS[action].fields if f.name == name)
-
-
 def _apply_side_effects(
-    case: Case, step: Step, data: Mapping[str, Any], *, actor: User, to_cell: Org | None
+    case: Case, step: Step, data: Mapping[str, Any], *, actor: User, refs: StepRefs
 ) -> None:
     """Write what a step changes besides itself: certificates, mentors, dates, the person."""
     action, day = step.action, step.occurred_on
     if action in (actions.COURSE, actions.NEW_MEMBER_COURSE):
-        _create_certificate(case, step, data, actor=actor)
+        _create_certificate(case, step, data, actor=actor, refs=refs)
     elif action in (actions.CANDIDATE_LISTED, actions.MENTOR_ASSIGNED):
         phase = Mentor.Phase.PROBATION if case.ceremony_on else Mentor.Phase.CANDIDATE
         _assign_mentor(case, step, data["mentor"], phase)
@@ -227,7 +222,7 @@ def _apply_side_effects(
         else:
             _leave_party(case, actor, day, Outcome.PROBATION_DELETED)
     elif action == actions.TRANSFERRED:
-        assert to_cell is not None
+        to_cell = refs.orgs[data["to_cell"]]
         # The history stays on the steps; mentors were members of the old cell.
         Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
         case.cell = to_cell
@@ -239,16 +234,13 @@ def _apply_side_effects(
             _leave_party(case, actor, day, data["outcome"])
 
 
-def _create_certificate(case: Case, step: Step, data: Mapping[str, Any], *, actor: User) -> None:
+def _create_certificate(
+    case: Case, step: Step, data: Mapping[str, Any], *, actor: User, refs: StepRefs
+) -> None:
     kinds = TrainingBatch.Kind
     kind = kinds.AWARENESS if step.action == actions.COURSE else kinds.NEW_MEMBER
-    batch = TrainingBatch.objects.get(pk=data["batch"]) if data.get("batch") else None
-    if batch is not None and batch.kind != kind:
-        message = _("Lớp “%(b)s” không phải %(k)s.") % {
-            "b": batch.name,
-            "k": str(kinds(kind).label).lower(),
-        }
-        raise StepInvalid(message, field_errors={"batch": [message]})
+    # The course was resolved (and its kind checked) by resolve_step_refs.
+    batch = refs.batches[data["batch"]] if data.get("batch") else None
     certificate = Certificate(
         person_id=case.person_id,
         kind=kind,
