@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps as django_apps
@@ -198,6 +199,13 @@ def test_cast_reaches_exactly_what_it_may(client, guarded_cast, name: str, who: 
     else:
         assert response.status_code == 404, (name, who, response.status_code)
         assert _snapshot() == before
+        if page.method == "get":
+            # A page that also takes a POST (its form) refuses it alike; a GET-only page
+            # answers 405 to anyone, which tells nothing about the object.
+            query = urlencode(page.data(guarded_cast))
+            posted = client.post(f"{url}?{query}" if query else url, {})
+            assert posted.status_code in (404, 405), (name, who, posted.status_code)
+            assert _snapshot() == before
 
 
 def test_admin_site_requires_staff(client, cast) -> None:
