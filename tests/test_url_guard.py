@@ -319,7 +319,6 @@ _STEP_USER = {
     "committee": "grassroots_officer",
     "decide": "board_specialist",
 }
-_ID_TYPES = ("person", "persons", "org", "batch")
 
 
 @dataclass
@@ -436,10 +435,7 @@ def _step_id_fields() -> list[tuple[str, str]]:
     from ptdv.pipeline.actions import ACTIONS
 
     return sorted(
-        (code, f.name)
-        for code, spec in ACTIONS.items()
-        for f in spec.fields
-        if f.type.split(":")[0] in _ID_TYPES
+        (code, f.name) for code, spec in ACTIONS.items() for f in spec.fields if f.kind.ref
     )
 
 
@@ -490,8 +486,7 @@ def _assert_outside_looks_absent(
         )
 
 
-def _valid_value(kind: str, c: Any) -> Any:
-    base, _sep, options = kind.partition(":")
+def _valid_value(spec: Any, c: Any) -> Any:
     f = c.foreign
     values = {
         "date": "2026-11-20",
@@ -499,13 +494,13 @@ def _valid_value(kind: str, c: Any) -> Any:
         "str": "Số 12",
         "text": "Ghi chú",
         "bool": True,
-        "choice": options.split("|")[0],
+        "choice": spec.choices[0] if spec.choices else None,
         "person": f.member_a.pk,
         "persons": [f.member_a.pk, f.member_a2.pk],
         "org": c.grassroots.pk,
         "batch": None,
     }
-    return values[base]
+    return values[str(spec.kind)]
 
 
 def _step_data(code: str, field_name: str, pk: int, c: Any) -> dict[str, Any]:
@@ -514,8 +509,8 @@ def _step_data(code: str, field_name: str, pk: int, c: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for f in ACTIONS[code].fields:
         if f.name == field_name:
-            data[f.name] = [pk] if f.type == "persons" else pk
-        elif (value := _valid_value(f.type, c)) is not None:
+            data[f.name] = [pk] if f.kind.many else pk
+        elif (value := _valid_value(f, c)) is not None:
             data[f.name] = value
     return data
 

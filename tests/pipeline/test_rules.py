@@ -256,7 +256,13 @@ def test_rules_and_calendar_never_import_the_database() -> None:
         assert not {m for m in imported if m == "django.db" or m.startswith("django.db.")}, module
         assert not {m for m in imported if m.endswith(".models") and m.startswith("ptdv.")}, module
         pending += [(m, True) for m in imported if m.startswith("ptdv.") and _module_path(m)]
-    assert seen == rule_modules | {"ptdv.core.calendar", "ptdv.pipeline.actions"}
+    assert seen == rule_modules | {
+        "ptdv.core.calendar",
+        "ptdv.core.text",
+        "ptdv.pipeline.actions",
+        "ptdv.pipeline.fields",
+        "ptdv.pipeline.papers",
+    }
 
 
 def test_stage_and_outcome_values_match_the_models() -> None:
@@ -576,7 +582,8 @@ def test_a_failed_vote_is_recorded_with_its_result_and_does_not_advance() -> Non
     ]
     facts = record(facts, A.CELL_VOTE, date(2024, 5, 6), vote(3, 3, 1))
     assert rules.derive_stage(facts)[0] == "opinions"
-    assert rules.next_actions(facts)[:1] == [A.COURSE]
+    # Issue 6 §4: steps already done (the course) are no longer offered; the vote is.
+    assert rules.next_actions(facts)[:1] == [A.MENTOR_ASSIGNED]
     assert A.CELL_VOTE in rules.next_actions(facts)
     facts = record(facts, A.CELL_VOTE, date(2024, 6, 6), vote(3, 3, 2))
     assert rules.derive_stage(facts) == ("cell_approved", date(2024, 6, 6))
@@ -1445,13 +1452,10 @@ def test_next_actions_follow_the_path() -> None:
         A.EXIT,
     ]
     facts = walk(upto(A.RECOGNITION_CELL_VOTE))
+    # Issue 6 §4: the probation file, already received, is no longer offered.
     assert rules.next_actions(facts) == [
         A.MENTOR_ASSIGNED,
         A.MENTOR_REPORT,
-        A.NEW_MEMBER_COURSE,
-        A.SELF_REVIEW,
-        A.MENTOR_ASSESSMENT,
-        A.PROBATION_OPINIONS,
         A.RECOGNITION_CELL_VOTE,
         A.TRANSFERRED,
         A.EXIT,

@@ -151,6 +151,16 @@ def _detail(user: User, case: Case) -> dict[str, Any]:
             for m in page.mentors
         ],
         next_actions=[{"action": a.code, "label": a.label} for a in page.next_actions],
+        waiting_for=[
+            {
+                "action": w.code,
+                "label": w.label,
+                "unit_id": w.unit_id,
+                "unit_name": w.unit_name,
+                "text": w.text,
+            }
+            for w in page.waiting
+        ],
     )
     return body
 
@@ -249,8 +259,8 @@ def preview_step(request: HttpRequest, case_id: int, payload: StepPreviewIn) -> 
         action=payload.action,
         occurred_on=payload.occurred_on,
         data=payload.data,
-        actor=user,
         today=_today(),
+        actor=user,
     )
     ordered = sorted(findings, key=lambda f: not f.blocks)
     return {

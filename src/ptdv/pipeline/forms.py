@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,8 @@ from ptdv.core.forms import date_field as core_date_field
 from ptdv.orgs.models import Org
 from ptdv.people.forms import OrgChoiceField
 from ptdv.people.models import Person
-from ptdv.pipeline.actions import ActionSpec, FieldSpec
+from ptdv.pipeline.actions import ActionSpec
+from ptdv.pipeline.fields import STR_MAX, FieldSpec, Kind
 from ptdv.pipeline.models import CHOICE_LABELS, PoolEntry, Source, TrainingBatch
 
 
@@ -87,12 +89,91 @@ class PersonMultipleChoiceField(_PersonMultiChoice):
         return str(obj.full_name)
 
 
-def _choice_values(type_: str) -> list[str]:
-    return type_.split(":", 1)[1].split("|")
+@dataclass(frozen=True)
+class StepChoices:
+    """What a step form's selects offer (the view scopes them)."""
+
+    members: QuerySet[Person]
+    orgs: QuerySet[Org]
+    batches: QuerySet[TrainingBatch]
+
+
+def _common(fs: FieldSpec) -> dict[str, Any]:
+    return {"label": fs.label, "required": fs.required, "help_text": fs.help}
+
+
+def _date(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    return date_field(fs.label, required=fs.required, help_text=fs.help)
+
+
+def _int(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    return forms.IntegerField(
+        min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}), **_common(fs)
+    )
+
+
+def _str(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    return forms.CharField(max_length=STR_MAX, **_common(fs))
+
+
+def _text(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **_common(fs))
+
+
+def _bool(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    # An unticked box is a "no", never a missing answer.
+    return forms.BooleanField(label=str(fs.label), required=False, help_text=str(fs.help))
+
+
+def _person(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    person = PersonChoiceField(queryset=choices.members, **_common(fs))
+    person.empty_label = _("— Chọn đảng viên —")
+    return person
+
+
+def _persons(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    return PersonMultipleChoiceField(
+        queryset=choices.members,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        **{**_common(fs), "help_text": fs.help or _("Giữ phím Ctrl để chọn nhiều người.")},
+    )
+
+
+def _org(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    org = OrgChoiceField(queryset=choices.orgs, **_common(fs))
+    org.empty_label = _("— Chọn đơn vị —")
+    return org
+
+
+def _batch(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    batch = forms.ModelChoiceField(queryset=choices.batches, **_common(fs))
+    batch.empty_label = _("— Chọn lớp —")
+    return batch
+
+
+def _choice(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    options: list[tuple[str, Any]] = [("", _("— Chọn —"))]
+    options += [(v, CHOICE_LABELS.get(v, v)) for v in fs.choices]
+    return forms.ChoiceField(choices=options, **_common(fs))
+
+
+# One form field per field kind: the only place a step's typed data becomes an HTML input.
+FIELD_BUILDERS: dict[Kind, Callable[[FieldSpec, StepChoices], forms.Field]] = {
+    Kind.DATE: _date,
+    Kind.INT: _int,
+    Kind.STR: _str,
+    Kind.TEXT: _text,
+    Kind.BOOL: _bool,
+    Kind.PERSON: _person,
+    Kind.PERSONS: _persons,
+    Kind.ORG: _org,
+    Kind.BATCH: _batch,
+    Kind.CHOICE: _choice,
+}
 
 
 class StepForm(forms.Form):
-    """A step's form, built from the action's FieldSpecs, plus date, note, papers, version."""
+    """A step's form, built from the action's fields, plus date, note, papers, version."""
 
     def __init__(
         self,
@@ -108,8 +189,9 @@ class StepForm(forms.Form):
         self.fields["occurred_on"] = date_field(
             _("Ngày diễn ra"), help_text=_("Ngày/tháng/năm, ví dụ 17/05/2025.")
         )
+        choices = StepChoices(members, orgs, batches)
         for fs in spec.fields:
-            self.fields[fs.name] = self._field_for(fs, members, orgs, batches)
+            self.fields[fs.name] = FIELD_BUILDERS[fs.kind](fs, choices)
         self.fields["note"] = forms.CharField(
             label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
         )
@@ -118,63 +200,16 @@ class StepForm(forms.Form):
             if not isinstance(field, forms.DateField):
                 _name_errors(field)
 
-    @staticmethod
-    def _field_for(
-        fs: FieldSpec,
-        members: QuerySet[Person],
-        orgs: QuerySet[Org],
-        batches: QuerySet[TrainingBatch],
-    ) -> forms.Field:
-        common: dict[str, Any] = {"label": fs.label, "required": fs.required, "help_text": fs.help}
-        if fs.type == "date":
-            return date_field(fs.label, required=fs.required, help_text=fs.help)
-        if fs.type == "int":
-            return forms.IntegerField(
-                min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}), **common
-            )
-        if fs.type == "str":
-            return forms.CharField(max_length=255, **common)
-        if fs.type == "text":
-            return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
-        if fs.type == "bool":
-            # An unticked box is a "no", never a missing answer.
-            return forms.BooleanField(label=str(fs.label), required=False, help_text=str(fs.help))
-        if fs.type == "person":
-            person = PersonChoiceField(queryset=members, **common)
-            person.empty_label = _("— Chọn đảng viên —")
-            return person
-        if fs.type == "persons":
-            return PersonMultipleChoiceField(
-                queryset=members,
-                widget=forms.SelectMultiple(attrs={"size": 6}),
-                **{**common, "help_text": fs.help or _("Giữ phím Ctrl để chọn nhiều người.")},
-            )
-        if fs.type == "org":
-            org = OrgChoiceField(queryset=orgs, **common)
-            org.empty_label = _("— Chọn đơn vị —")
-            return org
-        if fs.type == "batch":
-            batch = forms.ModelChoiceField(queryset=batches, **common)
-            batch.empty_label = _("— Chọn lớp —")
-            return batch
-        if fs.type.startswith("choice:"):
-            return forms.ChoiceField(
-                choices=[("", _("— Chọn —"))]
-                + [(v, CHOICE_LABELS.get(v, v)) for v in _choice_values(fs.type)],
-                **common,
-            )
-        raise ValueError(f"unknown field type {fs.type!r}")
-
     def step_values(self) -> tuple[date, dict[str, Any], str]:
         """Return (occurred_on, data, note) as the services take them."""
         data: dict[str, Any] = {}
         for fs in self.spec.fields:
             value = self.cleaned_data.get(fs.name)
-            if fs.type in ("person", "org", "batch"):
-                value = value.pk if value is not None else None
-            elif fs.type == "persons":
+            if fs.kind.many:
                 value = [p.pk for p in value] if value else []
-            elif fs.type == "date":
+            elif fs.kind.ref:
+                value = value.pk if value is not None else None
+            elif fs.kind is Kind.DATE:
                 value = value.isoformat() if value else None
             if value is None or value == "":
                 if not fs.required:

@@ -8,12 +8,67 @@ classes by id, votes as whole numbers.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
+from ptdv.pipeline.actions import ACTIONS, ActionSpec
+from ptdv.pipeline.fields import STR_MAX, FieldSpec, Kind
 from ptdv.pipeline.models import Case, Source, Stage
+
+# --- one data schema per step, generated from the catalogue ----------------------------------
+
+PersonRef = Annotated[int, Field(gt=0, description="Mã người (Person id).")]
+PersonRefs = Annotated[list[PersonRef], Field(description="Danh sách mã người, không trùng.")]
+OrgRef = Annotated[int, Field(gt=0, description="Mã đơn vị (Org id).")]
+BatchRef = Annotated[int, Field(gt=0, description="Mã lớp (TrainingBatch id).")]
+
+_TYPES: dict[Kind, Any] = {
+    Kind.DATE: date,
+    Kind.INT: Annotated[int, Field(ge=0)],
+    Kind.STR: Annotated[str, Field(max_length=STR_MAX)],
+    Kind.TEXT: str,
+    Kind.BOOL: bool,
+    Kind.PERSON: PersonRef,
+    Kind.PERSONS: PersonRefs,
+    Kind.ORG: OrgRef,
+    Kind.BATCH: BatchRef,
+}
+
+
+def _python_type(field: FieldSpec) -> Any:
+    if field.kind is Kind.CHOICE:
+        return Literal[field.choices]
+    return _TYPES[field.kind]
+
+
+def step_data_schema(spec: ActionSpec) -> type[BaseModel]:
+    """Return the pydantic model of one step's `data` (the API documents these)."""
+    definitions: dict[str, Any] = {}
+    for field in spec.fields:
+        annotation = _python_type(field)
+        description = str(field.label) + (f" — {field.help}" if field.help else "")
+        if field.required:
+            definitions[field.name] = (annotation, Field(..., description=description))
+        else:
+            definitions[field.name] = (annotation | None, Field(None, description=description))
+    name = "StepData_" + spec.code.removeprefix("pipeline.").replace(".", "_")
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid", title=f"{spec.code}: {spec.label}"),
+        **definitions,
+    )
+
+
+STEP_DATA_SCHEMAS: dict[str, type[BaseModel]] = {
+    code: step_data_schema(spec) for code, spec in ACTIONS.items()
+}
+
+
+def _data_description() -> dict[str, Any]:
+    """The OpenAPI description of `data`: one schema per step code."""
+    return {"anyOf": [model.model_json_schema() for model in STEP_DATA_SCHEMAS.values()]}
 
 
 class CaseFilters(Schema):
@@ -56,7 +111,11 @@ class StepIn(Schema):
 
     action: str = Field(..., max_length=64, description="Mã bước, ví dụ pipeline.vote.cell.")
     occurred_on: date
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Dữ liệu của bước, theo lược đồ của mã bước (một lược đồ cho mỗi bước).",
+        json_schema_extra=_data_description(),
+    )
     version: int
     note: str = Field("", max_length=2000)
     documents: list[str] = Field(
@@ -119,6 +178,16 @@ class NextActionOut(Schema):
     label: str
 
 
+class WaitingOut(Schema):
+    """A next step another level records: whom the case waits for."""
+
+    action: str
+    label: str
+    unit_id: int
+    unit_name: str
+    text: str = Field(..., description="Ví dụ: Chờ Đảng bộ phường Đông Thanh biểu quyết.")
+
+
 class FormOut(Schema):
     code: str
     title: str
@@ -176,6 +245,7 @@ class CaseOut(_CaseFields):
     forms: list[FormOut]
     mentors: list[MentorOut]
     next_actions: list[NextActionOut]
+    waiting_for: list[WaitingOut]
 
 
 class StageCountOut(Schema):

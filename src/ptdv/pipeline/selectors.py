@@ -12,7 +12,7 @@ away on the person's page, which is logged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from ptdv.access import policy
 from ptdv.access.policy import Action
 from ptdv.core.text import prefix_upper_bound
-from ptdv.orgs.models import Org
+from ptdv.orgs.models import Org, OrgKind
+from ptdv.orgs.selectors import ancestors_of
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
 from ptdv.pipeline import rules, services
-from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE
+from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE, ActionSpec
+from ptdv.pipeline.fields import FieldSpec, Kind
 from ptdv.pipeline.models import CHOICE_LABELS, Case, Mentor, Outcome, Stage, Step, TrainingBatch
 from ptdv.pipeline.rules import Due, Finding
 
@@ -200,6 +202,17 @@ class NextAction:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """A next step of another level: whom the case waits for ("Chờ … biểu quyết")."""
+
+    code: str
+    label: str  # the step
+    unit_id: int
+    unit_name: str
+    text: str  # "Chờ Đảng bộ phường Đông Thanh biểu quyết"
+
+
+@dataclass(frozen=True)
 class CasePage:
     case: Case
     steps: list[StepView]
@@ -208,6 +221,7 @@ class CasePage:
     forms: list[FormItem]
     mentors: list[Mentor]
     next_actions: list[NextAction]
+    waiting: list[Waiting]
 
     @property
     def blocking(self) -> list[Finding]:
@@ -217,8 +231,10 @@ class CasePage:
 def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     """Return everything the case page (and the API detail) shows about one case.
 
-    The caller fetched `case` through get_case (scope checked). Next actions are the ones the
-    rules allow now and the user may record.
+    The caller fetched `case` through get_case (scope checked). The case's steps are replayed
+    once (rules.case_state); findings, due dates, next steps and the form checklist all read
+    that state. Next actions are the ones the rules allow now and the user may record; the
+    steps on the path that another level records are listed as `waiting`, naming that level.
     """
     steps = list(Step.objects.filter(case_id=case.pk).select_related("recorded_by").order_by("seq"))
     mentors = list(
@@ -229,30 +245,78 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     facts = services.case_facts(case, steps)
     calendar = services.calendar_for(facts, today)
     members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors], user=user)
-    findings = rules.case_findings(facts, today=today, calendar=calendar, members=members)
-    dues = rules.due_dates(facts, calendar=calendar) if case.is_open else []
+    state = rules.case_state(facts)
+    findings = rules.case_findings(
+        facts, today=today, calendar=calendar, members=members, state=state
+    )
+    dues = rules.due_dates(facts, calendar=calendar, state=state) if case.is_open else []
+    codes = rules.next_actions(facts, state=state) if case.is_open else []
     allowed = [
         NextAction(code, str(ACTIONS[code].label))
-        for code in (rules.next_actions(facts) if case.is_open else [])
-        if code in ACTIONS and policy.can(user, services.required_action(code), case)
+        for code in codes
+        if policy.can(user, services.required_action(code), case)
     ]
+    recordable = {a.code for a in allowed}
+    waiting = _waiting(case, [c for c in codes if c not in recordable], today)
     return CasePage(
         case=case,
         steps=_step_views(steps),
         findings=sorted(findings, key=lambda f: not f.blocks),
         dues=sorted(dues, key=lambda d: d.due_on),
-        forms=_forms_checklist(facts, steps),
+        forms=_forms_checklist(state, steps),
         mentors=mentors,
         next_actions=allowed,
+        waiting=waiting,
     )
 
 
-def _forms_checklist(facts: rules.CaseFacts, steps: Sequence[Step]) -> list[FormItem]:
+def _waiting(case: Case, codes: Sequence[str], today: date) -> list[Waiting]:
+    """Return the path steps among `codes` (ones the user may not record), with their unit.
+
+    The unit comes from the organisation tree: the cell records its own steps; the grassroots
+    committee (or the chi bộ cơ sở itself, or the đảng ủy bộ phận for an appraisal) its
+    steps; the deciding level is the committee AUTHORITY names.
+    """
+    path = [c for c in codes if _on_path(ACTIONS[c])]
+    if not path:
+        return []
+    chain = [*ancestors_of(case.cell), case.cell]
+    result = []
+    for code in path:
+        spec = ACTIONS[code]
+        unit = _recording_unit(case, spec, chain, today)
+        text = _("Chờ %(unit)s %(verb)s") % {"unit": unit.name, "verb": spec.waits}
+        result.append(Waiting(code, str(spec.label), unit.pk, unit.name, text))
+    return result
+
+
+def _on_path(spec: ActionSpec) -> bool:
+    """Whether a step moves the case on (or is a consent it needs), not a side step."""
+    return bool(spec.leads_to and spec.leads_to != Stage.EXITED) or bool(
+        spec.applies == "readmission" or spec.offer_if
+    )
+
+
+def _recording_unit(case: Case, spec: ActionSpec, chain: Sequence[Org], today: date) -> Org:
+    above = list(reversed(chain[:-1]))  # the parent first
+    if spec.permission == "record" or not above:
+        return case.cell
+    if spec.permission == "committee":
+        if spec.applies == "appraisal":
+            return above[0]
+        if case.cell.kind == OrgKind.GRASSROOTS_CELL:
+            return case.cell
+        return next((o for o in above if o.kind == OrgKind.GRASSROOTS_COMMITTEE), above[0])
+    expected = services.expected_authority(case, today)
+    return expected[0] if expected is not None else above[0]
+
+
+def _forms_checklist(state: rules.CaseState, steps: Sequence[Step]) -> list[FormItem]:
     """Return the paper forms expected for the stage reached, each received or not."""
-    stage, _since = rules.derive_stage(facts)
-    if stage == Stage.EXITED and facts.steps:
+    stage = state.stage
+    if stage == Stage.EXITED and state.stage_before_close:
         # An exited case is checked against the stage it had reached before leaving.
-        stage, _since = rules.derive_stage(replace(facts, steps=facts.steps[:-1]))
+        stage = state.stage_before_close
     reached = _STAGE_ORDER.get(stage, 0)
     expected: list[str] = []
     for key, codes in sorted(FORMS_BY_STAGE.items(), key=lambda kv: _STAGE_ORDER[kv[0]]):
@@ -274,12 +338,8 @@ def _step_views(steps: Sequence[Step]) -> list[StepView]:
     for step in steps:
         spec = ACTIONS.get(step.action)
         for field in spec.fields if spec else ():
-            value = (step.data or {}).get(field.name)
-            base = field.type.split(":")[0]
-            if base in ids and isinstance(value, int):
-                ids[base].add(value)
-            elif base == "persons" and isinstance(value, list):
-                ids["person"].update(v for v in value if isinstance(v, int))
+            if field.kind.ref:
+                ids[field.kind.ref].update(field.ids((step.data or {}).get(field.name)))
     names: dict[str, dict[int, str]] = {
         "person": dict(Person.objects.filter(pk__in=ids["person"]).values_list("pk", "full_name"))
         if ids["person"]
@@ -299,7 +359,7 @@ def _step_views(steps: Sequence[Step]) -> list[StepView]:
             value = (step.data or {}).get(field.name)
             if value is None or value == "":
                 continue
-            shown.append((str(field.label), _display(field.type, value, names)))
+            shown.append((str(field.label), _display(field, value, names)))
         views.append(
             StepView(
                 step=step,
@@ -311,20 +371,19 @@ def _step_views(steps: Sequence[Step]) -> list[StepView]:
     return views
 
 
-def _display(kind: str, value: Any, names: dict[str, dict[int, str]]) -> str:
-    base = kind.split(":")[0]
-    if base == "date" and isinstance(value, str):
+def _display(field: FieldSpec, value: Any, names: dict[str, dict[int, str]]) -> str:
+    kind = field.kind
+    if kind is Kind.DATE and isinstance(value, str):
         try:
             return date_format(date.fromisoformat(value), "d/m/Y")
         except ValueError:
             return value
-    if base == "bool":
+    if kind is Kind.BOOL:
         return _("Có") if value else _("Không")
-    if base in names and isinstance(value, int):
-        return names[base].get(value, str(value))
-    if base == "persons" and isinstance(value, list):
-        return ", ".join(names["person"].get(v, str(v)) for v in value)
-    if base == "choice":
+    if kind.ref and isinstance(value, int | list):
+        shown = names[kind.ref]
+        return ", ".join(shown.get(v, str(v)) for v in field.ids(value)) or str(value)
+    if kind is Kind.CHOICE:
         return str(CHOICE_LABELS.get(value, value))
     return str(value)
 
@@ -342,6 +401,7 @@ __all__ = [
     "NextAction",
     "OPEN_STAGES",
     "StepView",
+    "Waiting",
     "board",
     "case_page",
     "cases_for_user",

@@ -268,8 +268,8 @@ def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                         action=code,
                         occurred_on=occurred_on,
                         data=data,
-                        actor=user,
                         today=today,
+                        actor=user,
                     )
                     # Blocks first, then warnings, then notes.
                     findings.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))

@@ -18,49 +18,87 @@ build the facts, this module only reads them.
 
 from __future__ import annotations
 
+from ptdv.pipeline.actions import (
+    APPRAISED as APPRAISED,
+)
+from ptdv.pipeline.actions import (
+    CANDIDATE as CANDIDATE,
+)
+from ptdv.pipeline.actions import (
+    CELL_APPROVED as CELL_APPROVED,
+)
+from ptdv.pipeline.actions import (
+    COMMITTEE_APPROVED as COMMITTEE_APPROVED,
+)
+from ptdv.pipeline.actions import (
+    DECIDED as DECIDED,
+)
+from ptdv.pipeline.actions import (
+    DOSSIER as DOSSIER,
+)
+from ptdv.pipeline.actions import (
+    EXITED as EXITED,
+)
+from ptdv.pipeline.actions import INTRODUCED_STAGE as INTRODUCED
+from ptdv.pipeline.actions import (
+    OFFICIAL as OFFICIAL,
+)
+from ptdv.pipeline.actions import OPINIONS_STAGE as OPINIONS
+from ptdv.pipeline.actions import (
+    OUTCOME_OFFICIAL as OUTCOME_OFFICIAL,
+)
+from ptdv.pipeline.actions import (
+    OUTCOME_OPEN as OUTCOME_OPEN,
+)
+from ptdv.pipeline.actions import (
+    OUTCOME_PROBATION_DELETED as OUTCOME_PROBATION_DELETED,
+)
+from ptdv.pipeline.actions import (
+    OUTCOME_REFUSED as OUTCOME_REFUSED,
+)
+from ptdv.pipeline.actions import (
+    OUTCOME_REJECTED as OUTCOME_REJECTED,
+)
+from ptdv.pipeline.actions import (
+    PROBATION as PROBATION,
+)
+from ptdv.pipeline.actions import (
+    RECOGNITION_CELL as RECOGNITION_CELL,
+)
+from ptdv.pipeline.actions import (
+    RECOGNITION_COMMITTEE as RECOGNITION_COMMITTEE,
+)
+from ptdv.pipeline.actions import (
+    SOURCE as SOURCE,
+)
+from ptdv.pipeline.actions import (
+    STAGES as STAGES,
+)
+from ptdv.pipeline.actions import (
+    TRAINED as TRAINED,
+)
+from ptdv.pipeline.actions import VERIFIED_STAGE as VERIFIED
 from ptdv.pipeline.rules.base import (
-    APPRAISED,
-    CANDIDATE,
-    CELL_APPROVED,
     CEREMONY_WORKING_DAYS,
-    COMMITTEE_APPROVED,
     CONFIG,
     DECIDE_WORKING_DAYS,
-    DECIDED,
-    DOSSIER,
     EDUCATION_EQUIVALENT_UNTIL,
-    EXITED,
     EXTENSION_WORKING_DAYS,
     FAILED_VOTES_TO_ESCALATE,
-    INTRODUCED,
     INTRODUCER_MIN_MONTHS,
     MAX_AGE_MONTHS,
     MIN_AGE_MONTHS,
     MONTH_END_CLAMP,
     MONTH_END_OVERFLOW,
-    OFFICIAL,
-    OPINIONS,
-    OUTCOME_OFFICIAL,
-    OUTCOME_OPEN,
-    OUTCOME_PROBATION_DELETED,
-    OUTCOME_REFUSED,
-    OUTCOME_REJECTED,
-    PROBATION,
     PROBATION_MONTHS,
     READMIT_AFTER_RECORD_CLEARED_MONTHS,
     READMIT_EXCLUDED,
     READMIT_MIN_MONTHS,
     READMIT_REASONS,
-    RECOGNITION_CELL,
-    RECOGNITION_COMMITTEE,
     RECOGNITION_DECISION_WORKING_DAYS,
     RECOGNITION_WORKING_DAYS,
-    SOURCE,
-    STAGES,
-    TRAINED,
     UPPER_AGE_DAY,
     UPPER_AGE_MONTH,
-    VERIFIED,
     CaseFacts,
     Due,
     Finding,
@@ -80,8 +118,10 @@ from ptdv.pipeline.rules.base import (
     vote_result,
 )
 from ptdv.pipeline.rules.case import (
+    CHECKS,
     case_findings,
     check_step,
+    declared_facts,
 )
 from ptdv.pipeline.rules.catalog import (
     CHARTER,
@@ -101,12 +141,18 @@ from ptdv.pipeline.rules.deadlines import (
 )
 from ptdv.pipeline.rules.state import (
     VOTE_ACTIONS,
+    CaseState,
+    case_state,
     derive_stage,
     next_actions,
     outcome_of,
 )
 
 __all__ = [
+    "CHECKS",
+    "CaseState",
+    "case_state",
+    "declared_facts",
     "APPRAISED",
     "CANDIDATE",
     "CELL_APPROVED",

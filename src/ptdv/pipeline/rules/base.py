@@ -10,53 +10,16 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from ptdv.pipeline.actions import Label
-
-# --- stages and outcomes (the same values as pipeline.models.Stage / Outcome) ----------------
-# Repeated here because models import django.db; a test checks the two lists agree.
-
-SOURCE = "source"
-TRAINED = "trained"
-CANDIDATE = "candidate"
-DOSSIER = "dossier"
-VERIFIED = "verified"
-INTRODUCED = "introduced"
-OPINIONS = "opinions"
-CELL_APPROVED = "cell_approved"
-APPRAISED = "appraised"
-COMMITTEE_APPROVED = "committee_approved"
-DECIDED = "decided"
-PROBATION = "probation"
-RECOGNITION_CELL = "recognition_cell"
-RECOGNITION_COMMITTEE = "recognition_committee"
-OFFICIAL = "official"
-EXITED = "exited"
-
-STAGES: tuple[str, ...] = (
-    SOURCE,
-    TRAINED,
-    CANDIDATE,
-    DOSSIER,
-    VERIFIED,
-    INTRODUCED,
-    OPINIONS,
-    CELL_APPROVED,
-    APPRAISED,
-    COMMITTEE_APPROVED,
-    DECIDED,
-    PROBATION,
-    RECOGNITION_CELL,
-    RECOGNITION_COMMITTEE,
-    OFFICIAL,
-    EXITED,
+# The stages and outcomes are declared with the steps (pipeline.actions); the same values as
+# pipeline.models.Stage / Outcome, repeated because models import django.db (a test checks).
+from ptdv.pipeline.actions import (
+    OUTCOME_PROBATION_DELETED,
+    STAGES,
+    Label,
 )
+
 _INDEX = {stage: i for i, stage in enumerate(STAGES)}
 
-OUTCOME_OPEN = ""
-OUTCOME_OFFICIAL = "official"
-OUTCOME_REFUSED = "refused"
-OUTCOME_REJECTED = "rejected"
-OUTCOME_PROBATION_DELETED = "probation_deleted"
 # Exit outcomes a candidate (before the ceremony) may leave with through the EXIT step.
 _CANDIDATE_EXITS = frozenset({"withdrawn", "dropped", "rejected", "refused", "expired"})
 # A probationary member leaves the path only by deletion from the probationary list.

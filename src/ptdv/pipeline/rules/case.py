@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,22 +11,25 @@ from django.utils.translation import gettext as _
 
 from ptdv.core.calendar import WorkCalendar
 from ptdv.pipeline import actions as A
-from ptdv.pipeline.rules.base import (
-    _INDEX,
+from ptdv.pipeline.actions import (
     CELL_APPROVED,
-    CONFIG,
     DECIDED,
-    FAILED_VOTES_TO_ESCALATE,
-    MIN_AGE_MONTHS,
-    OPINIONS,
     PROBATION,
     RECOGNITION_CELL,
+)
+from ptdv.pipeline.actions import OPINIONS_STAGE as OPINIONS
+from ptdv.pipeline.rules.base import (
+    _INDEX,
+    CONFIG,
+    FAILED_VOTES_TO_ESCALATE,
+    MIN_AGE_MONTHS,
     CaseFacts,
     Finding,
     MemberFacts,
     RulesConfig,
     Severity,
     StepFacts,
+    _bool,
     _date,
     _int,
     add_months,
@@ -57,17 +61,97 @@ from ptdv.pipeline.rules.readmission import (
     _readmission_findings,
 )
 from ptdv.pipeline.rules.state import (
-    VOTE_ACTIONS,
+    CaseState,
     _order_problems,
     _pre_committee,
     _problem_finding,
-    _Progress,
-    _progress,
+    _state,
 )
 from ptdv.pipeline.rules.votes import (
     _escalation,
     _vote_findings,
 )
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A step being judged, with everything its checks read."""
+
+    facts: CaseFacts
+    state: CaseState
+    action: str
+    on: date
+    data: Mapping[str, Any]
+    calendar: WorkCalendar
+    members: Mapping[int, MemberFacts]
+    config: RulesConfig
+
+
+def _over60_consent(x: _Step) -> list[Finding]:
+    if is_over_60(x.facts.birth_date, x.on, config=x.config):
+        return []
+    text = _("Người vào Đảng chưa trên 60 tuổi; văn bản đồng ý này không bắt buộc")
+    return [_finding("AGE-MAX", x.on, text, Severity.INFO)]
+
+
+def _self_review(x: _Step) -> list[Finding]:
+    if x.state.ceremony_on is None:
+        return []
+    end = official_date(x.state.ceremony_on, config=x.config)
+    if x.on >= end:
+        return []
+    text = _("Bản tự kiểm điểm được viết khi hết 12 tháng dự bị (ngày %(end)s)") % {"end": _d(end)}
+    return [_finding("PROBATION-END", x.on, text, Severity.WARN)]
+
+
+# The checks a step declares (actions.ActionSpec.checks), by name; a test checks every
+# declared name is here.
+CHECKS: dict[str, Callable[[_Step], list[Finding]]] = {
+    "vote": lambda x: _vote_findings(x.facts, x.state, x.action, x.on, x.data, x.members),
+    "mentor": lambda x: _member_findings(
+        x.facts, x.data.get("mentor"), x.on, x.members, "MENTOR-OFFICIAL"
+    ),
+    "introduction": lambda x: _introduction_findings(
+        x.facts, x.on, x.data, x.members, x.config, at_vote=False
+    ),
+    "readmission": lambda x: _readmission_findings(x.facts, x.on, x.config),
+    "eligibility": lambda x: _eligibility_findings(x.facts, x.state, x.on, x.members, x.config),
+    "over60_consent": _over60_consent,
+    "authority": lambda x: _authority_findings(x.facts, x.on, x.data, x.config),
+    "decision": lambda x: _decision_findings(x.facts, x.state, x.on, x.data, x.calendar, x.config),
+    "ceremony": lambda x: _ceremony_findings(x.state, x.on, x.calendar, x.config),
+    "self_review": _self_review,
+    "recognition": lambda x: _recognition_findings(
+        x.facts, x.state, x.action, x.on, x.data, x.calendar, x.config
+    ),
+}
+
+
+def declared_facts(
+    facts: CaseFacts, state: CaseState, pending: tuple[str, Mapping[str, Any]] | None = None
+) -> CaseFacts:
+    """Return the facts with what the case's own steps declare (EDU-MIN, READMIT).
+
+    The lý lịch step records the education exception (difficult areas, fishermen …) and an
+    equivalent diploma; the application records when a criminal record was cleared. The latest
+    such step counts, including the one being judged (`pending`).
+    """
+
+    def value(action: str, name: str) -> Any:
+        if pending is not None and pending[0] == action:
+            return pending[1].get(name)
+        return state.declared(action, name)
+
+    changes: dict[str, Any] = {}
+    if _bool(value(A.HISTORY, "education_exception"), False):
+        changes["education_exception"] = True
+    if _bool(value(A.HISTORY, "education_equivalent"), False):
+        changes["education_equivalent"] = True
+    cleared = _date(value(A.APPLICATION, "record_cleared_on"))
+    readmission = facts.readmission
+    if cleared is not None and readmission is not None and readmission.record_cleared_on is None:
+        changes["readmission"] = replace(readmission, record_cleared_on=cleared)
+    return replace(facts, **changes) if changes else facts
 
 
 def check_step(
@@ -80,56 +164,26 @@ def check_step(
     calendar: WorkCalendar,
     members: Mapping[int, MemberFacts],
     config: RulesConfig = CONFIG,
+    state: CaseState | None = None,
 ) -> list[Finding]:
     """Return everything the rules say about recording this step; any BLOCK refuses it.
 
+    The order problems and the checks both come from the step's declaration in the catalogue.
     A failing vote is a fact and is recorded (its findings say it does not pass); the stage
-    does not move.
+    does not move. `state` is the case's state when the caller has it (else one replay).
     """
-    p = _progress(facts, config)
+    s = _state(facts, state, config)
     on = occurred_on
-    problems = _order_problems(facts, p, action, data, config)
+    problems = _order_problems(facts, s, action, data, config)
     findings = [_problem_finding(x, action, on) for x in problems]
     findings += _date_findings(facts, action, on, data, today)
-    if action in VOTE_ACTIONS:
-        findings += _vote_findings(facts, p, action, on, data, members)
-    if action in (A.CANDIDATE_LISTED, A.MENTOR_ASSIGNED, A.CEREMONY):
-        findings += _member_findings(facts, data.get("mentor"), on, members, "MENTOR-OFFICIAL")
-    if action == A.INTRODUCED:
-        findings += _introduction_findings(facts, on, data, members, config, at_vote=False)
-    if action == A.APPLICATION:
-        findings += _readmission_findings(facts, on, config)
-    if action == A.CELL_VOTE:
-        findings += _eligibility_findings(facts, p, on, members, config)
-    if action == A.OVER60_CONSENT and not is_over_60(facts.birth_date, on, config=config):
-        findings.append(
-            _finding(
-                "AGE-MAX",
-                on,
-                _("Người vào Đảng chưa trên 60 tuổi; văn bản đồng ý này không bắt buộc"),
-                Severity.INFO,
-            )
-        )
-    if action in (A.DECISION, A.RECOGNITION_DECISION):
-        findings += _authority_findings(facts, on, data, config)
-    if action == A.DECISION:
-        findings += _decision_findings(facts, p, on, data, calendar, config)
-    if action == A.CEREMONY:
-        findings += _ceremony_findings(p, on, calendar, config)
-    if action == A.SELF_REVIEW and p.ceremony_on is not None:
-        end = official_date(p.ceremony_on, config=config)
-        if on < end:
-            findings.append(
-                _finding(
-                    "PROBATION-END",
-                    on,
-                    _("Bản tự kiểm điểm được viết khi hết 12 tháng dự bị (ngày %(end)s)")
-                    % {"end": _d(end)},
-                    Severity.WARN,
-                )
-            )
-    if action in (A.RECOGNITION_CELL_VOTE, A.RECOGNITION_DECISION):
-        findings += _recognition_findings(facts, p, action, on, data, calendar, config)
+    spec = A.ACTIONS.get(action)
+    if spec is None:
+        return findings
+    judged = declared_facts(facts, s, (action, data))
+    step = _Step(judged, s, action, on, data, calendar, members, config)
+    for name in spec.checks:
+        findings += CHECKS[name](step)
     return findings
 
 
@@ -148,7 +202,7 @@ def _date_findings(
         )
     spec = A.ACTIONS.get(action)
     for field_spec in spec.fields if spec else ():
-        if field_spec.type != "date":
+        if field_spec.kind is not A.Kind.DATE:
             continue
         value = _date(data.get(field_spec.name))
         if value is not None and value > today:
@@ -199,13 +253,15 @@ def case_findings(
     calendar: WorkCalendar,
     members: Mapping[int, MemberFacts],
     config: RulesConfig = CONFIG,
+    state: CaseState | None = None,
 ) -> list[Finding]:
     """Return what the case page shows at any time: overdue deadlines and coming problems."""
-    p = _progress(facts, config)
+    p = _state(facts, state, config)
     if p.closed:
         return []
+    facts = declared_facts(facts, p)
     findings: list[Finding] = []
-    for due in due_dates(facts, calendar=calendar, config=config):
+    for due in due_dates(facts, calendar=calendar, config=config, state=p):
         if due.due_on < today and due.rule_id != "PROBATION-END":
             findings.append(
                 _finding(
@@ -334,7 +390,7 @@ def case_findings(
     return findings
 
 
-def _current_mentor_step(p: _Progress) -> StepFacts | None:
+def _current_mentor_step(p: CaseState) -> StepFacts | None:
     steps = [
         s for a in (A.CANDIDATE_LISTED, A.MENTOR_ASSIGNED, A.CEREMONY) for s in p.seen.get(a, ())
     ]

@@ -10,15 +10,17 @@ from django.utils.translation import gettext as _
 
 from ptdv.core.calendar import WorkCalendar
 from ptdv.pipeline import actions as A
+from ptdv.pipeline.actions import (
+    DECIDED,
+    PROBATION,
+    RECOGNITION_CELL,
+)
 from ptdv.pipeline.rules.base import (
     _INDEX,
     CEREMONY_WORKING_DAYS,
     CONFIG,
     DECIDE_WORKING_DAYS,
-    DECIDED,
     EXTENSION_WORKING_DAYS,
-    PROBATION,
-    RECOGNITION_CELL,
     RECOGNITION_DECISION_WORKING_DAYS,
     RECOGNITION_WORKING_DAYS,
     CaseFacts,
@@ -37,8 +39,9 @@ from ptdv.pipeline.rules.eligibility import (
     _over60_findings,
 )
 from ptdv.pipeline.rules.state import (
+    CaseState,
     _Progress,
-    _progress,
+    _state,
 )
 
 
@@ -205,10 +208,14 @@ def _recognition_decision_due(p: _Progress, calendar: WorkCalendar) -> date:
 
 
 def due_dates(
-    facts: CaseFacts, *, calendar: WorkCalendar, config: RulesConfig = CONFIG
+    facts: CaseFacts,
+    *,
+    calendar: WorkCalendar,
+    config: RulesConfig = CONFIG,
+    state: CaseState | None = None,
 ) -> list[Due]:
     """Return the case's open deadlines (not yet met), earliest first."""
-    p = _progress(facts, config)
+    p = _state(facts, state, config)
     if p.closed:
         return []
     dues: list[Due] = []

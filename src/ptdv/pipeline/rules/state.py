@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,36 +12,36 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ptdv.pipeline import actions as A
-from ptdv.pipeline.actions import Label
-from ptdv.pipeline.rules.base import (
-    _CANDIDATE_EXITS,
-    _INDEX,
-    _PROBATION_EXITS,
+from ptdv.pipeline.actions import (
     APPRAISED,
     CANDIDATE,
     CELL_APPROVED,
     COMMITTEE_APPROVED,
-    CONFIG,
     DECIDED,
     DOSSIER,
     EXITED,
-    FAILED_VOTES_TO_ESCALATE,
-    INTRODUCED,
-    MAX_AGE_MONTHS,
     OFFICIAL,
-    OPINIONS,
     OUTCOME_OFFICIAL,
     OUTCOME_OPEN,
-    OUTCOME_PROBATION_DELETED,
-    OUTCOME_REFUSED,
     OUTCOME_REJECTED,
+    PREVIOUS,
     PROBATION,
     RECOGNITION_CELL,
     RECOGNITION_COMMITTEE,
     SOURCE,
     STAGES,
     TRAINED,
-    VERIFIED,
+    Label,
+)
+from ptdv.pipeline.actions import INTRODUCED_STAGE as INTRODUCED
+from ptdv.pipeline.actions import OPINIONS_STAGE as OPINIONS
+from ptdv.pipeline.actions import VERIFIED_STAGE as VERIFIED
+from ptdv.pipeline.rules.base import (
+    _CANDIDATE_EXITS,
+    _INDEX,
+    _PROBATION_EXITS,
+    CONFIG,
+    MAX_AGE_MONTHS,
     CaseFacts,
     Finding,
     RulesConfig,
@@ -49,55 +50,40 @@ from ptdv.pipeline.rules.base import (
     _bool,
     _date,
     _int,
-    _passes,
     is_over_60,
     months_between,
+)
+from ptdv.pipeline.rules.base import (
+    _passes as _vote_passes,
 )
 from ptdv.pipeline.rules.catalog import (
     _finding,
 )
 
-# --- the walk over the steps --------------------------------------------------------------------
+# --- the case state: one replay of the steps ------------------------------------------------------
 
-VOTE_ACTIONS = frozenset(
-    {A.CELL_VOTE, A.COMMITTEE_VOTE, A.RECOGNITION_CELL_VOTE, A.RECOGNITION_COMMITTEE_VOTE}
-)
-_PROBATION_FILE = (A.NEW_MEMBER_COURSE, A.SELF_REVIEW, A.MENTOR_ASSESSMENT, A.PROBATION_OPINIONS)
-# The step that takes a case into each stage (for "missing step" messages).
+VOTE_ACTIONS = A.VOTE_ACTIONS
+# The step that takes a case into each stage (for "missing step" messages), from the catalogue.
 _GATE_ACTION = {
-    TRAINED: A.COURSE,
-    CANDIDATE: A.CANDIDATE_LISTED,
-    VERIFIED: A.VERIFIED,
-    INTRODUCED: A.INTRODUCED,
-    OPINIONS: A.OPINIONS,
-    CELL_APPROVED: A.CELL_VOTE,
-    APPRAISED: A.APPRAISAL,
-    COMMITTEE_APPROVED: A.COMMITTEE_VOTE,
-    DECIDED: A.DECISION,
-    PROBATION: A.CEREMONY,
-    RECOGNITION_CELL: A.RECOGNITION_CELL_VOTE,
-    RECOGNITION_COMMITTEE: A.RECOGNITION_COMMITTEE_VOTE,
-    OFFICIAL: A.RECOGNITION_DECISION,
-}
-# The rule that names a missing gate (default ORDER).
-_GATE_RULE = {
-    VERIFIED: "VERIFY",
-    INTRODUCED: "INTRO",
-    CELL_APPROVED: "VOTE-CELL",
-    COMMITTEE_APPROVED: "VOTE-GRASSROOTS",
-    RECOGNITION_CELL: "VOTE-CELL",
-    RECOGNITION_COMMITTEE: "VOTE-GRASSROOTS",
+    spec.leads_to: code
+    for code, spec in reversed(A.ACTIONS.items())
+    if spec.leads_to and not spec.together
 }
 
 
 @dataclass
-class _Progress:
-    """What the accepted steps of a case add up to."""
+class CaseState:
+    """What the accepted steps of a case add up to: built once per case by `replay`.
+
+    The rules, the services (cached columns), the case page and "next steps" all read it; a
+    recorded step moves it on with `advanced`, without replaying the case again.
+    """
 
     stage: str
     since: date
     outcome: str = OUTCOME_OPEN
     closed: bool = False
+    stage_before_close: str = ""  # the stage reached before the closing step
     seen: dict[str, list[StepFacts]] = field(default_factory=dict)
     failed: dict[str, int] = field(default_factory=dict)
     last_on: date | None = None
@@ -122,6 +108,85 @@ class _Progress:
         if _INDEX[stage] > self.index:
             self.stage, self.since = stage, on
 
+    def close(self, stage: str, on: date, outcome: str) -> None:
+        self.stage_before_close = self.stage
+        self.stage, self.since, self.closed, self.outcome = stage, on, True, outcome
+
+    def advanced(self, facts: CaseFacts, step: StepFacts) -> CaseState:
+        """Return the state after one more accepted step (this state is left unchanged)."""
+        after = copy.deepcopy(self)
+        _apply(facts, after, step)
+        return after
+
+    # Facts the lý lịch and the application declare on their steps (EDU-MIN, READMIT).
+    def declared(self, action: str, name: str) -> Any:
+        step = self.latest(action)
+        return step.data.get(name) if step is not None else None
+
+
+# Kept for the modules written against the earlier name.
+_Progress = CaseState
+
+
+def replay(facts: CaseFacts, config: RulesConfig = CONFIG) -> CaseState:
+    """Return the state of the case: each step in order, ignoring any that was out of order.
+
+    A step counts only if it would have been accepted in order (check_step refuses the others,
+    so for stored steps this is a safety net, and it keeps derive_stage and check_step agreeing).
+    This is the only replay of a case's steps; everything else reads its result.
+    """
+    state = CaseState(stage=SOURCE, since=facts.opened_on)
+    for step in facts.steps:
+        if state.closed or _order_problems(facts, state, step.action, step.data, config):
+            continue
+        _apply(facts, state, step)
+    return state
+
+
+def case_state(facts: CaseFacts, *, config: RulesConfig = CONFIG) -> CaseState:
+    """Return the state of the case (one replay of its steps)."""
+    return replay(facts, config)
+
+
+def _state(facts: CaseFacts, state: CaseState | None, config: RulesConfig) -> CaseState:
+    return state if state is not None else replay(facts, config)
+
+
+def _passes(spec: A.ActionSpec, data: Mapping[str, Any]) -> bool:
+    if spec.passes_if == "vote":
+        return _vote_passes(data)
+    if spec.passes_if:
+        return _bool(data.get(spec.passes_if), spec.passes_default)
+    return True
+
+
+def _apply(facts: CaseFacts, s: CaseState, step: StepFacts) -> None:
+    """Move the state on by one accepted step, as its declaration in the catalogue says."""
+    spec = A.ACTIONS[step.action]
+    on, data = step.occurred_on, step.data
+    s.seen.setdefault(step.action, []).append(step)
+    s.last_on = on
+    passed = _passes(spec, data)
+    if spec.is_vote and not passed:
+        s.failed[step.action] = s.failed.get(step.action, 0) + 1
+    if not passed:
+        if spec.refusal:
+            s.close(EXITED, on, spec.refusal)
+        return
+    if spec.together and not all(s.has(a) for a in spec.together):
+        return
+    for name, source in spec.marks:
+        setattr(s, name, (_date(data.get(source)) if source else None) or on)
+    if spec.leads_to == EXITED:
+        s.close(EXITED, on, str(data.get("outcome") or "withdrawn"))
+    elif spec.closes:
+        s.close(spec.leads_to, on, OUTCOME_OFFICIAL)
+    elif spec.leads_to:
+        s.advance(spec.leads_to, on)
+
+
+# --- order and prerequisites, derived from the catalogue ----------------------------------------
+
 
 def _expects_appraisal(facts: CaseFacts) -> bool:
     # A chi bộ cơ sở sits directly under the superior: no đảng ủy bộ phận above it.
@@ -144,78 +209,30 @@ def _next_stage(facts: CaseFacts, stage: str) -> str:
     return path[min(position + 1, len(path) - 1)]
 
 
+def _next_stage_before(facts: CaseFacts, stage: str) -> str:
+    """Return the stage on this case's path just before `stage`."""
+    path = _path(facts)
+    return path[path.index(stage) - 1]
+
+
 def _pre_committee(facts: CaseFacts) -> str:
-    return APPRAISED if _expects_appraisal(facts) else CELL_APPROVED
+    return _next_stage_before(facts, COMMITTEE_APPROVED)
 
 
-def _progress(facts: CaseFacts, config: RulesConfig) -> _Progress:
-    """Return the progress of the case: each step in order, ignoring any that was out of order.
-
-    A step counts only if it would have been accepted in order (check_step refuses the others,
-    so for stored steps this is a safety net, and it keeps derive_stage and check_step agreeing).
-    """
-    progress = _Progress(stage=SOURCE, since=facts.opened_on)
-    for step in facts.steps:
-        if progress.closed or _order_problems(facts, progress, step.action, step.data, config):
-            continue
-        _apply(facts, progress, step)
-    return progress
+def _readmission(facts: CaseFacts) -> bool:
+    return facts.is_readmission
 
 
-def _apply(facts: CaseFacts, p: _Progress, step: StepFacts) -> None:
-    action, on, data = step.action, step.occurred_on, step.data
-    p.seen.setdefault(action, []).append(step)
-    p.last_on = on
-    if action in VOTE_ACTIONS and not _passes(data):
-        p.failed[action] = p.failed.get(action, 0) + 1
-    if action == A.EXIT:
-        p.stage, p.since, p.closed = EXITED, on, True
-        p.outcome = str(data.get("outcome") or "withdrawn")
-    elif action == A.COURSE:
-        p.advance(TRAINED, on)
-    elif action == A.CANDIDATE_LISTED:
-        p.advance(CANDIDATE, on)
-    elif action in (A.APPLICATION, A.HISTORY):
-        if p.stage == CANDIDATE and p.has(A.APPLICATION) and p.has(A.HISTORY):
-            p.advance(DOSSIER, on)
-    elif action == A.VERIFIED:
-        if p.stage == DOSSIER and _bool(data.get("satisfactory"), False):
-            p.advance(VERIFIED, on)
-    elif action == A.INTRODUCED:
-        p.advance(INTRODUCED, on)
-    elif action == A.OPINIONS:
-        p.advance(OPINIONS, on)
-    elif action == A.CELL_VOTE and _passes(data):
-        p.advance(CELL_APPROVED, on)
-        p.cell_vote_on = on
-    elif action == A.APPRAISAL:
-        p.advance(APPRAISED, on)
-    elif action == A.COMMITTEE_VOTE and _passes(data):
-        p.advance(COMMITTEE_APPROVED, on)
-    elif action == A.DECISION:
-        if _bool(data.get("admitted"), True):
-            p.advance(DECIDED, on)
-            p.decision_on = on
-            p.received_on = _date(data.get("received_on")) or on
-        else:
-            p.stage, p.since, p.closed, p.outcome = EXITED, on, True, OUTCOME_REFUSED
-    elif action == A.CEREMONY:
-        p.advance(PROBATION, on)
-        p.ceremony_on = on
-    elif action == A.RECOGNITION_CELL_VOTE and _passes(data):
-        p.advance(RECOGNITION_CELL, on)
-        p.recognition_cell_on = on
-    elif action == A.RECOGNITION_COMMITTEE_VOTE and _passes(data):
-        p.advance(RECOGNITION_COMMITTEE, on)
-    elif action == A.RECOGNITION_DECISION:
-        if _bool(data.get("recognised"), True):
-            p.stage, p.since, p.closed, p.outcome = OFFICIAL, on, True, OUTCOME_OFFICIAL
-        else:
-            p.stage, p.since, p.closed = EXITED, on, True
-            p.outcome = OUTCOME_PROBATION_DELETED
+def _not_grassroots(facts: CaseFacts) -> bool:
+    return not facts.cell_is_grassroots
 
 
-# --- order and prerequisites ---------------------------------------------------------------------
+# ActionSpec.applies: when a step applies to a case, and the rule naming it when it does not.
+_APPLIES: dict[str, tuple[Callable[[CaseFacts], bool], str]] = {
+    "readmission": (_readmission, "READMIT"),
+    "appraisal": (_expects_appraisal, "ORDER"),
+    "committee": (_not_grassroots, "ORDER"),
+}
 
 
 @dataclass(frozen=True)
@@ -226,178 +243,111 @@ class _Problem:
     subject: str = ""  # the missing action code, or the stage reached, or the exit outcome
 
 
+def _escalated(facts: CaseFacts, s: CaseState, stage: str, config: RulesConfig) -> bool:
+    """Whether `stage` counts as reached because the vote leading to it failed often enough.
+
+    VOTE-GRASSROOTS: a failed grassroots-committee vote goes up to the superior committee;
+    VOTE-ESCALATE: after three failed recognition votes of one body the superior decides. The
+    vote must have failed while the case waited at the stage the vote needs (itself possibly
+    reached that way).
+    """
+    vote = _GATE_ACTION.get(stage)
+    spec = A.ACTIONS.get(vote or "")
+    if spec is None or spec.escalates is None or stage not in _path(facts):
+        return False
+    flag, failures = spec.escalates
+    if not getattr(config, flag) or s.failed.get(spec.code, 0) < failures:
+        return False
+    previous = _next_stage_before(facts, stage)
+    return s.stage == previous or _escalated(facts, s, previous, config)
+
+
 def _order_problems(
-    facts: CaseFacts, p: _Progress, action: str, data: Mapping[str, Any], config: RulesConfig
+    facts: CaseFacts, s: CaseState, action: str, data: Mapping[str, Any], config: RulesConfig
 ) -> list[_Problem]:
     """Return why `action` cannot be recorded in the case's current state (empty: it can)."""
-    if action not in A.ACTIONS:
+    spec = A.ACTIONS.get(action)
+    if spec is None:
         return [_Problem("ORDER", "unknown", action)]
-    if p.closed:
-        return [_Problem("ORDER", "closed", p.stage)]
-    i = p.index
+    if s.closed:
+        return [_Problem("ORDER", "closed", s.stage)]
+    if spec.applies:
+        applies, rule_id = _APPLIES[spec.applies]
+        if not applies(facts):
+            return [_Problem(rule_id, "not_applicable", "")]
+    if spec.guard:
+        return _GUARDS[spec.guard](facts, s, data)
     problems: list[_Problem] = []
-
-    def need(stage: str) -> bool:
-        """Add the first missing step on the way to `stage`; return whether it is reached."""
-        if i >= _INDEX[stage]:
-            return True
-        gate = _next_stage(facts, p.stage)
-        if gate == DOSSIER:
-            problems.extend(
-                _Problem("ORDER", "missing", a) for a in (A.APPLICATION, A.HISTORY) if not p.has(a)
-            )
-        elif gate == VERIFIED and not p.has(A.VERIFY_REQUESTED):
-            problems.append(_Problem("VERIFY", "missing", A.VERIFY_REQUESTED))
+    needs = spec.needs
+    requires: tuple[str, ...] = ()
+    if spec.refusal_needs and not _passes(spec, data):
+        needs = spec.refusal_needs
+    else:
+        requires = spec.requires
+        if needs == PREVIOUS:
+            needs = _next_stage_before(facts, spec.leads_to)
+    if needs and s.index < _INDEX[needs] and not _escalated(facts, s, needs, config):
+        problems += _missing(facts, s)
+    else:
+        done = spec.leads_to and not spec.retake and s.index >= _INDEX[spec.leads_to]
+        if done:
+            problems.append(_Problem("ORDER", "done", s.stage))
         else:
-            problems.append(_Problem(_GATE_RULE.get(gate, "ORDER"), "missing", _GATE_ACTION[gate]))
-        return False
-
-    def before(stage: str) -> None:
-        if i >= _INDEX[stage]:
-            problems.append(_Problem("ORDER", "too_late", p.stage))
-
-    def done(stage: str) -> None:
-        if i >= _INDEX[stage]:
-            problems.append(_Problem("ORDER", "done", p.stage))
-
-    def escalated(vote: str) -> bool:
-        return (
-            config.recognition_failures_go_up and p.failed.get(vote, 0) >= FAILED_VOTES_TO_ESCALATE
-        )
-
-    def probation_file() -> None:
-        for doc in _PROBATION_FILE:
-            if not p.has(doc):
-                rule = "NEW-MEMBER-COURSE" if doc == A.NEW_MEMBER_COURSE else "ORDER"
-                problems.append(_Problem(rule, "missing", doc))
-
-    if action == A.OPEN:
-        if facts.steps:
-            problems.append(_Problem("ORDER", "done", p.stage))
-    elif action == A.EXIT:
-        outcome = data.get("outcome")
-        allowed = _PROBATION_EXITS if i >= _INDEX[PROBATION] else _CANDIDATE_EXITS
-        if outcome is not None and outcome not in allowed:
-            problems.append(_Problem("ORDER", "exit", str(outcome)))
-        elif outcome == OUTCOME_REJECTED:
-            votes = (
-                (A.RECOGNITION_CELL_VOTE, A.RECOGNITION_COMMITTEE_VOTE)
-                if i >= _INDEX[PROBATION]
-                else (A.CELL_VOTE, A.COMMITTEE_VOTE)
-            )
-            if not any(p.failed.get(v) for v in votes):
-                problems.append(_Problem("ORDER", "missing_failed_vote", ""))
-    elif action == A.TRANSFERRED:
-        if _int(data.get("to_cell")) == facts.cell_id:
-            problems.append(_Problem("ORDER", "same_cell", ""))
-    elif action == A.COURSE:
-        before(CELL_APPROVED)
-    elif action == A.CANDIDATE_LISTED:
-        if need(TRAINED):
-            done(CANDIDATE)
-    elif action in (A.MENTOR_ASSIGNED, A.MENTOR_REPORT):
-        need(CANDIDATE)
-    elif action in (A.APPLICATION, A.HISTORY):
-        if need(CANDIDATE):
-            before(CELL_APPROVED)
-    elif action == A.VERIFY_REQUESTED:
-        if need(DOSSIER):
-            before(CELL_APPROVED)
-    elif action == A.VERIFIED:
-        if need(DOSSIER):
-            if not p.has(A.VERIFY_REQUESTED):
-                problems.append(_Problem("VERIFY", "missing", A.VERIFY_REQUESTED))
-            before(CELL_APPROVED)
-    elif action in (A.INTRODUCED, A.OPINIONS):
-        if need(VERIFIED if action == A.INTRODUCED else INTRODUCED):
-            before(CELL_APPROVED)
-    elif action == A.OVER60_CONSENT:
-        before(DECIDED)
-    elif action == A.READMISSION_CONSENT:
-        if not facts.is_readmission:
-            problems.append(_Problem("READMIT", "not_applicable", ""))
-        else:
-            before(DECIDED)
-    elif action == A.CELL_VOTE:
-        if need(OPINIONS):
-            done(CELL_APPROVED)
-    elif action == A.APPRAISAL:
-        if not _expects_appraisal(facts):
-            problems.append(_Problem("ORDER", "not_applicable", ""))
-        elif need(CELL_APPROVED):
-            done(APPRAISED)
-    elif action == A.COMMITTEE_VOTE:
-        if facts.cell_is_grassroots:
-            problems.append(_Problem("ORDER", "not_applicable", ""))
-        elif need(_pre_committee(facts)):
-            done(COMMITTEE_APPROVED)
-    elif action == A.EXTENSION:
-        if need(CELL_APPROVED):
-            before(DECIDED)
-            if p.has(A.EXTENSION):
-                problems.append(_Problem("DECIDE-60WD", "once", ""))
-    elif action == A.DECISION:
-        # VOTE-GRASSROOTS [R]: when the grassroots committee does not reach 2/3, the full
-        # result goes to the superior committee, which decides.
-        committee_failed = (
-            config.committee_failure_goes_up
-            and not facts.cell_is_grassroots
-            and p.stage == _pre_committee(facts)
-            and p.failed.get(A.COMMITTEE_VOTE, 0) >= 1
-        )
-        if not committee_failed and need(_next_stage_before(facts, DECIDED)):
-            done(DECIDED)
-    elif action == A.CEREMONY_CONSENT:
-        if need(DECIDED):
-            before(PROBATION)
-    elif action == A.CEREMONY:
-        if need(DECIDED):
-            done(PROBATION)
-    elif action in _PROBATION_FILE:
-        need(PROBATION)
-    elif action == A.RECOGNITION_CELL_VOTE:
-        if need(PROBATION):
-            done(RECOGNITION_CELL)
-            if i < _INDEX[RECOGNITION_CELL]:
-                probation_file()
-    elif action == A.RECOGNITION_COMMITTEE_VOTE:
-        if facts.cell_is_grassroots:
-            problems.append(_Problem("ORDER", "not_applicable", ""))
-        # VOTE-ESCALATE [R]: after three failed cell votes the cell reports up and the
-        # grassroots committee and the competent committee decide.
-        elif p.stage == PROBATION and escalated(A.RECOGNITION_CELL_VOTE):
-            probation_file()
-        elif need(RECOGNITION_CELL):
-            done(RECOGNITION_COMMITTEE)
-    elif action == A.RECOGNITION_EXTENSION:
-        if not (p.stage == PROBATION and escalated(A.RECOGNITION_CELL_VOTE)):
-            need(RECOGNITION_CELL)
-        if p.has(A.RECOGNITION_EXTENSION):
-            problems.append(_Problem("RECOG-DECIDE-30WD", "once", ""))
-    elif action == A.RECOGNITION_DECISION:
-        if not _bool(data.get("recognised"), True):
-            # Deletion from the probationary list may be decided at any time of probation.
-            need(PROBATION)
-        else:
-            cell_escalated = p.stage == PROBATION and escalated(A.RECOGNITION_CELL_VOTE)
-            if facts.cell_is_grassroots:
-                if cell_escalated:
-                    probation_file()
-                else:
-                    need(RECOGNITION_CELL)
-            else:
-                at_committee = p.stage == RECOGNITION_CELL or cell_escalated
-                if at_committee and escalated(A.RECOGNITION_COMMITTEE_VOTE):
-                    probation_file()
-                else:
-                    need(RECOGNITION_COMMITTEE)
+            problems += [
+                _Problem(A.ACTIONS[r].rule, "missing", r) for r in requires if not s.has(r)
+            ]
+        if spec.until and s.index >= _INDEX[spec.until]:
+            problems.append(_Problem("ORDER", "too_late", s.stage))
+    if spec.once and s.has(action):
+        problems.append(_Problem(spec.once, "once", ""))
     return problems
 
 
-def _next_stage_before(facts: CaseFacts, stage: str) -> str:
-    """Return the stage on this case's path just before `stage`."""
-    path = _path(facts)
-    return path[path.index(stage) - 1]
+def _missing(facts: CaseFacts, s: CaseState) -> list[_Problem]:
+    """Return the first missing step(s) on the way on from the case's stage."""
+    gate = _next_stage(facts, s.stage)
+    spec = A.ACTIONS.get(_GATE_ACTION.get(gate, ""))
+    if spec is None:  # DOSSIER: the application and the lý lịch, together
+        together = next(x.together for x in A.ACTIONS.values() if x.leads_to == gate)
+        return [_Problem("ORDER", "missing", a) for a in together if not s.has(a)]
+    # A vote judges its own file when it is recorded; before any other gate step, its
+    # requirement is what is missing (the verification request before its conclusion).
+    absent = [r for r in spec.requires if not s.has(r)]
+    if absent and not spec.is_vote:
+        return [_Problem(A.ACTIONS[absent[0]].rule, "missing", absent[0])]
+    return [_Problem(spec.rule, "missing", spec.code)]
+
+
+def _guard_opening(facts: CaseFacts, s: CaseState, data: Mapping[str, Any]) -> list[_Problem]:
+    return [_Problem("ORDER", "done", s.stage)] if facts.steps else []
+
+
+def _guard_exit(facts: CaseFacts, s: CaseState, data: Mapping[str, Any]) -> list[_Problem]:
+    outcome = data.get("outcome")
+    on_probation = s.index >= _INDEX[PROBATION]
+    allowed = _PROBATION_EXITS if on_probation else _CANDIDATE_EXITS
+    if outcome is not None and outcome not in allowed:
+        return [_Problem("ORDER", "exit", str(outcome))]
+    if outcome == OUTCOME_REJECTED:
+        # A rejection follows a failed vote of the phase the case is in.
+        recognition = {c for c in VOTE_ACTIONS if _INDEX[A.ACTIONS[c].leads_to] > _INDEX[PROBATION]}
+        votes = recognition if on_probation else VOTE_ACTIONS - recognition
+        if not any(s.failed.get(v) for v in votes):
+            return [_Problem("ORDER", "missing_failed_vote", "")]
+    return []
+
+
+def _guard_transfer(facts: CaseFacts, s: CaseState, data: Mapping[str, Any]) -> list[_Problem]:
+    return (
+        [_Problem("ORDER", "same_cell", "")] if _int(data.get("to_cell")) == facts.cell_id else []
+    )
+
+
+_GUARDS: dict[str, Callable[[CaseFacts, CaseState, Mapping[str, Any]], list[_Problem]]] = {
+    "opening": _guard_opening,
+    "exit": _guard_exit,
+    "transfer": _guard_transfer,
+}
 
 
 def _problem_finding(p: _Problem, action: str, on: date) -> Finding:
@@ -471,36 +421,55 @@ def _stage_label(stage: str) -> str:
 # --- the public functions -------------------------------------------------------------------------
 
 
-def derive_stage(facts: CaseFacts, *, config: RulesConfig = CONFIG) -> tuple[str, date]:
+def derive_stage(
+    facts: CaseFacts, *, config: RulesConfig = CONFIG, state: CaseState | None = None
+) -> tuple[str, date]:
     """Return the stage the case has reached and the date it entered it.
 
     Failed votes, mentor reports, extensions, consents and transfers do not move the stage.
     """
-    progress = _progress(facts, config)
-    return progress.stage, progress.since
+    s = _state(facts, state, config)
+    return s.stage, s.since
 
 
-def outcome_of(facts: CaseFacts, *, config: RulesConfig = CONFIG) -> str:
+def outcome_of(
+    facts: CaseFacts, *, config: RulesConfig = CONFIG, state: CaseState | None = None
+) -> str:
     """Return the case's outcome ("" while open)."""
-    return _progress(facts, config).outcome
+    return _state(facts, state, config).outcome
 
 
-def next_actions(facts: CaseFacts, *, config: RulesConfig = CONFIG) -> list[str]:
-    """Return the action codes the case may record next, in display (path) order."""
-    progress = _progress(facts, config)
-    if progress.closed:
+def next_actions(
+    facts: CaseFacts, *, config: RulesConfig = CONFIG, state: CaseState | None = None
+) -> list[str]:
+    """Return the action codes that can come next, in display (path) order.
+
+    Only steps the case accepts now, and never one already done: a step that reached its stage,
+    or was recorded once when recording it again adds nothing (repeatable steps, such as a
+    mentor's report, and failed votes are offered again).
+    """
+    s = _state(facts, state, config)
+    if s.closed:
         return []
-    codes = [
-        code
-        for code in A.ACTIONS
-        if code != A.OPEN and not _order_problems(facts, progress, code, {}, config)
-    ]
-    if A.OVER60_CONSENT in codes and not _over60_relevant(facts, progress, config):
-        codes.remove(A.OVER60_CONSENT)
+    codes = []
+    for code, spec in A.ACTIONS.items():
+        if code == A.OPEN or _order_problems(facts, s, code, {}, config) or _done(spec, s):
+            continue
+        if spec.offer_if == "over60" and not _over60_relevant(facts, s, config):
+            continue
+        codes.append(code)
     return codes
 
 
-def _over60_relevant(facts: CaseFacts, p: _Progress, config: RulesConfig) -> bool:
+def _done(spec: A.ActionSpec, s: CaseState) -> bool:
+    if spec.repeatable:
+        return False
+    if spec.leads_to and s.index >= _INDEX[spec.leads_to]:
+        return True
+    return s.has(spec.code) and not spec.passes_if
+
+
+def _over60_relevant(facts: CaseFacts, p: CaseState, config: RulesConfig) -> bool:
     """Whether the over-60 consent is worth offering: over 60 at the meeting, or close to it."""
     if p.cell_vote_on is not None:
         return is_over_60(facts.birth_date, p.cell_vote_on, config=config)

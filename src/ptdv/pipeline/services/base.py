@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline.actions import ACTIONS
+from ptdv.pipeline.fields import STR_MAX
 from ptdv.pipeline.rules import Finding
 
 # Which policy action each catalogue permission needs (actions.ActionSpec.permission).
@@ -22,11 +22,7 @@ _PERMISSIONS: dict[str, Action] = {
 # Education levels (people reference list codes) that count as "primary school completed"
 # for the difficult-area exception (DOMAIN §3.2, EDU-MIN); lower-secondary and up also do.
 _PRIMARY_CODES = frozenset({"tieu_hoc"})
-_STR_MAX = 255
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_VN_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
-_TRUE = frozenset({"true", "1", "on", "yes", "có"})
-_FALSE = frozenset({"false", "0", "off", "no", "không", ""})
+_STR_MAX = STR_MAX
 
 
 class TransitionBlocked(DomainError):

@@ -29,10 +29,15 @@ from ptdv.pipeline.services.base import (
     _PRIMARY_CODES,
 )
 from ptdv.pipeline.services.data import (
-    _typed_from_json,
+    typed_from_json,
 )
 
 # --- facts for the rules ---------------------------------------------------------------
+
+# The fields naming people, by name (the same name has the same kind in every step).
+_PERSON_FIELDS = {
+    f.name: f for spec in ACTIONS.values() for f in spec.fields if f.kind.ref == "person"
+}
 
 
 def expected_authority(case: Case, on: date) -> tuple[Org, str] | None:
@@ -86,7 +91,8 @@ def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:
         readmission = ReadmissionFacts(
             left_on=person.party_left_on,
             left_reason=person.party_left_reason,
-            # Not kept on the person yet (lý lịch issue); READMIT treats None as "no record".
+            # Not kept on the person: the application step declares it (rules.declared_facts);
+            # READMIT treats None as "no record".
             record_cleared_on=None,
             readmitted_before=Case.objects.filter(
                 person_id=person.pk, is_readmission=True, outcome=Outcome.OFFICIAL
@@ -101,8 +107,8 @@ def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:
         education_primary_completed=bool(
             education and (education.meets_lower_secondary or education.code in _PRIMARY_CODES)
         ),
-        # The difficult-area / fisherman exception (EDU-MIN) is not recorded anywhere yet:
-        # until the lý lịch carries it, no case claims it.
+        # The difficult-area / fisherman exception and an equivalent diploma (EDU-MIN) are not
+        # kept on the person: the lý lịch step declares them (rules.declared_facts).
         education_exception=False,
         youth_union_member=person.youth_union_member,
         trade_union_member=person.trade_union_member,
@@ -123,12 +129,12 @@ def step_facts(step: Step) -> StepFacts:
         seq=step.seq,
         action=step.action,
         occurred_on=step.occurred_on,
-        data=_typed_from_json(spec, step.data) if spec else dict(step.data),
+        data=typed_from_json(spec, step.data) if spec else dict(step.data),
     )
 
 
 def member_facts(
-    case: Case, data: Mapping[str, Any], extra_ids: Iterable[int] = (), *, user: User
+    case: Case, data: Mapping[str, Any], extra_ids: Iterable[int] = (), *, user: User | None
 ) -> dict[int, MemberFacts]:
     """Return member facts for the people a step names and for the cell's official members.
 
@@ -137,13 +143,10 @@ def member_facts(
     before this; stored mentors may since have moved anywhere).
     """
     ids = set(extra_ids)
-    spec_fields = {f.name: f.type for spec in ACTIONS.values() for f in spec.fields}
     for key, value in data.items():
-        kind = spec_fields.get(key)
-        if kind == "person" and isinstance(value, int):
-            ids.add(value)
-        elif kind == "persons" and isinstance(value, list | tuple):
-            ids.update(v for v in value if isinstance(v, int))
+        field = _PERSON_FIELDS.get(key)
+        if field is not None:
+            ids.update(field.ids(value))
     named = policy.scope(user, Person.objects.filter(pk__in=ids), Action.PERSON_VIEW)
     rows = Person.objects.filter(
         Q(org_id=case.cell_id, party_status=PartyStatus.OFFICIAL) | Q(pk__in=named.values("pk"))

@@ -8,7 +8,7 @@ user's scope or above the case's cell, where committees and course organisers si
 units and courses the step form offers). An id outside that set gets exactly the message an
 absent id gets, naming the field, so neither a preview nor a refused recording tells whether
 a row exists or what a stranger's party standing is, and no fact about such a person ever
-reaches the rules.
+reaches the rules. Without a user (`None`) nothing can be named.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ptdv.orgs.models import Org
 from ptdv.people.models import Person
 from ptdv.pipeline import actions
 from ptdv.pipeline.actions import ActionSpec
+from ptdv.pipeline.fields import FieldSpec
 from ptdv.pipeline.models import Case, TrainingBatch
 from ptdv.pipeline.services.base import StepInvalid
 
@@ -47,32 +48,32 @@ class StepRefs:
     batches: Mapping[int, TrainingBatch]
 
 
-def step_people(user: User, case: Case) -> QuerySet[Person]:
+def step_people(user: User | None, case: Case) -> QuerySet[Person]:
     """Return the people a step may name: those of the case's cell, inside the user's scope."""
     return policy.scope(user, Person.objects.filter(org_id=case.cell_id), Action.PERSON_VIEW)
 
 
-def step_orgs(user: User, case: Case) -> QuerySet[Org]:
+def step_orgs(user: User | None, case: Case) -> QuerySet[Org]:
     """Return the units a step may name: the user's, and the units above the case's cell."""
     return policy.scope(user, Org.objects.all(), Action.CASE_VIEW) | Org.objects.filter(
         path__in=case.cell.ancestor_paths
     )
 
 
-def step_batches(user: User, case: Case) -> QuerySet[TrainingBatch]:
+def step_batches(user: User | None, case: Case) -> QuerySet[TrainingBatch]:
     """Return the courses a step may name: the user's, and those organised above the cell."""
     return policy.scope(user, TrainingBatch.objects.all(), Action.CASE_VIEW) | (
         TrainingBatch.objects.filter(organiser__path__in=case.cell.ancestor_paths)
     )
 
 
-def transfer_targets(user: User) -> QuerySet[Org]:
+def transfer_targets(user: User | None) -> QuerySet[Org]:
     """Return the units a case may be sent to: where the user may record cases."""
     return policy.scope(user, Org.objects.all(), Action.CASE_RECORD)
 
 
 def resolve_step_refs(
-    *, user: User, case: Case, spec: ActionSpec, typed: Mapping[str, Any], today: date
+    *, user: User | None, case: Case, spec: ActionSpec, typed: Mapping[str, Any], today: date
 ) -> StepRefs:
     """Return the rows the typed step data names, or raise StepInvalid naming each field."""
     refs, errors = find_step_refs(user=user, case=case, spec=spec, typed=typed, today=today)
@@ -82,7 +83,7 @@ def resolve_step_refs(
 
 
 def find_step_refs(
-    *, user: User, case: Case, spec: ActionSpec, typed: Mapping[str, Any], today: date
+    *, user: User | None, case: Case, spec: ActionSpec, typed: Mapping[str, Any], today: date
 ) -> tuple[StepRefs, dict[str, list[str]]]:
     """Return the rows the typed step data names, and an error list per faulty field.
 
@@ -91,12 +92,8 @@ def find_step_refs(
     """
     wanted: dict[str, set[int]] = {"person": set(), "org": set(), "to_cell": set(), "batch": set()}
     for field in spec.fields:
-        value = typed.get(field.name)
-        if value is None:
-            continue
-        kind = _kind(field.name, field.type)
-        if kind is not None:
-            wanted[kind].update(value if isinstance(value, list | tuple) else [value])
+        if field.kind.ref and field.name in typed:
+            wanted[_set_of(field)].update(field.ids(typed[field.name]))
     people = _rows(step_people(user, case), wanted["person"])
     orgs = _rows(step_orgs(user, case), wanted["org"])
     targets = _rows(transfer_targets(user), wanted["to_cell"])
@@ -115,12 +112,11 @@ def find_step_refs(
     }
     errors: dict[str, list[str]] = {}
     for field in spec.fields:
-        value = typed.get(field.name)
-        kind = _kind(field.name, field.type)
-        if value is None or kind is None:
+        if not field.kind.ref or field.name not in typed:
             continue
+        kind = _set_of(field)
         label = str(field.label)
-        for pk in value if isinstance(value, list | tuple) else [value]:
+        for pk in field.ids(typed[field.name]):
             row = found[kind].get(pk)
             problem = (
                 messages[kind] % {"label": label, "id": pk}
@@ -132,16 +128,12 @@ def find_step_refs(
     return StepRefs(people=people, orgs={**orgs, **targets}, batches=batches), errors
 
 
-def _kind(name: str, type_: str) -> str | None:
-    base = type_.split(":")[0]
-    if base in ("person", "persons"):
-        return "person"
-    if base == "org":
-        # The unit a case moves to is where the user will record it from now on.
-        return "to_cell" if name == "to_cell" else "org"
-    if base == "batch":
-        return "batch"
-    return None
+def _set_of(field: FieldSpec) -> str:
+    """Return which set a reference field's ids are looked up in."""
+    # The unit a case moves to is one where the user will record it from now on.
+    if field.kind.ref == "org" and field.name == "to_cell":
+        return "to_cell"
+    return field.kind.ref
 
 
 def _rows(qs: QuerySet[Any], ids: set[int]) -> dict[int, Any]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -49,13 +49,13 @@ def preview_step(
     action: str,
     occurred_on: date,
     data: Mapping[str, Any],
-    actor: User,
     today: date,
+    actor: User | None = None,
 ) -> list[Finding]:
     """Return what the rules would say about recording this step now; writes nothing.
 
     Invalid data, and ids the actor may not name, raise StepInvalid (as record_step would)
-    before the rules are asked.
+    before the rules are asked. Without an actor no id can be named (refs.py).
     """
     spec = _spec(action)
     _json_data, typed, _refs = _valid_data(spec, data, actor=actor, case=case, today=today)
@@ -102,8 +102,16 @@ def record_step(
         facts = with_authority(case_facts(locked), locked, action, occurred_on)
         members = member_facts(locked, typed, user=actor)
         calendar = _calendar_for(facts, today, occurred_on)
+        state = rules.case_state(facts)  # the one replay of this case's steps
         findings = rules.check_step(
-            facts, action, occurred_on, typed, today=today, calendar=calendar, members=members
+            facts,
+            action,
+            occurred_on,
+            typed,
+            today=today,
+            calendar=calendar,
+            members=members,
+            state=state,
         )
         if any(f.blocks for f in findings):
             raise TransitionBlocked(findings)
@@ -119,12 +127,9 @@ def record_step(
             note=(note or "").strip(),
         )
         _apply_side_effects(locked, step, typed, actor=actor, refs=refs)
-        new_facts = replace(
-            facts,
-            cell_id=locked.cell_id,
-            steps=(*facts.steps, StepFacts(step.seq, action, occurred_on, typed)),
-        )
-        _refresh_cached(locked, new_facts, calendar)
+        recorded = StepFacts(step.seq, action, occurred_on, typed)
+        new_facts = replace(facts, cell_id=locked.cell_id, steps=(*facts.steps, recorded))
+        _refresh_cached(locked, new_facts, calendar, state.advanced(facts, recorded))
         locked.version += 1
         locked._history_user = actor  # type: ignore[attr-defined]
         locked._change_reason = str(spec.label)  # type: ignore[attr-defined]
@@ -136,7 +141,7 @@ def record_step(
 
 
 def _valid_data(
-    spec: ActionSpec, data: Mapping[str, Any], *, actor: User, case: Case, today: date
+    spec: ActionSpec, data: Mapping[str, Any], *, actor: User | None, case: Case, today: date
 ) -> tuple[dict[str, Any], dict[str, Any], StepRefs]:
     """Return (JSON to store, typed values, named rows) or raise StepInvalid with every error.
 
@@ -163,10 +168,10 @@ def _spec(action: str) -> ActionSpec:
 def _documents(spec: ActionSpec, typed: Mapping[str, Any], given: Sequence[str]) -> list[str]:
     """Return the paper forms this step records: the action's own, the mode's, the given."""
     codes = list(spec.documents)
-    # An introduction by the Youth Union or the Trade Union comes with its resolution.
-    if spec.code == actions.INTRODUCED:
-        mode = str(typed.get("mode", ""))
-        codes += {"youth_union": ["4-KNĐ"], "trade_union": ["4A-KNĐ"]}.get(mode, [])
+    # E.g. an introduction by the Youth Union or the Trade Union comes with its resolution.
+    for name, value, forms in spec.documents_by_choice:
+        if typed.get(name) == value:
+            codes += [c for c in forms if c not in codes]
     for code in given:
         code = normalize_spaces(str(code))
         if code and code not in codes:
@@ -174,64 +179,108 @@ def _documents(spec: ActionSpec, typed: Mapping[str, Any], given: Sequence[str])
     return codes
 
 
+@dataclass(frozen=True)
+class _Effect:
+    """A recorded step, with what its side effects need."""
+
+    case: Case
+    step: Step
+    data: Mapping[str, Any]
+    actor: User
+    refs: StepRefs  # the rows the data names, resolved for the actor
+
+
 def _apply_side_effects(
     case: Case, step: Step, data: Mapping[str, Any], *, actor: User, refs: StepRefs
 ) -> None:
-    """Write what a step changes besides itself: certificates, mentors, dates, the person."""
-    action, day = step.action, step.occurred_on
-    if action in (actions.COURSE, actions.NEW_MEMBER_COURSE):
-        _create_certificate(case, step, data, actor=actor, refs=refs)
-    elif action in (actions.CANDIDATE_LISTED, actions.MENTOR_ASSIGNED):
-        phase = Mentor.Phase.PROBATION if case.ceremony_on else Mentor.Phase.CANDIDATE
-        _assign_mentor(case, step, data["mentor"], phase)
-    elif action == actions.DECISION:
-        # A refusal is not an admission decision: the member's dates stay empty.
-        if data["admitted"]:
-            case.decision_on = day
-            case.decision_received_on = data["received_on"]
-    elif action == actions.CEREMONY:
-        case.ceremony_on = day
-        case.probation_ends_on = rules.official_date(day)  # PROBATION-END, RECOG-DATE
-        # The candidate's help ends with the ceremony; a new mentor follows the probation.
-        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-        _assign_mentor(case, step, data["mentor"], Mentor.Phase.PROBATION)
-        _update_person(
-            case,
-            actor,
-            reason=str(ACTIONS[action].label),
-            org=case.cell,
-            party_status=PartyStatus.PROBATIONARY,
-            party_decision_on=case.decision_on,
-            party_joined_on=day,
-        )
-    elif action == actions.RECOGNITION_DECISION:
-        if data["recognised"]:
-            assert case.ceremony_on is not None  # the rules require the ceremony first
-            # RECOG-DATE: official from the exact end of the 12 months, however late the
-            # decision is (DOMAIN §4).
-            case.official_on = rules.official_date(case.ceremony_on)
-            case.recognition_decision_on = day
-            Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-            _update_person(
-                case,
-                actor,
-                reason=str(ACTIONS[action].label),
-                party_status=PartyStatus.OFFICIAL,
-                party_official_on=case.official_on,
-            )
-        else:
-            _leave_party(case, actor, day, Outcome.PROBATION_DELETED)
-    elif action == actions.TRANSFERRED:
-        to_cell = refs.orgs[data["to_cell"]]
-        # The history stays on the steps; mentors were members of the old cell.
-        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-        case.cell = to_cell
-        if case.ceremony_on:
-            _update_person(case, actor, reason=str(ACTIONS[action].label), org=to_cell)
-    elif action == actions.EXIT:
-        Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-        if case.ceremony_on:
-            _leave_party(case, actor, day, data["outcome"])
+    """Write what a step changes besides itself, as its declaration lists (spec.effects)."""
+    effect = _Effect(case, step, data, actor, refs)
+    for name in ACTIONS[step.action].effects:
+        EFFECTS[name](effect)
+
+
+def _certificate(x: _Effect) -> None:
+    _create_certificate(x.case, x.step, x.data, actor=x.actor, refs=x.refs)
+
+
+def _mentor(x: _Effect) -> None:
+    phase = Mentor.Phase.PROBATION if x.case.ceremony_on else Mentor.Phase.CANDIDATE
+    _assign_mentor(x.case, x.step, x.data["mentor"], phase)
+
+
+def _decision_dates(x: _Effect) -> None:
+    # A refusal is not an admission decision: the member's dates stay empty.
+    if x.data["admitted"]:
+        x.case.decision_on = x.step.occurred_on
+        x.case.decision_received_on = x.data["received_on"]
+
+
+def _ceremony(x: _Effect) -> None:
+    case, day = x.case, x.step.occurred_on
+    case.ceremony_on = day
+    case.probation_ends_on = rules.official_date(day)  # PROBATION-END, RECOG-DATE
+    # The candidate's help ends with the ceremony; a new mentor follows the probation.
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+    _assign_mentor(case, x.step, x.data["mentor"], Mentor.Phase.PROBATION)
+    _update_person(
+        case,
+        x.actor,
+        reason=str(ACTIONS[x.step.action].label),
+        org=case.cell,
+        party_status=PartyStatus.PROBATIONARY,
+        party_decision_on=case.decision_on,
+        party_joined_on=day,
+    )
+
+
+def _recognition(x: _Effect) -> None:
+    case, day = x.case, x.step.occurred_on
+    if not x.data["recognised"]:
+        _leave_party(case, x.actor, day, Outcome.PROBATION_DELETED)
+        return
+    assert case.ceremony_on is not None  # the rules require the ceremony first
+    # RECOG-DATE: official from the exact end of the 12 months, however late the decision is
+    # (DOMAIN §4).
+    case.official_on = rules.official_date(case.ceremony_on)
+    case.recognition_decision_on = day
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+    _update_person(
+        case,
+        x.actor,
+        reason=str(ACTIONS[x.step.action].label),
+        party_status=PartyStatus.OFFICIAL,
+        party_official_on=case.official_on,
+    )
+
+
+def _transfer(x: _Effect) -> None:
+    to_cell = x.refs.orgs[x.data["to_cell"]]
+    case = x.case
+    # The history stays on the steps; mentors were members of the old cell.
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=x.step.occurred_on)
+    case.cell = to_cell
+    if case.ceremony_on:
+        _update_person(case, x.actor, reason=str(ACTIONS[x.step.action].label), org=to_cell)
+
+
+def _exit(x: _Effect) -> None:
+    case, day = x.case, x.step.occurred_on
+    Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
+    if case.ceremony_on:
+        _leave_party(case, x.actor, day, x.data["outcome"])
+
+
+# The side effects a step declares (actions.ActionSpec.effects), by name; a test checks every
+# declared name is here.
+EFFECTS: dict[str, Callable[[_Effect], None]] = {
+    "certificate": _certificate,
+    "mentor": _mentor,
+    "decision_dates": _decision_dates,
+    "ceremony": _ceremony,
+    "recognition": _recognition,
+    "transfer": _transfer,
+    "exit": _exit,
+}
 
 
 def _create_certificate(
@@ -239,7 +288,7 @@ def _create_certificate(
 ) -> None:
     kinds = TrainingBatch.Kind
     kind = kinds.AWARENESS if step.action == actions.COURSE else kinds.NEW_MEMBER
-    # The course was resolved (and its kind checked) by resolve_step_refs.
+    # The course was resolved, and its kind checked, by refs.find_step_refs.
     batch = refs.batches[data["batch"]] if data.get("batch") else None
     certificate = Certificate(
         person_id=case.person_id,
@@ -293,16 +342,18 @@ def _leave_party(case: Case, actor: User, day: date, reason: str) -> None:
     )
 
 
-def _refresh_cached(case: Case, facts: CaseFacts, calendar: WorkCalendar) -> None:
-    """Set the case's cached stage, outcome, closing date and next due date from its facts."""
-    stage, since = rules.derive_stage(facts)
-    case.stage = stage
-    case.stage_since = since
-    case.outcome = rules.outcome_of(facts)
+def _refresh_cached(
+    case: Case, facts: CaseFacts, calendar: WorkCalendar, state: rules.CaseState | None = None
+) -> None:
+    """Set the case's cached stage, outcome, closing date and next due date from its state."""
+    state = state if state is not None else rules.case_state(facts)
+    case.stage = state.stage
+    case.stage_since = state.since
+    case.outcome = state.outcome
     if case.outcome == Outcome.OPEN:
         case.closed_on = None
         # The cached "next due" drives "overdue": milestones (probation end) do not count.
-        dues = [d for d in rules.due_dates(facts, calendar=calendar) if d.deadline]
+        dues = [d for d in rules.due_dates(facts, calendar=calendar, state=state) if d.deadline]
         first = min(dues, key=lambda d: d.due_on) if dues else None
         case.next_due_on = first.due_on if first else None
         case.next_due_rule = first.rule_id if first else ""
