@@ -209,8 +209,8 @@ class Outcome(models.TextChoices):
     PROBATION_DELETED = "probation_deleted", _("Xóa tên trong danh sách đảng viên dự bị")
 
 
-# Vietnamese labels of the values of the catalogue's "choice:" fields (actions.py keeps only
-# the values, being free of Django models): introduction modes and exit outcomes.
+# Vietnamese labels of the values of the catalogue's Choice fields (actions.py keeps only the
+# values, being free of Django models): introduction modes and exit outcomes.
 CHOICE_LABELS: dict[str, object] = {
     "two_members": _("Hai đảng viên chính thức giới thiệu"),
     "youth_union": _("Nghị quyết Đoàn TNCS Hồ Chí Minh và một đảng viên chính thức"),

@@ -9,6 +9,11 @@ message naming the rule and its source, and one legal reference per regulation i
 judges the event, so a case opened under 24-QĐ/TW and closed under 294-QĐ/TW is judged by each
 in turn.
 
+The state machine is not written here step by step: each step's declaration in the catalogue
+(`pipeline.actions`, decision D24) says what it needs, what it leads to and which checks judge
+it; `rules.state` derives the order checks from it, and `case_state` replays a case's steps
+once into the `CaseState` every other function reads (decision D25).
+
 Choices the sources leave open ([?] and [I] in DOMAIN.md) are fields of `RulesConfig`, each
 naming its rule id; `CONFIG` holds the defaults.
 

@@ -40,14 +40,13 @@ from ptdv.pipeline.rules.eligibility import (
 )
 from ptdv.pipeline.rules.state import (
     CaseState,
-    _Progress,
     _state,
 )
 
 
 def _decision_findings(
     facts: CaseFacts,
-    p: _Progress,
+    p: CaseState,
     on: date,
     data: Mapping[str, Any],
     calendar: WorkCalendar,
@@ -81,14 +80,14 @@ def _decision_findings(
     return findings
 
 
-def _decision_due(p: _Progress, calendar: WorkCalendar) -> date:
+def _decision_due(p: CaseState, calendar: WorkCalendar) -> date:
     assert p.cell_vote_on is not None
     days = DECIDE_WORKING_DAYS + (EXTENSION_WORKING_DAYS if p.has(A.EXTENSION) else 0)
     return calendar.add_working_days(p.cell_vote_on, days)
 
 
 def _ceremony_findings(
-    p: _Progress, on: date, calendar: WorkCalendar, config: RulesConfig
+    p: CaseState, on: date, calendar: WorkCalendar, config: RulesConfig
 ) -> list[Finding]:
     if p.received_on is None:
         return []
@@ -139,7 +138,7 @@ def _ceremony_findings(
 
 def _recognition_findings(
     facts: CaseFacts,
-    p: _Progress,
+    p: CaseState,
     action: str,
     on: date,
     data: Mapping[str, Any],
@@ -199,7 +198,7 @@ def _recognition_findings(
     return findings
 
 
-def _recognition_decision_due(p: _Progress, calendar: WorkCalendar) -> date:
+def _recognition_decision_due(p: CaseState, calendar: WorkCalendar) -> date:
     assert p.recognition_cell_on is not None
     days = RECOGNITION_DECISION_WORKING_DAYS + (
         EXTENSION_WORKING_DAYS if p.has(A.RECOGNITION_EXTENSION) else 0

@@ -36,13 +36,13 @@ from ptdv.pipeline.rules.readmission import (
     _readmission_findings,
 )
 from ptdv.pipeline.rules.state import (
-    _Progress,
+    CaseState,
 )
 
 
 def _eligibility_findings(
     facts: CaseFacts,
-    p: _Progress,
+    p: CaseState,
     on: date,
     members: Mapping[int, MemberFacts],
     config: RulesConfig,
@@ -147,7 +147,7 @@ def _eligibility_findings(
 
 def _over60_findings(
     facts: CaseFacts,
-    p: _Progress,
+    p: CaseState,
     on: date,
     config: RulesConfig,
     *,

@@ -124,10 +124,6 @@ class CaseState:
         return step.data.get(name) if step is not None else None
 
 
-# Kept for the modules written against the earlier name.
-_Progress = CaseState
-
-
 def replay(facts: CaseFacts, config: RulesConfig = CONFIG) -> CaseState:
     """Return the state of the case: each step in order, ignoring any that was out of order.
 

@@ -22,8 +22,8 @@ from ptdv.pipeline.rules.catalog import (
     _finding,
 )
 from ptdv.pipeline.rules.state import (
+    CaseState,
     _action_label,
-    _Progress,
 )
 
 _VOTE_RULE = {
@@ -36,7 +36,7 @@ _VOTE_RULE = {
 
 def _vote_findings(
     facts: CaseFacts,
-    p: _Progress,
+    p: CaseState,
     action: str,
     on: date,
     data: Mapping[str, Any],

@@ -20,6 +20,8 @@ from ptdv.pipeline.services.cases import (
 )
 from ptdv.pipeline.services.data import (
     clean_step_data,
+    resolve_references,
+    typed_from_json,
 )
 from ptdv.pipeline.services.facts import (
     calendar_for,
@@ -45,6 +47,8 @@ __all__ = [
     "calendar_for",
     "case_facts",
     "clean_step_data",
+    "resolve_references",
+    "typed_from_json",
     "expected_authority",
     "member_facts",
     "open_case",
