@@ -7,11 +7,14 @@ may reach it. Denied users get 404 (absent and forbidden look the same) and chan
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ptdv.api import api
@@ -155,13 +158,18 @@ def guarded_cast(cast):
     return cast
 
 
-def _snapshot() -> tuple[Any, ...]:
-    return (
-        list(Org.objects.order_by("pk").values()),
-        list(Person.objects.order_by("pk").values()),
-        Org.history.count(),  # type: ignore[attr-defined]
-        Person.history.count(),  # type: ignore[attr-defined]
-    )
+def _snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Return every row of every model of the project's apps.
+
+    History tables and the access log are models of these apps, so they are included: a
+    denied request reads nothing, so it may not leave an access-log row either (the row
+    would tell the owner of the log that the object exists).
+    """
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in django_apps.get_models()
+        if model._meta.app_config.name.startswith("ptdv.")
+    }
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -191,6 +199,13 @@ def test_cast_reaches_exactly_what_it_may(client, guarded_cast, name: str, who: 
     else:
         assert response.status_code == 404, (name, who, response.status_code)
         assert _snapshot() == before
+        if page.method == "get":
+            # A page that also takes a POST (its form) refuses it alike; a GET-only page
+            # answers 405 to anyone, which tells nothing about the object.
+            query = urlencode(page.data(guarded_cast))
+            posted = client.post(f"{url}?{query}" if query else url, {})
+            assert posted.status_code in (404, 405), (name, who, posted.status_code)
+            assert _snapshot() == before
 
 
 def test_admin_site_requires_staff(client, cast) -> None:
@@ -248,6 +263,7 @@ def test_every_api_operation_requires_authentication(client, guarded_cast) -> No
 def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
     """Every operation on one object (a path with an id) hides cell_a's objects from outsiders."""
     client.force_login(guarded_cast.outsider)
+    _case(guarded_cast)  # opened before the snapshots
     checked = 0
     for method, path in _operations():
         if "{" not in path or "{list_name}" in path or "{name}" in path or "token" in path:
@@ -269,5 +285,496 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
         )
         assert response.status_code == 404, (method, path, response.status_code)
         assert _snapshot() == before
+        # The same answer as for an id that names nothing.
+        absent = client.generic(
+            method.upper(),
+            re.sub(r"\{\w+\}", str(ABSENT), path),
+            json.dumps(body),
+            content_type="application/json",
+        )
+        assert _answer(absent) == _answer(response), (method, path)
+        assert _snapshot() == before
         checked += 1
     assert checked >= 5
+
+
+# --- ids outside the user's scope answer exactly like absent ids --------------------------
+#
+# Every id a request carries, in its path, its query or its body, names an object: an id
+# outside the user's scope must get the very answer an absent id gets (same status, same body
+# once the id itself is swapped, same flash messages), and no model may change. Otherwise the
+# answer is an oracle: "not found" vs "not an official member" vs "not in this cell" tells a
+# cell secretary about people anywhere in the country.
+
+ABSENT = 987_654_321  # no row has this id
+_VOLATILE = (
+    # Per-response random values: the masked CSRF token and the CSP nonce.
+    (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1"),
+    (re.compile(r"(x-csrftoken&quot;: &quot;|x-csrftoken\": \")[^&\"]*"), r"\1"),
+    (re.compile(r'(nonce=")[^"]*'), r"\1"),
+)
+# The least privileged user of the cast who may record a step of each permission on cell_a.
+_STEP_USER = {
+    "record": "cell_secretary",
+    "committee": "grassroots_officer",
+    "decide": "board_specialist",
+}
+
+
+@dataclass
+class Foreign:
+    """Objects to probe with: another province's, and the cast's own outside cell_a."""
+
+    province: Org
+    grassroots: Org  # another province's grassroots committee (not a cell)
+    cell: Org  # a cell of the other province
+    member: Person  # official member of the other province's cell
+    non_member: Person  # a non-member of the other province
+    member_a: Person  # official members of cell_a (valid mentors, introducers)
+    member_a2: Person
+    candidate_a: Person  # a non-member of cell_a without a case
+    member_b: Person  # official member of cell_b (in the grassroots, not in cell_a)
+    member_other: Person  # official member of other_cell
+    batch_other: Any  # awareness course organised by other_grassroots
+    batch_foreign: Any  # organised by the other province
+    batch_b: Any  # organised by cell_b
+    entry_b: Any  # person_b on cell_b's pool
+
+
+@pytest.fixture
+def probe_cast(guarded_cast):
+    from datetime import date
+
+    from ptdv.orgs.models import OrgField, OrgKind
+    from ptdv.pipeline.models import TrainingBatch
+    from ptdv.pipeline.services import add_to_pool
+    from tests.factories import TODAY, make_org, make_person, system_user
+    from tests.pipeline.factories import make_candidate, make_member
+
+    c = guarded_cast
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh ủy Quảng Bình", code="TUQB")
+    grassroots = make_org(
+        province,
+        OrgKind.GRASSROOTS_COMMITTEE,
+        "Đảng bộ Trường Đồng Hới",
+        code="TDH",
+        field=OrgField.SCHOOL,
+    )
+    cell = make_org(grassroots, OrgKind.CELL, "Chi bộ Khu phố 2", code="TDH-KP2")
+
+    def batch(organiser: Org, name: str) -> Any:
+        return TrainingBatch.objects.create(
+            kind=TrainingBatch.Kind.AWARENESS,
+            name=name,
+            organiser=organiser,
+            issuer="Trung tâm Chính trị",
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 9, 5),
+        )
+
+    c.foreign = Foreign(
+        province=province,
+        grassroots=grassroots,
+        cell=cell,
+        member=make_member(cell),
+        non_member=make_person(cell, family_name="Ngô", given_name="Bình"),
+        member_a=make_member(c.cell_a),
+        member_a2=make_member(c.cell_a),
+        candidate_a=make_candidate(c.cell_a),
+        member_b=make_member(c.cell_b),
+        member_other=make_member(c.other_cell),
+        batch_other=batch(c.other_grassroots, "Lớp Công ty Cấp nước"),
+        batch_foreign=batch(province, "Lớp Quảng Bình"),
+        batch_b=batch(c.cell_b, "Lớp Tổ Văn"),
+        entry_b=add_to_pool(
+            cell=c.cell_b,
+            person=c.person_b,
+            source="youth_union",
+            listed_on=TODAY,
+            proposed_by="",
+            notes="",
+            actor=system_user(),
+            today=TODAY,
+        ),
+    )
+    _case(c)
+    return c
+
+
+def _persons_outside_cell_a(c: Any) -> list[int]:
+    f = c.foreign
+    return [
+        c.person_b.pk,
+        f.member_b.pk,
+        c.person_other.pk,
+        f.member_other.pk,
+        f.member.pk,
+        f.non_member.pk,
+    ]
+
+
+# For every id field of the step catalogue: the ids that must look absent to the user who
+# records that step on cell_a's case. People must be in the case's cell (whatever the
+# user's scope); the receiving cell must be one the user may record in; the deciding
+# committee and the course must be in the user's scope or above the cell.
+STEP_FIELD_OUTSIDE: dict[str, Callable[[Any], list[int]]] = {
+    "mentor": _persons_outside_cell_a,
+    "introducers": _persons_outside_cell_a,
+    "to_cell": lambda c: [
+        c.other_cell.pk,
+        c.other_grassroots.pk,
+        c.foreign.cell.pk,
+        c.foreign.grassroots.pk,
+    ],
+    "authority": lambda c: [c.foreign.province.pk, c.foreign.cell.pk],
+    "batch": lambda c: [c.foreign.batch_other.pk, c.foreign.batch_foreign.pk, c.foreign.batch_b.pk],
+}
+
+
+def _step_id_fields() -> list[tuple[str, str]]:
+    from ptdv.pipeline.actions import ACTIONS
+
+    return sorted(
+        (code, f.name) for code, spec in ACTIONS.items() for f in spec.fields if f.kind.ref
+    )
+
+
+def test_every_id_field_of_the_step_catalogue_is_probed() -> None:
+    unprobed = sorted({name for _code, name in _step_id_fields()} - set(STEP_FIELD_OUTSIDE))
+    assert unprobed == [], f"step fields naming objects without probes: {unprobed}"
+
+
+def _answer(response: Any, sent: int | None = None, shown_as: int | None = None) -> tuple:
+    """Return what a response tells: status, redirect, body and flash messages.
+
+    With `sent`, every standalone occurrence of that id is rewritten to `shown_as`, so the
+    answer to an absent id can be compared with the answer to a real one.
+    """
+    from django.contrib.messages import get_messages
+
+    body = response.content.decode()
+    for pattern, replacement in _VOLATILE:
+        body = pattern.sub(replacement, body)
+    parts = [body, response.get("Location", "")]
+    parts += [str(m) for m in get_messages(response.wsgi_request)]
+    if sent is not None:
+        parts = [re.sub(rf"(?<!\d){sent}(?!\d)", str(shown_as), p) for p in parts]
+    return (response.status_code, *parts)
+
+
+def _assert_outside_looks_absent(
+    send: Callable[[int], Any], outside: list[int], label: str, *, reachable: bool = False
+) -> None:
+    """Send the request with each id and with an absent one: same answer, nothing written.
+
+    `reachable`: the endpoint itself is the user's, so an absent id must be judged by its
+    validation (not a bare 404 that would make the comparison vacuous).
+    """
+    before = _snapshot()
+    absent = send(ABSENT)
+    if reachable:
+        assert absent.status_code in (200, 422), (label, absent.status_code)
+    assert _snapshot() == before, f"{label}: an absent id changed the database"
+    assert outside
+    for pk in outside:
+        answer = send(pk)
+        assert _snapshot() == before, f"{label}: id {pk} changed the database"
+        assert _answer(answer) == _answer(absent, ABSENT, pk), (
+            f"{label}: id {pk} (outside the user's reach) is answered differently from an "
+            f"absent id: {answer.status_code} {answer.content[:600]!r} vs "
+            f"{absent.status_code} {absent.content[:600]!r}"
+        )
+
+
+def _valid_value(spec: Any, c: Any) -> Any:
+    f = c.foreign
+    values = {
+        "date": "2026-11-20",
+        "int": 3,
+        "str": "Số 12",
+        "text": "Ghi chú",
+        "bool": True,
+        "choice": spec.choices[0] if spec.choices else None,
+        "person": f.member_a.pk,
+        "persons": [f.member_a.pk, f.member_a2.pk],
+        "org": c.grassroots.pk,
+        "batch": None,
+    }
+    return values[str(spec.kind)]
+
+
+def _step_data(code: str, field_name: str, pk: int, c: Any) -> dict[str, Any]:
+    from ptdv.pipeline.actions import ACTIONS
+
+    data: dict[str, Any] = {}
+    for f in ACTIONS[code].fields:
+        if f.name == field_name:
+            data[f.name] = [pk] if f.kind.many else pk
+        elif (value := _valid_value(f, c)) is not None:
+            data[f.name] = value
+    return data
+
+
+def _send_step(
+    client: Any, c: Any, code: str, data: dict[str, Any], *, page: bool, preview: bool
+) -> Any:
+    case = _case(c)
+    if not page:
+        url = f"/api/v1/cases/{case.pk}/steps" + ("/preview" if preview else "")
+        body = {"action": code, "occurred_on": "2026-11-20", "data": data, "version": case.version}
+        return client.post(url, json.dumps(body), content_type="application/json")
+    form: dict[str, Any] = {"occurred_on": "20/11/2026", "version": case.version, "note": ""}
+    for key, value in data.items():
+        if value is not True:  # a ticked box is sent as "on", an unticked one not at all
+            form[key] = value
+        else:
+            form[key] = "on"
+    if preview:
+        form["preview"] = "1"
+    url = reverse("pipeline:case-step", kwargs={"case_id": case.pk})
+    return client.post(f"{url}?action={code}", form)
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "record"])
+@pytest.mark.parametrize("page", [True, False], ids=["page", "api"])
+@pytest.mark.parametrize(("code", "field_name"), _step_id_fields())
+def test_step_ids_outside_reach_look_absent(
+    client, probe_cast, code: str, field_name: str, page: bool, preview: bool
+) -> None:
+    from ptdv.pipeline.actions import ACTIONS
+
+    c = probe_cast
+    client.force_login(c.users[_STEP_USER[ACTIONS[code].permission]])
+    _assert_outside_looks_absent(
+        lambda pk: _send_step(
+            client, c, code, _step_data(code, field_name, pk, c), page=page, preview=preview
+        ),
+        STEP_FIELD_OUTSIDE[field_name](c),
+        f"{'page' if page else 'API'} {'preview' if preview else 'record'} {code} {field_name}",
+        reachable=True,
+    )
+
+
+def _api_post(client: Any, path: str, body: dict[str, Any]) -> Any:
+    return client.post(path, json.dumps(body), content_type="application/json")
+
+
+@dataclass(frozen=True)
+class BodyProbe:
+    who: str
+    send: Callable[[Any, Any, int], Any]  # (client, cast, id) -> response
+    outside: Callable[[Any], list[int]]
+
+
+def _new_person_form(org_pk: int) -> dict[str, Any]:
+    return {
+        "org": org_pk,
+        "family_name": "Đinh",
+        "given_name": "Hòa",
+        "sex": "M",
+        "birth_date": "17/05/1995",
+        "ethnic_group": "01",
+    }
+
+
+def _ethnic_pk() -> int:
+    from ptdv.people.models import EthnicGroup
+
+    return int(EthnicGroup.objects.get(code="01").pk)
+
+
+# Every other endpoint that takes ids in its body (the step data is probed above).
+BODY_PROBES: dict[str, BodyProbe] = {
+    "api case-create person_id": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: _api_post(
+            cl,
+            "/api/v1/cases",
+            {"person_id": pk, "cell_id": c.cell_a.pk, "source": "other", "opened_on": "2026-11-20"},
+        ),
+        lambda c: [c.person_b.pk, c.person_other.pk, c.foreign.non_member.pk],
+    ),
+    "api case-create cell_id": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: _api_post(
+            cl,
+            "/api/v1/cases",
+            {
+                "person_id": c.foreign.candidate_a.pk,
+                "cell_id": pk,
+                "source": "other",
+                "opened_on": "2026-11-20",
+            },
+        ),
+        lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
+    ),
+    "api case-create pool_entry_id": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: _api_post(
+            cl,
+            "/api/v1/cases",
+            {
+                "person_id": c.foreign.candidate_a.pk,
+                "cell_id": c.cell_a.pk,
+                "source": "other",
+                "opened_on": "2026-11-20",
+                "pool_entry_id": pk,
+            },
+        ),
+        lambda c: [c.foreign.entry_b.pk],
+    ),
+    "page case-open person": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: cl.post(
+            reverse("pipeline:case-open"), {"person": pk, "cell": c.cell_a.pk, "source": "other"}
+        ),
+        lambda c: [c.person_b.pk, c.person_other.pk, c.foreign.non_member.pk],
+    ),
+    "page case-open cell": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: cl.post(
+            reverse("pipeline:case-open"), {"person": c.foreign.candidate_a.pk, "cell": pk}
+        ),
+        lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
+    ),
+    "page case-open pool_entry": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: cl.post(reverse("pipeline:case-open"), {"pool_entry": pk}),
+        lambda c: [c.foreign.entry_b.pk],
+    ),
+    "page pool-add person": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: cl.post(
+            reverse("pipeline:pool-add") + f"?cell={c.cell_a.pk}",
+            {"person": pk, "source": "other", "listed_on": "20/11/2026"},
+        ),
+        lambda c: [c.person_b.pk, c.person_other.pk, c.foreign.non_member.pk],
+    ),
+    "api org-create parent_id": BodyProbe(
+        "grassroots_officer",
+        lambda cl, c, pk: _api_post(
+            cl,
+            "/api/v1/orgs",
+            {
+                "parent_id": pk,
+                "name": "Chi bộ Mới",
+                "code": "CBM",
+                "kind": "cell",
+                "valid_from": "2026-11-20",
+            },
+        ),
+        lambda c: [c.other_grassroots.pk, c.foreign.grassroots.pk, c.foreign.province.pk],
+    ),
+    "api org-move new_parent_id": BodyProbe(
+        "board_specialist",
+        lambda cl, c, pk: _api_post(cl, f"/api/v1/orgs/{c.cell_a.pk}/move", {"new_parent_id": pk}),
+        lambda c: [c.foreign.grassroots.pk, c.foreign.province.pk],
+    ),
+    "page orgs:move new_parent": BodyProbe(
+        "board_specialist",
+        lambda cl, c, pk: cl.post(
+            reverse("orgs:move", kwargs={"org_id": c.cell_a.pk}),
+            {"new_parent": pk, "version": c.cell_a.version},
+        ),
+        lambda c: [c.foreign.grassroots.pk, c.foreign.province.pk],
+    ),
+    "api person-create org_id": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: _api_post(
+            cl,
+            "/api/v1/people",
+            {
+                "org_id": pk,
+                "family_name": "Đinh",
+                "given_name": "Hòa",
+                "sex": "M",
+                "birth_date": "1995-05-17",
+                "ethnic_group": "01",
+            },
+        ),
+        lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
+    ),
+    "page people:create org": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: cl.post(
+            reverse("people:create"), {**_new_person_form(pk), "ethnic_group": _ethnic_pk()}
+        ),
+        lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
+    ),
+    "page people:move org": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: cl.post(
+            reverse("people:move", kwargs={"person_id": c.person_a.pk}),
+            {"org": pk, "reason": "Chuyển công tác", "version": 1},
+        ),
+        lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BODY_PROBES))
+def test_body_ids_outside_reach_look_absent(client, probe_cast, name: str) -> None:
+    probe = BODY_PROBES[name]
+    client.force_login(probe_cast.users[probe.who])
+    _assert_outside_looks_absent(
+        lambda pk: probe.send(client, probe_cast, pk), probe.outside(probe_cast), name
+    )
+
+
+def _api_body_id_fields() -> set[tuple[str, str, str]]:
+    """Return (method, path, property) for every id-like property of an API request body."""
+    schema = api.get_openapi_schema()
+    found = set()
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            content = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            ref = content.get("schema", {}).get("$ref", "")
+            props = schema["components"]["schemas"][ref.split("/")[-1]]["properties"] if ref else {}
+            # A CCCD number is a value the person carries, not the id of a row.
+            found |= {
+                (method, path, p)
+                for p in props
+                if p.endswith(("_id", "_ids")) and p != "national_id"
+            }
+    return found
+
+
+def test_every_api_body_id_is_probed() -> None:
+    probed = {name.split()[-1] for name in BODY_PROBES if name.startswith("api ")}
+    unprobed = sorted(f for f in _api_body_id_fields() if f[2] not in probed)
+    assert unprobed == [], f"API body ids without a probe in BODY_PROBES: {unprobed}"
+
+
+def _pages_with_ids() -> list[str]:
+    """Return the pages taking an id in their path (or a cell in their query)."""
+    defaults = (Page.kwargs, Page.data)
+    return sorted(
+        n
+        for n, p in PAGES.items()
+        if p.kwargs is not defaults[0] or (p.data is not defaults[1] and p.method == "get")
+    )
+
+
+@pytest.mark.parametrize("name", _pages_with_ids())
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_path_ids_outside_reach_look_absent(client, probe_cast, name: str, method: str) -> None:
+    """The outsider asking for cell_a's objects by path (or ?cell=) learns nothing."""
+    c = probe_cast
+    page = PAGES[name]
+    kwargs = page.kwargs(c)
+    query = {k: v for k, v in page.data(c).items() if k == "cell"}
+    client.force_login(c.outsider)
+
+    def send(pk: int) -> Any:
+        real = pk != ABSENT
+        url = reverse(name, kwargs={k: (v if real else ABSENT) for k, v in kwargs.items()})
+        params = {k: (v if real else ABSENT) for k, v in query.items()}
+        if method == "get":
+            return client.get(url, params)
+        return client.post(
+            url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""), {}
+        )
+
+    ids = [*kwargs.values(), *query.values()]
+    assert len(set(ids)) == 1, "one id per page in this probe"
+    _assert_outside_looks_absent(send, [ids[0]], f"{method.upper()} {name}")

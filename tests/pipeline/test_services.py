@@ -537,7 +537,10 @@ def test_people_and_choices_in_step_data_are_checked(world, case):
         "mode": [
             "Hình thức giới thiệu: giá trị “three_members” không nằm trong danh sách cho phép."
         ],
-        "introducers": ["Đảng viên chính thức giới thiệu: không tìm thấy người có mã 999999."],
+        "introducers": [
+            "Đảng viên chính thức giới thiệu: không tìm thấy người có mã 999999 trong chi bộ "
+            "quản lý hồ sơ."
+        ],
     }
 
 
@@ -940,7 +943,9 @@ def test_a_mentor_who_is_not_an_official_member_of_the_cell_is_blocked(world, ca
             case,
             actions.CANDIDATE_LISTED,
             date(2024, 10, 7),
-            {"mentor": world.cast.person_b.pk},
+            # A non-member of the case's own cell (one of another cell is not found: see
+            # test_step_refs.py).
+            {"mentor": world.cast.person_a.pk},
             world.cast.cell_secretary,
         )
 
@@ -955,6 +960,7 @@ def test_preview_tells_the_findings_and_writes_nothing(world, case):
         action=actions.CELL_VOTE,
         occurred_on=date(2024, 11, 25),
         data={"eligible": 4, "present": 4, "agree": 4},
+        actor=world.cast.board_specialist,
         today=TODAY,
     )
 
@@ -963,7 +969,12 @@ def test_preview_tells_the_findings_and_writes_nothing(world, case):
     assert not any(
         f.blocks
         for f in preview_step(
-            case=case, action=actions.COURSE, occurred_on=day, data=data, today=TODAY
+            case=case,
+            action=actions.COURSE,
+            occurred_on=day,
+            data=data,
+            actor=world.cast.board_specialist,
+            today=TODAY,
         )
     )
     assert snapshot() == before

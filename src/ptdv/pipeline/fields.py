@@ -6,7 +6,7 @@ these kinds; the services validate with `parse`, store with `to_json` and read b
 (`pipeline.forms.FIELD_BUILDERS`), the API documents one pydantic model per step
 (`pipeline.schemas.step_data_schema`) and the case page shows values with `Kind.ref`.
 References (people, units, classes) are ids here; which ids a user may name is decided by one
-resolver in the services (`services.data.resolve_references`).
+resolver in the services (`services.refs.find_step_refs`).
 """
 
 from __future__ import annotations

@@ -245,7 +245,7 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     )
     facts = services.case_facts(case, steps)
     calendar = services.calendar_for(facts, today)
-    members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors])
+    members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors], user=user)
     config = rules_config()
     state = rules.case_state(facts, config=config)
     findings = rules.case_findings(

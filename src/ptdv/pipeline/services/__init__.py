@@ -20,7 +20,6 @@ from ptdv.pipeline.services.cases import (
 )
 from ptdv.pipeline.services.data import (
     clean_step_data,
-    resolve_references,
     typed_from_json,
 )
 from ptdv.pipeline.services.facts import (
@@ -40,6 +39,10 @@ from ptdv.pipeline.services.recompute import (
     recompute_after_calendar_change,
     recompute_cases,
 )
+from ptdv.pipeline.services.refs import (
+    find_step_refs,
+    resolve_step_refs,
+)
 from ptdv.pipeline.services.steps import (
     CACHED_FIELDS,
     preview_step,
@@ -55,7 +58,8 @@ __all__ = [
     "calendar_for",
     "case_facts",
     "clean_step_data",
-    "resolve_references",
+    "find_step_refs",
+    "resolve_step_refs",
     "typed_from_json",
     "expected_authority",
     "member_facts",

@@ -9,6 +9,9 @@ from typing import Any
 
 from django.db.models import Q
 
+from ptdv.access import policy
+from ptdv.access.models import User
+from ptdv.access.policy import Action
 from ptdv.core.calendar import WorkCalendar, load_calendar
 from ptdv.orgs.models import DecidingBody, Org, OrgKind
 from ptdv.orgs.rules import admission_authority
@@ -140,16 +143,22 @@ def step_facts(step: Step) -> StepFacts:
 
 
 def member_facts(
-    case: Case, data: Mapping[str, Any], extra_ids: Iterable[int] = ()
+    case: Case, data: Mapping[str, Any], extra_ids: Iterable[int] = (), *, user: User | None
 ) -> dict[int, MemberFacts]:
-    """Return member facts for the people a step names and for the cell's official members."""
+    """Return member facts for the people a step names and for the cell's official members.
+
+    A named person outside the user's scope is left out: facts about them must not reach
+    the rules, whose findings the user reads (step data is resolved through the case's cell
+    before this; stored mentors may since have moved anywhere).
+    """
     ids = set(extra_ids)
     for key, value in data.items():
         field = _PERSON_FIELDS.get(key)
         if field is not None:
             ids.update(field.ids(value))
+    named = policy.scope(user, Person.objects.filter(pk__in=ids), Action.PERSON_VIEW)
     rows = Person.objects.filter(
-        Q(org_id=case.cell_id, party_status=PartyStatus.OFFICIAL) | Q(pk__in=ids)
+        Q(org_id=case.cell_id, party_status=PartyStatus.OFFICIAL) | Q(pk__in=named.values("pk"))
     ).values_list("pk", "party_status", "org_id", "party_official_on")
     return {
         pk: MemberFacts(person_id=pk, party_status=status, cell_id=org_id, official_on=official)

@@ -14,11 +14,9 @@ from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.models import User
-from ptdv.access.policy import Action
 from ptdv.core.calendar import WorkCalendar
 from ptdv.core.errors import StaleVersion
 from ptdv.core.text import normalize_spaces
-from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
@@ -38,15 +36,14 @@ from ptdv.pipeline.services.base import (
     TransitionBlocked,
     required_action,
 )
-from ptdv.pipeline.services.data import (
-    clean_step_data,
-)
+from ptdv.pipeline.services.data import parse_step_data, step_json
 from ptdv.pipeline.services.facts import (
     _calendar_for,
     case_facts,
     member_facts,
     with_authority,
 )
+from ptdv.pipeline.services.refs import StepRefs, find_step_refs
 
 
 def preview_step(
@@ -60,15 +57,16 @@ def preview_step(
 ) -> list[Finding]:
     """Return what the rules would say about recording this step now; writes nothing.
 
-    Invalid data raises StepInvalid (as record_step would) before the rules are asked.
+    Invalid data, and ids the actor may not name, raise StepInvalid (as record_step would)
+    before the rules are asked. Without an actor no id can be named (refs.py).
     """
     spec = _spec(action)
-    _json_data, typed = clean_step_data(spec, data, actor=actor)
+    _json_data, typed, _refs = _valid_data(spec, data, actor=actor, case=case, today=today)
     config = rules_config()
     facts = case_facts(case)
     state = rules.case_state(facts, config=config)
     facts = with_authority(facts, case, action, occurred_on, state)
-    members = member_facts(case, typed)
+    members = member_facts(case, typed, user=actor)
     return rules.check_step(
         facts,
         action,
@@ -108,15 +106,12 @@ def record_step(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.version != version:
             raise StaleVersion(locked.version)
-        json_data, typed = clean_step_data(spec, data, actor=actor)
-        to_cell = (
-            _transfer_target(locked, typed, actor, today) if action == actions.TRANSFERRED else None
-        )
+        json_data, typed, refs = _valid_data(spec, data, actor=actor, case=locked, today=today)
         config = rules_config()
         facts = case_facts(locked)
         state = rules.case_state(facts, config=config)  # the one replay of this case's steps
         facts = with_authority(facts, locked, action, occurred_on, state)
-        members = member_facts(locked, typed)
+        members = member_facts(locked, typed, user=actor)
         calendar = _calendar_for(facts, today, occurred_on)
         findings = rules.check_step(
             facts,
@@ -142,7 +137,7 @@ def record_step(
             documents=_documents(spec, typed, documents),
             note=(note or "").strip(),
         )
-        _apply_side_effects(locked, step, typed, actor=actor, to_cell=to_cell, config=config)
+        _apply_side_effects(locked, step, typed, actor=actor, refs=refs, config=config)
         recorded = StepFacts(step.seq, action, occurred_on, typed)
         new_facts = replace(facts, cell_id=locked.cell_id, steps=(*facts.steps, recorded))
         _refresh_cached(locked, new_facts, calendar, config, state.advanced(facts, recorded))
@@ -154,6 +149,22 @@ def record_step(
     for field in Case._meta.concrete_fields:
         setattr(case, field.attname, getattr(locked, field.attname))
     return step
+
+
+def _valid_data(
+    spec: ActionSpec, data: Mapping[str, Any], *, actor: User | None, case: Case, today: date
+) -> tuple[dict[str, Any], dict[str, Any], StepRefs]:
+    """Return (JSON to store, typed values, named rows) or raise StepInvalid with every error.
+
+    The ids are resolved where the actor may reach (refs.py), never in the whole database.
+    """
+    typed, errors = parse_step_data(spec, data)
+    refs, ref_errors = find_step_refs(user=actor, case=case, spec=spec, typed=typed, today=today)
+    for name, messages in ref_errors.items():
+        errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise StepInvalid(_("Thông tin của bước chưa hợp lệ."), field_errors=errors)
+    return step_json(typed), typed, refs
 
 
 def _spec(action: str) -> ActionSpec:
@@ -179,30 +190,6 @@ def _documents(spec: ActionSpec, typed: Mapping[str, Any], given: Sequence[str])
     return codes
 
 
-def _transfer_target(case: Case, typed: Mapping[str, Any], actor: User, today: date) -> Org:
-    """Return the cell a case moves to: active, a cell, in the actor's recording scope."""
-    org = Org.objects.get(pk=typed["to_cell"])
-    label = str(_field_label(actions.TRANSFERRED, "to_cell"))
-    if org.pk == case.cell_id:
-        message = _("%(label)s: hồ sơ đang ở chính chi bộ này.") % {"label": label}
-    elif not org.is_cell or not org.is_active_on(today):
-        message = _("%(label)s phải là một chi bộ đang hoạt động.") % {"label": label}
-    elif not policy.can(actor, Action.CASE_RECORD, org):
-        message = _("%(label)s: không tìm thấy chi bộ có mã %(id)s.") % {
-            "label": label,
-            "id": org.pk,
-        }
-    else:
-        return org
-    raise StepInvalid(message, field_errors={"to_cell": [message]})
-
-
-def _field_label(action: str, name: str) -> Any:
-    field = ACTIONS[action].field_named(name)
-    assert field is not None
-    return field.label
-
-
 @dataclass(frozen=True)
 class _Effect:
     """A recorded step, with what its side effects need."""
@@ -211,7 +198,7 @@ class _Effect:
     step: Step
     data: Mapping[str, Any]
     actor: User
-    to_cell: Org | None
+    refs: StepRefs  # the rows the data names, resolved for the actor
     config: RulesConfig
 
 
@@ -221,7 +208,7 @@ def _apply_side_effects(
     data: Mapping[str, Any],
     *,
     actor: User,
-    to_cell: Org | None,
+    refs: StepRefs,
     config: RulesConfig,
 ) -> None:
     """Write what a step changes besides itself, as its declaration lists (spec.effects).
@@ -229,13 +216,13 @@ def _apply_side_effects(
     The case's own dates (decision, ceremony, official ...) are not side effects: they are
     derived from the steps with the other cached columns (_refresh_cached, rules.member_dates).
     """
-    effect = _Effect(case, step, data, actor, to_cell, config)
+    effect = _Effect(case, step, data, actor, refs, config)
     for name in ACTIONS[step.action].effects:
         EFFECTS[name](effect)
 
 
 def _certificate(x: _Effect) -> None:
-    _create_certificate(x.case, x.step, x.data, actor=x.actor)
+    _create_certificate(x.case, x.step, x.data, actor=x.actor, refs=x.refs)
 
 
 def _mentor(x: _Effect) -> None:
@@ -278,13 +265,13 @@ def _recognition(x: _Effect) -> None:
 
 
 def _transfer(x: _Effect) -> None:
-    assert x.to_cell is not None
+    to_cell = x.refs.orgs[x.data["to_cell"]]
     case = x.case
     # The history stays on the steps; mentors were members of the old cell.
     Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=x.step.occurred_on)
-    case.cell = x.to_cell
+    case.cell = to_cell
     if case.ceremony_on:
-        _update_person(case, x.actor, reason=str(ACTIONS[x.step.action].label), org=x.to_cell)
+        _update_person(case, x.actor, reason=str(ACTIONS[x.step.action].label), org=to_cell)
 
 
 def _exit(x: _Effect) -> None:
@@ -306,16 +293,13 @@ EFFECTS: dict[str, Callable[[_Effect], None]] = {
 }
 
 
-def _create_certificate(case: Case, step: Step, data: Mapping[str, Any], *, actor: User) -> None:
+def _create_certificate(
+    case: Case, step: Step, data: Mapping[str, Any], *, actor: User, refs: StepRefs
+) -> None:
     kinds = TrainingBatch.Kind
     kind = kinds.AWARENESS if step.action == actions.COURSE else kinds.NEW_MEMBER
-    batch = TrainingBatch.objects.get(pk=data["batch"]) if data.get("batch") else None
-    if batch is not None and batch.kind != kind:
-        message = _("Lớp “%(b)s” không phải %(k)s.") % {
-            "b": batch.name,
-            "k": str(kinds(kind).label).lower(),
-        }
-        raise StepInvalid(message, field_errors={"batch": [message]})
+    # The course was resolved, and its kind checked, by refs.find_step_refs.
+    batch = refs.batches[data["batch"]] if data.get("batch") else None
     certificate = Certificate(
         person_id=case.person_id,
         kind=kind,
