@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.forms import PickerChoiceField
 from ptdv.core.forms import date_field as core_date_field
+from ptdv.orgs import selectors
 from ptdv.orgs.models import DecidingBody, Org, OrgField, OrgKind
 from ptdv.orgs.services import AUTHORITY_FIELDS
 
@@ -108,3 +113,43 @@ class DissolveForm(forms.Form):
     # Named after the model field so the service's field errors land on it.
     valid_to = date_field(_("Giải thể từ ngày"))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def unit_label(org: Org) -> str:
+    """Return how a picker names a unit: with its parent, so namesakes differ."""
+    return org.label
+
+
+def unit_picker_field(
+    user: Any,
+    source: str,
+    *,
+    today: date,
+    anchor: Org | None = None,
+    label: Any = _("Đơn vị"),
+    required: bool = True,
+    empty_label: Any = None,
+    help_text: Any = "",
+) -> PickerChoiceField:
+    """Return a searchable, scoped choice of one unit (decision D23).
+
+    source names a selectors.UNIT_SOURCES entry: which units the user may pick. The posted
+    id is looked up in those units only, so an absent id and one outside the scope get the
+    same "not in the list" error. The search page is orgs:picker with the same source.
+    """
+    spec = selectors.UNIT_SOURCES[source]
+    params = {"source": source, **({"anchor": anchor.pk} if anchor is not None else {})}
+
+    def search(query: str) -> tuple[list[Org], bool]:
+        return selectors.units_matching(user, query, source=spec, anchor=anchor, today=today)
+
+    return PickerChoiceField(
+        queryset=selectors.picker_units(user, spec, anchor=anchor, today=today),
+        search=search,
+        search_url=f"{reverse('orgs:picker')}?{urlencode(params)}",
+        label_of=unit_label,
+        label=label,
+        required=required,
+        empty_label=empty_label,
+        help_text=help_text,
+    )

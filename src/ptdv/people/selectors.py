@@ -89,6 +89,7 @@ def people_for_user(user: Any, filters: PersonFilters) -> QuerySet[Person]:
             "sex",
             "org",
             "org__name",
+            "org__parent_name",
             "ethnic_group",
             "ethnic_group__name",
         )
