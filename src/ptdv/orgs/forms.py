@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -79,34 +78,24 @@ class OrgEditForm(OrgForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-if TYPE_CHECKING:
-    _OrgChoiceBase = forms.ModelChoiceField[Org]
-else:  # ModelChoiceField is generic for django-stubs only, not at run time
-    _OrgChoiceBase = forms.ModelChoiceField
-
-
-class OrgChoiceField(_OrgChoiceBase):
-    def label_from_instance(self, obj: Org) -> str:
-        return f"{obj.name} ({obj.code})"
-
-
 class MoveForm(forms.Form):
-    new_parent = OrgChoiceField(
-        label=_("Chuyển về trực thuộc"),
-        queryset=Org.objects.none(),
-        empty_label=_("— Chọn tổ chức cấp trên mới —"),
-        error_messages={
-            "invalid_choice": _("Tổ chức đích không hợp lệ hoặc ngoài phạm vi của bạn."),
-            "required": _("Hãy chọn tổ chức cấp trên mới."),
-        },
-    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, candidates: QuerySet[Org], **kwargs: Any):
+    def __init__(self, *args: Any, user: Any, org: Org, today: date, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        parent_field = self.fields["new_parent"]
-        assert isinstance(parent_field, forms.ModelChoiceField)
-        parent_field.queryset = candidates
+        # Searchable among selectors.move_candidates (decision D23).
+        self.fields["new_parent"] = unit_picker_field(
+            user,
+            "org-move",
+            today=today,
+            anchor=org,
+            label=_("Chuyển về trực thuộc"),
+            error_messages={
+                "invalid_choice": _("Tổ chức đích không hợp lệ hoặc ngoài phạm vi của bạn."),
+                "required": _("Hãy chọn tổ chức cấp trên mới."),
+            },
+        )
+        self.order_fields(["new_parent", "version"])
 
 
 class DissolveForm(forms.Form):
@@ -130,6 +119,7 @@ def unit_picker_field(
     required: bool = True,
     empty_label: Any = None,
     help_text: Any = "",
+    error_messages: dict[str, Any] | None = None,
 ) -> PickerChoiceField:
     """Return a searchable, scoped choice of one unit (decision D23).
 
@@ -152,4 +142,5 @@ def unit_picker_field(
         required=required,
         empty_label=empty_label,
         help_text=help_text,
+        error_messages=error_messages,
     )

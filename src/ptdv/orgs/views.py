@@ -284,9 +284,11 @@ def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
     org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_MOVE, pk=org_id)
     today = timezone.localdate()
-    candidates = selectors.move_candidates(user, org, today=today)
-    form = MoveForm(request.POST or None, candidates=candidates, initial={"version": org.version})
-    if request.method == "POST" and form.is_valid():
+    form = MoveForm(
+        request.POST or None, user=user, org=org, today=today, initial={"version": org.version}
+    )
+    # "Tìm" in the unit picker (no JavaScript) only shows its matches: nothing is moved.
+    if request.method == "POST" and "picker" not in request.POST and form.is_valid():
         try:
             services.move_org(
                 org=org,
