@@ -240,7 +240,11 @@ def test_detail_returns_the_full_record(cast, client_for):
     assert body == {
         "id": cast.person_a.pk,
         "version": 1,
-        "org": {"id": cast.cell_a.pk, "name": "Chi bộ Tổ Toán – Tin", "label": "Chi bộ Tổ Toán – Tin — Đảng bộ Trường THPT Đông Hà"},
+        "org": {
+            "id": cast.cell_a.pk,
+            "name": "Chi bộ Tổ Toán – Tin",
+            "label": "Chi bộ Tổ Toán – Tin — Đảng bộ Trường THPT Đông Hà",
+        },
         "full_name": "Lê Thị Hồng",
         "family_name": "Lê",
         "middle_name": "Thị",

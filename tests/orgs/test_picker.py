@@ -35,7 +35,8 @@ def _labels(units: list[Org]) -> list[str]:
 
 def _options(html: str, name: str = "org") -> list[tuple[str, str, bool]]:
     pattern = rf'<input type="radio" name="{name}" value="(\d*)"( checked)?> <span>([^<]*)</span>'
-    return [(value, unescape(text), bool(checked)) for value, checked, text in re.findall(pattern, html)]
+    found = re.findall(pattern, html)
+    return [(value, unescape(text), bool(checked)) for value, checked, text in found]
 
 
 # --- the label and the stored search words ------------------------------------------------------
@@ -74,9 +75,7 @@ def test_the_migration_fills_the_derived_columns_of_existing_units(cast, namesak
     migration = importlib.import_module("ptdv.orgs.migrations.0002_org_parent_name_search_text")
     migration.fill(apps, None)
     expected = {o.pk: (o.parent_name, o.search_text) for o in namesakes}
-    filled = {
-        o.pk: (o.parent_name, o.search_text) for o in Org.objects.filter(pk__in=expected)
-    }
+    filled = {o.pk: (o.parent_name, o.search_text) for o in Org.objects.filter(pk__in=expected)}
     assert filled == expected
     assert Org.objects.get(pk=cast.province.pk).parent_name == ""
 

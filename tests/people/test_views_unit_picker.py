@@ -63,7 +63,8 @@ def test_create_in_a_unit_outside_the_scope_is_refused_like_an_absent_one(client
             "ethnic_group": "", "education": ""}  # fmt: skip
     message = "Đơn vị quản lý: lựa chọn không có trong danh sách."
     for org in (cast.cell_b.pk, 999_999):
-        html = unescape(client.post(reverse("people:create"), {**data, "org": org}).content.decode())
+        response = client.post(reverse("people:create"), {**data, "org": org})
+        html = unescape(response.content.decode())
         assert message in html
         assert "Tổ Văn – Sử" not in html
     assert Person.objects.count() == before
@@ -76,4 +77,4 @@ def test_the_filter_picker_stays_small_whatever_the_number_of_units(client, cast
     # "All units" and the first 20 in tree order, then a hint to type more.
     assert html.count('type="radio" name="org"') == 21
     assert "hãy gõ thêm chữ để thu hẹp" in html
-    assert "<select name=\"org\"" not in html
+    assert '<select name="org"' not in html

@@ -179,12 +179,9 @@ class PickerChoiceField(_PickerBase):
     def label_from_instance(self, obj: Any) -> str:
         return str(self.label_of(obj))
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = super().__deepcopy__(memo)
-        result._configure_widget()
-        return result
-
     def _configure_widget(self) -> None:
+        # Bound methods travel with the form's deep copy of the field (copy rebinds them to the
+        # copy), so configuring once here serves every form instance.
         widget = self.widget
         assert isinstance(widget, SearchPicker)
         widget.search = self.search

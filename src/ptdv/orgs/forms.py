@@ -115,7 +115,7 @@ def unit_picker_field(
     *,
     today: date,
     anchor: Org | None = None,
-    label: Any = _("Đơn vị"),
+    label: Any = None,
     required: bool = True,
     empty_label: Any = None,
     help_text: Any = "",
@@ -128,7 +128,9 @@ def unit_picker_field(
     same "not in the list" error. The search page is orgs:picker with the same source.
     """
     spec = selectors.UNIT_SOURCES[source]
-    params = {"source": source, **({"anchor": anchor.pk} if anchor is not None else {})}
+    params = {"source": source}
+    if anchor is not None:
+        params["anchor"] = str(anchor.pk)
 
     def search(query: str) -> tuple[list[Org], bool]:
         return selectors.units_matching(user, query, source=spec, anchor=anchor, today=today)
@@ -138,7 +140,7 @@ def unit_picker_field(
         search=search,
         search_url=f"{reverse('orgs:picker')}?{urlencode(params)}",
         label_of=unit_label,
-        label=label,
+        label=label if label is not None else _("Đơn vị"),
         required=required,
         empty_label=empty_label,
         help_text=help_text,

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

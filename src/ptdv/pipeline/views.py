@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -25,11 +25,11 @@ from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
 from ptdv.core.history import render_history
+from ptdv.orgs.forms import unit_picker_field
 from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query, org_in_scope
 from ptdv.pipeline import actions, rules, selectors, services
-from ptdv.orgs.forms import unit_picker_field
 from ptdv.pipeline.forms import (
     BoardFilterForm,
     CaseOpenForm,
