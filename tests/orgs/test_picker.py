@@ -47,8 +47,9 @@ def test_a_unit_is_labelled_with_its_parent_and_a_root_with_its_name(cast, names
     assert in_dong_ha.label == "Chi bộ Khu phố 2 — Đảng bộ phường Đông Hà"
     assert in_dong_thanh.label == "Chi bộ Khu phố 2 — Đảng bộ phường Đông Thanh"
     assert cast.province.label == "Tỉnh ủy Quảng Trị"
+    # Each word once, after a space: " word" finds the words starting with it.
     assert Org.objects.get(pk=in_dong_thanh.pk).search_text == (
-        "chi bo khu pho 2 dt-kp2 dang bo phuong dong thanh"
+        " chi bo khu pho 2 dt kp2 dang phuong dong thanh"
     )
 
 
@@ -92,6 +93,11 @@ def test_the_migration_fills_the_derived_columns_of_existing_units(cast, namesak
         ("dong thanh", ["Đảng bộ phường Đông Thanh — Tỉnh ủy Quảng Trị",
                         "Chi bộ Khu phố 2 — Đảng bộ phường Đông Thanh"]),
         ("dt-kp2", ["Chi bộ Khu phố 2 — Đảng bộ phường Đông Thanh"]),
+        ("kp2", ["Chi bộ Khu phố 2 — Đảng bộ phường Đông Hà",
+                 "Chi bộ Khu phố 2 — Đảng bộ phường Đông Thanh"]),
+        ("khu pho 2 dong ha", ["Chi bộ Khu phố 2 — Đảng bộ phường Đông Hà"]),  # not "Thanh"
+        ("phuong dong tha", ["Đảng bộ phường Đông Thanh — Tỉnh ủy Quảng Trị",
+                           "Chi bộ Khu phố 2 — Đảng bộ phường Đông Thanh"]),
         ("khu pho 9", []),
     ],
 )  # fmt: skip

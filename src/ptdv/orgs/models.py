@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 from ptdv.core.models import VersionedModel
-from ptdv.core.text import fold, prefix_upper_bound
+from ptdv.core.text import prefix_upper_bound, search_terms
 
 
 class OrgKind(models.TextChoices):
@@ -214,9 +214,11 @@ class Org(MP_Node, VersionedModel):  # type: ignore[misc]  # treebeard ships no 
         return f"{self.name} — {self.parent_name}" if self.parent_name else self.name
 
     def folded_search_text(self) -> str:
-        """Return what a unit picker matches words against: every name of the unit and its
-        parent's name, folded (lower case, no accents)."""
-        return fold(f"{self.name} {self.short_name} {self.code} {self.parent_name}")
+        """Return what a unit picker matches words against: the words of every name of the
+        unit and of its parent's name, folded (lower case, no accents), each after a space,
+        so that " word" finds the words starting with it ("ha" finds Hà, not Thanh)."""
+        words = search_terms(f"{self.name} {self.short_name} {self.code} {self.parent_name}")
+        return "".join(f" {word}" for word in words)
 
     @property
     def is_dissolved(self) -> bool:

@@ -287,15 +287,17 @@ def units_matching(
     today: date,
     limit: int = PICKER_LIMIT,
 ) -> tuple[list[Org], bool]:
-    """Return (up to limit units the picker offers whose name, short name, code or parent's
-    name contain every word of q, accents and case ignored; whether there are more).
+    """Return (up to limit units the picker offers where every word of q begins a word of
+    the name, short name, code or parent's name, accents and case ignored; whether there
+    are more).
 
     One query: the scope is an indexed path range, the words are matched in SQL on the
     stored folded column (Org.search_text). An empty q lists the first units in tree order.
     """
     units = picker_units(user, source, anchor=anchor, today=today)
     for term in search_terms(q):
-        units = units.filter(search_text__contains=term)
+        # Every word typed must begin a word of the unit's names (see Org.folded_search_text).
+        units = units.filter(search_text__contains=f" {term}")
     found = list(
         units.order_by("path").only(
             "id", "name", "parent_name", "path", "depth", "kind", "valid_to"

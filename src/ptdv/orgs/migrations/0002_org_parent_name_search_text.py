@@ -3,7 +3,7 @@ the units that already exist."""
 
 from django.db import migrations, models
 
-from ptdv.core.text import fold
+from ptdv.core.text import search_terms
 
 STEPLEN = 4  # Org.steplen; the historical model has no class attributes
 
@@ -14,7 +14,9 @@ def fill(apps, schema_editor):
     changed = []
     for org in Org.objects.order_by("path").iterator(chunk_size=2000):
         org.parent_name = names.get(org.path[:-STEPLEN], "") if org.depth > 1 else ""
-        org.search_text = fold(f"{org.name} {org.short_name} {org.code} {org.parent_name}")
+        # As Org.folded_search_text (the historical model has no methods).
+        words = search_terms(f"{org.name} {org.short_name} {org.code} {org.parent_name}")
+        org.search_text = "".join(f" {word}" for word in words)
         changed.append(org)
     Org.objects.bulk_update(changed, ["parent_name", "search_text"], batch_size=2000)
 
