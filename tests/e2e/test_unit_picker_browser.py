@@ -64,6 +64,15 @@ def test_people_filter_picks_a_unit_typed_without_diacritics(
     expect(page.get_by_label("Chi bộ Khu phố 2 — Đảng bộ phường Đông Hà")).to_be_checked()
     expect(page.get_by_role("link", name="Đỗ Văn Hà")).to_be_visible()
     expect(page.get_by_role("link", name="Đỗ Văn Thanh")).to_have_count(0)
+    assert "/to-chuc/chon/" not in page.url  # the search never becomes the page's address
+
+    # The pool page swaps its whole content: the picker's own answer must not be cut by it.
+    page.goto(f"{base}/phat-trien-dang-vien/nguon/?cell={cast.cell_a.pk}")
+    page.locator("#id_cell").fill("van su")
+    page.get_by_label("Chi bộ Tổ Văn – Sử — Đảng bộ Trường THPT Đông Hà").check()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Quần chúng ưu tú: Chi bộ Tổ Văn – Sử — Đảng bộ Trường THPT Đông Hà"
+    )
 
     phone = new_context(browser, viewport={"width": 375, "height": 812}, is_mobile=True)
     phone.add_cookies(context.cookies())
