@@ -37,7 +37,9 @@
       });
       var go = box.parentNode.querySelector(".picker-go");
       if (go) {
-        go.addEventListener("click", function (event) { event.preventDefault(); search(box); });
+        // No longer a submit button: Enter in the form's other fields submits it as before.
+        go.type = "button";
+        go.addEventListener("click", function () { search(box); });
       }
     });
   }
