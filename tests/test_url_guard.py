@@ -62,6 +62,11 @@ PAGES: dict[str, Page] = {
     # Lists: anyone with a grant (content scoped, tested in tests/orgs and tests/people); a user
     # without any grant has nothing to list and gets 404 like any other unreachable page.
     "orgs:tree": Page(allowed=EVERYONE - {"nobody"}),
+    # The unit picker's search: a source anchored on cell_a (404 where cell_a is out of scope).
+    "orgs:picker": Page(
+        data=lambda c: {"source": "cells-under", "anchor": c.cell_a.pk, "org_q": "chi bo"},
+        allowed=READ_CELL_A,
+    ),
     # Only a superuser creates a new root; no member of the cast is one (tested in tests/orgs).
     "orgs:create-root": Page(allowed=frozenset()),
     "orgs:detail": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),

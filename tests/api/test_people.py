@@ -71,6 +71,7 @@ def test_list_masks_the_national_id_and_logs_nothing(cast, client_for):
             "birth_date": "1995-05-17",
             "org_id": cast.cell_a.pk,
             "org_name": "Chi bộ Tổ Toán – Tin",
+            "org_label": "Chi bộ Tổ Toán – Tin — Đảng bộ Trường THPT Đông Hà",
             "national_id_masked": "********0123",
         }
     ]
@@ -239,7 +240,11 @@ def test_detail_returns_the_full_record(cast, client_for):
     assert body == {
         "id": cast.person_a.pk,
         "version": 1,
-        "org": {"id": cast.cell_a.pk, "name": "Chi bộ Tổ Toán – Tin"},
+        "org": {
+            "id": cast.cell_a.pk,
+            "name": "Chi bộ Tổ Toán – Tin",
+            "label": "Chi bộ Tổ Toán – Tin — Đảng bộ Trường THPT Đông Hà",
+        },
         "full_name": "Lê Thị Hồng",
         "family_name": "Lê",
         "middle_name": "Thị",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -273,13 +274,14 @@ def test_edit_out_of_permission_is_404_and_nothing_changes(client, cast, who):
 def test_move_lists_candidates_outside_the_subtree(client, cast):
     client.force_login(cast.board_specialist)
     html = client.get(_url("move", cast.grassroots)).content.decode()
-    start = html.index('<select name="new_parent"')
-    options = html[start : html.index("</select>", start)]
-    assert options.count("<option") == 3  # the empty choice, the province, the other committee
-    assert f'<option value="{cast.province.pk}">Tỉnh ủy Quảng Trị (TU)</option>' in options
-    assert f'<option value="{cast.other_grassroots.pk}">' in options
-    for unit in (cast.commune, cast.grassroots, cast.cell_a, cast.cell_b):
-        assert f'<option value="{unit.pk}">' not in options
+    # The unit picker offers the province and the other committee (with its parent's name).
+    offered = re.findall(
+        r'<input type="radio" name="new_parent" value="(\d+)"> <span>([^<]*)</span>', html
+    )
+    assert offered == [
+        (str(cast.province.pk), "Tỉnh ủy Quảng Trị"),
+        (str(cast.other_grassroots.pk), "Đảng bộ Công ty Cấp nước — Đảng bộ phường Đông Hà"),
+    ]
 
 
 def test_move_moves_the_subtree(client, cast):

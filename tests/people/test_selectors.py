@@ -6,16 +6,16 @@ import pytest
 from django.db import connection
 
 from ptdv.access.models import AccessLog
+from ptdv.orgs.selectors import UNIT_SOURCES, units_matching
 from ptdv.people.models import EthnicGroup, Person
 from ptdv.people.selectors import (
     PersonFilters,
     duplicate_is_visible,
-    filter_orgs_for_user,
     get_dossier,
     matching_query,
     people_for_user,
 )
-from tests.factories import make_person
+from tests.factories import TODAY, make_person
 
 
 @pytest.fixture
@@ -208,15 +208,12 @@ def test_name_search_reads_tokens_through_the_token_index(names, q):
         assert "Seq Scan" not in plan, plan
 
 
-def test_unit_filter_options_are_the_scope_in_tree_order_plus_a_chosen_unit(cast):
-    officer = cast.grassroots_officer
-    assert filter_orgs_for_user(officer) == [cast.grassroots, cast.cell_a, cast.cell_b]
-    assert filter_orgs_for_user(officer, limit=1, chosen=str(cast.cell_b.pk)) == [
-        cast.grassroots,
-        cast.cell_b,
-    ]
-    # A chosen unit outside the scope is not offered (nor named).
-    assert filter_orgs_for_user(officer, limit=1, chosen=str(cast.other_cell.pk)) == [
-        cast.grassroots
-    ]
-    assert filter_orgs_for_user(officer, limit=1, chosen="abc") == [cast.grassroots]
+def test_unit_filter_options_are_the_scope_in_tree_order(cast):
+    # The 500-unit select became the unit picker (decision D23): with nothing typed it offers
+    # the first units of the scope in tree order; a unit outside the scope is never offered
+    # (tests/orgs/test_picker.py and tests/people/test_views_unit_picker.py).
+    people = UNIT_SOURCES["people"]
+    found = units_matching(cast.grassroots_officer, "", source=people, today=TODAY)
+    assert found == ([cast.grassroots, cast.cell_a, cast.cell_b], False)
+    found = units_matching(cast.grassroots_officer, "phan xuong", source=people, today=TODAY)
+    assert found == ([], False)

@@ -260,14 +260,19 @@ def test_create_page_permission(client, cast, user, status):
     assert client.get(reverse("people:create")).status_code == status
 
 
+def _radios(html: str, name: str) -> list[tuple[str, bool]]:
+    """Return (value, checked) of the unit picker's radio buttons named name."""
+    pattern = rf'<input type="radio" name="{name}" value="(\d*)"( checked)?>'
+    return [(value, bool(checked)) for value, checked in re.findall(pattern, html)]
+
+
 def test_create_page_offers_only_active_units_in_scope_and_preselects(client, cast):
     client.force_login(cast.grassroots_officer)
-    html = client.get(reverse("people:create"), {"org": cast.cell_b.pk}).content.decode()
-    offered = re.findall(
-        r'<option value="(\d+)"', html.split('name="org"')[1].split("</select>")[0]
-    )
+    html = client.get(reverse("people:create")).content.decode()
+    offered = [value for value, _checked in _radios(html, "org")]
     assert offered == [str(o.pk) for o in (cast.grassroots, cast.cell_a, cast.cell_b)]
-    assert f'<option value="{cast.cell_b.pk}" selected>' in html
+    html = client.get(reverse("people:create"), {"org": cast.cell_b.pk}).content.decode()
+    assert _radios(html, "org") == [(str(cast.cell_b.pk), True)]
     assert 'placeholder="dd/mm/yyyy"' in html
 
 
@@ -433,7 +438,7 @@ def test_move_to_another_unit_in_scope(client, cast):
     client.force_login(cast.grassroots_officer)
     url = reverse("people:move", args=[cast.person_a.pk])
     html = client.get(url).content.decode()
-    offered = re.findall(r'<option value="(\d+)"', html)
+    offered = [value for value, _checked in _radios(html, "org")]
     assert offered == [str(cast.grassroots.pk), str(cast.cell_b.pk)]  # not its current unit
     response = client.post(url, {"org": cast.cell_b.pk, "version": 1, "reason": "Chuyển tổ"})
     assert response.status_code == 302

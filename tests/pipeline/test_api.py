@@ -116,6 +116,7 @@ def test_list_item_and_filters(world, case, bearer, django_assert_num_queries):
                 "person_name": "Võ Thị Lan",
                 "cell_id": world.cast.cell_a.pk,
                 "cell_name": "Chi bộ Tổ Toán – Tin",
+                "cell_label": "Chi bộ Tổ Toán – Tin — Đảng bộ Trường THPT Đông Hà",
                 "source": "youth_union",
                 "is_readmission": False,
                 "opened_on": "2024-09-09",

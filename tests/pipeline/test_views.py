@@ -177,10 +177,10 @@ def test_board_filters_by_cell_source_and_overdue(client, world) -> None:
     assert _card_names(client.get(url, {**base, "cell": cast.cell_b.pk}).content.decode()) == [
         "Hoàng Thị Nga"
     ]
-    # The cell select offers the cells under the chosen unit only.
+    # The cell picker offers the cells under the chosen unit only (and "all cells").
     html = client.get(url, base).content.decode()
-    select = re.search(r'<select name="cell".*?</select>', html, re.S)[0]
-    assert re.findall(r'<option value="(\d+)"', select) == [
+    assert re.findall(r'<input type="radio" name="cell" value="(\d*)"', html) == [
+        "",
         str(cast.cell_a.pk),
         str(cast.cell_b.pk),
     ]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.forms import PickerChoiceField
 from ptdv.core.forms import date_field as core_date_field
+from ptdv.orgs import selectors
 from ptdv.orgs.models import DecidingBody, Org, OrgField, OrgKind
 from ptdv.orgs.services import AUTHORITY_FIELDS
 
@@ -74,37 +78,71 @@ class OrgEditForm(OrgForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-if TYPE_CHECKING:
-    _OrgChoiceBase = forms.ModelChoiceField[Org]
-else:  # ModelChoiceField is generic for django-stubs only, not at run time
-    _OrgChoiceBase = forms.ModelChoiceField
-
-
-class OrgChoiceField(_OrgChoiceBase):
-    def label_from_instance(self, obj: Org) -> str:
-        return f"{obj.name} ({obj.code})"
-
-
 class MoveForm(forms.Form):
-    new_parent = OrgChoiceField(
-        label=_("Chuyển về trực thuộc"),
-        queryset=Org.objects.none(),
-        empty_label=_("— Chọn tổ chức cấp trên mới —"),
-        error_messages={
-            "invalid_choice": _("Tổ chức đích không hợp lệ hoặc ngoài phạm vi của bạn."),
-            "required": _("Hãy chọn tổ chức cấp trên mới."),
-        },
-    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, candidates: QuerySet[Org], **kwargs: Any):
+    def __init__(self, *args: Any, user: Any, org: Org, today: date, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        parent_field = self.fields["new_parent"]
-        assert isinstance(parent_field, forms.ModelChoiceField)
-        parent_field.queryset = candidates
+        # Searchable among selectors.move_candidates (decision D23).
+        self.fields["new_parent"] = unit_picker_field(
+            user,
+            "org-move",
+            today=today,
+            anchor=org,
+            label=_("Chuyển về trực thuộc"),
+            error_messages={
+                "invalid_choice": _("Tổ chức đích không hợp lệ hoặc ngoài phạm vi của bạn."),
+                "required": _("Hãy chọn tổ chức cấp trên mới."),
+            },
+        )
+        self.order_fields(["new_parent", "version"])
 
 
 class DissolveForm(forms.Form):
     # Named after the model field so the service's field errors land on it.
     valid_to = date_field(_("Giải thể từ ngày"))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def unit_label(org: Org) -> str:
+    """Return how a picker names a unit: with its parent, so namesakes differ."""
+    return org.label
+
+
+def unit_picker_field(
+    user: Any,
+    source: str,
+    *,
+    today: date,
+    anchor: Org | None = None,
+    label: Any = None,
+    required: bool = True,
+    empty_label: Any = None,
+    help_text: Any = "",
+    error_messages: dict[str, Any] | None = None,
+) -> PickerChoiceField:
+    """Return a searchable, scoped choice of one unit (decision D23).
+
+    source names a selectors.UNIT_SOURCES entry: which units the user may pick. The posted
+    id is looked up in those units only, so an absent id and one outside the scope get the
+    same "not in the list" error. The search page is orgs:picker with the same source.
+    """
+    spec = selectors.UNIT_SOURCES[source]
+    params = {"source": source}
+    if anchor is not None:
+        params["anchor"] = str(anchor.pk)
+
+    def search(query: str) -> tuple[list[Org], bool]:
+        return selectors.units_matching(user, query, source=spec, anchor=anchor, today=today)
+
+    return PickerChoiceField(
+        queryset=selectors.picker_units(user, spec, anchor=anchor, today=today),
+        search=search,
+        search_url=f"{reverse('orgs:picker')}?{urlencode(params)}",
+        label_of=unit_label,
+        label=label if label is not None else _("Đơn vị"),
+        required=required,
+        empty_label=empty_label,
+        help_text=help_text,
+        error_messages=error_messages,
+    )

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 from ptdv.core.models import VersionedModel
-from ptdv.core.text import prefix_upper_bound
+from ptdv.core.text import prefix_upper_bound, search_terms
 
 
 class OrgKind(models.TextChoices):
@@ -174,9 +174,15 @@ class Org(MP_Node, VersionedModel):  # type: ignore[misc]  # treebeard ships no 
     valid_to = models.DateField(_("giải thể / chấm dứt ngày"), null=True, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
+    # Derived columns, kept by orgs.services (create, edit of the parent's name, move): the
+    # parent's name, so a unit is shown "Chi bộ Khu phố 2 — Đảng bộ phường Đông Thanh" from
+    # its own row (no extra query wherever it is select_related), and the folded words a picker
+    # searches (name, short name, code and parent's name, accents removed; decision D23).
+    parent_name = models.CharField(_("tên tổ chức cấp trên"), max_length=255, blank=True)
+    search_text = models.CharField(max_length=700, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["path", "depth", "numchild"],
+        excluded_fields=["path", "depth", "numchild", "parent_name", "search_text"],
         history_change_reason_field=models.TextField(null=True),
     )
 
@@ -201,6 +207,18 @@ class Org(MP_Node, VersionedModel):  # type: ignore[misc]  # treebeard ships no 
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """Return the name with the parent's, so that ten "Chi bộ Khu phố 2" differ."""
+        return f"{self.name} — {self.parent_name}" if self.parent_name else self.name
+
+    def folded_search_text(self) -> str:
+        """Return what a unit picker matches words against: the words of every name of the
+        unit and of its parent's name, folded (lower case, no accents), each after a space,
+        so that " word" finds the words starting with it ("ha" finds Hà, not Thanh)."""
+        words = search_terms(f"{self.name} {self.short_name} {self.code} {self.parent_name}")
+        return "".join(f" {word}" for word in words)
 
     @property
     def is_dissolved(self) -> bool:

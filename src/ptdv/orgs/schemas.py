@@ -46,6 +46,7 @@ class OrgOut(Schema):
     id: int
     parent_id: int | None
     name: str
+    label: str = Field(..., description="Tên kèm tên tổ chức cấp trên, ví dụ để chọn đơn vị.")
     short_name: str
     code: str
     kind: str

@@ -12,7 +12,7 @@ from django.db.models.functions import Substr
 
 from ptdv.access import policy
 from ptdv.core.text import fold, prefix_upper_bound, search_terms
-from ptdv.orgs.models import ALLOWED_PARENT_KINDS, Org
+from ptdv.orgs.models import ALLOWED_PARENT_KINDS, CELL_KINDS, Org
 from ptdv.orgs.rules import OrgFacts
 
 # Search folds names in Python (accent-insensitive, ptdv.core.text.fold) because Org has no
@@ -188,3 +188,119 @@ def move_candidates(user: Any, org: Org, *, today: date) -> QuerySet[Org]:
         .exclude(path=parent_path)
         .order_by("path")
     )
+
+
+# --- the unit picker (decision D23) -----------------------------------------------------------
+
+PICKER_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class UnitSource:
+    """Which units a picker offers.
+
+    `action`: the user must be allowed it on the unit. `kinds`: only these kinds. `active`:
+    only units existing today. `anchor` names a unit the offer depends on, resolved through
+    `anchor_action` scoping: "under" keeps the anchor's subtree, "above" adds the anchor's
+    ancestors (the committees above a cell decide for it), "except" leaves the anchor out (a
+    record's current unit), "move" offers where the anchor may be moved (move_candidates).
+    """
+
+    action: policy.Action
+    kinds: frozenset[str] | None = None
+    active: bool = False
+    anchor: str = ""
+    anchor_action: policy.Action | None = None
+
+
+UNIT_SOURCES: dict[str, UnitSource] = {
+    "people": UnitSource(policy.Action.PERSON_VIEW),
+    "people-create": UnitSource(policy.Action.PERSON_CREATE, active=True),
+    "people-move": UnitSource(
+        policy.Action.PERSON_EDIT,
+        active=True,
+        anchor="except",
+        anchor_action=policy.Action.PERSON_EDIT,
+    ),
+    "cases": UnitSource(policy.Action.CASE_VIEW),
+    "cells": UnitSource(policy.Action.CASE_VIEW, kinds=CELL_KINDS),
+    "cells-under": UnitSource(
+        policy.Action.CASE_VIEW,
+        kinds=CELL_KINDS,
+        anchor="under",
+        anchor_action=policy.Action.CASE_VIEW,
+    ),
+    "case-step": UnitSource(
+        policy.Action.CASE_VIEW, anchor="above", anchor_action=policy.Action.CASE_VIEW
+    ),
+    "org-move": UnitSource(
+        policy.Action.ORG_MOVE, anchor="move", anchor_action=policy.Action.ORG_MOVE
+    ),
+}
+
+
+def picker_anchor(user: Any, source: UnitSource, anchor_id: Any) -> Org | None:
+    """Return the anchor unit named by anchor_id if the user may use it, else None."""
+    if not source.anchor or source.anchor_action is None:
+        return None
+    try:
+        return policy.scope(user, Org.objects.all(), source.anchor_action).get(pk=int(anchor_id))
+    except (Org.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def picker_units(
+    user: Any, source: UnitSource, *, anchor: Org | None, today: date
+) -> QuerySet[Org]:
+    """Return every unit the picker may offer (and accept) for user: the choice is validated
+    against this queryset, so an absent and a forbidden id are refused alike."""
+    if source.anchor and anchor is None:
+        return Org.objects.none()
+    if source.anchor == "move":
+        assert anchor is not None
+        return move_candidates(user, anchor, today=today)
+    units = policy.scope(user, Org.objects.all(), source.action)
+    if source.anchor == "above":
+        assert anchor is not None
+        units = units | Org.objects.filter(path__in=anchor.ancestor_paths)
+    elif source.anchor == "under":
+        assert anchor is not None
+        units = units.filter(path__gte=anchor.path, path__lt=prefix_upper_bound(anchor.path))
+    elif source.anchor == "except":
+        assert anchor is not None
+        units = units.exclude(pk=anchor.pk)
+    if source.kinds is not None:
+        units = units.filter(kind__in=source.kinds)
+    if source.active:
+        units = units.filter(valid_from__lte=today).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=today)
+        )
+    return units
+
+
+def units_matching(
+    user: Any,
+    q: str,
+    *,
+    source: UnitSource,
+    anchor: Org | None = None,
+    today: date,
+    limit: int = PICKER_LIMIT,
+) -> tuple[list[Org], bool]:
+    """Return (up to limit units the picker offers where every word of q begins a word of
+    the name, short name, code or parent's name, accents and case ignored; whether there
+    are more).
+
+    One query: the scope is an indexed path range, the words are matched in SQL on the
+    stored folded column (Org.search_text). An empty q lists the first units in tree order.
+    """
+    units = picker_units(user, source, anchor=anchor, today=today)
+    for term in search_terms(q):
+        # Every word typed must begin a word of the unit's names (see Org.folded_search_text).
+        units = units.filter(search_text__contains=f" {term}")
+    found = list(
+        units.order_by("path").only(
+            "id", "name", "parent_name", "path", "depth", "kind", "valid_to"
+        )[: limit + 1]
+    )
+    return found[:limit], len(found) > limit

@@ -72,6 +72,21 @@ def _clean(values: dict[str, Any], *, parent_kind: str | None, pk: int | None) -
     return cleaned
 
 
+def _set_parent_name(org: Org, parent_name: str) -> None:
+    """Refresh the derived columns of org (decision D23) for its current names and parent."""
+    org.parent_name = parent_name
+    org.search_text = org.folded_search_text()
+
+
+def _rename_in_children(parent: Org) -> None:
+    """Give the units directly under parent its new name in their derived columns."""
+    children = list(Org.objects.subtree(parent).filter(depth=parent.depth + 1))
+    for child in children:
+        _set_parent_name(child, parent.name)
+    # Derived columns only, excluded from the history: no history rows, no version bump.
+    Org.objects.bulk_update(children, ["parent_name", "search_text"], batch_size=1000)
+
+
 def _save(org: Org) -> None:
     try:
         with transaction.atomic():
@@ -93,6 +108,7 @@ def create_org(*, parent: Org | None, values: dict[str, Any], actor: User, today
         )
     with transaction.atomic():
         node = Org(**cleaned)
+        _set_parent_name(node, parent.name if parent is not None else "")
         node._history_user = actor
         node._change_reason = _("Thành lập")
         try:
@@ -141,9 +157,12 @@ def update_org(*, org: Org, values: dict[str, Any], version: int, actor: User) -
             return locked
         for field in changed:
             setattr(locked, field, cleaned[field])
+        _set_parent_name(locked, locked.parent_name)
         locked.version += 1
         locked._history_user = actor
         _save(locked)
+        if "name" in changed:
+            _rename_in_children(locked)
     return locked
 
 
@@ -178,12 +197,13 @@ def move_org(*, org: Org, new_parent: Org, version: int, actor: User, today: dat
             raise OrgInvalid(_("Không thể chuyển tổ chức vào đơn vị trực thuộc nó.")) from exc
         moved = Org.objects.get(pk=locked.pk)
         moved.version = locked.version + 1
+        _set_parent_name(moved, target.name)
         moved._history_user = actor
         moved._change_reason = _("Chuyển từ %(a)s sang %(b)s") % {
             "a": old_parent.name if old_parent else "—",
             "b": target.name,
         }
-        moved.save(update_fields=["version", "updated_at"])
+        moved.save(update_fields=["version", "updated_at", "parent_name", "search_text"])
     return moved
 
 

@@ -5,6 +5,7 @@ from ptdv.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("chon/", views.picker, name="picker"),
     path("them/", views.create_root, name="create-root"),
     path("<int:org_id>/", views.detail, name="detail"),
     path("<int:org_id>/truc-thuoc/", views.children, name="children"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -16,10 +18,10 @@ from ptdv.access import policy
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
-from ptdv.core.forms import add_domain_errors
+from ptdv.core.forms import add_domain_errors, picker_context
 from ptdv.core.history import render_history
 from ptdv.orgs import rules, selectors, services
-from ptdv.orgs.forms import DissolveForm, MoveForm, OrgEditForm, OrgForm
+from ptdv.orgs.forms import DissolveForm, MoveForm, OrgEditForm, OrgForm, unit_label
 from ptdv.orgs.models import DecidingBody, Org, OrgKind
 
 
@@ -62,6 +64,51 @@ def children(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
         "show_dissolved": show_dissolved,
     }
     return render(request, "orgs/tree.html#children", context)
+
+
+_FIELD_NAME = re.compile(r"[A-Za-z0-9_-]{1,60}")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def picker(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The matches of a unit picker's search box: its radio list for htmx, a page without.
+
+    ?source= names the offer (selectors.UNIT_SOURCES), ?anchor= the unit it depends on,
+    ?field= the form field; `<field>_q` is what was typed and `<field>` the checked id,
+    which stays first in the list when it is one of the units offered.
+    """
+    user = request.user
+    spec = selectors.UNIT_SOURCES.get(request.GET.get("source", ""))
+    if spec is None or not policy.can_anywhere(user, spec.action):
+        raise Http404
+    anchor = None
+    if spec.anchor:
+        anchor = selectors.picker_anchor(user, spec, request.GET.get("anchor"))
+        if anchor is None:
+            raise Http404
+    field = request.GET.get("field", "")
+    if not _FIELD_NAME.fullmatch(field):
+        field = "org"
+    query = request.GET.get(f"{field}_q", "").strip()[:100]
+    today = timezone.localdate()
+    units, more = selectors.units_matching(user, query, source=spec, anchor=anchor, today=today)
+    chosen = None
+    if request.GET.get(field, "").isdigit():
+        offered = selectors.picker_units(user, spec, anchor=anchor, today=today)
+        chosen = offered.filter(pk=int(request.GET[field])).first()
+    widget = picker_context(
+        name=field,
+        query=query,
+        chosen=chosen,
+        items=units,
+        more=more,
+        label=unit_label,
+        # A blank "any unit" choice only where the field offered one (the filters).
+        empty_label=_("Tất cả đơn vị") if request.GET.get("blank") == "1" else None,
+    )
+    template = "core/widgets/picker.html#options" if request.htmx else "orgs/picker.html"
+    return render(request, template, {"widget": widget, "units": units})
 
 
 @require_GET
@@ -237,9 +284,11 @@ def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
     org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_MOVE, pk=org_id)
     today = timezone.localdate()
-    candidates = selectors.move_candidates(user, org, today=today)
-    form = MoveForm(request.POST or None, candidates=candidates, initial={"version": org.version})
-    if request.method == "POST" and form.is_valid():
+    form = MoveForm(
+        request.POST or None, user=user, org=org, today=today, initial={"version": org.version}
+    )
+    # "Tìm" in the unit picker (no JavaScript) only shows its matches: nothing is moved.
+    if request.method == "POST" and "picker" not in request.POST and form.is_valid():
         try:
             services.move_org(
                 org=org,

@@ -153,7 +153,16 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
     qs = _filter_people(user, qs, filters)
     return (
         qs.select_related("org")
-        .only("id", "full_name", "sex", "birth_date", "national_id", "org__id", "org__name")
+        .only(
+            "id",
+            "full_name",
+            "sex",
+            "birth_date",
+            "national_id",
+            "org__id",
+            "org__name",
+            "org__parent_name",
+        )
         .order_by("sort_key", "pk")
     )
 

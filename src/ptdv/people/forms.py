@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from ptdv.core.forms import date_field
+from ptdv.orgs.forms import unit_picker_field
 from ptdv.orgs.models import Org
 from ptdv.people import rules
 from ptdv.people.models import REFERENCE_FIELDS, Person, Sex
@@ -85,7 +87,8 @@ class PersonForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        orgs: QuerySet[Org] | None = None,
+        user: Any = None,
+        today: date | None = None,
         person: Person | None = None,
         **kwargs: Any,
     ) -> None:
@@ -97,11 +100,12 @@ class PersonForm(forms.Form):
             initial["version"] = person.version
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        if orgs is not None:
-            self.fields["org"] = OrgChoiceField(
-                queryset=orgs,
+        if user is not None and today is not None:  # creating: where the record is kept
+            self.fields["org"] = unit_picker_field(
+                user,
+                "people-create",
+                today=today,
                 label=_("Đơn vị quản lý"),
-                empty_label=_("— Chọn đơn vị —"),
                 help_text=_("Chi bộ hoặc tổ chức đảng theo dõi hồ sơ của người này."),
             )
         if person is not None:
@@ -149,7 +153,6 @@ class PersonForm(forms.Form):
 class MoveForm(forms.Form):
     """Where to move a person's record, with the version the page was built from."""
 
-    org = OrgChoiceField(queryset=Org.objects.none(), label=gettext_lazy("Chuyển sang đơn vị"))
     reason = forms.CharField(
         label=gettext_lazy("Lý do"),
         required=False,
@@ -158,12 +161,12 @@ class MoveForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: Any, orgs: QuerySet[Org], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, today: date, current: Org, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        org = self.fields["org"]
-        assert isinstance(org, OrgChoiceField)
-        org.queryset = orgs
-        org.empty_label = _("— Chọn đơn vị —")
+        self.fields["org"] = unit_picker_field(
+            user, "people-move", today=today, anchor=current, label=_("Chuyển sang đơn vị")
+        )
+        self.order_fields(["org", "reason", "version"])
         for field in self.fields.values():
             _name_errors(field)
 
@@ -183,9 +186,6 @@ class PersonFilterForm(forms.Form):
             }
         ),
     )
-    org = forms.TypedChoiceField(
-        label=gettext_lazy("Đơn vị"), required=False, coerce=int, empty_value=None
-    )
     sex = forms.ChoiceField(
         label=gettext_lazy("Giới tính"),
         required=False,
@@ -203,13 +203,16 @@ class PersonFilterForm(forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args: Any, orgs: list[Org], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.orgs = orgs
-        org = self.fields["org"]
-        assert isinstance(org, forms.TypedChoiceField)
-        org.choices = [("", _("Tất cả đơn vị"))] + [
-            (o.pk, "\u2003" * max(o.depth - 1, 0) + o.name) for o in orgs
-        ]
+        self.fields["org"] = unit_picker_field(
+            user,
+            "people",
+            today=today,
+            label=_("Đơn vị"),
+            required=False,
+            empty_label=_("Tất cả đơn vị"),
+        )
+        self.order_fields(["q", "org", "sex", "minority"])
         for field in self.fields.values():
             _name_errors(field)

@@ -34,6 +34,7 @@ class RefOut(Schema):
 class OrgRefOut(Schema):
     id: int
     name: str
+    label: str  # with the parent's name, to tell namesakes apart
 
 
 class PersonListOut(Schema):
@@ -45,6 +46,9 @@ class PersonListOut(Schema):
     birth_date: date
     org_id: int
     org_name: str
+    org_label: str = Field(
+        ..., description="Tên đơn vị kèm tên tổ chức cấp trên, để phân biệt các đơn vị trùng tên."
+    )
     national_id_masked: str | None = Field(
         ..., description="Chỉ 4 chữ số cuối của số CCCD, ví dụ ********0123."
     )
@@ -52,6 +56,10 @@ class PersonListOut(Schema):
     @staticmethod
     def resolve_org_name(obj: Person) -> str:
         return obj.org.name
+
+    @staticmethod
+    def resolve_org_label(obj: Person) -> str:
+        return obj.org.label
 
     @staticmethod
     def resolve_national_id_masked(obj: Person) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -89,6 +88,7 @@ def people_for_user(user: Any, filters: PersonFilters) -> QuerySet[Person]:
             "sex",
             "org",
             "org__name",
+            "org__parent_name",
             "ethnic_group",
             "ethnic_group__name",
         )
@@ -97,32 +97,12 @@ def people_for_user(user: Any, filters: PersonFilters) -> QuerySet[Person]:
     )
 
 
-def filter_orgs_for_user(user: Any, *, chosen: str | None = None, limit: int = 500) -> list[Org]:
-    """Return the units offered in the list's unit filter: the user's scope in tree order.
-
-    A province holds thousands of units, so the select stops at `limit`; a unit chosen
-    beyond it (a link from the unit's page) is added when it is in scope.
-    """
-    qs = policy.scope(user, Org.objects.all(), Action.PERSON_VIEW).order_by("path")
-    orgs = list(qs.only("id", "name", "path", "depth", "valid_to")[:limit])
-    if chosen and chosen not in {str(o.pk) for o in orgs}:
-        extra = org_in_scope(user, chosen, Action.PERSON_VIEW)
-        if extra is not None:
-            orgs.append(extra)
-    return orgs
-
-
 def org_in_scope(user: Any, org_id: Any, action: Action) -> Org | None:
     """Return the unit with this id if the user may do action there, else None."""
     try:
         return policy.scope(user, Org.objects.all(), action).get(pk=int(org_id))
     except (Org.DoesNotExist, TypeError, ValueError):
         return None
-
-
-def orgs_for_action(user: Any, action: Action, *, today: date) -> QuerySet[Org]:
-    """Return the active units where the user may do action (create / move targets)."""
-    return policy.scope(user, Org.objects.active_on(today), action).order_by("path")
 
 
 # What a dossier shows besides the person's own row: one query with the joins.
@@ -160,10 +140,8 @@ __all__ = [
     "PAGE_SIZE",
     "PersonFilters",
     "duplicate_is_visible",
-    "filter_orgs_for_user",
     "get_dossier",
     "matching_query",
     "org_in_scope",
-    "orgs_for_action",
     "people_for_user",
 ]

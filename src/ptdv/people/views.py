@@ -33,15 +33,13 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List and search the people in scope; htmx asks for the #results region only."""
     if not policy.can_anywhere(request.user, Action.PERSON_VIEW):
         raise Http404
-    orgs = selectors.filter_orgs_for_user(request.user, chosen=request.GET.get("org"))
-    form = PersonFilterForm(request.GET, orgs=orgs)
+    form = PersonFilterForm(request.GET, user=request.user, today=timezone.localdate())
     if form.is_valid():
         data = form.cleaned_data
-        org = next((o for o in form.orgs if o.pk == data["org"]), None)
         people = selectors.people_for_user(
             request.user,
             selectors.PersonFilters(
-                q=data["q"], org=org, sex=data["sex"], minority=data["minority"]
+                q=data["q"], org=data["org"], sex=data["sex"], minority=data["minority"]
             ),
         )
     else:
@@ -105,10 +103,10 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_anywhere(request.user, Action.PERSON_CREATE):
         raise Http404
     today = timezone.localdate()
-    orgs = selectors.orgs_for_action(request.user, Action.PERSON_CREATE, today=today)
     if request.method == "POST":
-        form = PersonForm(request.POST, orgs=orgs)
-        if form.is_valid():
+        form = PersonForm(request.POST, user=request.user, today=today)
+        # "Tìm" in the unit picker (no JavaScript) only shows its matches: nothing is saved.
+        if "picker" not in request.POST and form.is_valid():
             values = form.values()
             try:
                 person = services.create_person(
@@ -129,7 +127,9 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         preselect = selectors.org_in_scope(
             request.user, request.GET.get("org"), Action.PERSON_CREATE
         )
-        form = PersonForm(orgs=orgs, initial={"org": preselect.pk if preselect else None})
+        form = PersonForm(
+            user=request.user, today=today, initial={"org": preselect.pk if preselect else None}
+        )
     return render(request, "people/person_form.html", {"form": form, "person": None})
 
 
@@ -168,12 +168,10 @@ def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
     person = policy.get_for_user_or_404(
         request.user, Person.objects.select_related("org"), Action.PERSON_EDIT, pk=person_id
     )
-    targets = selectors.orgs_for_action(
-        request.user, Action.PERSON_EDIT, today=timezone.localdate()
-    ).exclude(pk=person.org_id)
+    today = timezone.localdate()
     if request.method == "POST":
-        form = MoveForm(request.POST, orgs=targets)
-        if form.is_valid():
+        form = MoveForm(request.POST, user=request.user, today=today, current=person.org)
+        if "picker" not in request.POST and form.is_valid():
             try:
                 services.move_person(
                     person=person,
@@ -192,7 +190,12 @@ def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
                 )
                 return redirect("people:detail", person.pk)
     else:
-        form = MoveForm(orgs=targets, initial={"version": person.version})
+        form = MoveForm(
+            user=request.user,
+            today=today,
+            current=person.org,
+            initial={"version": person.version},
+        )
     return render(request, "people/person_move.html", {"form": form, "person": person})
 
 

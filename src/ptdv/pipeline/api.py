@@ -119,6 +119,7 @@ def _detail(user: User, case: Case) -> dict[str, Any]:
     body.update(
         person_name=case.person.full_name,
         cell_name=case.cell.name,
+        cell_label=case.cell.label,
         stage_label=str(case.get_stage_display()),
         steps=[
             {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from ptdv.core.forms import DATE_INPUT_FORMATS
 from ptdv.core.forms import date_field as core_date_field
+from ptdv.orgs.forms import unit_picker_field
 from ptdv.orgs.models import Org
 from ptdv.people.forms import OrgChoiceField
 from ptdv.people.models import Person
@@ -21,10 +22,6 @@ from ptdv.pipeline.actions import ActionSpec
 from ptdv.pipeline.fields import STR_MAX, FieldSpec, Kind
 from ptdv.pipeline.models import CHOICE_LABELS, PoolEntry, Source, TrainingBatch
 from ptdv.pipeline.rules import READMIT_REASONS
-
-
-def _indent(org: Org) -> str:
-    return "\u2003" * max(int(org.depth) - 1, 0) + str(org.name)
 
 
 def _name_errors(field: forms.Field) -> None:
@@ -47,12 +44,6 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
 class BoardFilterForm(forms.Form):
     """The board's unit and filters; every value is optional, unknown values are refused."""
 
-    org = forms.TypedChoiceField(
-        label=gettext_lazy("Đơn vị"), required=False, coerce=int, empty_value=None
-    )
-    cell = forms.TypedChoiceField(
-        label=gettext_lazy("Chi bộ"), required=False, coerce=int, empty_value=None
-    )
     source = forms.ChoiceField(
         label=gettext_lazy("Nguồn"),
         required=False,
@@ -60,14 +51,20 @@ class BoardFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=gettext_lazy("Chỉ hồ sơ quá hạn"), required=False)
 
-    def __init__(self, *args: Any, units: Sequence[Org], cells: Sequence[Org], **kwargs: Any):
+    def __init__(self, *args: Any, user: Any, org: Org, today: date, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        org = self.fields["org"]
-        assert isinstance(org, forms.TypedChoiceField)
-        org.choices = [(o.pk, _indent(o)) for o in units]
-        cell = self.fields["cell"]
-        assert isinstance(cell, forms.TypedChoiceField)
-        cell.choices = [("", _("Tất cả chi bộ"))] + [(o.pk, _indent(o)) for o in cells]
+        # Searchable pickers (decision D23): the unit among those in scope, the cell under it.
+        self.fields["org"] = unit_picker_field(user, "cases", today=today, label=_("Đơn vị"))
+        self.fields["cell"] = unit_picker_field(
+            user,
+            "cells-under",
+            today=today,
+            anchor=org,
+            label=_("Chi bộ"),
+            required=False,
+            empty_label=_("Tất cả chi bộ"),
+        )
+        self.order_fields(["org", "cell", "source", "overdue"])
         for field in self.fields.values():
             _name_errors(field)
 
@@ -141,6 +138,8 @@ def _persons(fs: FieldSpec, choices: StepChoices) -> forms.Field:
 
 
 def _org(fs: FieldSpec, choices: StepChoices) -> forms.Field:
+    # The step page passes a searchable picker instead (StepForm's unit_field); this plain
+    # list is the fallback for callers that name the allowed units themselves.
     org = OrgChoiceField(queryset=choices.orgs, **_common(fs))
     org.empty_label = _("— Chọn đơn vị —")
     return org
@@ -183,15 +182,24 @@ class StepForm(forms.Form):
         members: QuerySet[Person],
         orgs: QuerySet[Org],
         batches: QuerySet[TrainingBatch],
+        unit_field: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Unit fields are searchable pickers when the view gives a factory (decision D23).
+        self.unit_field = unit_field
         self.spec = spec
         self.fields["occurred_on"] = date_field(
             _("Ngày diễn ra"), help_text=_("Ngày/tháng/năm, ví dụ 17/05/2025.")
         )
         choices = StepChoices(members, orgs, batches)
         for fs in spec.fields:
+            if fs.kind is Kind.ORG and unit_field is not None:
+                # A searchable, scoped picker (orgs.forms.unit_picker_field) instead of a list.
+                self.fields[fs.name] = unit_field(
+                    label=fs.label, required=fs.required, help_text=fs.help
+                )
+                continue
             self.fields[fs.name] = FIELD_BUILDERS[fs.kind](fs, choices)
         self.fields["note"] = forms.CharField(
             label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -221,6 +229,14 @@ class StepForm(forms.Form):
             data,
             self.cleaned_data["note"],
         )
+
+
+class PoolCellForm(forms.Form):
+    """The pool page's choice of cell, searchable among the cells in scope (decision D23)."""
+
+    def __init__(self, *args: Any, user: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"] = unit_picker_field(user, "cells", today=today, label=_("Chi bộ"))
 
 
 class PoolAddForm(forms.Form):

@@ -208,6 +208,7 @@ class _CaseFields(Schema):
     person_name: str
     cell_id: int
     cell_name: str
+    cell_label: str
     source: str
     is_readmission: bool
     opened_on: date
@@ -230,6 +231,10 @@ class CaseListOut(_CaseFields):
     @staticmethod
     def resolve_cell_name(obj: Case) -> str:
         return obj.cell.name
+
+    @staticmethod
+    def resolve_cell_label(obj: Case) -> str:
+        return obj.cell.label
 
     @staticmethod
     def resolve_stage_label(obj: Case) -> str:

@@ -79,6 +79,7 @@ class BoardCard:
     case: Case
     person_name: str
     cell_name: str
+    cell_label: str  # with the parent's name: ten "Chi bộ Khu phố 2" differ
     days_in_stage: int
     next_due_on: date | None
     next_due_rule: str
@@ -143,6 +144,7 @@ def board(
                 case=case,
                 person_name=case.person.full_name,
                 cell_name=case.cell.name,
+                cell_label=case.cell.label,
                 days_in_stage=(today - case.stage_since).days,
                 next_due_on=case.next_due_on,
                 next_due_rule=case.next_due_rule,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
 from ptdv.core.history import render_history
+from ptdv.orgs.forms import unit_picker_field
 from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.people.selectors import matching_query, org_in_scope
@@ -32,13 +34,12 @@ from ptdv.pipeline.forms import (
     BoardFilterForm,
     CaseOpenForm,
     PoolAddForm,
+    PoolCellForm,
     PoolReviewForm,
     StepForm,
 )
 from ptdv.pipeline.models import Case, PoolEntry, TrainingBatch
 
-# Selects of units stop here; a province holds thousands (the chosen one is always added).
-UNIT_LIMIT = 500
 CANDIDATE_LIMIT = 50
 
 
@@ -50,28 +51,14 @@ def _today() -> date:
 # --- units in scope (private queries; no selector covers them) ------------------------------
 
 
-def _units_in_scope(user: Any, action: Action, *, chosen: Org | None = None) -> list[Org]:
-    """Return the units where user may do action, in tree order, capped at UNIT_LIMIT."""
-    qs = policy.scope(user, Org.objects.all(), action).order_by("path")
-    units = list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:UNIT_LIMIT])
-    if chosen is not None and chosen.pk not in {o.pk for o in units}:
-        units.append(chosen)
-    return units
-
-
-def _default_unit(user: Any, units: list[Org]) -> Org | None:
-    """Return the user's first grant root that lies in units, else the first unit."""
-    by_id = {o.pk: o for o in units}
+def _default_unit(user: Any) -> Org | None:
+    """Return the user's first grant root where they may see cases, else the first such unit."""
+    units = policy.scope(user, Org.objects.all(), Action.CASE_VIEW)
     for org_id in policy.grant_roots(user):
-        if org_id in by_id:
-            return by_id[org_id]
-    return units[0] if units else None
-
-
-def _cells_under(org: Org) -> list[Org]:
-    """Return the cells under org (the org itself when it is a cell), capped at UNIT_LIMIT."""
-    qs = Org.objects.subtree(org).filter(kind__in=CELL_KINDS).order_by("path")
-    return list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:UNIT_LIMIT])
+        unit = units.filter(pk=org_id).first()
+        if unit is not None:
+            return unit
+    return units.order_by("path").first()
 
 
 # --- the board --------------------------------------------------------------------------------
@@ -89,20 +76,19 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
         chosen = org_in_scope(user, request.GET["org"], Action.CASE_VIEW)
         if chosen is None:
             raise Http404
-    units = _units_in_scope(user, Action.CASE_VIEW, chosen=chosen)
-    org = chosen or _default_unit(user, units)
+    org = chosen or _default_unit(user)
     if org is None:
         raise Http404
-    cells = _cells_under(org)
     data = request.GET.copy()
     data["org"] = str(org.pk)
-    # A cell from the previously chosen unit does not belong to this one: show all cells.
-    if data.get("cell") and data["cell"] not in {str(c.pk) for c in cells}:
+    form = BoardFilterForm(data, user=user, org=org, today=today)
+    if not form.is_valid() and "cell" in form.errors:
+        # A cell from the previously chosen unit does not belong to this one: show all cells.
         data.pop("cell")
-    form = BoardFilterForm(data, units=units, cells=cells)
-    form.is_valid()
+        form = BoardFilterForm(data, user=user, org=org, today=today)
+        form.is_valid()
     filters = form.cleaned_data
-    cell = next((c for c in cells if c.pk == filters.get("cell")), None)
+    cell = filters.get("cell")
     columns = selectors.board(
         user,
         org=org,
@@ -252,14 +238,26 @@ def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     today = _today()
     members, orgs, batches = _step_choices(user, case)
 
+    # Units (a transfer's cell, the deciding committee) through the searchable picker.
+    unit_field = partial(unit_picker_field, user, "case-step", today=today, anchor=case.cell)
+
     def make_form(*args: Any, **kwargs: Any) -> StepForm:
-        return StepForm(*args, spec=spec, members=members, orgs=orgs, batches=batches, **kwargs)
+        return StepForm(
+            *args,
+            spec=spec,
+            members=members,
+            orgs=orgs,
+            batches=batches,
+            unit_field=unit_field,
+            **kwargs,
+        )
 
     findings: list[rules.Finding] | None = None
     blocked = ""
     if request.method == "POST":
         form = make_form(request.POST)
-        if form.is_valid():
+        # "Tìm" in a unit picker (no JavaScript) only shows its matches: nothing is recorded.
+        if "picker" not in request.POST and form.is_valid():
             occurred_on, data, note = form.step_values()
             try:
                 if request.POST.get("preview"):
@@ -402,12 +400,13 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if not show_dropped:
         entries = entries.filter(status=PoolEntry.Status.ACTIVE)
-    cells = [
-        c for c in _units_in_scope(user, Action.CASE_VIEW, chosen=cell) if c.kind in CELL_KINDS
-    ]
+    data = request.GET.copy()
+    data["cell"] = str(cell.pk)
+    picker = PoolCellForm(data, user=user, today=_today())
+    picker.is_valid()  # only to show the picker; the cell was resolved above
     context = {
         "cell": cell,
-        "cells": cells,
+        "picker": picker,
         "entries": list(entries),
         "show_dropped": show_dropped,
         "can_record": policy.can(user, Action.CASE_RECORD, cell),
