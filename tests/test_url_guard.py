@@ -750,6 +750,9 @@ def test_every_api_body_id_is_probed() -> None:
     assert unprobed == [], f"API body ids without a probe in BODY_PROBES: {unprobed}"
 
 
+QUERY_IDS = ("cell", "anchor")
+
+
 def _pages_with_ids() -> list[str]:
     """Return the pages taking an id in their path (or a cell in their query)."""
     defaults = (Page.kwargs, Page.data)
@@ -767,13 +770,15 @@ def test_path_ids_outside_reach_look_absent(client, probe_cast, name: str, metho
     c = probe_cast
     page = PAGES[name]
     kwargs = page.kwargs(c)
-    query = {k: v for k, v in page.data(c).items() if k == "cell"}
+    # Ids in the query string: ?cell= on lists, ?anchor= on the unit picker; the rest is sent as is.
+    query = {k: v for k, v in page.data(c).items() if k in QUERY_IDS}
+    rest = {k: v for k, v in page.data(c).items() if k not in QUERY_IDS and method == "get"}
     client.force_login(c.outsider)
 
     def send(pk: int) -> Any:
         real = pk != ABSENT
         url = reverse(name, kwargs={k: (v if real else ABSENT) for k, v in kwargs.items()})
-        params = {k: (v if real else ABSENT) for k, v in query.items()}
+        params = {**rest, **{k: (v if real else ABSENT) for k, v in query.items()}}
         if method == "get":
             return client.get(url, params)
         return client.post(
