@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from ptdv.access import policy
+from ptdv.access.history import render_history
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
-from ptdv.core.history import render_history
 from ptdv.orgs import rules, selectors, services
 from ptdv.orgs.forms import DissolveForm, MoveForm, OrgEditForm, OrgForm
 from ptdv.orgs.models import DecidingBody, Org, OrgKind

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ptdv.access import policy
+from ptdv.access.history import render_history
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
-from ptdv.core.history import render_history
 from ptdv.people import selectors, services
 from ptdv.people.forms import FIELD_GROUPS, MoveForm, PersonFilterForm, PersonForm
 from ptdv.people.models import Person

@@ -27,8 +27,9 @@ from ptdv.core.text import prefix_upper_bound
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
-from ptdv.pipeline import rules, services
+from ptdv.pipeline import rules
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE
+from ptdv.pipeline.facts import calendar_for, case_facts, member_facts, required_action
 from ptdv.pipeline.models import CHOICE_LABELS, Case, Mentor, Outcome, Stage, Step, TrainingBatch
 from ptdv.pipeline.rules import Due, Finding
 
@@ -226,15 +227,15 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
         .select_related("member")
         .order_by("assigned_on", "pk")
     )
-    facts = services.case_facts(case, steps)
-    calendar = services.calendar_for(facts, today)
-    members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors])
+    facts = case_facts(case, steps)
+    calendar = calendar_for(facts, today)
+    members = member_facts(case, {}, extra_ids=[m.member_id for m in mentors])
     findings = rules.case_findings(facts, today=today, calendar=calendar, members=members)
     dues = rules.due_dates(facts, calendar=calendar) if case.is_open else []
     allowed = [
         NextAction(code, str(ACTIONS[code].label))
         for code in (rules.next_actions(facts) if case.is_open else [])
-        if code in ACTIONS and policy.can(user, services.required_action(code), case)
+        if code in ACTIONS and policy.can(user, required_action(code), case)
     ]
     return CasePage(
         case=case,

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
-from ptdv.core.calendar import WorkCalendar, load_calendar
+from ptdv.core.calendar import WorkCalendar
 from ptdv.core.errors import DomainError, StaleVersion
 from ptdv.core.text import normalize_spaces
 from ptdv.orgs.models import DecidingBody, Org, OrgKind
@@ -33,6 +32,7 @@ from ptdv.orgs.selectors import ancestors_of, org_facts
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
+from ptdv.pipeline.facts import calendar_for, case_facts, member_facts, required_action, step_facts
 from ptdv.pipeline.models import (
     Case,
     Certificate,
@@ -46,17 +46,8 @@ from ptdv.pipeline.models import (
     Step,
     TrainingBatch,
 )
-from ptdv.pipeline.rules import CaseFacts, Finding, MemberFacts, ReadmissionFacts, StepFacts
+from ptdv.pipeline.rules import CaseFacts, Finding, StepFacts
 
-# Which policy action each catalogue permission needs (actions.ActionSpec.permission).
-_PERMISSIONS: dict[str, Action] = {
-    "record": Action.CASE_RECORD,
-    "committee": Action.CASE_COMMITTEE,
-    "decide": Action.CASE_DECIDE,
-}
-# Education levels (people reference list codes) that count as "primary school completed"
-# for the difficult-area exception (DOMAIN §3.2, EDU-MIN); lower-secondary and up also do.
-_PRIMARY_CODES = frozenset({"tieu_hoc"})
 _STR_MAX = 255
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _VN_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
@@ -78,14 +69,6 @@ class TransitionBlocked(DomainError):
 
 class StepInvalid(DomainError):
     """The step's data does not fit its action; field_errors names each faulty field."""
-
-
-def required_action(code: str) -> Action:
-    """Return the policy action a user needs (on the case's cell) to record step `code`."""
-    spec = ACTIONS.get(code)
-    if spec is None:
-        raise KeyError(code)
-    return _PERMISSIONS[spec.permission]
 
 
 # --- the pool --------------------------------------------------------------------------
@@ -323,7 +306,7 @@ def open_case(
             documents=[],
         )
         facts = case_facts(case)
-        _refresh_cached(case, facts, _calendar_for(facts, today))
+        _refresh_cached(case, facts, calendar_for(facts, today))
         case.save()
     return case
 
@@ -390,7 +373,7 @@ def preview_step(
         occurred_on,
         typed,
         today=today,
-        calendar=_calendar_for(facts, today, occurred_on),
+        calendar=calendar_for(facts, today, occurred_on),
         members=members,
     )
 
@@ -427,7 +410,7 @@ def record_step(
         )
         facts = with_authority(case_facts(locked), locked, action, occurred_on)
         members = member_facts(locked, typed)
-        calendar = _calendar_for(facts, today, occurred_on)
+        calendar = calendar_for(facts, today, occurred_on)
         findings = rules.check_step(
             facts, action, occurred_on, typed, today=today, calendar=calendar, members=members
         )
@@ -686,95 +669,6 @@ def with_authority(facts: CaseFacts, case: Case, action: str, on: date) -> CaseF
     return dataclasses.replace(facts, authority_id=org.pk, authority_label=label)
 
 
-def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:
-    """Return the plain facts the rules judge a case on (steps loaded unless given)."""
-    person = Person.objects.select_related("education").get(pk=case.person_id)
-    cell = Org.objects.get(pk=case.cell_id)
-    parent_kind = (
-        Org.objects.filter(path=cell.path[: -Org.steplen]).values_list("kind", flat=True).first()
-    )
-    if steps is None:
-        steps = Step.objects.filter(case_id=case.pk).order_by("seq")
-    education = person.education
-    readmission = None
-    if case.is_readmission:
-        readmission = ReadmissionFacts(
-            left_on=person.party_left_on,
-            left_reason=person.party_left_reason,
-            # Not kept on the person yet (lý lịch issue); READMIT treats None as "no record".
-            record_cleared_on=None,
-            readmitted_before=Case.objects.filter(
-                person_id=person.pk, is_readmission=True, outcome=Outcome.OFFICIAL
-            )
-            .exclude(pk=case.pk)
-            .exists(),
-        )
-    return CaseFacts(
-        person_id=person.pk,
-        birth_date=person.birth_date,
-        education_meets_lower_secondary=bool(education and education.meets_lower_secondary),
-        education_primary_completed=bool(
-            education and (education.meets_lower_secondary or education.code in _PRIMARY_CODES)
-        ),
-        # The difficult-area / fisherman exception (EDU-MIN) is not recorded anywhere yet:
-        # until the lý lịch carries it, no case claims it.
-        education_exception=False,
-        youth_union_member=person.youth_union_member,
-        trade_union_member=person.trade_union_member,
-        cell_id=cell.pk,
-        cell_is_grassroots=cell.kind == OrgKind.GRASSROOTS_CELL,
-        has_sub_committee=parent_kind == OrgKind.SUB_COMMITTEE,
-        is_readmission=case.is_readmission,
-        readmission=readmission,
-        opened_on=case.opened_on,
-        steps=tuple(step_facts(s) for s in steps),
-    )
-
-
-def step_facts(step: Step) -> StepFacts:
-    """Return a stored step as the rules see it (dates as dates, ids as ints)."""
-    spec = ACTIONS.get(step.action)
-    return StepFacts(
-        seq=step.seq,
-        action=step.action,
-        occurred_on=step.occurred_on,
-        data=_typed_from_json(spec, step.data) if spec else dict(step.data),
-    )
-
-
-def member_facts(
-    case: Case, data: Mapping[str, Any], extra_ids: Iterable[int] = ()
-) -> dict[int, MemberFacts]:
-    """Return member facts for the people a step names and for the cell's official members."""
-    ids = set(extra_ids)
-    spec_fields = {f.name: f.type for spec in ACTIONS.values() for f in spec.fields}
-    for key, value in data.items():
-        kind = spec_fields.get(key)
-        if kind == "person" and isinstance(value, int):
-            ids.add(value)
-        elif kind == "persons" and isinstance(value, list | tuple):
-            ids.update(v for v in value if isinstance(v, int))
-    rows = Person.objects.filter(
-        Q(org_id=case.cell_id, party_status=PartyStatus.OFFICIAL) | Q(pk__in=ids)
-    ).values_list("pk", "party_status", "org_id", "party_official_on")
-    return {
-        pk: MemberFacts(person_id=pk, party_status=status, cell_id=org_id, official_on=official)
-        for pk, status, org_id, official in rows
-    }
-
-
-def calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:
-    """Return the working-day calendar covering the case's dates and today ± 2 years."""
-    return _calendar_for(facts, today, *days)
-
-
-def _calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:
-    years = [today.year, facts.opened_on.year, *(d.year for d in days)]
-    years += [s.occurred_on.year for s in facts.steps]
-    # Deadlines run past the last event (probation is 12 months, then 30 + 30 working days).
-    return load_calendar(min(min(years), today.year - 2), max(max(years) + 2, today.year + 2))
-
-
 # --- step data -------------------------------------------------------------------------
 
 
@@ -933,19 +827,6 @@ def _check_references(
                 errors.setdefault(field.name, []).append(
                     messages[kind] % {"label": str(field.label), "id": value}
                 )
-
-
-def _typed_from_json(spec: ActionSpec, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return stored step data with its dates turned back into date objects."""
-    typed = dict(data)
-    for field in spec.fields:
-        value = typed.get(field.name)
-        if field.type == "date" and isinstance(value, str):
-            try:
-                typed[field.name] = date.fromisoformat(value)
-            except ValueError:
-                pass
-    return typed
 
 
 __all__ = [

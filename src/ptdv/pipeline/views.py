@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ptdv.access import policy
+from ptdv.access.history import render_history
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
-from ptdv.core.history import render_history
 from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query, org_in_scope
