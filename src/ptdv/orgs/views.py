@@ -49,7 +49,7 @@ def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def children(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """The <ul> of a unit's sub-units for the tree's toggle (htmx); a page link without it."""
-    org = policy.get_for_user_or_404(request.user, Org.objects.all(), Action.ORG_VIEW, pk=org_id)
+    org = selectors.org_for_user(request.user, org_id, Action.ORG_VIEW)
     if not request.htmx:
         return redirect("orgs:detail", org_id=org.pk)
     show_dissolved = _show_dissolved(request)
@@ -67,7 +67,7 @@ def children(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 @require_GET
 def detail(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_VIEW, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_VIEW)
     show_dissolved = _show_dissolved(request)
     ancestors = selectors.ancestors_of(org)
     # Ancestors outside the user's scope are named but not linked (their pages would be 404).
@@ -173,7 +173,7 @@ def create_root(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    parent = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_CREATE, pk=org_id)
+    parent = selectors.org_for_user(user, org_id, Action.ORG_CREATE)
     kinds = rules.child_kinds(parent.kind)
     if not kinds:
         raise Http404
@@ -200,7 +200,7 @@ def create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_EDIT, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_EDIT)
     parent = org.get_parent()
     # Kinds legal under the parent that can still hold every unit already under this one.
     child_kinds = selectors.kinds_of_children(org)
@@ -235,7 +235,7 @@ def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_MOVE, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_MOVE)
     today = timezone.localdate()
     candidates = selectors.move_candidates(user, org, today=today)
     form = MoveForm(request.POST or None, candidates=candidates, initial={"version": org.version})
@@ -260,7 +260,7 @@ def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dissolve(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_DISSOLVE, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_DISSOLVE)
     today = timezone.localdate()
     form = DissolveForm(request.POST or None, initial={"valid_to": today, "version": org.version})
     if request.method == "POST" and form.is_valid():
@@ -284,8 +284,6 @@ def dissolve(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 
 @require_GET
 def history(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
-    org = policy.get_for_user_or_404(
-        request.user, Org.objects.all(), Action.HISTORY_VIEW, pk=org_id
-    )
+    org = selectors.org_for_user(request.user, org_id, Action.HISTORY_VIEW)
     back_url = reverse("orgs:detail", args=[org.pk])
     return render_history(request, obj=org, back_url=back_url, title=org.name)

@@ -46,7 +46,7 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     else:
         # An unknown unit (or one outside the scope) finds nobody rather than everybody.
-        people = Person.objects.none()
+        people = selectors.no_people()
     page = Paginator(people, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -135,9 +135,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    person = policy.get_for_user_or_404(
-        request.user, Person.objects.select_related("org"), Action.PERSON_EDIT, pk=person_id
-    )
+    person = selectors.person_for_user(request.user, person_id, Action.PERSON_EDIT)
     if request.method == "POST":
         form = PersonForm(request.POST, person=person)
         if form.is_valid():
@@ -165,9 +163,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    person = policy.get_for_user_or_404(
-        request.user, Person.objects.select_related("org"), Action.PERSON_EDIT, pk=person_id
-    )
+    person = selectors.person_for_user(request.user, person_id, Action.PERSON_EDIT)
     targets = selectors.orgs_for_action(
         request.user, Action.PERSON_EDIT, today=timezone.localdate()
     ).exclude(pk=person.org_id)
@@ -198,9 +194,7 @@ def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 
 @require_GET
 def person_history(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    person = policy.get_for_user_or_404(
-        request.user, Person.objects.all(), Action.HISTORY_VIEW, pk=person_id
-    )
+    person = selectors.person_for_user(request.user, person_id, Action.HISTORY_VIEW)
     return render_history(
         request,
         obj=person,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Max, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,13 +24,22 @@ from django.utils.translation import gettext as _
 from ptdv.access import policy
 from ptdv.access.policy import Action
 from ptdv.core.text import prefix_upper_bound
-from ptdv.orgs.models import Org
+from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
 from ptdv.pipeline import rules
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE
 from ptdv.pipeline.facts import calendar_for, case_facts, member_facts, required_action
-from ptdv.pipeline.models import CHOICE_LABELS, Case, Mentor, Outcome, Stage, Step, TrainingBatch
+from ptdv.pipeline.models import (
+    CHOICE_LABELS,
+    Case,
+    Mentor,
+    Outcome,
+    PoolEntry,
+    Stage,
+    Step,
+    TrainingBatch,
+)
 from ptdv.pipeline.rules import Due, Finding
 
 BOARD_CARDS = 50
@@ -334,6 +343,102 @@ def stage_label(stage: str) -> str:
     return str(Stage(stage).label) if stage in Stage.values else stage
 
 
+# --- what the pages offer: units, a step's choices, the pool ----------------------------------
+
+
+def units_for_user(
+    user: Any, action: Action, *, limit: int, chosen: Org | None = None
+) -> list[Org]:
+    """Return the units where user may do action, in tree order, capped at limit (the chosen
+    unit is always added)."""
+    qs = policy.scope(user, Org.objects.all(), action).order_by("path")
+    units = list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:limit])
+    if chosen is not None and chosen.pk not in {o.pk for o in units}:
+        units.append(chosen)
+    return units
+
+
+def cells_under(org: Org, *, limit: int) -> list[Org]:
+    """Return the cells under org (the org itself when it is a cell), capped at limit."""
+    qs = Org.objects.subtree(org).filter(kind__in=CELL_KINDS).order_by("path")
+    return list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:limit])
+
+
+def first_cell_for_user(user: Any, action: Action) -> Org | None:
+    """Return the first cell, in tree order, where user may do action."""
+    cells = policy.scope(user, Org.objects.filter(kind__in=CELL_KINDS), action)
+    return cells.order_by("path").first()
+
+
+def step_choices(
+    user: Any, case: Case
+) -> tuple[QuerySet[Person], QuerySet[Org], QuerySet[TrainingBatch]]:
+    """Return what a step's selects offer: official members of the case's cell, units, batches.
+
+    Units and batches: those in the user's scope, plus the units above the cell (the deciding
+    level and the course organisers usually sit there).
+    """
+    members = Person.objects.filter(org=case.cell, party_status="official").order_by(
+        "sort_key", "pk"
+    )
+    ancestors = case.cell.ancestor_paths
+    orgs = (
+        policy.scope(user, Org.objects.all(), Action.CASE_VIEW)
+        | Org.objects.filter(path__in=ancestors)
+    ).order_by("path")
+    batches = (
+        policy.scope(user, TrainingBatch.objects.all(), Action.CASE_VIEW)
+        | TrainingBatch.objects.filter(organiser__path__in=ancestors)
+    ).order_by("-starts_on", "name")
+    return members, orgs, batches
+
+
+def pool_of_cell(cell: Org, *, show_dropped: bool = False) -> QuerySet[PoolEntry]:
+    """Return a cell's pool entries with the date of each one's latest review (active ones
+    only unless show_dropped), active first, in name order."""
+    entries = (
+        PoolEntry.objects.filter(cell=cell)
+        .select_related("person")
+        .annotate(last_review=Max("review_items__review__reviewed_on"))
+        .order_by("status", "person__sort_key", "pk")
+    )
+    if not show_dropped:
+        entries = entries.filter(status=PoolEntry.Status.ACTIVE)
+    return entries
+
+
+def active_pool_of_cell(cell: Org) -> QuerySet[PoolEntry]:
+    """Return the entries a monthly review judges: the cell's active ones, in name order."""
+    return (
+        PoolEntry.objects.filter(cell=cell, status=PoolEntry.Status.ACTIVE)
+        .select_related("person")
+        .order_by("person__sort_key", "pk")
+    )
+
+
+def pool_candidates_for_user(user: Any, q: str) -> QuerySet[Person]:
+    """Return the people who may join a pool: not members, not followed, no open case.
+
+    The people the user may list, matching the search box like the people search.
+    """
+    qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
+    qs = (
+        qs.filter(party_status__in=["", "former"])
+        .exclude(pool_entries__status=PoolEntry.Status.ACTIVE)
+        .exclude(cases__outcome="")
+    )
+    if q.strip():
+        qs = matching_query(qs, q)
+    return qs.select_related("org").order_by("sort_key", "pk")
+
+
+def pool_entry_for_user(user: Any, pk: Any, action: Action) -> PoolEntry:
+    """Return one pool entry (with its person and cell) the user may act on, or 404."""
+    return policy.get_for_user_or_404(
+        user, PoolEntry.objects.select_related("person", "cell"), action, pk=pk
+    )
+
+
 __all__ = [
     "BOARD_CARDS",
     "BoardCard",
@@ -344,9 +449,17 @@ __all__ = [
     "OPEN_STAGES",
     "StepView",
     "board",
+    "active_pool_of_cell",
     "case_page",
     "cases_for_user",
+    "cells_under",
     "due_for_user",
+    "first_cell_for_user",
     "get_case",
+    "pool_candidates_for_user",
+    "pool_entry_for_user",
+    "pool_of_cell",
     "stage_label",
+    "step_choices",
+    "units_for_user",
 ]

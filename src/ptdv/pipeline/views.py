@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
 from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import Person
-from ptdv.people.selectors import matching_query, org_in_scope
+from ptdv.people.selectors import org_in_scope, person_for_user
 from ptdv.pipeline import actions, rules, selectors, services
 from ptdv.pipeline.forms import (
     BoardFilterForm,
@@ -52,11 +52,7 @@ def _today() -> date:
 
 def _units_in_scope(user: Any, action: Action, *, chosen: Org | None = None) -> list[Org]:
     """Return the units where user may do action, in tree order, capped at UNIT_LIMIT."""
-    qs = policy.scope(user, Org.objects.all(), action).order_by("path")
-    units = list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:UNIT_LIMIT])
-    if chosen is not None and chosen.pk not in {o.pk for o in units}:
-        units.append(chosen)
-    return units
+    return selectors.units_for_user(user, action, limit=UNIT_LIMIT, chosen=chosen)
 
 
 def _default_unit(user: Any, units: list[Org]) -> Org | None:
@@ -70,8 +66,7 @@ def _default_unit(user: Any, units: list[Org]) -> Org | None:
 
 def _cells_under(org: Org) -> list[Org]:
     """Return the cells under org (the org itself when it is a cell), capped at UNIT_LIMIT."""
-    qs = Org.objects.subtree(org).filter(kind__in=CELL_KINDS).order_by("path")
-    return list(qs.only("id", "name", "path", "depth", "kind", "valid_to")[:UNIT_LIMIT])
+    return selectors.cells_under(org, limit=UNIT_LIMIT)
 
 
 # --- the board --------------------------------------------------------------------------------
@@ -194,9 +189,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 @require_GET
 def case_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = policy.get_for_user_or_404(
-        request.user, Case.objects.select_related("person"), Action.HISTORY_VIEW, pk=case_id
-    )
+    case = selectors.get_case(request.user, case_id, Action.HISTORY_VIEW)
     return render_history(
         request,
         obj=case,
@@ -214,24 +207,8 @@ _SEVERITY_ORDER = {rules.Severity.BLOCK: 0, rules.Severity.WARN: 1, rules.Severi
 def _step_choices(
     user: Any, case: Case
 ) -> tuple[QuerySet[Person], QuerySet[Org], QuerySet[TrainingBatch]]:
-    """Return what a step's selects offer: official members of the case's cell, units, batches.
-
-    Units and batches: those in the user's scope, plus the units above the cell (the deciding
-    level and the course organisers usually sit there).
-    """
-    members = Person.objects.filter(org=case.cell, party_status="official").order_by(
-        "sort_key", "pk"
-    )
-    ancestors = case.cell.ancestor_paths
-    orgs = (
-        policy.scope(user, Org.objects.all(), Action.CASE_VIEW)
-        | Org.objects.filter(path__in=ancestors)
-    ).order_by("path")
-    batches = (
-        policy.scope(user, TrainingBatch.objects.all(), Action.CASE_VIEW)
-        | TrainingBatch.objects.filter(organiser__path__in=ancestors)
-    ).order_by("-starts_on", "name")
-    return members, orgs, batches
+    """Return what a step's selects offer (official members of the case's cell, units, batches)."""
+    return selectors.step_choices(user, case)
 
 
 @require_http_methods(["GET", "POST"])
@@ -374,9 +351,7 @@ def _pool_cell(request: AuthenticatedHttpRequest, action: Action) -> Org:
         return _cell_or_404(user, request.GET["cell"], action)
     if not policy.can_anywhere(user, action):
         raise Http404
-    cell = (
-        policy.scope(user, Org.objects.filter(kind__in=CELL_KINDS), action).order_by("path").first()
-    )
+    cell = selectors.first_cell_for_user(user, action)
     if cell is None:
         raise Http404
     return cell
@@ -388,15 +363,7 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     cell = _pool_cell(request, Action.CASE_VIEW)
     show_dropped = request.GET.get("dropped") == "1"
-    # PRIVATE QUERY (no selector in pipeline.selectors lists a cell's pool yet).
-    entries = (
-        PoolEntry.objects.filter(cell=cell)
-        .select_related("person")
-        .annotate(last_review=Max("review_items__review__reviewed_on"))
-        .order_by("status", "person__sort_key", "pk")
-    )
-    if not show_dropped:
-        entries = entries.filter(status=PoolEntry.Status.ACTIVE)
+    entries = selectors.pool_of_cell(cell, show_dropped=show_dropped)
     cells = [
         c for c in _units_in_scope(user, Action.CASE_VIEW, chosen=cell) if c.kind in CELL_KINDS
     ]
@@ -411,20 +378,8 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _pool_candidates(user: Any, q: str) -> QuerySet[Person]:
-    """Return the people who may join a pool: not members, not followed, no open case.
-
-    PRIVATE QUERY (no selector covers it): the people the user may list, matching the search
-    box (people.selectors.matching_query); the template shows the first CANDIDATE_LIMIT.
-    """
-    qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
-    qs = (
-        qs.filter(party_status__in=["", "former"])
-        .exclude(pool_entries__status=PoolEntry.Status.ACTIVE)
-        .exclude(cases__outcome="")
-    )
-    if q.strip():
-        qs = matching_query(qs, q)
-    return qs.select_related("org").order_by("sort_key", "pk")
+    """Return the people who may join a pool; the template shows the first CANDIDATE_LIMIT."""
+    return selectors.pool_candidates_for_user(user, q)
 
 
 @require_http_methods(["GET", "POST"])
@@ -476,11 +431,7 @@ def pool_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     cell = _pool_cell(request, Action.CASE_RECORD)
     today = _today()
-    entries = (
-        PoolEntry.objects.filter(cell=cell, status=PoolEntry.Status.ACTIVE)
-        .select_related("person")
-        .order_by("person__sort_key", "pk")
-    )
+    entries = selectors.active_pool_of_cell(cell)
     if request.method == "POST":
         form = PoolReviewForm(request.POST, entries=entries)
         if form.is_valid():
@@ -513,18 +464,11 @@ def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = _today()
     entry: PoolEntry | None = None
     if data["pool_entry"]:
-        entry = policy.get_for_user_or_404(
-            user,
-            PoolEntry.objects.select_related("person", "cell"),
-            Action.CASE_RECORD,
-            pk=data["pool_entry"],
-        )
+        entry = selectors.pool_entry_for_user(user, data["pool_entry"], Action.CASE_RECORD)
         person, cell, source = entry.person, entry.cell, data["source"] or entry.source
     else:
         cell = _cell_or_404(user, data["cell"], Action.CASE_RECORD)
-        person = policy.get_for_user_or_404(
-            user, Person.objects.all(), Action.PERSON_VIEW, pk=data["person"]
-        )
+        person = person_for_user(user, data["person"], Action.PERSON_VIEW)
         source = data["source"] or "other"
     try:
         case = services.open_case(
