@@ -68,8 +68,25 @@ def cases_for_user(
     deadline has passed; `q` matches the person's name or CCCD like the people search.
     """
     qs = policy.scope(user, Case.objects.all(), Action.CASE_VIEW)
-    if org is not None:
-        qs = _in_subtree(qs, org)
+    qs = _filtered(qs, org=org, stage=stage, source=source, overdue=overdue, q=q, today=today)
+    return qs.select_related("person", "cell").order_by("person__sort_key", "pk")
+
+
+def _filtered(
+    qs: QuerySet[Case],
+    *,
+    org: Org | None = None,
+    cell: Org | None = None,
+    stage: str = "",
+    source: str = "",
+    overdue: bool = False,
+    q: str = "",
+    today: date,
+) -> QuerySet[Case]:
+    """Return qs narrowed by the filters the case list, the board and the API share."""
+    for unit in (org, cell):
+        if unit is not None:
+            qs = _in_subtree(qs, unit)
     if stage:
         qs = qs.filter(stage=stage)
     if source:
@@ -78,7 +95,7 @@ def cases_for_user(
         qs = qs.filter(outcome=Outcome.OPEN, next_due_on__lt=today)
     if q.strip():
         qs = qs.filter(person__in=matching_query(Person.objects.all(), q).values("pk"))
-    return qs.select_related("person", "cell").order_by("person__sort_key", "pk")
+    return qs
 
 
 @dataclass(frozen=True)
@@ -121,13 +138,7 @@ def board(
     `per_column` of each stage by a window function), overdue and longest-waiting first.
     """
     qs = policy.scope(user, Case.objects.filter(outcome=Outcome.OPEN), Action.CASE_VIEW)
-    for unit in (org, cell):
-        if unit is not None:
-            qs = _in_subtree(qs, unit)
-    if source:
-        qs = qs.filter(source=source)
-    if overdue:
-        qs = qs.filter(next_due_on__lt=today)
+    qs = _filtered(qs, org=org, cell=cell, source=source, overdue=overdue, today=today)
     counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     cards: dict[str, list[BoardCard]] = {}
     if per_column <= 0:  # counts only (the API)

@@ -47,7 +47,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-# --- units in scope (private queries; no selector covers them) ------------------------------
+# --- units in scope ------------------------------------------------------------------------
 
 
 def _units_in_scope(user: Any, action: Action, *, chosen: Org | None = None) -> list[Org]:
