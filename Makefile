@@ -37,6 +37,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/ptdv makemigrations --check --dry-run
 
 fmt: $(VENV)/.dev-installed

@@ -10,8 +10,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ptdv.orgs.models import Org
-
 
 class User(AbstractUser):
     """A person who logs in. Display preferences are remembered per user."""
@@ -51,8 +49,9 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    # By label: access sits below orgs in the layering (docs/decisions.md D21).
     org = models.ForeignKey(
-        Org, verbose_name=_("tổ chức"), on_delete=models.CASCADE, related_name="grants"
+        "orgs.Org", verbose_name=_("tổ chức"), on_delete=models.CASCADE, related_name="grants"
     )
     granted_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
     granted_by = models.ForeignKey(

@@ -18,8 +18,6 @@ from django.http import Http404
 
 from ptdv.access.models import Role, RoleGrant, User
 from ptdv.core.text import prefix_upper_bound
-from ptdv.orgs.models import Org
-from ptdv.people.models import Person
 
 
 class Action(StrEnum):
@@ -67,8 +65,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMINISTRATOR: _ADMIN,
 }
 
-# How each scoped model reaches the organisation path that decides its scope.
-_PATH_LOOKUPS: dict[type[models.Model], str] = {Org: "path", Person: "org__path"}
+# How each scoped model reaches the organisation path that decides its scope. The apps above
+# access fill it in from their AppConfig.ready() (orgs: Org itself, people: Person, ...), so
+# the policy never imports their models (docs/decisions.md D21).
+_PATH_LOOKUPS: dict[type[models.Model], str] = {}
 
 M = TypeVar("M", bound=models.Model)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from ptdv.access.models import AccessLog, ApiToken, Role, RoleGrant, User, hash_token
-from ptdv.orgs.models import Org
 
 
 def set_display_preferences(
@@ -52,8 +51,8 @@ def revoke_api_token(*, token: ApiToken, now: datetime) -> None:
         token.save(update_fields=["revoked_at"])
 
 
-def grant_role(*, user: User, role: str, org: Org, actor: User | None) -> RoleGrant:
-    """Give user a role over org's subtree (idempotent)."""
+def grant_role(*, user: User, role: str, org: models.Model, actor: User | None) -> RoleGrant:
+    """Give user a role over org's subtree (idempotent); org is an orgs.Org."""
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}")
     with transaction.atomic():

@@ -1,4 +1,4 @@
-"""Account pages: password, display preferences, personal API tokens, and the access log."""
+"""Home and account pages: password, display preferences, personal API tokens, the access log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ptdv.access import services
+from ptdv.access import selectors, services
 from ptdv.access.forms import PasswordChangeForm, TokenForm
 from ptdv.access.http import AuthenticatedHttpRequest
-from ptdv.access.models import AccessLog, ApiToken, User
+from ptdv.access.models import AccessLog, User
 from ptdv.access.policy import Action, can_anywhere
 
 __all__ = ["login_not_required"]
@@ -26,8 +25,20 @@ __all__ = ["login_not_required"]
 ACCESS_LOG_PAGE_SIZE = 50
 
 
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Home page: what the user's grants reach, with a quick search."""
+    return render(
+        request,
+        "core/home.html",
+        {
+            "grants": selectors.grants_of_user(request.user, active_only=True),
+            "can_search_people": can_anywhere(request.user, Action.PERSON_VIEW),
+        },
+    )
+
+
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
-    grants = request.user.grants.select_related("org").order_by("org__path", "role")
+    grants = selectors.grants_of_user(request.user)
     return render(
         request,
         "access/account.html",
@@ -90,7 +101,7 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
             form = TokenForm()
     else:
         form = TokenForm()
-    rows = ApiToken.objects.filter(user_id=request.user.pk).order_by("-created_at", "-pk")
+    rows = selectors.tokens_of_user(request.user)
     return render(
         request, "access/tokens.html", {"form": form, "tokens": rows, "new_secret": new_secret}
     )
@@ -99,10 +110,7 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     # A user's tokens are theirs alone: someone else's token id answers 404.
-    try:
-        token = ApiToken.objects.get(pk=token_id, user_id=request.user.pk)
-    except ApiToken.DoesNotExist as exc:
-        raise Http404 from exc
+    token = selectors.token_of_user_or_404(request.user, token_id)
     services.revoke_api_token(token=token, now=timezone.now())
     messages.success(request, _("Đã thu hồi mã truy cập “%(name)s”.") % {"name": token.name})
     return redirect("access:tokens")
@@ -112,17 +120,11 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Administrators only; everyone else is told the page does not exist.
     if not can_anywhere(request.user, Action.ACCESS_LOG_VIEW):
         raise Http404
-    rows = AccessLog.objects.select_related("user").order_by("-at", "-pk")
     q_user = request.GET.get("user", "").strip()
-    if q_user:
-        rows = rows.filter(
-            Q(user__username__icontains=q_user) | Q(user__full_name__icontains=q_user)
-        )
     q_kind = request.GET.get("kind", "")
-    if q_kind in AccessLog.Kind.values:
-        rows = rows.filter(kind=q_kind)
-    else:
+    if q_kind not in AccessLog.Kind.values:
         q_kind = ""
+    rows = selectors.access_log_entries(user_query=q_user, kind=q_kind)
     page = Paginator(rows, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

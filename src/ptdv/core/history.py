@@ -1,7 +1,7 @@
 """'Lịch sử thay đổi': who changed what and when, from django-simple-history records.
 
-Views call `render_history(request, obj=..., back_url=..., title=...)` after their own access
-check; the read of the history is logged like a dossier read.
+`history_entries` reads the records; the page (`ptdv.access.history.render_history`) logs the
+read like a dossier read. Core sits below access, so it neither logs nor renders here.
 """
 
 from __future__ import annotations
@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 HISTORY_TYPES = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
@@ -83,19 +80,3 @@ def history_entries(obj: models.Model) -> list[HistoryEntry]:
             )
         )
     return entries
-
-
-def render_history(
-    request: HttpRequest, *, obj: models.Model, back_url: str, title: str
-) -> HttpResponse:
-    """Render the history page of obj; the caller has already checked access."""
-    from ptdv.access.models import AccessLog
-    from ptdv.access.services import log_read
-
-    log_read(user=request.user, obj=obj, kind=AccessLog.Kind.HISTORY, request=request)  # type: ignore[arg-type]
-    page = Paginator(history_entries(obj), 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/history.html",
-        {"obj": obj, "page": page, "back_url": back_url, "title": title},
-    )

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,8 +17,7 @@ from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
-from ptdv.core.text import prefix_upper_bound
-from ptdv.orgs import services
+from ptdv.orgs import selectors, services
 from ptdv.orgs.models import Org
 from ptdv.orgs.schemas import (
     OrgDetailOut,
@@ -45,44 +44,6 @@ def _with_parent_id(qs: QuerySet[Org]) -> QuerySet[Org]:
     """Annotate parent_pk: the parent's path is the row's path minus its last step."""
     parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Org.steplen)
     return qs.annotate(parent_pk=Subquery(Org.objects.filter(path=parent_path).values("pk")[:1]))
-
-
-def _filter_orgs(qs: QuerySet[Org], filters: OrgFilters) -> QuerySet[Org]:
-    """Return qs narrowed by the list filters (the caller has already scoped it)."""
-    if filters.parent is not None:
-        parent = Org.objects.filter(pk=filters.parent).values_list("path", "depth").first()
-        if parent is None:
-            return qs.none()
-        path, depth = parent
-        qs = qs.filter(path__gt=path, path__lt=prefix_upper_bound(path), depth=depth + 1)
-    if filters.under is not None:
-        root = Org.objects.filter(pk=filters.under).values_list("path", flat=True).first()
-        if root is None:
-            return qs.none()
-        qs = qs.filter(path__gte=root, path__lt=prefix_upper_bound(root))
-    if filters.kind is not None:
-        qs = qs.filter(kind=filters.kind)
-    if filters.field is not None:
-        qs = qs.filter(field=filters.field)
-    if filters.active is not None:
-        active = Org.objects.active_on(timezone.localdate()).values("pk")
-        qs = qs.filter(pk__in=active) if filters.active else qs.exclude(pk__in=active)
-    for word in (filters.q or "").split():
-        qs = qs.filter(_contains_word(word))
-    return qs
-
-
-def _contains_word(word: str) -> Q:
-    """Return a condition: name or code contains word, whatever its case.
-
-    SQLite's LIKE folds ASCII letters only, so "đảng" would miss "Đảng" there (PostgreSQL
-    folds all). Trying the word lower-case, capitalised and upper-case gives the same result
-    on both for the way names are written. Accents still matter: "dang" does not find "Đảng".
-    """
-    condition = Q()
-    for variant in {word.lower(), word.capitalize(), word.upper()}:
-        condition |= Q(name__icontains=variant) | Q(code__icontains=variant)
-    return condition
 
 
 def _get(user: User, action: Action, pk: int) -> Org:
@@ -121,8 +82,17 @@ def _check_not_null(values: dict[str, Any]) -> dict[str, Any]:
 @paginate(PageNumberPagination)
 def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> QuerySet[Org]:
     """Return the units the user may see, in tree order (parents before children)."""
-    qs = policy.scope(_user(request), Org.objects.all(), Action.ORG_VIEW)
-    return _with_parent_id(_filter_orgs(qs, filters)).order_by("path")
+    # The tree page's search calls the same selector: accents and case are ignored alike.
+    unit_filters = selectors.OrgFilters(
+        q=filters.q or "",
+        parent=filters.parent,
+        under=filters.under,
+        kind=filters.kind or "",
+        field=filters.field or "",
+        active=filters.active,
+    )
+    qs = selectors.orgs_for_user(_user(request), unit_filters)
+    return _with_parent_id(qs)
 
 
 @router.get("/{org_id}", response=OrgDetailOut, url_name="org-detail")

@@ -36,7 +36,7 @@ class OrgFilters(Schema):
     q: str | None = Field(
         None,
         max_length=100,
-        description="Tìm trong tên hoặc mã (mọi từ, không phân biệt hoa thường).",
+        description="Tìm trong tên, tên viết tắt hoặc mã (mọi từ, không cần dấu).",
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from ptdv.access import policy
 from ptdv.core.text import fold, prefix_upper_bound, search_terms
@@ -95,6 +96,11 @@ def child_nodes(org: Org, *, show_dissolved: bool) -> list[TreeNode]:
     )
 
 
+def org_for_user(user: Any, pk: Any, action: policy.Action) -> Org:
+    """Return the unit with this id if the user may do action there, or 404."""
+    return policy.get_for_user_or_404(user, Org.objects.all(), action, pk=pk)
+
+
 def tree_roots(user: Any, *, show_dissolved: bool) -> list[Org]:
     """Return where the user's tree starts: their grant units (none nested in another), or the
     roots of the whole tree for a superuser."""
@@ -119,28 +125,81 @@ def tree_for_user(user: Any, *, show_dissolved: bool) -> list[TreeNode]:
     )
 
 
+@dataclass(frozen=True)
+class OrgFilters:
+    """What the tree page's search and the API list filter on; empty values mean "any"."""
+
+    q: str = ""  # every word, accents and case ignored, in the name, short name or code
+    parent: int | None = None  # only the direct sub-units of this unit
+    under: int | None = None  # this unit and everything under it
+    kind: str = ""
+    field: str = ""
+    active: bool | None = None  # active today (True), or not (False)
+    show_dissolved: bool = True  # False: units still in existence (valid_to empty) only
+
+
+def _unit_terms(query: str) -> list[str]:
+    """Return the folded words of a unit search. Words are split on spaces only, so that a
+    code's punctuation counts ("thptdh-" finds THPTDH-TT, not THPTDH); a word without any
+    letter or digit is dropped."""
+    return [w for w in dict.fromkeys(fold(query).split()) if any(c.isalnum() for c in w)]
+
+
+def _matching(user: Any, filters: OrgFilters) -> tuple[QuerySet[Org], bool]:
+    """Return the units in the user's scope that match filters, and whether the name search
+    stopped at SEARCH_SCAN_LIMIT before reading every candidate."""
+    qs = _visible(
+        policy.scope(user, Org.objects.all(), policy.Action.ORG_VIEW), filters.show_dissolved
+    )
+    if filters.parent is not None:
+        parent = Org.objects.filter(pk=filters.parent).values_list("path", "depth").first()
+        if parent is None:
+            return qs.none(), False
+        path, depth = parent
+        qs = qs.filter(path__gt=path, path__lt=prefix_upper_bound(path), depth=depth + 1)
+    if filters.under is not None:
+        root = Org.objects.filter(pk=filters.under).values_list("path", flat=True).first()
+        if root is None:
+            return qs.none(), False
+        qs = qs.filter(path__gte=root, path__lt=prefix_upper_bound(root))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.field:
+        qs = qs.filter(field=filters.field)
+    if filters.active is not None:
+        active = Org.objects.active_on(timezone.localdate()).values("pk")
+        qs = qs.filter(pk__in=active) if filters.active else qs.exclude(pk__in=active)
+    terms = _unit_terms(filters.q)
+    if not terms:
+        return qs, False
+    # Names are folded in Python (bounded scan, see SEARCH_SCAN_LIMIT): Org has no folded column.
+    rows = list(
+        qs.order_by("path").values_list("pk", "name", "short_name", "code")[: SEARCH_SCAN_LIMIT + 1]
+    )
+    matches = [
+        pk
+        for pk, name, short_name, code in rows[:SEARCH_SCAN_LIMIT]
+        if all(term in fold(f"{name} {short_name} {code}") for term in terms)
+    ]
+    return Org.objects.filter(pk__in=matches), len(rows) > SEARCH_SCAN_LIMIT
+
+
+def orgs_for_user(user: Any, filters: OrgFilters) -> QuerySet[Org]:
+    """Return the units in the user's scope matching filters, in tree order (the API list)."""
+    return _matching(user, filters)[0].order_by("path")
+
+
 def search_units(user: Any, query: str, *, show_dissolved: bool) -> SearchResult:
     """Return units in the user's scope whose name, short name or code contain every word of
-    query, ignoring accents and case (bounded scan, see SEARCH_SCAN_LIMIT)."""
-    terms = search_terms(query)
-    if not terms:
+    query, ignoring accents and case (bounded scan, see SEARCH_SCAN_LIMIT): the tree page's
+    search, with the same filter as the API list."""
+    if not _unit_terms(query):
         return SearchResult([], False)
-    scoped = _visible(policy.scope(user, Org.objects.all(), policy.Action.ORG_VIEW), show_dissolved)
-    rows = list(
-        scoped.order_by("path").values_list("pk", "name", "short_name", "code")[
-            : SEARCH_SCAN_LIMIT + 1
-        ]
-    )
-    truncated = len(rows) > SEARCH_SCAN_LIMIT
-    matches = []
-    for pk, name, short_name, code in rows[:SEARCH_SCAN_LIMIT]:
-        haystack = fold(f"{name} {short_name} {code}")
-        if all(term in haystack for term in terms):
-            matches.append(pk)
-    if len(matches) > SEARCH_RESULT_LIMIT:
+    qs, truncated = _matching(user, OrgFilters(q=query, show_dissolved=show_dissolved))
+    units = list(qs.order_by("path")[: SEARCH_RESULT_LIMIT + 1])
+    if len(units) > SEARCH_RESULT_LIMIT:
         truncated = True
-        matches = matches[:SEARCH_RESULT_LIMIT]
-    units = list(Org.objects.filter(pk__in=matches).order_by("path")) if matches else []
+        units = units[:SEARCH_RESULT_LIMIT]
     return SearchResult(units, truncated)
 
 

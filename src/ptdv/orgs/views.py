@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from ptdv.access import policy
+from ptdv.access.history import render_history
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors, picker_context
-from ptdv.core.history import render_history
 from ptdv.orgs import rules, selectors, services
 from ptdv.orgs.forms import DissolveForm, MoveForm, OrgEditForm, OrgForm, unit_label
 from ptdv.orgs.models import DecidingBody, Org, OrgKind
@@ -51,7 +51,7 @@ def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def children(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     """The <ul> of a unit's sub-units for the tree's toggle (htmx); a page link without it."""
-    org = policy.get_for_user_or_404(request.user, Org.objects.all(), Action.ORG_VIEW, pk=org_id)
+    org = selectors.org_for_user(request.user, org_id, Action.ORG_VIEW)
     if not request.htmx:
         return redirect("orgs:detail", org_id=org.pk)
     show_dissolved = _show_dissolved(request)
@@ -114,7 +114,7 @@ def picker(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_VIEW, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_VIEW)
     show_dissolved = _show_dissolved(request)
     ancestors = selectors.ancestors_of(org)
     # Ancestors outside the user's scope are named but not linked (their pages would be 404).
@@ -220,7 +220,7 @@ def create_root(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    parent = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_CREATE, pk=org_id)
+    parent = selectors.org_for_user(user, org_id, Action.ORG_CREATE)
     kinds = rules.child_kinds(parent.kind)
     if not kinds:
         raise Http404
@@ -247,7 +247,7 @@ def create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_EDIT, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_EDIT)
     parent = org.get_parent()
     # Kinds legal under the parent that can still hold every unit already under this one.
     child_kinds = selectors.kinds_of_children(org)
@@ -282,7 +282,7 @@ def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_MOVE, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_MOVE)
     today = timezone.localdate()
     form = MoveForm(
         request.POST or None, user=user, org=org, today=today, initial={"version": org.version}
@@ -309,7 +309,7 @@ def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dissolve(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
-    org = policy.get_for_user_or_404(user, Org.objects.all(), Action.ORG_DISSOLVE, pk=org_id)
+    org = selectors.org_for_user(user, org_id, Action.ORG_DISSOLVE)
     today = timezone.localdate()
     form = DissolveForm(request.POST or None, initial={"valid_to": today, "version": org.version})
     if request.method == "POST" and form.is_valid():
@@ -333,8 +333,6 @@ def dissolve(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 
 @require_GET
 def history(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
-    org = policy.get_for_user_or_404(
-        request.user, Org.objects.all(), Action.HISTORY_VIEW, pk=org_id
-    )
+    org = selectors.org_for_user(request.user, org_id, Action.HISTORY_VIEW)
     back_url = reverse("orgs:detail", args=[org.pk])
     return render_history(request, obj=org, back_url=back_url, title=org.name)

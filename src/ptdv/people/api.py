@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations` here: ninja reads the view annotations at runtime.
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,9 +17,8 @@ from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
-from ptdv.core.text import prefix_upper_bound
 from ptdv.orgs.models import Org
-from ptdv.people import services
+from ptdv.people import selectors, services
 from ptdv.people.models import (
     EducationLevel,
     EthnicGroup,
@@ -39,7 +37,7 @@ from ptdv.people.schemas import (
     PersonPatch,
     ReferenceItemOut,
 )
-from ptdv.people.selectors import DOSSIER_RELATED, get_dossier, matching_query
+from ptdv.people.selectors import DOSSIER_RELATED, get_dossier
 
 router = Router(tags=["people"])
 reference_router = Router(tags=["reference"])
@@ -81,26 +79,6 @@ _BOOL_FIELDS = ("youth_union_member", "trade_union_member")
 
 def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined, no-any-return]
-
-
-def _filter_people(user: User, qs: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
-    """Return qs (already scoped) narrowed by the list filters."""
-    if filters.q and filters.q.strip():
-        qs = matching_query(qs, filters.q)
-    if filters.org is not None:
-        # A unit the user cannot list people of yields nothing, exactly like an absent one.
-        org = policy.scope(user, Org.objects.all(), Action.PERSON_VIEW).filter(pk=filters.org)
-        path = org.values_list("path", flat=True).first()
-        if path is None:
-            return qs.none()
-        qs = qs.filter(org__path__gte=path, org__path__lt=prefix_upper_bound(path))
-    if filters.sex:
-        qs = qs.filter(sex=filters.sex)
-    if filters.birth_year_from is not None:
-        qs = qs.filter(birth_date__gte=date(filters.birth_year_from, 1, 1))
-    if filters.birth_year_to is not None:
-        qs = qs.filter(birth_date__lte=date(filters.birth_year_to, 12, 31))
-    return qs
 
 
 def _clean_input(values: dict[str, Any]) -> dict[str, Any]:
@@ -148,23 +126,15 @@ def _dossier(user: User, pk: int, request: HttpRequest) -> Person:
 @paginate(PageNumberPagination)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Person]:
     """Return the people the user may see, in Vietnamese name order (given name first)."""
-    user = _user(request)
-    qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
-    qs = _filter_people(user, qs, filters)
-    return (
-        qs.select_related("org")
-        .only(
-            "id",
-            "full_name",
-            "sex",
-            "birth_date",
-            "national_id",
-            "org__id",
-            "org__name",
-            "org__parent_name",
-        )
-        .order_by("sort_key", "pk")
+    # The list page calls the same selector with the same filters.
+    person_filters = selectors.PersonFilters(
+        q=filters.q or "",
+        org=filters.org,
+        sex=filters.sex or "",
+        birth_year_from=filters.birth_year_from,
+        birth_year_to=filters.birth_year_to,
     )
+    return selectors.people_for_user(_user(request), person_filters)
 
 
 @router.get("/{person_id}", response=PersonOut, url_name="person-detail")

@@ -63,14 +63,10 @@ class PersonListOut(Schema):
 
     @staticmethod
     def resolve_national_id_masked(obj: Person) -> str | None:
-        return mask_national_id(obj.national_id)
-
-
-def mask_national_id(number: str | None) -> str | None:
-    """Return the CCCD number with all but its last four digits hidden."""
-    if not number:
-        return None
-    return "*" * (len(number) - 4) + number[-4:]
+        # The list selector loads the last four digits and the length, never the number.
+        length: int | None = getattr(obj, "national_id_length", None)
+        last4: str = getattr(obj, "national_id_last4", "")
+        return "*" * (length - 4) + last4 if length else None
 
 
 class PersonOut(Schema):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.functions import Right
+from django.db.models.functions import Length, Right
 from django.http import HttpRequest
 
 from ptdv.access import policy
@@ -31,12 +32,18 @@ _NATIONAL_ID_QUERY = re.compile(r"[0-9]{9,12}")
 
 @dataclass(frozen=True)
 class PersonFilters:
-    """What the list page and the API filter on; empty values mean "any"."""
+    """What the list page and the API filter on; empty values mean "any".
+
+    `org` is a unit the caller has already found in the user's scope, or a unit id that the
+    selector looks up in that scope (absent and out of scope both find nobody).
+    """
 
     q: str = ""
-    org: Org | None = None
+    org: Org | int | None = None
     sex: str = ""
     minority: bool | None = None
+    birth_year_from: int | None = None
+    birth_year_to: int | None = None
 
 
 def matching_query(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
@@ -66,19 +73,27 @@ def people_for_user(user: Any, filters: PersonFilters) -> QuerySet[Person]:
     """Return the people the user may list, filtered, in Vietnamese name order.
 
     Only the columns a list shows are loaded; the CCCD number comes as its last four digits
-    (`national_id_last4`), the full number is for the dossier only.
+    and its length (`national_id_last4`, `national_id_length`), the full number is for the
+    dossier only. The list page and the API both call this.
     """
     qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
     if filters.q.strip():
         qs = matching_query(qs, filters.q)
-    if filters.org is not None:
-        qs = qs.filter(
-            org__path__gte=filters.org.path, org__path__lt=prefix_upper_bound(filters.org.path)
-        )
+    org = filters.org
+    if isinstance(org, int):
+        org = org_in_scope(user, org, Action.PERSON_VIEW)
+        if org is None:
+            return qs.none()
+    if org is not None:
+        qs = qs.filter(org__path__gte=org.path, org__path__lt=prefix_upper_bound(org.path))
     if filters.sex:
         qs = qs.filter(sex=filters.sex)
     if filters.minority is not None:
         qs = qs.filter(ethnic_group__is_minority=filters.minority)
+    if filters.birth_year_from is not None:
+        qs = qs.filter(birth_date__gte=date(filters.birth_year_from, 1, 1))
+    if filters.birth_year_to is not None:
+        qs = qs.filter(birth_date__lte=date(filters.birth_year_to, 12, 31))
     return (
         qs.select_related("org", "ethnic_group")
         .only(
@@ -92,9 +107,16 @@ def people_for_user(user: Any, filters: PersonFilters) -> QuerySet[Person]:
             "ethnic_group",
             "ethnic_group__name",
         )
-        .annotate(national_id_last4=Right("national_id", 4))
+        .annotate(
+            national_id_last4=Right("national_id", 4), national_id_length=Length("national_id")
+        )
         .order_by("sort_key", "pk")
     )
+
+
+def no_people() -> QuerySet[Person]:
+    """Return an empty list of people (a filter that names an unknown unit finds nobody)."""
+    return Person.objects.none()
 
 
 def org_in_scope(user: Any, org_id: Any, action: Action) -> Org | None:
@@ -121,6 +143,12 @@ def get_dossier(user: Any, pk: Any, request: HttpRequest | None = None) -> Perso
     return person
 
 
+def person_for_user(user: Any, pk: Any, action: Action) -> Person:
+    """Return one person (with their unit) the user may do action on, or 404; not logged, so
+    only for what is not a dossier read (edit forms, pickers, history)."""
+    return policy.get_for_user_or_404(user, Person.objects.select_related("org"), action, pk=pk)
+
+
 def duplicate_is_visible(user: Any, national_id: str, *, exclude_pk: int | None) -> bool:
     """Return whether another record with this CCCD exists inside the user's view scope.
 
@@ -142,6 +170,8 @@ __all__ = [
     "duplicate_is_visible",
     "get_dossier",
     "matching_query",
+    "no_people",
     "org_in_scope",
     "people_for_user",
+    "person_for_user",
 ]

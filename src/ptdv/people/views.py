@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ptdv.access import policy
+from ptdv.access.history import render_history
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
-from ptdv.core.history import render_history
 from ptdv.people import selectors, services
 from ptdv.people.forms import FIELD_GROUPS, MoveForm, PersonFilterForm, PersonForm
 from ptdv.people.models import Person
@@ -44,7 +44,7 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     else:
         # An unknown unit (or one outside the scope) finds nobody rather than everybody.
-        people = Person.objects.none()
+        people = selectors.no_people()
     page = Paginator(people, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -135,9 +135,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    person = policy.get_for_user_or_404(
-        request.user, Person.objects.select_related("org"), Action.PERSON_EDIT, pk=person_id
-    )
+    person = selectors.person_for_user(request.user, person_id, Action.PERSON_EDIT)
     if request.method == "POST":
         form = PersonForm(request.POST, person=person)
         if form.is_valid():
@@ -165,9 +163,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    person = policy.get_for_user_or_404(
-        request.user, Person.objects.select_related("org"), Action.PERSON_EDIT, pk=person_id
-    )
+    person = selectors.person_for_user(request.user, person_id, Action.PERSON_EDIT)
     today = timezone.localdate()
     if request.method == "POST":
         form = MoveForm(request.POST, user=request.user, today=today, current=person.org)
@@ -201,9 +197,7 @@ def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 
 @require_GET
 def person_history(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    person = policy.get_for_user_or_404(
-        request.user, Person.objects.all(), Action.HISTORY_VIEW, pk=person_id
-    )
+    person = selectors.person_for_user(request.user, person_id, Action.HISTORY_VIEW)
     return render_history(
         request,
         obj=person,

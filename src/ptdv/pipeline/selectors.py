@@ -28,11 +28,26 @@ from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.selectors import ancestors_of
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
-from ptdv.pipeline import rules, services
+from ptdv.pipeline import rules
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE, ActionSpec
 from ptdv.pipeline.config import rules_config
+from ptdv.pipeline.facts import (
+    calendar_for,
+    case_facts,
+    expected_authority,
+    member_facts,
+    required_action,
+)
 from ptdv.pipeline.fields import FieldSpec, Kind
-from ptdv.pipeline.models import CHOICE_LABELS, Case, Mentor, Outcome, Stage, Step, TrainingBatch
+from ptdv.pipeline.models import (
+    CHOICE_LABELS,
+    Case,
+    Mentor,
+    Outcome,
+    Stage,
+    Step,
+    TrainingBatch,
+)
 from ptdv.pipeline.rules import Due, Finding
 
 BOARD_CARDS = 50
@@ -61,8 +76,25 @@ def cases_for_user(
     deadline has passed; `q` matches the person's name or CCCD like the people search.
     """
     qs = policy.scope(user, Case.objects.all(), Action.CASE_VIEW)
-    if org is not None:
-        qs = _in_subtree(qs, org)
+    qs = _filtered(qs, org=org, stage=stage, source=source, overdue=overdue, q=q, today=today)
+    return qs.select_related("person", "cell").order_by("person__sort_key", "pk")
+
+
+def _filtered(
+    qs: QuerySet[Case],
+    *,
+    org: Org | None = None,
+    cell: Org | None = None,
+    stage: str = "",
+    source: str = "",
+    overdue: bool = False,
+    q: str = "",
+    today: date,
+) -> QuerySet[Case]:
+    """Return qs narrowed by the filters the case list, the board and the API share."""
+    for unit in (org, cell):
+        if unit is not None:
+            qs = _in_subtree(qs, unit)
     if stage:
         qs = qs.filter(stage=stage)
     if source:
@@ -71,7 +103,7 @@ def cases_for_user(
         qs = qs.filter(outcome=Outcome.OPEN, next_due_on__lt=today)
     if q.strip():
         qs = qs.filter(person__in=matching_query(Person.objects.all(), q).values("pk"))
-    return qs.select_related("person", "cell").order_by("person__sort_key", "pk")
+    return qs
 
 
 @dataclass(frozen=True)
@@ -115,13 +147,7 @@ def board(
     `per_column` of each stage by a window function), overdue and longest-waiting first.
     """
     qs = policy.scope(user, Case.objects.filter(outcome=Outcome.OPEN), Action.CASE_VIEW)
-    for unit in (org, cell):
-        if unit is not None:
-            qs = _in_subtree(qs, unit)
-    if source:
-        qs = qs.filter(source=source)
-    if overdue:
-        qs = qs.filter(next_due_on__lt=today)
+    qs = _filtered(qs, org=org, cell=cell, source=source, overdue=overdue, today=today)
     counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     cards: dict[str, list[BoardCard]] = {}
     if per_column <= 0:  # counts only (the API)
@@ -245,9 +271,9 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
         .select_related("member")
         .order_by("assigned_on", "pk")
     )
-    facts = services.case_facts(case, steps)
-    calendar = services.calendar_for(facts, today)
-    members = services.member_facts(case, {}, extra_ids=[m.member_id for m in mentors], user=user)
+    facts = case_facts(case, steps)
+    calendar = calendar_for(facts, today)
+    members = member_facts(case, {}, extra_ids=[m.member_id for m in mentors], user=user)
     config = rules_config()
     state = rules.case_state(facts, config=config)
     findings = rules.case_findings(
@@ -262,7 +288,7 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     allowed = [
         NextAction(code, str(ACTIONS[code].label))
         for code in codes
-        if policy.can(user, services.required_action(code), case)
+        if policy.can(user, required_action(code), case)
     ]
     recordable = {a.code for a in allowed}
     waiting = _waiting(case, [c for c in codes if c not in recordable], today, facts, state)
@@ -328,7 +354,7 @@ def _recording_unit(
         if case.cell.kind == OrgKind.GRASSROOTS_CELL:
             return case.cell
         return next((o for o in above if o.kind == OrgKind.GRASSROOTS_COMMITTEE), above[0])
-    expected = services.expected_authority(case, today, facts, state)
+    expected = expected_authority(case, today, facts, state)
     return expected[0] if expected is not None else above[0]
 
 

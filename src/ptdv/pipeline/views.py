@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,16 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ptdv.access import policy
+from ptdv.access.history import render_history
 from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
-from ptdv.core.history import render_history
 from ptdv.orgs.forms import unit_picker_field
-from ptdv.orgs.models import CELL_KINDS, Org
+from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
-from ptdv.people.selectors import matching_query, org_in_scope
-from ptdv.pipeline import actions, rules, selectors, services
+from ptdv.people.selectors import org_in_scope, person_for_user
+from ptdv.pipeline import actions, choices, rules, selectors, services
 from ptdv.pipeline.forms import (
     BoardFilterForm,
     CaseOpenForm,
@@ -48,17 +48,12 @@ def _today() -> date:
     return timezone.localdate()
 
 
-# --- units in scope (private queries; no selector covers them) ------------------------------
+# --- units in scope ------------------------------------------------------------------------
 
 
 def _default_unit(user: Any) -> Org | None:
     """Return the user's first grant root where they may see cases, else the first such unit."""
-    units = policy.scope(user, Org.objects.all(), Action.CASE_VIEW)
-    for org_id in policy.grant_roots(user):
-        unit = units.filter(pk=org_id).first()
-        if unit is not None:
-            return unit
-    return units.order_by("path").first()
+    return choices.default_unit_for_user(user, Action.CASE_VIEW)
 
 
 # --- the board --------------------------------------------------------------------------------
@@ -180,9 +175,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 @require_GET
 def case_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case = policy.get_for_user_or_404(
-        request.user, Case.objects.select_related("person"), Action.HISTORY_VIEW, pk=case_id
-    )
+    case = selectors.get_case(request.user, case_id, Action.HISTORY_VIEW)
     return render_history(
         request,
         obj=case,
@@ -200,24 +193,8 @@ _SEVERITY_ORDER = {rules.Severity.BLOCK: 0, rules.Severity.WARN: 1, rules.Severi
 def _step_choices(
     user: Any, case: Case
 ) -> tuple[QuerySet[Person], QuerySet[Org], QuerySet[TrainingBatch]]:
-    """Return what a step's selects offer: official members of the case's cell, units, batches.
-
-    Units and batches: those in the user's scope, plus the units above the cell (the deciding
-    level and the course organisers usually sit there).
-    """
-    members = Person.objects.filter(org=case.cell, party_status="official").order_by(
-        "sort_key", "pk"
-    )
-    ancestors = case.cell.ancestor_paths
-    orgs = (
-        policy.scope(user, Org.objects.all(), Action.CASE_VIEW)
-        | Org.objects.filter(path__in=ancestors)
-    ).order_by("path")
-    batches = (
-        policy.scope(user, TrainingBatch.objects.all(), Action.CASE_VIEW)
-        | TrainingBatch.objects.filter(organiser__path__in=ancestors)
-    ).order_by("-starts_on", "name")
-    return members, orgs, batches
+    """Return what a step's selects offer (official members of the case's cell, units, batches)."""
+    return choices.step_choices(user, case)
 
 
 @require_http_methods(["GET", "POST"])
@@ -377,9 +354,7 @@ def _pool_cell(request: AuthenticatedHttpRequest, action: Action) -> Org:
         return _cell_or_404(user, request.GET["cell"], action)
     if not policy.can_anywhere(user, action):
         raise Http404
-    cell = (
-        policy.scope(user, Org.objects.filter(kind__in=CELL_KINDS), action).order_by("path").first()
-    )
+    cell = choices.first_cell_for_user(user, action)
     if cell is None:
         raise Http404
     return cell
@@ -391,15 +366,7 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     cell = _pool_cell(request, Action.CASE_VIEW)
     show_dropped = request.GET.get("dropped") == "1"
-    # PRIVATE QUERY (no selector in pipeline.selectors lists a cell's pool yet).
-    entries = (
-        PoolEntry.objects.filter(cell=cell)
-        .select_related("person")
-        .annotate(last_review=Max("review_items__review__reviewed_on"))
-        .order_by("status", "person__sort_key", "pk")
-    )
-    if not show_dropped:
-        entries = entries.filter(status=PoolEntry.Status.ACTIVE)
+    entries = choices.pool_of_cell(cell, show_dropped=show_dropped)
     data = request.GET.copy()
     data["cell"] = str(cell.pk)
     picker = PoolCellForm(data, user=user, today=_today())
@@ -415,20 +382,8 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _pool_candidates(user: Any, q: str) -> QuerySet[Person]:
-    """Return the people who may join a pool: not members, not followed, no open case.
-
-    PRIVATE QUERY (no selector covers it): the people the user may list, matching the search
-    box (people.selectors.matching_query); the template shows the first CANDIDATE_LIMIT.
-    """
-    qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
-    qs = (
-        qs.filter(party_status__in=["", "former"])
-        .exclude(pool_entries__status=PoolEntry.Status.ACTIVE)
-        .exclude(cases__outcome="")
-    )
-    if q.strip():
-        qs = matching_query(qs, q)
-    return qs.select_related("org").order_by("sort_key", "pk")
+    """Return the people who may join a pool; the template shows the first CANDIDATE_LIMIT."""
+    return choices.pool_candidates_for_user(user, q)
 
 
 @require_http_methods(["GET", "POST"])
@@ -480,11 +435,7 @@ def pool_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     cell = _pool_cell(request, Action.CASE_RECORD)
     today = _today()
-    entries = (
-        PoolEntry.objects.filter(cell=cell, status=PoolEntry.Status.ACTIVE)
-        .select_related("person")
-        .order_by("person__sort_key", "pk")
-    )
+    entries = choices.active_pool_of_cell(cell)
     if request.method == "POST":
         form = PoolReviewForm(request.POST, entries=entries)
         if form.is_valid():
@@ -526,18 +477,11 @@ def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = _today()
     entry: PoolEntry | None = None
     if data.get("pool_entry"):
-        entry = policy.get_for_user_or_404(
-            user,
-            PoolEntry.objects.select_related("person", "cell"),
-            Action.CASE_RECORD,
-            pk=data["pool_entry"],
-        )
+        entry = choices.pool_entry_for_user(user, data["pool_entry"], Action.CASE_RECORD)
         person, cell = entry.person, entry.cell
     else:
         cell = _cell_or_404(user, data.get("cell"), Action.CASE_RECORD)
-        person = policy.get_for_user_or_404(
-            user, Person.objects.all(), Action.PERSON_VIEW, pk=data.get("person")
-        )
+        person = person_for_user(user, data.get("person"), Action.PERSON_VIEW)
     if request.method == "GET":
         form = CaseOpenForm(
             initial={

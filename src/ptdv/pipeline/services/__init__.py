@@ -9,10 +9,19 @@ plain indexed queries.
 
 from __future__ import annotations
 
+from ptdv.pipeline.facts import (
+    calendar_for,
+    case_facts,
+    expected_authority,
+    member_facts,
+    required_action,
+    step_facts,
+    typed_from_json,
+    with_authority,
+)
 from ptdv.pipeline.services.base import (
     StepInvalid,
     TransitionBlocked,
-    required_action,
 )
 from ptdv.pipeline.services.cases import (
     open_case,
@@ -20,15 +29,6 @@ from ptdv.pipeline.services.cases import (
 )
 from ptdv.pipeline.services.data import (
     clean_step_data,
-    typed_from_json,
-)
-from ptdv.pipeline.services.facts import (
-    calendar_for,
-    case_facts,
-    expected_authority,
-    member_facts,
-    step_facts,
-    with_authority,
 )
 from ptdv.pipeline.services.pool import (
     add_to_pool,

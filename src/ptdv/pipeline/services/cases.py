@@ -15,6 +15,10 @@ from ptdv.orgs.models import Org
 from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions
 from ptdv.pipeline.config import rules_config
+from ptdv.pipeline.facts import (
+    _calendar_for,
+    case_facts,
+)
 from ptdv.pipeline.models import (
     Case,
     Outcome,
@@ -26,10 +30,6 @@ from ptdv.pipeline.models import (
 from ptdv.pipeline.services.base import (
     _is_member,
     _refuse,
-)
-from ptdv.pipeline.services.facts import (
-    _calendar_for,
-    case_facts,
 )
 from ptdv.pipeline.services.readmission import EarlierMembership, record_earlier_membership
 from ptdv.pipeline.services.steps import (

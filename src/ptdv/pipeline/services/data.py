@@ -62,15 +62,3 @@ def parse_step_data(
 def step_json(typed: Mapping[str, Any]) -> dict[str, Any]:
     """Return typed step data as the JSON stored on the step."""
     return {k: fields.to_json(v) for k, v in typed.items()}
-
-
-def typed_from_json(spec: ActionSpec, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return stored step data with its dates turned back into date objects."""
-    typed = dict(data)
-    for field in spec.fields:
-        if field.name in typed:
-            typed[field.name] = fields.from_json(field, typed[field.name])
-    return typed
-
-
-_typed_from_json = typed_from_json

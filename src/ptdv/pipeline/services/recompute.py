@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from ptdv.core.calendar import WorkCalendar
 from ptdv.pipeline.config import rules_config
+from ptdv.pipeline.facts import _calendar_for, case_facts
 from ptdv.pipeline.models import Case, Outcome
 from ptdv.pipeline.rules import CaseFacts
-from ptdv.pipeline.services.facts import _calendar_for, case_facts
 from ptdv.pipeline.services.steps import CACHED_FIELDS, _refresh_cached
 
 

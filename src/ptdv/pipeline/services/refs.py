@@ -21,13 +21,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from ptdv.access import policy
 from ptdv.access.models import User
-from ptdv.access.policy import Action
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
 from ptdv.pipeline import actions
 from ptdv.pipeline.actions import ActionSpec
+from ptdv.pipeline.choices import step_batches, step_orgs, step_people, transfer_targets
 from ptdv.pipeline.fields import FieldSpec
 from ptdv.pipeline.models import Case, TrainingBatch
 from ptdv.pipeline.services.base import StepInvalid
@@ -46,30 +45,6 @@ class StepRefs:
     people: Mapping[int, Person]
     orgs: Mapping[int, Org]
     batches: Mapping[int, TrainingBatch]
-
-
-def step_people(user: User | None, case: Case) -> QuerySet[Person]:
-    """Return the people a step may name: those of the case's cell, inside the user's scope."""
-    return policy.scope(user, Person.objects.filter(org_id=case.cell_id), Action.PERSON_VIEW)
-
-
-def step_orgs(user: User | None, case: Case) -> QuerySet[Org]:
-    """Return the units a step may name: the user's, and the units above the case's cell."""
-    return policy.scope(user, Org.objects.all(), Action.CASE_VIEW) | Org.objects.filter(
-        path__in=case.cell.ancestor_paths
-    )
-
-
-def step_batches(user: User | None, case: Case) -> QuerySet[TrainingBatch]:
-    """Return the courses a step may name: the user's, and those organised above the cell."""
-    return policy.scope(user, TrainingBatch.objects.all(), Action.CASE_VIEW) | (
-        TrainingBatch.objects.filter(organiser__path__in=case.cell.ancestor_paths)
-    )
-
-
-def transfer_targets(user: User | None) -> QuerySet[Org]:
-    """Return the units a case may be sent to: where the user may record cases."""
-    return policy.scope(user, Org.objects.all(), Action.CASE_RECORD)
 
 
 def resolve_step_refs(
@@ -161,8 +136,4 @@ __all__ = [
     "StepRefs",
     "find_step_refs",
     "resolve_step_refs",
-    "step_batches",
-    "step_orgs",
-    "step_people",
-    "transfer_targets",
 ]

@@ -21,6 +21,13 @@ from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
 from ptdv.pipeline.config import rules_config
+from ptdv.pipeline.facts import (
+    _calendar_for,
+    case_facts,
+    member_facts,
+    required_action,
+    with_authority,
+)
 from ptdv.pipeline.models import (
     Case,
     Certificate,
@@ -34,15 +41,8 @@ from ptdv.pipeline.rules.member_dates import MemberDates, member_dates
 from ptdv.pipeline.services.base import (
     StepInvalid,
     TransitionBlocked,
-    required_action,
 )
 from ptdv.pipeline.services.data import parse_step_data, step_json
-from ptdv.pipeline.services.facts import (
-    _calendar_for,
-    case_facts,
-    member_facts,
-    with_authority,
-)
 from ptdv.pipeline.services.refs import StepRefs, find_step_refs
 
 

@@ -16,9 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
+        from django.core.servers.basehttp import get_internal_wsgi_application
         from waitress import serve
 
-        from ptdv.wsgi import application
-
+        # settings.WSGI_APPLICATION names the application, as for runserver: core does not
+        # import the project's top layer (docs/decisions.md D21).
+        application = get_internal_wsgi_application()
         self.stdout.write(f"PTĐV đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
         serve(application, host=host, port=port, threads=threads, ident="PTDV")

@@ -1,4 +1,8 @@
-"""Building the plain facts the rules judge a case on, from the database."""
+"""Facts the pipeline rules judge, read from the database.
+
+The selectors (case page, next steps) and the services (transitions) both build the rules'
+inputs here, so selectors never import services (docs/decisions.md D21, D22).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from ptdv.orgs.models import DecidingBody, Org, OrgKind
 from ptdv.orgs.rules import admission_authority
 from ptdv.orgs.selectors import ancestors_of, org_facts
 from ptdv.people.models import PartyStatus, Person
-from ptdv.pipeline import actions, rules
-from ptdv.pipeline.actions import ACTIONS
+from ptdv.pipeline import actions, fields, rules
+from ptdv.pipeline.actions import ACTIONS, ActionSpec
 from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.models import (
     Case,
@@ -27,12 +31,34 @@ from ptdv.pipeline.models import (
 )
 from ptdv.pipeline.rules import CaseFacts, MemberFacts, ReadmissionFacts, StepFacts
 from ptdv.pipeline.rules.timing import age_judged_on
-from ptdv.pipeline.services.base import (
-    _PRIMARY_CODES,
-)
-from ptdv.pipeline.services.data import (
-    typed_from_json,
-)
+
+# Which policy action each catalogue permission needs (actions.ActionSpec.permission).
+_PERMISSIONS: dict[str, Action] = {
+    "record": Action.CASE_RECORD,
+    "committee": Action.CASE_COMMITTEE,
+    "decide": Action.CASE_DECIDE,
+}
+# Education levels (people reference list codes) that count as "primary school completed"
+# for the difficult-area exception (DOMAIN §3.2, EDU-MIN); lower-secondary and up also do.
+_PRIMARY_CODES = frozenset({"tieu_hoc"})
+
+
+def required_action(code: str) -> Action:
+    """Return the policy action a user needs (on the case's cell) to record step `code`."""
+    spec = ACTIONS.get(code)
+    if spec is None:
+        raise KeyError(code)
+    return _PERMISSIONS[spec.permission]
+
+
+def typed_from_json(spec: ActionSpec, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return stored step data with its dates turned back into date objects."""
+    typed = dict(data)
+    for field in spec.fields:
+        if field.name in typed:
+            typed[field.name] = fields.from_json(field, typed[field.name])
+    return typed
+
 
 # --- facts for the rules ---------------------------------------------------------------
 

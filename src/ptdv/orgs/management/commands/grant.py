@@ -1,4 +1,8 @@
-"""`ptdv grant USERNAME ROLE ORG_CODE`: give a user a role over an organisation's subtree."""
+"""`ptdv grant USERNAME ROLE ORG_CODE`: give a user a role over an organisation's subtree.
+
+It lives in orgs, not access, because it looks the unit up by its code and access sits below
+orgs in the layering (docs/decisions.md D21).
+"""
 
 from __future__ import annotations
 

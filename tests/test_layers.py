@@ -1,0 +1,59 @@
+"""The layering: views read through selectors, and the scoped models register themselves."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import ptdv
+from ptdv.access import policy
+from ptdv.orgs.models import Org
+from ptdv.people.models import Person
+from ptdv.pipeline.models import Case, PoolEntry, TrainingBatch
+
+SRC = Path(ptdv.__file__).parent
+VIEW_MODULES = sorted(SRC.glob("*/views.py"))
+
+
+def _manager_uses(path: Path) -> list[str]:
+    """Return "line: expression" for every `.objects` / `._default_manager` in a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("objects", "_default_manager")
+    ]
+
+
+def test_every_app_with_pages_is_checked():
+    assert {p.parent.name for p in VIEW_MODULES} >= {"access", "core", "orgs", "people", "pipeline"}
+
+
+@pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda p: p.parent.name)
+def test_views_query_only_through_selectors(path):
+    # A view fetches through its app's selectors (scoped by access.policy), never a manager.
+    assert _manager_uses(path) == []
+
+
+def test_the_check_sees_a_manager_call(tmp_path):
+    module = tmp_path / "views.py"
+    module.write_text("def v(request):\n    return Org.objects.filter(pk=1)\n", encoding="utf-8")
+
+    assert _manager_uses(module) == ["2: Org.objects"]
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup"),
+    [
+        (Org, "path"),
+        (Person, "org__path"),
+        (Case, "cell__path"),
+        (PoolEntry, "cell__path"),
+        (TrainingBatch, "organiser__path"),
+    ],
+)
+def test_scoped_models_register_how_they_reach_their_unit(model, lookup):
+    # The policy imports none of these models: each app registers its own from ready().
+    assert policy._PATH_LOOKUPS[model] == lookup
