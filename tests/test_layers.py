@@ -1,4 +1,4 @@
-"""The layering: views read through selectors, and the scoped models register themselves."""
+"""The layering: views and APIs read through selectors; scoped models register themselves."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from ptdv.pipeline.models import Case, PoolEntry, TrainingBatch
 
 SRC = Path(ptdv.__file__).parent
 VIEW_MODULES = sorted(SRC.glob("*/views.py"))
+# The per-app routers and ptdv/api.py, which mounts them.
+API_MODULES = sorted([*SRC.glob("*/api.py"), SRC / "api.py"])
 
 
 def _manager_uses(path: Path) -> list[str]:
@@ -34,6 +36,19 @@ def test_every_app_with_pages_is_checked():
 @pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda p: p.parent.name)
 def test_views_query_only_through_selectors(path):
     # A view fetches through its app's selectors (scoped by access.policy), never a manager.
+    assert _manager_uses(path) == []
+
+
+def test_every_app_with_an_api_is_checked():
+    assert {p.parent.name for p in API_MODULES} >= {"access", "core", "orgs", "people", "pipeline"}
+    assert SRC / "api.py" in API_MODULES
+
+
+@pytest.mark.parametrize(
+    "path", API_MODULES, ids=lambda p: "ptdv" if p == SRC / "api.py" else p.parent.name
+)
+def test_apis_query_only_through_selectors(path):
+    # An API operation reads through the same selectors as the pages, and writes through services.
     assert _manager_uses(path) == []
 
 

@@ -13,8 +13,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from ptdv.access import services
-from ptdv.access.models import ApiToken, User, hash_token
+from ptdv.access import selectors, services
+from ptdv.access.models import ApiToken, User
 from ptdv.core.errors import DomainError, StaleVersion
 
 
@@ -24,17 +24,10 @@ class ApiKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token.startswith(ApiToken.PREFIX):
             return None
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        row = selectors.live_token_for_secret(token)
         if row is None:
             return None
-        now = timezone.now()
-        # Avoid a write on every call: last use is kept to the minute.
-        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        services.record_token_use(token=row, now=timezone.now())
         request.user = row.user
         request.api_channel = "api"  # type: ignore[attr-defined]
         return row.user
@@ -208,7 +201,7 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/tokens", response=list[TokenOut], auth=session_auth, url_name="token-list")
 def list_tokens(request: HttpRequest) -> Any:
     """Return the user's personal tokens, newest first (secrets are never shown again)."""
-    return ApiToken.objects.filter(user=request.auth).order_by("-created_at", "-pk")  # type: ignore[attr-defined]
+    return selectors.tokens_of_user(request.auth)  # type: ignore[attr-defined]
 
 
 @router.post(
@@ -245,8 +238,6 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
 )
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     """Revoke one of the user's tokens; it stops working at once. Revoking twice is harmless."""
-    token = ApiToken.objects.filter(user=request.auth, pk=token_id).first()  # type: ignore[attr-defined]
-    if token is None:
-        raise Http404
+    token = selectors.token_of_user_or_404(request.auth, token_id)  # type: ignore[attr-defined]
     services.revoke_api_token(token=token, now=timezone.now())
     return token

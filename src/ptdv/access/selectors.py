@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from ptdv.access.models import AccessLog, ApiToken, RoleGrant, User
+from ptdv.access.models import AccessLog, ApiToken, RoleGrant, User, hash_token
 
 
 def grants_of_user(user: User, *, active_only: bool = False) -> QuerySet[RoleGrant]:
@@ -28,6 +28,15 @@ def token_of_user_or_404(user: User, token_id: int) -> ApiToken:
         return ApiToken.objects.get(pk=token_id, user_id=user.pk)
     except ApiToken.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def live_token_for_secret(secret: str) -> ApiToken | None:
+    """Return the unrevoked token with this secret, with its user if still active, else None."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
 
 
 def access_log_entries(*, user_query: str = "", kind: str = "") -> QuerySet[AccessLog]:

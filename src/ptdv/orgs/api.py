@@ -5,8 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,14 +39,8 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
-def _with_parent_id(qs: QuerySet[Org]) -> QuerySet[Org]:
-    """Annotate parent_pk: the parent's path is the row's path minus its last step."""
-    parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Org.steplen)
-    return qs.annotate(parent_pk=Subquery(Org.objects.filter(path=parent_path).values("pk")[:1]))
-
-
 def _get(user: User, action: Action, pk: int) -> Org:
-    return policy.get_for_user_or_404(user, _with_parent_id(Org.objects.all()), action, pk=pk)
+    return selectors.org_with_parent_for_user(user, pk, action)
 
 
 def _check_authority(user: User, org: Org, values: dict[str, Any]) -> None:
@@ -92,7 +85,7 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> QuerySet[Org]
         active=filters.active,
     )
     qs = selectors.orgs_for_user(_user(request), unit_filters)
-    return _with_parent_id(qs)
+    return selectors.with_parent_ids(qs)
 
 
 @router.get("/{org_id}", response=OrgDetailOut, url_name="org-detail")

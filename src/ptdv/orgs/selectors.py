@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -99,6 +99,19 @@ def child_nodes(org: Org, *, show_dissolved: bool) -> list[TreeNode]:
 def org_for_user(user: Any, pk: Any, action: policy.Action) -> Org:
     """Return the unit with this id if the user may do action there, or 404."""
     return policy.get_for_user_or_404(user, Org.objects.all(), action, pk=pk)
+
+
+def with_parent_ids(qs: QuerySet[Org]) -> QuerySet[Org]:
+    """Return qs annotated with parent_pk: the parent's path is the row's path minus its last
+    step (the API shows each unit's parent id)."""
+    parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Org.steplen)
+    return qs.annotate(parent_pk=Subquery(Org.objects.filter(path=parent_path).values("pk")[:1]))
+
+
+def org_with_parent_for_user(user: Any, pk: Any, action: policy.Action) -> Org:
+    """Return the unit with this id, annotated with parent_pk, if the user may do action
+    there, or 404."""
+    return policy.get_for_user_or_404(user, with_parent_ids(Org.objects.all()), action, pk=pk)
 
 
 def tree_roots(user: Any, *, show_dissolved: bool) -> list[Org]:

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
-from ptdv.orgs.models import Org
+from ptdv.orgs.selectors import org_for_user
 from ptdv.people import selectors, services
 from ptdv.people.models import (
     EducationLevel,
@@ -37,7 +36,7 @@ from ptdv.people.schemas import (
     PersonPatch,
     ReferenceItemOut,
 )
-from ptdv.people.selectors import DOSSIER_RELATED, get_dossier
+from ptdv.people.selectors import get_dossier
 
 router = Router(tags=["people"])
 reference_router = Router(tags=["reference"])
@@ -97,7 +96,7 @@ def _clean_input(values: dict[str, Any]) -> dict[str, Any]:
         code = values.get(key)
         if code is None:
             continue
-        row = model._default_manager.filter(code=code, is_active=True).first()
+        row = selectors.reference_item_by_code(model, code)
         if row is None:
             errors[key] = [
                 _("Không có mã “%(code)s” trong danh mục %(list)s.")
@@ -147,9 +146,7 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     """Create a record in unit org_id (where the user must be allowed to add people)."""
     user = _user(request)
-    org = policy.get_for_user_or_404(
-        user, Org.objects.all(), Action.PERSON_CREATE, pk=payload.org_id
-    )
+    org = org_for_user(user, payload.org_id, Action.PERSON_CREATE)
     values = _clean_input(payload.dict(exclude={"org_id"}))
     try:
         person = services.create_person(
@@ -160,8 +157,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
         exc.field_errors = {("org_id" if k == "org" else k): v for k, v in exc.field_errors.items()}
         raise
     # The creator typed every field in; returning them is not a read of someone's dossier.
-    created = Person.objects.select_related(*DOSSIER_RELATED).get(pk=person.pk)
-    return Status(201, created)
+    return Status(201, selectors.created_person_record(person.pk))
 
 
 @router.patch("/{person_id}", response=PersonOut, url_name="person-update")
@@ -171,9 +167,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     The response is the whole record, so it is logged as a dossier read.
     """
     user = _user(request)
-    person = policy.get_for_user_or_404(
-        user, Person.objects.all(), Action.PERSON_EDIT, pk=person_id
-    )
+    person = selectors.person_for_user(user, person_id, Action.PERSON_EDIT)
     values = _clean_input(payload.dict(exclude_unset=True, exclude={"version"}))
     services.update_person(
         person=person,
@@ -195,6 +189,4 @@ def reference_list(request: HttpRequest, list_name: str) -> QuerySet[ReferenceIt
     model = REFERENCE_LISTS.get(list_name)
     if model is None:
         raise Http404
-    return (
-        model._default_manager.filter(is_active=True).order_by("rank", "name").only("code", "name")
-    )
+    return selectors.reference_items(model)

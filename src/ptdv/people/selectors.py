@@ -21,7 +21,7 @@ from ptdv.access.services import log_read
 from ptdv.core.text import prefix_upper_bound, search_terms
 from ptdv.orgs.models import Org
 from ptdv.people import rules
-from ptdv.people.models import REFERENCE_FIELDS, Person, PersonNameToken
+from ptdv.people.models import REFERENCE_FIELDS, Person, PersonNameToken, ReferenceItem
 
 PAGE_SIZE = 50
 # Tokens are stored cut to the column width; query words are cut the same way.
@@ -143,6 +143,12 @@ def get_dossier(user: Any, pk: Any, request: HttpRequest | None = None) -> Perso
     return person
 
 
+def created_person_record(pk: Any) -> Person:
+    """Return a record just created, with the dossier's joins; not scoped and not logged, so
+    only for answering its creator, who typed every field in."""
+    return Person.objects.select_related(*DOSSIER_RELATED).get(pk=pk)
+
+
 def person_for_user(user: Any, pk: Any, action: Action) -> Person:
     """Return one person (with their unit) the user may do action on, or 404; not logged, so
     only for what is not a dossier read (edit forms, pickers, history)."""
@@ -164,9 +170,22 @@ def duplicate_is_visible(user: Any, national_id: str, *, exclude_pk: int | None)
     return policy.scope(user, others, Action.PERSON_VIEW).exists()
 
 
+def reference_items(model: type[ReferenceItem]) -> QuerySet[ReferenceItem]:
+    """Return the active entries of a reference list, in their official order."""
+    return (
+        model._default_manager.filter(is_active=True).order_by("rank", "name").only("code", "name")
+    )
+
+
+def reference_item_by_code(model: type[ReferenceItem], code: str) -> ReferenceItem | None:
+    """Return the active entry of a reference list with this code, else None."""
+    return model._default_manager.filter(code=code, is_active=True).first()
+
+
 __all__ = [
     "PAGE_SIZE",
     "PersonFilters",
+    "created_person_record",
     "duplicate_is_visible",
     "get_dossier",
     "matching_query",
@@ -174,4 +193,6 @@ __all__ = [
     "org_in_scope",
     "people_for_user",
     "person_for_user",
+    "reference_item_by_code",
+    "reference_items",
 ]

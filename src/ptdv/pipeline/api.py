@@ -18,14 +18,15 @@ from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
 from ptdv.orgs.models import Org
-from ptdv.people.models import Person
+from ptdv.orgs.selectors import org_for_user
+from ptdv.people.selectors import person_for_user
 from ptdv.pipeline import selectors, services
 from ptdv.pipeline.actions import ACTIONS
-from ptdv.pipeline.models import Case, PoolEntry
+from ptdv.pipeline.choices import pool_entry_for_user
+from ptdv.pipeline.models import Case
 from ptdv.pipeline.rules import Finding
 from ptdv.pipeline.schemas import (
     BoardFilters,
@@ -76,7 +77,7 @@ def _org_in_scope(user: User, org_id: int | None, action: Action) -> Org | None:
     """Return the unit, or raise 404 when it is absent or outside the user's scope."""
     if org_id is None:
         return None
-    return policy.get_for_user_or_404(user, Org.objects.all(), action, pk=org_id)
+    return org_for_user(user, org_id, action)
 
 
 def finding_out(finding: Finding) -> dict[str, str]:
@@ -196,17 +197,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> QuerySet[Ca
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     """Open a case for a person in a cell where the user may record cases."""
     user = _user(request)
-    cell = policy.get_for_user_or_404(
-        user, Org.objects.all(), Action.CASE_RECORD, pk=payload.cell_id
-    )
-    person = policy.get_for_user_or_404(
-        user, Person.objects.all(), Action.PERSON_VIEW, pk=payload.person_id
-    )
+    cell = org_for_user(user, payload.cell_id, Action.CASE_RECORD)
+    person = person_for_user(user, payload.person_id, Action.PERSON_VIEW)
     entry = None
     if payload.pool_entry_id is not None:
-        entry = policy.get_for_user_or_404(
-            user, PoolEntry.objects.all(), Action.CASE_RECORD, pk=payload.pool_entry_id
-        )
+        entry = pool_entry_for_user(user, payload.pool_entry_id, Action.CASE_RECORD)
     case = services.open_case(
         person=person,
         cell=cell,
