@@ -135,6 +135,31 @@ def test_the_api_detail_and_recording_replay_once(world, walked, replays) -> Non
     assert walked.stage == rules.COMMITTEE_APPROVED
 
 
+def test_recording_a_step_through_the_api_replays_once(world, walked, replays, monkeypatch) -> None:
+    monkeypatch.setattr("ptdv.pipeline.api._today", lambda: TODAY)
+    client = Client()
+    client.force_login(world.cast.board_specialist)
+    body = {
+        "action": A.COMMITTEE_VOTE,
+        "occurred_on": "2024-12-05",
+        "data": {"eligible": 7, "present": 7, "agree": 6},
+        "version": walked.version,
+    }
+
+    response = client.post(
+        f"/api/v1/cases/{walked.pk}/steps", json.dumps(body), content_type="application/json"
+    )
+
+    assert response.status_code == 201
+    # The service's state answers the detail too: no second replay of the now eleven steps.
+    assert replays == [10]
+    assert response.json()["stage"] == rules.COMMITTEE_APPROVED
+    # And it is the state a replay gives: the detail read afterwards is the same body.
+    replays.clear()
+    assert client.get(f"/api/v1/cases/{walked.pk}").json() == response.json()
+    assert replays == [11]
+
+
 # --- next steps ----------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from ptdv.pipeline.services import (
     open_case,
     preview_step,
     record_step,
+    record_step_with_state,
     required_action,
     review_pool,
 )
@@ -865,6 +866,31 @@ def test_transfer_moves_the_case_and_keeps_its_history(world, case):
         cast.cell_a.pk,
         cast.cell_b.pk,
     ]
+
+
+def test_a_transfer_leaves_the_state_to_a_replay_in_the_new_cell(world, case):
+    cast = world.cast
+    walk_case_to(
+        case,
+        Stage.DOSSIER,
+        members=world.members,
+        authority=world.authority,
+        actor=cast.board_specialist,
+    )
+
+    _step, state = record_step_with_state(
+        case=case,
+        action=actions.TRANSFERRED,
+        occurred_on=date(2024, 10, 20),
+        data={"to_cell": cast.cell_b.pk, "reason": "Chuyển tổ chuyên môn"},
+        version=case.version,
+        actor=cast.grassroots_officer,
+        today=TODAY,
+    )
+
+    # The earlier steps now read cell B's facts: only a replay says what they amount to there.
+    assert state is None
+    assert case.cell_id == cast.cell_b.pk
 
 
 @pytest.mark.parametrize("target", ["other_cell", "grassroots", "cell_a"])

@@ -27,7 +27,7 @@ from ptdv.pipeline import selectors, services
 from ptdv.pipeline.actions import ACTIONS
 from ptdv.pipeline.choices import pool_entry_for_user
 from ptdv.pipeline.models import Case
-from ptdv.pipeline.rules import Finding
+from ptdv.pipeline.rules import CaseState, Finding
 from ptdv.pipeline.schemas import (
     BoardFilters,
     BoardOut,
@@ -113,9 +113,10 @@ _CASE_FIELDS = (
 )
 
 
-def _detail(user: User, case: Case) -> dict[str, Any]:
-    """Return the detail body of a case (the same page data as the case page)."""
-    page = selectors.case_page(user, case, today=_today())
+def _detail(user: User, case: Case, state: CaseState | None = None) -> dict[str, Any]:
+    """Return the detail body of a case (the same page data as the case page); state, when a
+    service has just computed it, spares a second replay of the steps."""
+    page = selectors.case_page(user, case, today=_today(), state=state)
     body = {f: getattr(case, f) for f in _CASE_FIELDS}
     body.update(
         person_name=case.person.full_name,
@@ -236,7 +237,7 @@ def record_step(request: HttpRequest, case_id: int, payload: StepIn) -> Status[d
     """
     user = _user(request)
     case = _case_for_step(user, case_id, payload.action)
-    services.record_step(
+    _step, state = services.record_step_with_state(
         case=case,
         action=payload.action,
         occurred_on=payload.occurred_on,
@@ -247,7 +248,8 @@ def record_step(request: HttpRequest, case_id: int, payload: StepIn) -> Status[d
         documents=payload.documents,
         note=payload.note,
     )
-    return Status(201, _detail(user, selectors.get_case(user, case_id)))
+    # The service's state after the step is the one a replay would give: replay once only.
+    return Status(201, _detail(user, selectors.get_case(user, case_id), state))
 
 
 @cases_router.post("/{case_id}/steps/preview", response=PreviewOut, url_name="case-step-preview")

@@ -257,13 +257,16 @@ class CasePage:
         return [f for f in self.findings if f.blocks]
 
 
-def case_page(user: Any, case: Case, *, today: date) -> CasePage:
+def case_page(
+    user: Any, case: Case, *, today: date, state: rules.CaseState | None = None
+) -> CasePage:
     """Return everything the case page (and the API detail) shows about one case.
 
     The caller fetched `case` through get_case (scope checked). The case's steps are replayed
-    once (rules.case_state); findings, due dates, next steps and the form checklist all read
-    that state. Next actions are the ones the rules allow now and the user may record; the
-    steps on the path that another level records are listed as `waiting`, naming that level.
+    once (rules.case_state), unless the caller passes the state a service has just computed;
+    findings, due dates, next steps and the form checklist all read that state. Next actions
+    are the ones the rules allow now and the user may record; the steps on the path that
+    another level records are listed as `waiting`, naming that level.
     """
     steps = list(Step.objects.filter(case_id=case.pk).select_related("recorded_by").order_by("seq"))
     mentors = list(
@@ -275,7 +278,8 @@ def case_page(user: Any, case: Case, *, today: date) -> CasePage:
     calendar = calendar_for(facts, today)
     members = member_facts(case, {}, extra_ids=[m.member_id for m in mentors], user=user)
     config = rules_config()
-    state = rules.case_state(facts, config=config)
+    if state is None:
+        state = rules.case_state(facts, config=config)
     findings = rules.case_findings(
         facts, today=today, calendar=calendar, members=members, config=config, state=state
     )

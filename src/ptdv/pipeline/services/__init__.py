@@ -47,6 +47,7 @@ from ptdv.pipeline.services.steps import (
     CACHED_FIELDS,
     preview_step,
     record_step,
+    record_step_with_state,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "recompute_after_calendar_change",
     "recompute_cases",
     "record_step",
+    "record_step_with_state",
     "register_existing_member",
     "required_action",
     "review_pool",

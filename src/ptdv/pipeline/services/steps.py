@@ -99,6 +99,39 @@ def record_step(
     (TransitionBlocked on any blocking finding, nothing written), then the step appended, the
     side effects written and the cached stage, outcome and next due date recomputed.
     """
+    step, _state = record_step_with_state(
+        case=case,
+        action=action,
+        occurred_on=occurred_on,
+        data=data,
+        version=version,
+        actor=actor,
+        today=today,
+        documents=documents,
+        note=note,
+    )
+    return step
+
+
+def record_step_with_state(
+    *,
+    case: Case,
+    action: str,
+    occurred_on: date,
+    data: Mapping[str, Any],
+    version: int,
+    actor: User,
+    today: date,
+    documents: Sequence[str] = (),
+    note: str = "",
+) -> tuple[Step, rules.CaseState | None]:
+    """Record one step as record_step does; return it with the case's state after it.
+
+    The state is the one the cached columns were computed from, so whoever shows the case
+    next need not replay its steps again. It is None when the step moved the case to another
+    cell: the earlier steps then read the new cell's kind, and only a replay says what they
+    amount to there.
+    """
     spec = _spec(action)
     if not policy.can(actor, required_action(action), case):
         raise Http404
@@ -140,7 +173,8 @@ def record_step(
         _apply_side_effects(locked, step, typed, actor=actor, refs=refs, config=config)
         recorded = StepFacts(step.seq, action, occurred_on, typed)
         new_facts = replace(facts, cell_id=locked.cell_id, steps=(*facts.steps, recorded))
-        _refresh_cached(locked, new_facts, calendar, config, state.advanced(facts, recorded))
+        after = state.advanced(facts, recorded)
+        _refresh_cached(locked, new_facts, calendar, config, after)
         locked.version += 1
         locked._history_user = actor  # type: ignore[attr-defined]
         locked._change_reason = str(spec.label)  # type: ignore[attr-defined]
@@ -148,7 +182,7 @@ def record_step(
     # The caller's instance now shows what was written (the views and the API reuse it).
     for field in Case._meta.concrete_fields:
         setattr(case, field.attname, getattr(locked, field.attname))
-    return step
+    return step, (after if locked.cell_id == facts.cell_id else None)
 
 
 def _valid_data(
