@@ -167,7 +167,7 @@ def test_backdated_case_walks_to_the_cell_vote_and_waits_for_the_committee(
     # The lý lịch is certified by the grassroots committee: the secretary only sees whom the
     # case waits for; the grassroots officer records it in his own browser.
     expect(page.locator("ul.waiting")).to_contain_text(
-        "Chờ Đảng bộ Trường THPT Đông Hà thẩm tra, chứng nhận lý lịch"
+        "Chờ Đảng ủy Trường THPT Đông Hà thẩm tra, chứng nhận lý lịch"
     )
     officer_context = new_context(browser, viewport={"width": 1366, "height": 900})
     officer = officer_context.new_page()
@@ -198,7 +198,7 @@ def test_backdated_case_walks_to_the_cell_vote_and_waits_for_the_committee(
     expect(page.get_by_role("heading", name="Đặng Thu Hà")).to_be_visible()
     waiting = page.locator("ul.waiting li", has_text="Chờ")
     expect(waiting.first).to_have_text(
-        "Chờ Đảng bộ Trường THPT Đông Hà biểu quyết"
+        "Chờ Đảng ủy Trường THPT Đông Hà biểu quyết"
         f" — {actions.ACTIONS[actions.COMMITTEE_VOTE].label}"
     )
     offered = [

@@ -11,6 +11,7 @@ from ptdv.orgs.rules import (
     OrgFacts,
     admission_authority,
     child_kinds,
+    committee_name,
     dissolution_errors,
     placement_errors,
 )
@@ -328,3 +329,25 @@ def test_admission_authority_returns_the_deciding_units_facts():
     commune = unit("X", K.COMMUNE)
     chain = [unit("TU", K.PROVINCE), commune, unit("DB", K.GRASSROOTS_COMMITTEE)]
     assert admission_authority(chain, DELEGATION_DAY).org == commune
+
+
+@pytest.mark.parametrize(
+    ("name", "committee"),
+    [
+        ("Đảng bộ phường Đông Thanh", "Đảng ủy phường Đông Thanh"),
+        ("Đảng bộ xã Cam Lộ", "Đảng ủy xã Cam Lộ"),
+        ("Đảng bộ Trường THPT Đông Hà", "Đảng ủy Trường THPT Đông Hà"),
+        ("Đảng bộ Công an tỉnh", "Đảng ủy Công an tỉnh"),
+        ("Đảng bộ tỉnh Quảng Trị", "Tỉnh ủy Quảng Trị"),
+        ("Đảng bộ thành phố Hà Nội", "Thành ủy Hà Nội"),
+        ("Đảng bộ huyện Gio Linh", "Huyện ủy Gio Linh"),
+        ("Đảng bộ quận Ba Đình", "Quận ủy Ba Đình"),
+        ("Đảng bộ thị xã Quảng Trị", "Thị ủy Quảng Trị"),
+        # Nothing is invented for names that do not start with "Đảng bộ".
+        ("Chi bộ Khu phố 2", "Chi bộ Khu phố 2"),
+        ("Tỉnh ủy Quảng Trị", "Tỉnh ủy Quảng Trị"),
+        ("Đảng bộ", "Đảng bộ"),
+    ],
+)
+def test_committee_name_names_the_committee_not_the_whole_party_organisation(name, committee):
+    assert committee_name(name) == committee

@@ -191,12 +191,12 @@ def test_the_case_page_says_whom_the_case_waits_for(world, walked, client_for) -
     assert f"?action={A.COMMITTEE_VOTE}" not in html
     waiting = re.search(r'<ul class="waiting">.*?</ul>', html, re.S)
     assert waiting is not None
-    assert f"Chờ {cast.grassroots.name} biểu quyết" in waiting[0]
+    assert "Chờ Đảng ủy Trường THPT Đông Hà biểu quyết" in waiting[0]
     body = client.get(f"/api/v1/cases/{walked.pk}").json()
     assert [(w["action"], w["unit_id"]) for w in body["waiting_for"]] == [
         (A.COMMITTEE_VOTE, cast.grassroots.pk)
     ]
-    assert body["waiting_for"][0]["text"] == f"Chờ {cast.grassroots.name} biểu quyết"
+    assert body["waiting_for"][0]["text"] == "Chờ Đảng ủy Trường THPT Đông Hà biểu quyết"
     # After the committee's vote the case waits for the deciding committee the tree names.
     record_step(
         case=walked,
@@ -210,7 +210,7 @@ def test_the_case_page_says_whom_the_case_waits_for(world, walked, client_for) -
     body = client.get(f"/api/v1/cases/{walked.pk}").json()
     decision = [w for w in body["waiting_for"] if w["action"] == A.DECISION]
     assert [(w["unit_id"], w["text"]) for w in decision] == [
-        (world.authority.pk, f"Chờ {world.authority.name} quyết định")
+        (world.authority.pk, "Chờ Đảng ủy phường Đông Hà quyết định")
     ]
 
 

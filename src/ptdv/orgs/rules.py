@@ -144,3 +144,32 @@ def admission_authority(chain: list[OrgFacts], on_date: date) -> Authority:
             )
             return Authority(org=unit, body=unit.deciding_body or default, delegated=False)
     return Authority(org=None, body="", delegated=False)
+
+
+# The committee (cấp ủy) of a "Đảng bộ …" is named by the level's word: the province's and
+# the province-level city's committee is "Tỉnh ủy" / "Thành ủy", a district's "Huyện ủy" /
+# "Quận ủy" / "Thị ủy" / "Thành ủy"; every other đảng bộ (commune, ward, agency, school,
+# enterprise …) has a "Đảng ủy". A chi bộ has no separate committee in these hints: the cell's
+# meeting (or, for a chi bộ cơ sở, the cell itself) records its steps.
+_COMMITTEE_WORDS = (
+    ("Đảng bộ tỉnh ", "Tỉnh ủy "),
+    ("Đảng bộ thành phố ", "Thành ủy "),
+    ("Đảng bộ huyện ", "Huyện ủy "),
+    ("Đảng bộ quận ", "Quận ủy "),
+    ("Đảng bộ thị xã ", "Thị ủy "),
+)
+
+
+def committee_name(name: str) -> str:
+    """Return how the committee that acts for a unit called `name` is named.
+
+    "Đảng bộ phường Đông Thanh" → "Đảng ủy phường Đông Thanh", "Đảng bộ tỉnh Quảng Trị" →
+    "Tỉnh ủy Quảng Trị"; a name that does not start with "Đảng bộ" (a chi bộ, a unit named
+    otherwise by the deployment) is returned as it is, so nothing is ever invented.
+    """
+    for prefix, committee in _COMMITTEE_WORDS:
+        if name.startswith(prefix):
+            return committee + name[len(prefix) :]
+    if name.startswith("Đảng bộ "):
+        return "Đảng ủy " + name[len("Đảng bộ ") :]
+    return name

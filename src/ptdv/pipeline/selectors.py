@@ -25,6 +25,7 @@ from ptdv.access import policy
 from ptdv.access.policy import Action
 from ptdv.core.text import prefix_upper_bound
 from ptdv.orgs.models import Org, OrgKind
+from ptdv.orgs.rules import committee_name
 from ptdv.orgs.selectors import ancestors_of
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
@@ -329,7 +330,8 @@ def _waiting(
     for code in path:
         spec = ACTIONS[code]
         unit = _recording_unit(case, spec, chain, today, facts, state)
-        text = _("Chờ %(unit)s %(verb)s") % {"unit": unit.name, "verb": spec.waits}
+        # The committee acts, not the whole đảng bộ: "Chờ Đảng ủy phường Đông Thanh biểu quyết".
+        text = _("Chờ %(unit)s %(verb)s") % {"unit": committee_name(unit.name), "verb": spec.waits}
         result.append(Waiting(code, str(spec.label), unit.pk, unit.name, text))
     return result
 
