@@ -194,10 +194,6 @@ def member_facts(
 
 def calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:
     """Return the working-day calendar covering the case's dates and today ± 2 years."""
-    return _calendar_for(facts, today, *days)
-
-
-def _calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:
     years = [today.year, facts.opened_on.year, *(d.year for d in days)]
     years += [s.occurred_on.year for s in facts.steps]
     # Deadlines run past the last event (probation is 12 months, then 30 + 30 working days).

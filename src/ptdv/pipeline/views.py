@@ -38,7 +38,7 @@ from ptdv.pipeline.forms import (
     PoolReviewForm,
     StepForm,
 )
-from ptdv.pipeline.models import Case, PoolEntry, TrainingBatch
+from ptdv.pipeline.models import Case, PoolEntry
 
 CANDIDATE_LIMIT = 50
 
@@ -190,13 +190,6 @@ def case_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
 _SEVERITY_ORDER = {rules.Severity.BLOCK: 0, rules.Severity.WARN: 1, rules.Severity.INFO: 2}
 
 
-def _step_choices(
-    user: Any, case: Case
-) -> tuple[QuerySet[Person], QuerySet[Org], QuerySet[TrainingBatch]]:
-    """Return what a step's selects offer (official members of the case's cell, units, batches)."""
-    return choices.step_choices(user, case)
-
-
 @require_http_methods(["GET", "POST"])
 def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """A step's form; "Kiểm tra" previews the findings (nothing saved), "Lưu" records it."""
@@ -213,7 +206,7 @@ def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     ):
         raise Http404
     today = _today()
-    members, orgs, batches = _step_choices(user, case)
+    members, orgs, batches = choices.step_choices(user, case)
 
     # Units (a transfer's cell, the deciding committee) through the searchable picker.
     unit_field = partial(unit_picker_field, user, "case-step", today=today, anchor=case.cell)

@@ -8,10 +8,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.core.errors import DomainError
 from ptdv.people.models import PartyStatus, Person
-from ptdv.pipeline.fields import STR_MAX
 from ptdv.pipeline.rules import Finding
-
-_STR_MAX = STR_MAX
 
 
 class TransitionBlocked(DomainError):

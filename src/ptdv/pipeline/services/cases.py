@@ -16,7 +16,7 @@ from ptdv.people.models import PartyStatus, Person
 from ptdv.pipeline import actions
 from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.facts import (
-    _calendar_for,
+    calendar_for,
     case_facts,
 )
 from ptdv.pipeline.models import (
@@ -144,7 +144,7 @@ def open_case(
             documents=[],
         )
         facts = case_facts(case)
-        _refresh_cached(case, facts, _calendar_for(facts, today), rules_config())
+        _refresh_cached(case, facts, calendar_for(facts, today), rules_config())
         case.save()
     return case
 

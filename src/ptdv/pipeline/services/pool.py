@@ -13,6 +13,7 @@ from ptdv.core.errors import DomainError
 from ptdv.core.text import normalize_spaces
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
+from ptdv.pipeline.fields import STR_MAX
 from ptdv.pipeline.models import (
     PoolEntry,
     PoolReview,
@@ -20,7 +21,6 @@ from ptdv.pipeline.models import (
     Source,
 )
 from ptdv.pipeline.services.base import (
-    _STR_MAX,
     _is_member,
     _refuse,
 )
@@ -144,7 +144,7 @@ def review_pool(
             if not keep:
                 entry.status = PoolEntry.Status.DROPPED
                 entry.dropped_on = today
-                entry.drop_reason = normalize_spaces(reason)[:_STR_MAX]
+                entry.drop_reason = normalize_spaces(reason)[:STR_MAX]
                 entry.version += 1
                 entry._history_user = actor  # type: ignore[attr-defined]
                 entry.save()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.core.calendar import WorkCalendar
 from ptdv.pipeline.config import rules_config
-from ptdv.pipeline.facts import _calendar_for, case_facts
+from ptdv.pipeline.facts import calendar_for, case_facts
 from ptdv.pipeline.models import Case, Outcome
 from ptdv.pipeline.rules import CaseFacts
 from ptdv.pipeline.services.steps import CACHED_FIELDS, _refresh_cached
@@ -38,7 +38,7 @@ def recompute_cases(*, cases: QuerySet[Case], today: date) -> int:
             sorted({today.year, facts.opened_on.year, *(s.occurred_on.year for s in facts.steps)})
         )
         if years not in calendars:
-            calendars[years] = _calendar_for(facts, today)
+            calendars[years] = calendar_for(facts, today)
         return calendars[years]
 
     changed = 0

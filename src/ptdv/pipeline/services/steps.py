@@ -22,7 +22,7 @@ from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
 from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.facts import (
-    _calendar_for,
+    calendar_for,
     case_facts,
     member_facts,
     required_action,
@@ -73,7 +73,7 @@ def preview_step(
         occurred_on,
         typed,
         today=today,
-        calendar=_calendar_for(facts, today, occurred_on),
+        calendar=calendar_for(facts, today, occurred_on),
         members=members,
         config=config,
         state=state,
@@ -145,7 +145,7 @@ def record_step_with_state(
         state = rules.case_state(facts, config=config)  # the one replay of this case's steps
         facts = with_authority(facts, locked, action, occurred_on, state)
         members = member_facts(locked, typed, user=actor)
-        calendar = _calendar_for(facts, today, occurred_on)
+        calendar = calendar_for(facts, today, occurred_on)
         findings = rules.check_step(
             facts,
             action,
