@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "ptdv.orgs",
     "ptdv.people",
     "ptdv.access",
+    "ptdv.members",
     "ptdv.pipeline",
     "ptdv.demo",
 ]

@@ -235,3 +235,74 @@ class Org(MP_Node, VersionedModel):  # type: ignore[misc]  # treebeard ships no 
     def ancestor_paths(self) -> list[str]:
         """Return the paths of every ancestor, root first (no query needed)."""
         return [self.path[: i * self.steplen] for i in range(1, self.depth)]
+
+
+# One level of a span path: the unit's primary key, zero-padded, so that a span path never
+# depends on treebeard's sibling numbering (which a move renumbers) and a unit's past paths
+# never collide with another unit's (decision D28).
+SPAN_STEP = 8
+
+
+def span_segment(org_id: int) -> str:
+    """Return the span-path level of one unit."""
+    return f"{org_id:0{SPAN_STEP}d}"
+
+
+class OrgSpanQuerySet(models.QuerySet["OrgSpan"]):
+    def on(self, day: date) -> OrgSpanQuerySet:
+        """Return the spans in force on the given day (valid_to is exclusive)."""
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=day)
+        )
+
+    def under(self, path: str) -> OrgSpanQuerySet:
+        """Return the spans whose path starts with `path` (one indexed range)."""
+        return self.filter(path__gte=path, path__lt=prefix_upper_bound(path))
+
+
+class OrgSpan(models.Model):
+    """Where a unit stood, and what it was called, over one period (the dated tree, D28).
+
+    Every unit has contiguous spans from its founding day to its dissolution; a move, a rename
+    or a change of kind closes the current span and opens the next one on its effective day.
+    `path` chains the primary keys of the unit's ancestors as they were in that period, so
+    "everything under X on day D" is one range over the spans in force on D. Written only by
+    `orgs.services`; rebuildable from the units' history is not possible (history holds no
+    effective dates), so the spans are the record of the past.
+    """
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="spans")
+    parent = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    name = models.CharField(_("tên tổ chức"), max_length=255)
+    kind = models.CharField(_("cấp tổ chức"), max_length=32, choices=OrgKind.choices)
+    field = models.CharField(
+        _("lĩnh vực, loại hình"), max_length=32, choices=OrgField.choices, default=OrgField.OTHER
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến trước ngày"), null=True, blank=True)
+
+    objects = OrgSpanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("giai đoạn tổ chức")
+        verbose_name_plural = _("giai đoạn tổ chức")
+        ordering = ["org_id", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="orgs_orgspan_valid_range",
+            ),
+            models.UniqueConstraint(fields=["org", "valid_from"], name="orgs_orgspan_one_start"),
+        ]
+        indexes = [
+            models.Index(fields=["path", "valid_from"], name="orgs_orgspan_path"),
+            models.Index(fields=["kind", "path"], name="orgs_orgspan_kind_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y})"

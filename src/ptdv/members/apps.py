@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "ptdv.members"
+    label = "members"
+    verbose_name = "Quản lý đảng viên"
+
+    def ready(self) -> None:
+        from ptdv.access.policy import register_scoped_model
+        from ptdv.members.models import (
+            CellMeeting,
+            MemberEvent,
+            MemberPeriod,
+            Membership,
+            Rating,
+            Transfer,
+        )
+
+        # A membership belongs to the cell where the member is counted today; its events,
+        # periods and ratings follow it. A transfer is the sending cell's until accepted.
+        register_scoped_model(Membership, "cell__path")
+        register_scoped_model(MemberEvent, "membership__cell__path")
+        register_scoped_model(MemberPeriod, "membership__cell__path")
+        register_scoped_model(Rating, "membership__cell__path")
+        register_scoped_model(Transfer, "from_cell__path")
+        register_scoped_model(CellMeeting, "cell__path")

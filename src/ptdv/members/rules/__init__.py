@@ -1,0 +1,1 @@
+"""Pure rules of the member registry: no database, no clock (pass `today`)."""
