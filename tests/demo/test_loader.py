@@ -312,24 +312,29 @@ def test_demo_default_size_loads_over_three_thousand_people(db, capsys):
 
     # Party standing: every cell holding people has at least three official members (enough
     # to vote), dates follow decision → ceremony → official = ceremony + 12 months.
-    from django.db.models import Count, Q
+    from django.db.models import Count, F, Q
 
+    from ptdv.members.models import Membership
     from ptdv.pipeline.rules import add_months
 
     cells = (
         Person.objects.values("org")
-        .annotate(official=Count("pk", filter=Q(party_status="official")))
+        .annotate(
+            official=Count(
+                "pk", filter=Q(memberships__status="official", memberships__cell=F("org"))
+            )
+        )
         .order_by()
     )
     assert min(c["official"] for c in cells) >= 3
-    officials = Person.objects.filter(party_status="official")
+    officials = Membership.objects.filter(status="official")
     assert 1500 < officials.count() < 3000
-    assert Person.objects.filter(party_status="probationary").count() > 20
-    for p in officials[:200]:
-        assert p.party_decision_on < p.party_joined_on
-        assert p.party_official_on == add_months(p.party_joined_on, 12)
-        assert p.party_official_on <= TODAY
-    assert not Person.objects.filter(party_status="", party_decision_on__isnull=False).exists()
+    assert Membership.objects.filter(status="probationary").count() > 20
+    for m in officials[:200]:
+        assert m.decision_on < m.joined_on
+        assert m.official_on == add_months(m.joined_on, 12)
+        assert m.official_on <= TODAY
+        assert m.cell_id == m.person.org_id
 
 
 def test_demo_cases_cover_every_stage_and_the_special_paths(db):
@@ -368,4 +373,4 @@ def test_demo_cases_cover_every_stage_and_the_special_paths(db):
         assert case.official_on == add_months(case.ceremony_on, 12)
         assert case.decision_on < case.ceremony_on < case.official_on
         assert case.recognition_decision_on > case.official_on
-        assert case.person.party_status == "official"
+        assert case.membership.status == "official"

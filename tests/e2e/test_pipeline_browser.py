@@ -100,7 +100,7 @@ def test_specialist_walks_the_rest_of_the_path_to_official_member(
     members = CellMembers(
         *(m.member for m in case.mentors.order_by("pk")[:1]),  # the candidate's mentor
         *list(
-            case.cell.people.filter(party_status="official").exclude(
+            case.cell.people.filter(memberships__status="official").exclude(
                 pk__in=case.mentors.values("member")
             )[:3]
         ),
@@ -143,7 +143,7 @@ def test_specialist_walks_the_rest_of_the_path_to_official_member(
         date(2026, 2, 10),  # ceremony + 12 months, although recognised on 10/04/2026
     )
     assert case.recognition_decision_on == date(2026, 4, 10)
-    assert case.person.party_status == "official"
+    assert case.membership.status == "official"
     expect(page.get_by_text("10/02/2026").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "pipeline-official-1366.png"), full_page=True)
     page.context.close()

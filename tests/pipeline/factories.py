@@ -13,8 +13,11 @@ from datetime import date
 from typing import Any
 
 from ptdv.access.models import User
+from ptdv.members import services as registry
+from ptdv.members.models import Standing
+from ptdv.members.selectors import last_membership
 from ptdv.orgs.models import Org
-from ptdv.people.models import EducationLevel, PartyStatus, Person
+from ptdv.people.models import EducationLevel, Person
 from ptdv.pipeline import actions
 from ptdv.pipeline.models import Case, Stage, Step
 from ptdv.pipeline.services import open_case, record_step, register_existing_member
@@ -55,7 +58,7 @@ def make_member(
     cell: Org,
     *,
     official_on: date = date(2015, 6, 1),
-    status: str = PartyStatus.OFFICIAL,
+    status: str = Standing.OFFICIAL,
     **values: Any,
 ) -> Person:
     """Return a new person who is already a member of the cell (official by default)."""
@@ -67,7 +70,7 @@ def make_member(
         person=person,
         cell=cell,
         actor=system_user(),
-        official_on=official_on if status == PartyStatus.OFFICIAL else None,
+        official_on=official_on if status == Standing.OFFICIAL else None,
         joined_on=date(official_on.year - 1, official_on.month, official_on.day),
         status=status,
     )
@@ -297,3 +300,47 @@ def walk_case_to(
             today=TODAY,
         )
     return case
+
+
+def make_former_member(
+    person: Person, *, joined_on: date, left_on: date, reason: str, official: bool = True
+) -> Person:
+    """Give the person an earlier membership, held outside the registry's rolls, that ended
+    on left_on for the given re-admission reason (a key of READMIT_REASONS)."""
+    actor = system_user()
+    membership = registry.admit_member(
+        person=person,
+        cell=person.org,
+        decision_on=joined_on,
+        joined_on=joined_on,
+        actor=actor,
+        today=left_on,
+        outside_party="Đảng bộ cũ",
+    )
+    if official:
+        registry.recognise_member(
+            membership=membership,
+            official_on=date(joined_on.year + 1, joined_on.month, joined_on.day),
+            actor=actor,
+            today=left_on,
+        )
+    kind = (
+        "resigned"
+        if reason.startswith("resigned")
+        else "removed"
+        if official
+        else "probation_deleted"
+    )
+    registry.end_membership(
+        membership=membership, kind=kind, on=left_on, actor=actor, today=left_on, cause=reason
+    )
+    return person
+
+
+def registry_row(person: Person) -> tuple[object, ...]:
+    """Return (status, decision, ceremony, official, left on, left kind) of the person's
+    latest membership; ("", None, ...) for a person who never was a member."""
+    m = last_membership(person.pk)
+    if m is None:
+        return ("", None, None, None, None, "")
+    return (m.status, m.decision_on, m.joined_on, m.official_on, m.left_on, m.left_kind)

@@ -10,12 +10,18 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from ptdv.people.models import PartyStatus, Person
+from ptdv.members.models import Membership
+from ptdv.people.models import Person
 from ptdv.pipeline import actions
 from ptdv.pipeline.models import Case, PoolEntry, Stage
 from ptdv.pipeline.services import add_to_pool, preview_step, record_step
 from tests.factories import TODAY
-from tests.pipeline.factories import make_candidate, path_steps
+from tests.pipeline.factories import (
+    make_candidate,
+    make_former_member,
+    path_steps,
+    registry_row,
+)
 from tests.pipeline.test_services import snapshot
 
 URL = "pipeline:case-open"
@@ -129,17 +135,23 @@ def test_a_readmission_records_the_earlier_membership_and_the_rule_judges_it(cli
 
     assert response.status_code == 302
     case = Case.objects.get()
-    person.refresh_from_db()
     assert case.is_readmission is True
-    assert (
-        person.party_status,
-        person.party_joined_on,
-        person.party_left_on,
-        person.party_left_reason,
-    ) == (PartyStatus.FORMER, date(2010, 2, 3), date(2022, 3, 15), "resigned_hardship")
-    assert person.history.first().history_change_reason == (
-        "Ghi nhận quá trình đảng viên trước đây"
+    # The earlier membership is in the registry, held outside its rolls (no cell known).
+    assert registry_row(person) == (
+        "left",
+        date(2010, 2, 3),
+        date(2010, 2, 3),
+        date(2011, 2, 3),
+        date(2022, 3, 15),
+        "resigned",
     )
+    earlier = Membership.objects.get(person=person)
+    assert list(earlier.events.values_list("kind", "cause")) == [
+        ("admitted", ""),
+        ("recognised", ""),
+        ("resigned", "resigned_hardship"),
+    ]
+    assert not earlier.periods.exists()
     # READMIT now judges the application by the day the person left: 36 months not yet passed.
     findings = preview_step(
         case=case,
@@ -211,8 +223,8 @@ def test_wrong_readmission_facts_are_refused_on_their_field(
 
 def test_recorded_membership_facts_are_never_overwritten(world, client_for) -> None:
     person = make_candidate(world.cast.cell_a, given_name="Vân")
-    Person.objects.filter(pk=person.pk).update(
-        party_status=PartyStatus.FORMER, party_left_on=date(2019, 1, 4), party_left_reason="other"
+    make_former_member(
+        person, joined_on=date(2008, 5, 19), left_on=date(2019, 1, 4), reason="other"
     )
     body = {
         "person_id": person.pk,
@@ -234,16 +246,19 @@ def test_recorded_membership_facts_are_never_overwritten(world, client_for) -> N
         ]
     }
     assert snapshot() == before
-    # The same facts (or none) open the case; the missing join date is added.
+    # The same facts open the case and the registry is left as it was.
     body = {**body, "party_left_on": "2019-01-04", "party_joined_on": "2008-05-19"}
     response = client.post("/api/v1/cases", json.dumps(body), content_type="application/json")
     assert response.status_code == 201
-    person.refresh_from_db()
-    assert (person.party_left_on, person.party_joined_on, person.party_left_reason) == (
-        date(2019, 1, 4),
+    assert registry_row(person) == (
+        "left",
         date(2008, 5, 19),
-        "other",
+        date(2008, 5, 19),
+        date(2009, 5, 19),
+        date(2019, 1, 4),
+        "removed",
     )
+    assert Membership.objects.filter(person=person).count() == 1
     assert Case.objects.get().opened_on == date(2024, 9, 9)
 
 

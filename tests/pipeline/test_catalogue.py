@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ptdv.people.models import EducationLevel, PartyStatus, Person
+from ptdv.people.models import EducationLevel, Person
 from ptdv.pipeline import actions as A
 from ptdv.pipeline import fields, forms, rules
 from ptdv.pipeline.rules import state as rules_state
@@ -20,7 +20,12 @@ from ptdv.pipeline.schemas import STEP_DATA_SCHEMAS
 from ptdv.pipeline.services import preview_step, record_step
 from ptdv.pipeline.services.steps import EFFECTS
 from tests.factories import TODAY
-from tests.pipeline.factories import make_candidate, open_test_case, walk_case_to
+from tests.pipeline.factories import (
+    make_candidate,
+    make_former_member,
+    open_test_case,
+    walk_case_to,
+)
 
 # --- the catalogue declares everything, and every declared name exists -------------------------
 
@@ -304,13 +309,9 @@ def test_an_equivalent_diploma_counts_only_before_30_7_2021(world) -> None:
 @pytest.fixture
 def former(world) -> Person:
     person = make_candidate(world.cast.cell_a)
-    Person.objects.filter(pk=person.pk).update(
-        party_status=PartyStatus.FORMER,
-        party_left_on=date(2019, 5, 1),
-        party_left_reason="less_serious_crime",
+    return make_former_member(
+        person, joined_on=date(2010, 5, 1), left_on=date(2019, 5, 1), reason="less_serious_crime"
     )
-    person.refresh_from_db()
-    return person
 
 
 def test_a_cleared_record_on_the_application_is_judged(world, former) -> None:

@@ -13,7 +13,7 @@ from django.http import Http404
 from ptdv.access.policy import Action
 from ptdv.core.calendar import build_calendar
 from ptdv.core.errors import DomainError, StaleVersion
-from ptdv.people.models import PartyStatus, Person
+from ptdv.people.models import Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.models import (
     Case,
@@ -43,9 +43,11 @@ from ptdv.pipeline.services import (
 from tests.factories import TODAY, make_person
 from tests.pipeline.factories import (
     make_candidate,
+    make_former_member,
     make_member,
     open_test_case,
     path_steps,
+    registry_row,
     walk_case_to,
 )
 
@@ -368,10 +370,7 @@ def test_open_case_refuses_a_party_member(world):
 def test_open_case_refuses_a_former_member_unless_readmission(world):
     cast = world.cast
     former = make_candidate(cast.cell_a)
-    Person.objects.filter(pk=former.pk).update(
-        party_status=PartyStatus.FORMER, party_left_on=date(2019, 5, 1), party_left_reason="x"
-    )
-    former.refresh_from_db()
+    make_former_member(former, joined_on=date(2010, 5, 1), left_on=date(2019, 5, 1), reason="other")
 
     with pytest.raises(DomainError) as exc:
         open_test_case(former, cast.cell_a, actor=cast.cell_secretary)
@@ -701,19 +700,16 @@ def test_ceremony_makes_the_person_a_probationary_member(world, case):
         date(2026, 2, 10),
     )
     person = Person.objects.get(pk=world.candidate.pk)
-    assert (
-        person.party_status,
-        person.party_decision_on,
-        person.party_joined_on,
-        person.party_official_on,
-        person.org_id,
-    ) == (
+    assert (*registry_row(person), person.org_id) == (
         "probationary",
         date(2025, 1, 10),
         date(2025, 2, 10),
         None,
+        None,
+        "",
         world.cast.cell_a.pk,
     )
+    assert case.membership.cell_id == world.cast.cell_a.pk
     assert person.history.first().history_user == world.cast.board_specialist
 
 
@@ -742,17 +738,19 @@ def test_whole_path_ends_official_with_the_three_dates(world, case):
         date(2026, 4, 10),
     )
     person = Person.objects.get(pk=world.candidate.pk)
-    assert (
-        person.party_status,
-        person.party_decision_on,
-        person.party_joined_on,
-        person.party_official_on,
-    ) == (
+    assert registry_row(person) == (
         "official",
         date(2025, 1, 10),
         date(2025, 2, 10),
         date(2026, 2, 10),
+        None,
+        "",
     )
+    # The registry holds the story as events: admitted at the ceremony, official 12 months on.
+    assert list(case.membership.events.values_list("kind", "on")) == [
+        ("admitted", date(2025, 2, 10)),
+        ("recognised", date(2026, 2, 10)),
+    ]
     assert Step.objects.filter(case=case).count() == 20
     assert list(Step.objects.filter(case=case).values_list("seq", flat=True)) == list(range(1, 21))
     assert case.version == 20
@@ -785,16 +783,13 @@ def test_recognition_refused_deletes_the_probationary_member(world, case):
         None,
     )
     person = Person.objects.get(pk=world.candidate.pk)
-    assert (
-        person.party_status,
-        person.party_left_on,
-        person.party_left_reason,
-        person.party_official_on,
-    ) == (
-        "former",
+    assert registry_row(person) == (
+        "left",
+        date(2025, 1, 10),
+        date(2025, 2, 10),
+        None,
         date(2026, 4, 10),
         "probation_deleted",
-        None,
     )
 
 
@@ -823,7 +818,7 @@ def test_exit_closes_the_case(world, case):
         None,
     )
     assert Mentor.objects.get().ended_on == date(2024, 12, 2)
-    assert Person.objects.get(pk=world.candidate.pk).party_status == ""
+    assert registry_row(world.candidate) == ("", None, None, None, None, "")
     # A closed case takes no more steps; the person may have a new case.
     with pytest.raises(TransitionBlocked):
         step(case, actions.APPLICATION, date(2024, 12, 3), {}, world.cast.cell_secretary)

@@ -17,8 +17,9 @@ from django.db.models import Count, Q
 
 from ptdv.access.models import User
 from ptdv.core.errors import DomainError
+from ptdv.members.models import MemberPeriod, Membership, Standing
 from ptdv.orgs.models import Org, OrgKind
-from ptdv.people.models import PartyStatus, Person
+from ptdv.people.models import Person
 from ptdv.pipeline import actions as A
 from ptdv.pipeline import rules
 from ptdv.pipeline.models import Case, Source, Stage
@@ -126,15 +127,22 @@ PLANS: tuple[Plan, ...] = (
 
 
 def _cells_with_members() -> list[Org]:
-    return list(
-        Org.objects.filter(kind__in=[OrgKind.CELL, OrgKind.GRASSROOTS_CELL], valid_to__isnull=True)
-        .annotate(
-            officials=Count("people", filter=Q(people__party_status=PartyStatus.OFFICIAL)),
-            others=Count("people", filter=Q(people__party_status=PartyStatus.NONE)),
-        )
-        .filter(officials__gte=5, others__gte=2)
-        .order_by("path")
+    cells = Org.objects.filter(
+        kind__in=[OrgKind.CELL, OrgKind.GRASSROOTS_CELL], valid_to__isnull=True
+    ).order_by("path")
+    officials = dict(
+        Membership.objects.filter(status=Standing.OFFICIAL)
+        .values("cell_id")
+        .annotate(n=Count("pk"))
+        .values_list("cell_id", "n")
     )
+    others = dict(
+        Person.objects.exclude(memberships__isnull=False)
+        .values("org_id")
+        .annotate(n=Count("pk"))
+        .values_list("org_id", "n")
+    )
+    return [c for c in cells if officials.get(c.pk, 0) >= 5 and others.get(c.pk, 0) >= 2]
 
 
 class _Walker:
@@ -145,11 +153,12 @@ class _Walker:
         self.numbers = iter(range(101, 10_000))
 
     def officials(self, cell: Org, day: date) -> list[Person]:
-        return list(
-            Person.objects.filter(
-                org=cell, party_status=PartyStatus.OFFICIAL, party_official_on__lte=day
-            ).order_by("sort_key", "pk")
+        ids = (
+            MemberPeriod.objects.filter(cell=cell, standing=Standing.OFFICIAL, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+            .values("person_id")
         )
+        return list(Person.objects.filter(pk__in=ids).order_by("sort_key", "pk"))
 
     def data(self, case: Case, action: str, day: date, *, fail: bool = False) -> dict[str, Any]:
         rng = self.rng
@@ -382,9 +391,11 @@ def _candidate(
 ) -> tuple[Org, Person] | None:
     """Pick a non-member fitting the plan: in the given cell, or for the over-60 path the
     first cell that has a non-member past 60 (DOMAIN §3.1)."""
-    people = Person.objects.filter(
-        party_status=PartyStatus.NONE, cases__isnull=True, education__meets_lower_secondary=True
-    ).exclude(occupation__code="hoc_sinh_sinh_vien")
+    people = (
+        Person.objects.filter(cases__isnull=True, education__meets_lower_secondary=True)
+        .exclude(memberships__isnull=False)
+        .exclude(occupation__code="hoc_sinh_sinh_vien")
+    )
     if plan.over_60:
         people = people.filter(
             birth_date__lt=date(today.year - 61, 1, 1), org__in=_cells_with_members()
@@ -400,13 +411,34 @@ def _candidate(
         return None
     person = rng.choice(found)
     if plan.readmission:
-        person.party_status = PartyStatus.FORMER
-        person.party_decision_on = date(today.year - 20, 3, 1)
-        person.party_joined_on = date(today.year - 20, 3, 26)
-        person.party_official_on = date(today.year - 19, 3, 26)
-        person.party_left_on = date(today.year - 8, 6, 1)
-        person.party_left_reason = "resigned_hardship"  # may come back (READMIT)
-        person._history_user = actor  # type: ignore[attr-defined]
-        person._change_reason = "Đảng viên cũ (dữ liệu mẫu)"  # type: ignore[attr-defined]
-        person.save()
+        _make_former_member(person, actor, today)
     return person.org, person
+
+
+def _make_former_member(person: Person, actor: User, today: date) -> None:
+    """Give the person an earlier membership that ended by resignation for hardship, which
+    allows re-admission (READMIT): admitted twenty years ago outside the demo's rolls."""
+    from ptdv.members.services.bulk import EventSpec, HistorySpec, bulk_enter
+
+    outside = "Đảng bộ nơi công tác trước đây (dữ liệu mẫu)"
+    cell_id = person.org_id
+    bulk_enter(
+        [
+            HistorySpec(
+                person_id=person.pk,
+                sort_key=person.sort_key,
+                decision_on=date(today.year - 20, 3, 1),
+                events=[
+                    EventSpec(
+                        "admitted", date(today.year - 20, 3, 26), cell_id, other_party=outside
+                    ),
+                    EventSpec("recognised", date(today.year - 19, 3, 26), cell_id),
+                    EventSpec(
+                        "resigned", date(today.year - 8, 6, 1), cell_id, cause="resigned_hardship"
+                    ),
+                ],
+            )
+        ],
+        actor=actor,
+        today=today,
+    )

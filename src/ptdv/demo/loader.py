@@ -40,6 +40,7 @@ from ptdv.demo.units import (
     Area,
     Unit,
 )
+from ptdv.members import models as registry
 from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgKind
 from ptdv.orgs.services import create_org, dissolve_org, move_org
 from ptdv.people.models import (
@@ -163,6 +164,21 @@ def delete_demo_data() -> None:
             PoolEntry.objects.all().delete()
             Certificate.objects.all().delete()
             TrainingBatch.objects.all().delete()
+            # The registry next: its rows protect people and units too.
+            for model in (
+                registry.Absence,
+                registry.CellMeeting,
+                registry.DuesPayment,
+                registry.Rating,
+                registry.Transfer,
+                registry.MemberPeriod,
+            ):
+                model.objects.all().delete()
+            # Corrections point at what they correct, re-admissions at the earlier membership.
+            registry.MemberEvent.objects.filter(supersedes__isnull=False).delete()
+            registry.MemberEvent.objects.all().delete()
+            registry.Membership.objects.filter(previous__isnull=False).delete()
+            registry.Membership.objects.all().delete()
             PersonNameToken.objects.all().delete()
             Person.objects.all().delete()
             Org.objects.all().delete()
@@ -174,6 +190,8 @@ def delete_demo_data() -> None:
             ) from exc
         # The demo's history goes with it (the deletions above wrote "-" rows too).
         for model in (Person, Org, RoleGrant, Case, PoolEntry, Certificate):
+            model.history.all().delete()
+        for model in (registry.Membership, registry.Transfer, registry.Rating):
             model.history.all().delete()
 
 
@@ -196,8 +214,9 @@ def load_demo(
         placed = _create_tree(actor=actor, today=today)
         persons = _generate_people(placed, rng=random.Random(seed), count=people, today=today)
         # A separate generator, so party standing does not disturb the people's own draws.
-        assign_party_standing(persons, rng=random.Random(seed * 7 + 1), today=today)
+        standings = assign_party_standing(persons, rng=random.Random(seed * 7 + 1), today=today)
         insert_people(persons, actor=actor)
+        enter_members(standings, actor=actor, today=today)
         orgs = {p.org.code: p.org for p in placed}
         for spec in DEMO_USERS:
             grant_role(
@@ -487,7 +506,19 @@ def _generate_people(
     return result
 
 
-def assign_party_standing(persons: list[Person], *, rng: random.Random, today: date) -> None:
+@dataclass(frozen=True)
+class Standing:
+    """A demo person's party standing, decided before the people are inserted."""
+
+    person: Person
+    decision_on: date
+    joined_on: date
+    official_on: date | None
+
+
+def assign_party_standing(
+    persons: list[Person], *, rng: random.Random, today: date
+) -> list[Standing]:
     """Make most adults of each cell party members, as in a real cell.
 
     Each cell gets at least three official members (the minimum to exist, DOMAIN §1.1); of the
@@ -495,11 +526,10 @@ def assign_party_standing(persons: list[Person], *, rng: random.Random, today: d
     non-members, among whom the cell finds its candidates. Dates follow DOMAIN §4: decision,
     ceremony about three weeks later, official twelve months after the ceremony.
     """
-    from ptdv.people.models import PartyStatus
-
     by_cell: dict[int, list[Person]] = {}
     for person in persons:
         by_cell.setdefault(person.org_id, []).append(person)
+    standings = []
     for members in by_cell.values():
         adults = [
             p
@@ -510,24 +540,45 @@ def assign_party_standing(persons: list[Person], *, rng: random.Random, today: d
         for index, person in enumerate(adults):
             draw = rng.random()
             if index < 3 or draw < 0.70:
-                status = PartyStatus.OFFICIAL
+                official = True
             elif draw < 0.75:
-                status = PartyStatus.PROBATIONARY
+                official = False
             else:
                 continue
             earliest = date(person.birth_date.year + 20, 1, 1)
-            if status == PartyStatus.OFFICIAL:
+            if official:
                 latest = today - timedelta(days=800)
             else:
                 latest = today - timedelta(days=40)
                 earliest = max(earliest, today - timedelta(days=330))
             span = max((latest - earliest).days, 1)
             decision = earliest + timedelta(days=rng.randrange(span))
-            person.party_status = status
-            person.party_decision_on = decision
-            person.party_joined_on = decision + timedelta(days=rng.randint(10, 35))
-            if status == PartyStatus.OFFICIAL:
-                person.party_official_on = add_months(person.party_joined_on, 12)
+            joined = decision + timedelta(days=rng.randint(10, 35))
+            standings.append(
+                Standing(person, decision, joined, add_months(joined, 12) if official else None)
+            )
+    return standings
+
+
+def enter_members(standings: list[Standing], *, actor: User, today: date) -> None:
+    """Enter the demo's members in the registry, with their admission and recognition."""
+    from ptdv.members.services.bulk import EventSpec, HistorySpec, bulk_enter
+
+    histories = []
+    for s in standings:
+        cell_id = s.person.org_id
+        events = [EventSpec("admitted", s.joined_on, cell_id)]
+        if s.official_on is not None:
+            events.append(EventSpec("recognised", s.official_on, cell_id))
+        histories.append(
+            HistorySpec(
+                person_id=s.person.pk,
+                sort_key=s.person.sort_key,
+                decision_on=s.decision_on,
+                events=events,
+            )
+        )
+    bulk_enter(histories, actor=actor, today=today)
 
 
 def person_from_values(*, org: Org, values: dict[str, Any], today: date) -> Person:

@@ -13,6 +13,9 @@ PROVINCE_CODE = "QT"
 REORGANISED_ON = date(2025, 7, 1)  # commune-level party organisations (294-QĐ/TW)
 DISTRICT_ABOLISHED_ON = date(2025, 6, 30)
 DELEGATED_FROM = date(2025, 7, 1)
+# Cells are older than the 2025 commune-level committees they sit under today: members were
+# admitted in them for years before (the registry refuses an event in a unit not yet founded).
+CELLS_FOUNDED_ON = date(2005, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,15 @@ class Unit:
 def cell(
     seg: str, name: str, profile: str | None = None, *, place: str = "", weight: float = 1.0
 ) -> Unit:
-    return Unit(seg, name, OrgKind.CELL, profile=profile, place=place, weight=weight)
+    return Unit(
+        seg,
+        name,
+        OrgKind.CELL,
+        profile=profile,
+        place=place,
+        weight=weight,
+        valid_from=CELLS_FOUNDED_ON,
+    )
 
 
 def grassroots_cell(
@@ -59,7 +70,7 @@ def grassroots_cell(
     place: str = "",
     weight: float = 1.0,
     area: Area | None = None,
-    valid_from: date = REORGANISED_ON,
+    valid_from: date = CELLS_FOUNDED_ON,
 ) -> Unit:
     return Unit(
         seg,

@@ -184,6 +184,9 @@ class MemberEvent(models.Model):
     ground = models.CharField(
         _("căn cứ xóa tên"), max_length=24, choices=RemovalGround.choices, blank=True
     )
+    # Why a member left, in the re-admission rule's terms (pipeline READMIT_REASONS keys),
+    # when the exit was entered from a re-admission dossier.
+    cause = models.CharField(_("lý do ra khỏi Đảng"), max_length=32, blank=True)
     document = models.CharField(_("số quyết định / văn bản"), max_length=100, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     supersedes = models.OneToOneField(

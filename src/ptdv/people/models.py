@@ -94,15 +94,6 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Nữ")
 
 
-class PartyStatus(models.TextChoices):
-    """Party standing kept on the person until the member registry (events) takes over."""
-
-    NONE = "", _("Quần chúng")
-    PROBATIONARY = "probationary", _("Đảng viên dự bị")
-    OFFICIAL = "official", _("Đảng viên chính thức")
-    FORMER = "former", _("Đã ra khỏi Đảng")
-
-
 class Person(VersionedModel):
     """One human being, once: the national ID number (CCCD) is unique."""
 
@@ -182,22 +173,6 @@ class Person(VersionedModel):
     email = models.EmailField(_("thư điện tử"), blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
 
-    # Party standing. For a member, `org` is the cell where they take part in party life, so
-    # "official members of a cell" (vote eligibility, mentors, introducers) is an indexed query.
-    # The member registry issue replaces these columns by dated member events.
-    party_status = models.CharField(
-        _("tình trạng đảng viên"),
-        max_length=16,
-        choices=PartyStatus.choices,
-        default=PartyStatus.NONE,
-        blank=True,
-    )
-    party_decision_on = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
-    party_joined_on = models.DateField(_("ngày vào Đảng (lễ kết nạp)"), null=True, blank=True)
-    party_official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
-    party_left_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True)
-    party_left_reason = models.CharField(_("lý do ra khỏi Đảng"), max_length=32, blank=True)
-
     history = HistoricalRecords(
         excluded_fields=["name_folded", "sort_key", "full_name"],
         history_change_reason_field=models.TextField(null=True),
@@ -210,7 +185,6 @@ class Person(VersionedModel):
             models.Index(fields=["sort_key"], name="people_person_sort"),
             models.Index(fields=["org", "sort_key"], name="people_person_org_sort"),
             models.Index(fields=["name_folded"], name="people_person_folded"),
-            models.Index(fields=["org", "party_status"], name="people_person_org_party"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,8 @@ from django.db.models import Max, QuerySet
 from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
+from ptdv.members.models import Standing
+from ptdv.members.selectors import member_filter
 from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
@@ -67,7 +69,12 @@ def step_choices(
     Units and batches: those in the user's scope, plus the units above the cell (the deciding
     level and the course organisers usually sit there).
     """
-    members = step_people(user, case).filter(party_status="official").order_by("sort_key", "pk")
+    members = (
+        step_people(user, case)
+        .filter(member_filter(Standing.OFFICIAL))
+        .distinct()
+        .order_by("sort_key", "pk")
+    )
     orgs = step_orgs(user, case).order_by("path")
     batches = step_batches(user, case).order_by("-starts_on", "name")
     return members, orgs, batches
@@ -103,7 +110,7 @@ def pool_candidates_for_user(user: Any, q: str) -> QuerySet[Person]:
     """
     qs = policy.scope(user, Person.objects.all(), Action.PERSON_VIEW)
     qs = (
-        qs.filter(party_status__in=["", "former"])
+        qs.exclude(member_filter(Standing.OFFICIAL, Standing.PROBATIONARY))
         .exclude(pool_entries__status=PoolEntry.Status.ACTIVE)
         .exclude(cases__outcome="")
     )

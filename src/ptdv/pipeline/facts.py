@@ -17,10 +17,12 @@ from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
 from ptdv.core.calendar import WorkCalendar, load_calendar
+from ptdv.members.models import Membership, Standing
+from ptdv.members.selectors import exit_of, last_membership
 from ptdv.orgs.models import DecidingBody, Org, OrgKind
 from ptdv.orgs.rules import admission_authority
 from ptdv.orgs.selectors import ancestors_of, org_facts
-from ptdv.people.models import PartyStatus, Person
+from ptdv.people.models import Person
 from ptdv.pipeline import actions, fields, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
 from ptdv.pipeline.config import rules_config
@@ -123,9 +125,13 @@ def case_facts(case: Case, steps: Iterable[Step] | None = None) -> CaseFacts:
     education = person.education
     readmission = None
     if case.is_readmission:
+        earlier = last_membership(person.pk)
+        if earlier is not None and earlier.status != Standing.LEFT:
+            earlier = earlier.previous  # the re-admission's own membership (after the ceremony)
+        exit_event = exit_of(earlier) if earlier is not None else None
         readmission = ReadmissionFacts(
-            left_on=person.party_left_on,
-            left_reason=person.party_left_reason,
+            left_on=earlier.left_on if earlier else None,
+            left_reason=exit_event.cause if exit_event else "",
             # Not kept on the person: the application step declares it (rules.declared_facts);
             # READMIT treats None as "no record".
             record_cleared_on=None,
@@ -183,12 +189,22 @@ def member_facts(
         if field is not None:
             ids.update(field.ids(value))
     named = policy.scope(user, Person.objects.filter(pk__in=ids), Action.PERSON_VIEW)
-    rows = Person.objects.filter(
-        Q(org_id=case.cell_id, party_status=PartyStatus.OFFICIAL) | Q(pk__in=named.values("pk"))
-    ).values_list("pk", "party_status", "org_id", "party_official_on")
+    rows = (
+        Membership.objects.filter(
+            Q(cell_id=case.cell_id, status=Standing.OFFICIAL, in_transit=False)
+            | Q(person_id__in=named.values("pk"))
+        )
+        .filter(status__in=[Standing.OFFICIAL, Standing.PROBATIONARY])
+        .values_list("person_id", "status", "cell_id", "official_on", "in_transit")
+    )
     return {
-        pk: MemberFacts(person_id=pk, party_status=status, cell_id=org_id, official_on=official)
-        for pk, status, org_id, official in rows
+        pk: MemberFacts(
+            person_id=pk,
+            party_status=status,
+            cell_id=None if in_transit else cell_id,
+            official_on=official,
+        )
+        for pk, status, cell_id, official, in_transit in rows
     }
 
 

@@ -225,6 +225,15 @@ class Case(VersionedModel):
     person = models.ForeignKey(
         Person, verbose_name=_("người"), on_delete=models.PROTECT, related_name="cases"
     )
+    # The membership the ceremony created (the registry's record of this admission).
+    membership = models.OneToOneField(
+        "members.Membership",
+        verbose_name=_("đảng viên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case",
+    )
     cell = models.ForeignKey(
         Org, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="cases"
     )

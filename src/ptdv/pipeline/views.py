@@ -25,9 +25,11 @@ from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
+from ptdv.members.models import Standing
+from ptdv.members.selectors import standing_of
 from ptdv.orgs.forms import unit_picker_field
 from ptdv.orgs.models import Org
-from ptdv.people.models import PartyStatus, Person
+from ptdv.people.models import Person
 from ptdv.people.selectors import org_in_scope, person_for_user
 from ptdv.pipeline import actions, choices, rules, selectors, services
 from ptdv.pipeline.forms import (
@@ -481,7 +483,7 @@ def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
                 **{f: data.get(f) for f in ("pool_entry", "person", "cell")},
                 "source": entry.source if entry else "",
                 "opened_on": today,
-                "is_readmission": person.party_status == PartyStatus.FORMER,
+                "is_readmission": standing_of(person.pk).standing == Standing.LEFT,
             }
         )
     elif form.is_valid():

@@ -4,25 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='ngày')),
-                ('kind', models.CharField(choices=[('day_off', 'Ngày nghỉ thêm'), ('working_day', 'Ngày làm việc bù')], max_length=16, verbose_name='loại')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='ghi chú')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="ngày")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("day_off", "Ngày nghỉ thêm"),
+                            ("working_day", "Ngày làm việc bù"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="ghi chú")),
             ],
             options={
-                'verbose_name': 'ngày nghỉ / làm bù',
-                'verbose_name_plural': 'ngày nghỉ / làm bù',
-                'ordering': ['day'],
+                "verbose_name": "ngày nghỉ / làm bù",
+                "verbose_name_plural": "ngày nghỉ / làm bù",
+                "ordering": ["day"],
             },
         ),
     ]

@@ -356,14 +356,6 @@ def replay(events: list[Event], *, today: date) -> Replay:
                     "kind",
                 )
                 continue
-            if kind == Kind.REMOVED and not event.ground:
-                refuse(
-                    event,
-                    "REMOVAL-GROUND",
-                    _("Phải chọn căn cứ xóa tên (một trong năm trường hợp)."),
-                    "ground",
-                )
-                continue
             if gap_from is not None:
                 result.gaps.append((gap_from, event.on))
                 gap_from = None

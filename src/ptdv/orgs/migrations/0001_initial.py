@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,68 +16,326 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalOrg',
+            name="HistoricalOrg",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('name', models.CharField(max_length=255, verbose_name='tên tổ chức')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='tên viết tắt')),
-                ('code', models.CharField(db_index=True, help_text='Mã duy nhất, ví dụ mã trên cơ sở dữ liệu đảng viên.', max_length=32, verbose_name='mã tổ chức')),
-                ('kind', models.CharField(choices=[('central', 'Trung ương'), ('province', 'Tỉnh ủy / Thành ủy'), ('central_direct', 'Đảng bộ trực thuộc Trung ương'), ('district', 'Huyện ủy / Quận ủy / Thị ủy / Thành ủy thuộc tỉnh (đến 30/6/2025)'), ('bloc', 'Đảng ủy khối'), ('commune', 'Đảng bộ xã / phường / đặc khu (từ 1/7/2025)'), ('grassroots_committee', 'Đảng bộ cơ sở'), ('grassroots_cell', 'Chi bộ cơ sở'), ('sub_committee', 'Đảng bộ bộ phận'), ('cell', 'Chi bộ trực thuộc')], max_length=32, verbose_name='cấp tổ chức')),
-                ('field', models.CharField(choices=[('residential', 'Khu dân cư (thôn, tổ dân phố)'), ('commune_gov', 'Xã, phường, đặc khu'), ('school', 'Trường học'), ('university', 'Đại học, cao đẳng'), ('state_enterprise', 'Doanh nghiệp nhà nước'), ('private_enterprise', 'Doanh nghiệp tư nhân'), ('fdi_enterprise', 'Doanh nghiệp có vốn đầu tư nước ngoài'), ('cooperative', 'Hợp tác xã'), ('administration', 'Cơ quan hành chính nhà nước'), ('party_mass', 'Cơ quan Đảng, Mặt trận, đoàn thể'), ('public_service', 'Đơn vị sự nghiệp công lập'), ('health', 'Y tế'), ('police', 'Công an'), ('military', 'Quân đội'), ('other', 'Khác')], default='other', max_length=32, verbose_name='lĩnh vực, loại hình')),
-                ('vested_superior_powers', models.BooleanField(default=False, help_text='Đảng ủy cơ sở được giao một số quyền của cấp ủy cấp trên cơ sở.', verbose_name='được giao quyền cấp trên cơ sở')),
-                ('admission_delegated', models.BooleanField(default=False, help_text='Đảng ủy cơ sở được cấp trên ủy quyền quyết định kết nạp đảng viên.', verbose_name='được ủy quyền kết nạp đảng viên')),
-                ('admission_delegated_from', models.DateField(blank=True, null=True, verbose_name='ủy quyền kết nạp có hiệu lực từ')),
-                ('deciding_body', models.CharField(blank=True, choices=[('full_committee', 'Tập thể đảng ủy cơ sở (được ủy quyền)'), ('standing_committee', 'Ban thường vụ'), ('permanent_members', 'Thường trực cấp ủy cùng các đồng chí ủy viên ban thường vụ là trưởng các ban đảng')], help_text='Để trống để dùng mặc định theo cấp tổ chức.', max_length=32, verbose_name='cơ quan quyết định kết nạp')),
-                ('valid_from', models.DateField(default=datetime.date(2000, 1, 1), verbose_name='thành lập ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='giải thể / chấm dứt ngày')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="tạo lúc"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc"),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên tổ chức")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên viết tắt"),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Mã duy nhất, ví dụ mã trên cơ sở dữ liệu đảng viên.",
+                        max_length=32,
+                        verbose_name="mã tổ chức",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "Trung ương"),
+                            ("province", "Tỉnh ủy / Thành ủy"),
+                            ("central_direct", "Đảng bộ trực thuộc Trung ương"),
+                            (
+                                "district",
+                                "Huyện ủy / Quận ủy / Thị ủy / Thành ủy thuộc tỉnh (đến 30/6/2025)",
+                            ),
+                            ("bloc", "Đảng ủy khối"),
+                            ("commune", "Đảng bộ xã / phường / đặc khu (từ 1/7/2025)"),
+                            ("grassroots_committee", "Đảng bộ cơ sở"),
+                            ("grassroots_cell", "Chi bộ cơ sở"),
+                            ("sub_committee", "Đảng bộ bộ phận"),
+                            ("cell", "Chi bộ trực thuộc"),
+                        ],
+                        max_length=32,
+                        verbose_name="cấp tổ chức",
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("residential", "Khu dân cư (thôn, tổ dân phố)"),
+                            ("commune_gov", "Xã, phường, đặc khu"),
+                            ("school", "Trường học"),
+                            ("university", "Đại học, cao đẳng"),
+                            ("state_enterprise", "Doanh nghiệp nhà nước"),
+                            ("private_enterprise", "Doanh nghiệp tư nhân"),
+                            ("fdi_enterprise", "Doanh nghiệp có vốn đầu tư nước ngoài"),
+                            ("cooperative", "Hợp tác xã"),
+                            ("administration", "Cơ quan hành chính nhà nước"),
+                            ("party_mass", "Cơ quan Đảng, Mặt trận, đoàn thể"),
+                            ("public_service", "Đơn vị sự nghiệp công lập"),
+                            ("health", "Y tế"),
+                            ("police", "Công an"),
+                            ("military", "Quân đội"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=32,
+                        verbose_name="lĩnh vực, loại hình",
+                    ),
+                ),
+                (
+                    "vested_superior_powers",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Đảng ủy cơ sở được giao một số quyền của cấp ủy cấp trên cơ sở.",
+                        verbose_name="được giao quyền cấp trên cơ sở",
+                    ),
+                ),
+                (
+                    "admission_delegated",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Đảng ủy cơ sở được cấp trên ủy quyền quyết định kết nạp đảng viên.",
+                        verbose_name="được ủy quyền kết nạp đảng viên",
+                    ),
+                ),
+                (
+                    "admission_delegated_from",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="ủy quyền kết nạp có hiệu lực từ"
+                    ),
+                ),
+                (
+                    "deciding_body",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("full_committee", "Tập thể đảng ủy cơ sở (được ủy quyền)"),
+                            ("standing_committee", "Ban thường vụ"),
+                            (
+                                "permanent_members",
+                                "Thường trực cấp ủy cùng các đồng chí ủy viên ban thường vụ là trưởng các ban đảng",
+                            ),
+                        ],
+                        help_text="Để trống để dùng mặc định theo cấp tổ chức.",
+                        max_length=32,
+                        verbose_name="cơ quan quyết định kết nạp",
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.DateField(
+                        default=datetime.date(2000, 1, 1), verbose_name="thành lập ngày"
+                    ),
+                ),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="giải thể / chấm dứt ngày"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical tổ chức đảng',
-                'verbose_name_plural': 'historical tổ chức đảng',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical tổ chức đảng",
+                "verbose_name_plural": "historical tổ chức đảng",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Org',
+            name="Org",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=255, verbose_name='tên tổ chức')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='tên viết tắt')),
-                ('code', models.CharField(help_text='Mã duy nhất, ví dụ mã trên cơ sở dữ liệu đảng viên.', max_length=32, unique=True, verbose_name='mã tổ chức')),
-                ('kind', models.CharField(choices=[('central', 'Trung ương'), ('province', 'Tỉnh ủy / Thành ủy'), ('central_direct', 'Đảng bộ trực thuộc Trung ương'), ('district', 'Huyện ủy / Quận ủy / Thị ủy / Thành ủy thuộc tỉnh (đến 30/6/2025)'), ('bloc', 'Đảng ủy khối'), ('commune', 'Đảng bộ xã / phường / đặc khu (từ 1/7/2025)'), ('grassroots_committee', 'Đảng bộ cơ sở'), ('grassroots_cell', 'Chi bộ cơ sở'), ('sub_committee', 'Đảng bộ bộ phận'), ('cell', 'Chi bộ trực thuộc')], max_length=32, verbose_name='cấp tổ chức')),
-                ('field', models.CharField(choices=[('residential', 'Khu dân cư (thôn, tổ dân phố)'), ('commune_gov', 'Xã, phường, đặc khu'), ('school', 'Trường học'), ('university', 'Đại học, cao đẳng'), ('state_enterprise', 'Doanh nghiệp nhà nước'), ('private_enterprise', 'Doanh nghiệp tư nhân'), ('fdi_enterprise', 'Doanh nghiệp có vốn đầu tư nước ngoài'), ('cooperative', 'Hợp tác xã'), ('administration', 'Cơ quan hành chính nhà nước'), ('party_mass', 'Cơ quan Đảng, Mặt trận, đoàn thể'), ('public_service', 'Đơn vị sự nghiệp công lập'), ('health', 'Y tế'), ('police', 'Công an'), ('military', 'Quân đội'), ('other', 'Khác')], default='other', max_length=32, verbose_name='lĩnh vực, loại hình')),
-                ('vested_superior_powers', models.BooleanField(default=False, help_text='Đảng ủy cơ sở được giao một số quyền của cấp ủy cấp trên cơ sở.', verbose_name='được giao quyền cấp trên cơ sở')),
-                ('admission_delegated', models.BooleanField(default=False, help_text='Đảng ủy cơ sở được cấp trên ủy quyền quyết định kết nạp đảng viên.', verbose_name='được ủy quyền kết nạp đảng viên')),
-                ('admission_delegated_from', models.DateField(blank=True, null=True, verbose_name='ủy quyền kết nạp có hiệu lực từ')),
-                ('deciding_body', models.CharField(blank=True, choices=[('full_committee', 'Tập thể đảng ủy cơ sở (được ủy quyền)'), ('standing_committee', 'Ban thường vụ'), ('permanent_members', 'Thường trực cấp ủy cùng các đồng chí ủy viên ban thường vụ là trưởng các ban đảng')], help_text='Để trống để dùng mặc định theo cấp tổ chức.', max_length=32, verbose_name='cơ quan quyết định kết nạp')),
-                ('valid_from', models.DateField(default=datetime.date(2000, 1, 1), verbose_name='thành lập ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='giải thể / chấm dứt ngày')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=255, verbose_name="tên tổ chức")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên viết tắt"),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Mã duy nhất, ví dụ mã trên cơ sở dữ liệu đảng viên.",
+                        max_length=32,
+                        unique=True,
+                        verbose_name="mã tổ chức",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "Trung ương"),
+                            ("province", "Tỉnh ủy / Thành ủy"),
+                            ("central_direct", "Đảng bộ trực thuộc Trung ương"),
+                            (
+                                "district",
+                                "Huyện ủy / Quận ủy / Thị ủy / Thành ủy thuộc tỉnh (đến 30/6/2025)",
+                            ),
+                            ("bloc", "Đảng ủy khối"),
+                            ("commune", "Đảng bộ xã / phường / đặc khu (từ 1/7/2025)"),
+                            ("grassroots_committee", "Đảng bộ cơ sở"),
+                            ("grassroots_cell", "Chi bộ cơ sở"),
+                            ("sub_committee", "Đảng bộ bộ phận"),
+                            ("cell", "Chi bộ trực thuộc"),
+                        ],
+                        max_length=32,
+                        verbose_name="cấp tổ chức",
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("residential", "Khu dân cư (thôn, tổ dân phố)"),
+                            ("commune_gov", "Xã, phường, đặc khu"),
+                            ("school", "Trường học"),
+                            ("university", "Đại học, cao đẳng"),
+                            ("state_enterprise", "Doanh nghiệp nhà nước"),
+                            ("private_enterprise", "Doanh nghiệp tư nhân"),
+                            ("fdi_enterprise", "Doanh nghiệp có vốn đầu tư nước ngoài"),
+                            ("cooperative", "Hợp tác xã"),
+                            ("administration", "Cơ quan hành chính nhà nước"),
+                            ("party_mass", "Cơ quan Đảng, Mặt trận, đoàn thể"),
+                            ("public_service", "Đơn vị sự nghiệp công lập"),
+                            ("health", "Y tế"),
+                            ("police", "Công an"),
+                            ("military", "Quân đội"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=32,
+                        verbose_name="lĩnh vực, loại hình",
+                    ),
+                ),
+                (
+                    "vested_superior_powers",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Đảng ủy cơ sở được giao một số quyền của cấp ủy cấp trên cơ sở.",
+                        verbose_name="được giao quyền cấp trên cơ sở",
+                    ),
+                ),
+                (
+                    "admission_delegated",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Đảng ủy cơ sở được cấp trên ủy quyền quyết định kết nạp đảng viên.",
+                        verbose_name="được ủy quyền kết nạp đảng viên",
+                    ),
+                ),
+                (
+                    "admission_delegated_from",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="ủy quyền kết nạp có hiệu lực từ"
+                    ),
+                ),
+                (
+                    "deciding_body",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("full_committee", "Tập thể đảng ủy cơ sở (được ủy quyền)"),
+                            ("standing_committee", "Ban thường vụ"),
+                            (
+                                "permanent_members",
+                                "Thường trực cấp ủy cùng các đồng chí ủy viên ban thường vụ là trưởng các ban đảng",
+                            ),
+                        ],
+                        help_text="Để trống để dùng mặc định theo cấp tổ chức.",
+                        max_length=32,
+                        verbose_name="cơ quan quyết định kết nạp",
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.DateField(
+                        default=datetime.date(2000, 1, 1), verbose_name="thành lập ngày"
+                    ),
+                ),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="giải thể / chấm dứt ngày"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
             ],
             options={
-                'verbose_name': 'tổ chức đảng',
-                'verbose_name_plural': 'tổ chức đảng',
-                'indexes': [models.Index(fields=['kind', 'path'], name='orgs_org_kind_path')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='orgs_org_valid_range'), models.CheckConstraint(condition=models.Q(('admission_delegated', False), ('admission_delegated_from__isnull', False), _connector='OR'), name='orgs_org_delegation_has_date')],
+                "verbose_name": "tổ chức đảng",
+                "verbose_name_plural": "tổ chức đảng",
+                "indexes": [models.Index(fields=["kind", "path"], name="orgs_org_kind_path")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="orgs_org_valid_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("admission_delegated", False),
+                            ("admission_delegated_from__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="orgs_org_delegation_has_date",
+                    ),
+                ],
             },
         ),
     ]

@@ -30,9 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="org",
             name="parent_name",
-            field=models.CharField(
-                blank=True, max_length=255, verbose_name="tên tổ chức cấp trên"
-            ),
+            field=models.CharField(blank=True, max_length=255, verbose_name="tên tổ chức cấp trên"),
         ),
         migrations.AddField(
             model_name="org",

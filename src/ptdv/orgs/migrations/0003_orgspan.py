@@ -5,32 +5,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_org_parent_name_search_text'),
+        ("orgs", "0002_org_parent_name_search_text"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrgSpan',
+            name="OrgSpan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255)),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=255, verbose_name='tên tổ chức')),
-                ('kind', models.CharField(choices=[('central', 'Trung ương'), ('province', 'Tỉnh ủy / Thành ủy'), ('central_direct', 'Đảng bộ trực thuộc Trung ương'), ('district', 'Huyện ủy / Quận ủy / Thị ủy / Thành ủy thuộc tỉnh (đến 30/6/2025)'), ('bloc', 'Đảng ủy khối'), ('commune', 'Đảng bộ xã / phường / đặc khu (từ 1/7/2025)'), ('grassroots_committee', 'Đảng bộ cơ sở'), ('grassroots_cell', 'Chi bộ cơ sở'), ('sub_committee', 'Đảng bộ bộ phận'), ('cell', 'Chi bộ trực thuộc')], max_length=32, verbose_name='cấp tổ chức')),
-                ('field', models.CharField(choices=[('residential', 'Khu dân cư (thôn, tổ dân phố)'), ('commune_gov', 'Xã, phường, đặc khu'), ('school', 'Trường học'), ('university', 'Đại học, cao đẳng'), ('state_enterprise', 'Doanh nghiệp nhà nước'), ('private_enterprise', 'Doanh nghiệp tư nhân'), ('fdi_enterprise', 'Doanh nghiệp có vốn đầu tư nước ngoài'), ('cooperative', 'Hợp tác xã'), ('administration', 'Cơ quan hành chính nhà nước'), ('party_mass', 'Cơ quan Đảng, Mặt trận, đoàn thể'), ('public_service', 'Đơn vị sự nghiệp công lập'), ('health', 'Y tế'), ('police', 'Công an'), ('military', 'Quân đội'), ('other', 'Khác')], default='other', max_length=32, verbose_name='lĩnh vực, loại hình')),
-                ('valid_from', models.DateField(verbose_name='từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='đến trước ngày')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spans', to='orgs.org')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255)),
+                ("depth", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=255, verbose_name="tên tổ chức")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "Trung ương"),
+                            ("province", "Tỉnh ủy / Thành ủy"),
+                            ("central_direct", "Đảng bộ trực thuộc Trung ương"),
+                            (
+                                "district",
+                                "Huyện ủy / Quận ủy / Thị ủy / Thành ủy thuộc tỉnh (đến 30/6/2025)",
+                            ),
+                            ("bloc", "Đảng ủy khối"),
+                            ("commune", "Đảng bộ xã / phường / đặc khu (từ 1/7/2025)"),
+                            ("grassroots_committee", "Đảng bộ cơ sở"),
+                            ("grassroots_cell", "Chi bộ cơ sở"),
+                            ("sub_committee", "Đảng bộ bộ phận"),
+                            ("cell", "Chi bộ trực thuộc"),
+                        ],
+                        max_length=32,
+                        verbose_name="cấp tổ chức",
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("residential", "Khu dân cư (thôn, tổ dân phố)"),
+                            ("commune_gov", "Xã, phường, đặc khu"),
+                            ("school", "Trường học"),
+                            ("university", "Đại học, cao đẳng"),
+                            ("state_enterprise", "Doanh nghiệp nhà nước"),
+                            ("private_enterprise", "Doanh nghiệp tư nhân"),
+                            ("fdi_enterprise", "Doanh nghiệp có vốn đầu tư nước ngoài"),
+                            ("cooperative", "Hợp tác xã"),
+                            ("administration", "Cơ quan hành chính nhà nước"),
+                            ("party_mass", "Cơ quan Đảng, Mặt trận, đoàn thể"),
+                            ("public_service", "Đơn vị sự nghiệp công lập"),
+                            ("health", "Y tế"),
+                            ("police", "Công an"),
+                            ("military", "Quân đội"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=32,
+                        verbose_name="lĩnh vực, loại hình",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="từ ngày")),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="đến trước ngày"),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spans",
+                        to="orgs.org",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giai đoạn tổ chức',
-                'verbose_name_plural': 'giai đoạn tổ chức',
-                'ordering': ['org_id', 'valid_from'],
-                'indexes': [models.Index(fields=['path', 'valid_from'], name='orgs_orgspan_path'), models.Index(fields=['kind', 'path'], name='orgs_orgspan_kind_path')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='orgs_orgspan_valid_range'), models.UniqueConstraint(fields=('org', 'valid_from'), name='orgs_orgspan_one_start')],
+                "verbose_name": "giai đoạn tổ chức",
+                "verbose_name_plural": "giai đoạn tổ chức",
+                "ordering": ["org_id", "valid_from"],
+                "indexes": [
+                    models.Index(fields=["path", "valid_from"], name="orgs_orgspan_path"),
+                    models.Index(fields=["kind", "path"], name="orgs_orgspan_kind_path"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gt", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="orgs_orgspan_valid_range",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("org", "valid_from"), name="orgs_orgspan_one_start"
+                    ),
+                ],
             },
         ),
     ]

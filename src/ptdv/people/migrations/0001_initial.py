@@ -7,220 +7,557 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EducationLevel',
+            name="EducationLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('rank', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('meets_lower_secondary', models.BooleanField(default=False, help_text='Dùng cho điều kiện học vấn khi xét kết nạp.', verbose_name='đạt tốt nghiệp THCS trở lên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("rank", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                (
+                    "meets_lower_secondary",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Dùng cho điều kiện học vấn khi xét kết nạp.",
+                        verbose_name="đạt tốt nghiệp THCS trở lên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trình độ giáo dục phổ thông',
-                'verbose_name_plural': 'trình độ giáo dục phổ thông',
-                'ordering': ['rank', 'name'],
-                'abstract': False,
+                "verbose_name": "trình độ giáo dục phổ thông",
+                "verbose_name_plural": "trình độ giáo dục phổ thông",
+                "ordering": ["rank", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EthnicGroup',
+            name="EthnicGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('rank', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('is_minority', models.BooleanField(default=True, verbose_name='dân tộc thiểu số')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("rank", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                ("is_minority", models.BooleanField(default=True, verbose_name="dân tộc thiểu số")),
             ],
             options={
-                'verbose_name': 'dân tộc',
-                'verbose_name_plural': 'dân tộc',
-                'ordering': ['rank', 'name'],
-                'abstract': False,
+                "verbose_name": "dân tộc",
+                "verbose_name_plural": "dân tộc",
+                "ordering": ["rank", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Occupation',
+            name="Occupation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('rank', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("rank", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
             ],
             options={
-                'verbose_name': 'nghề nghiệp, thành phần xã hội',
-                'verbose_name_plural': 'nghề nghiệp, thành phần xã hội',
-                'ordering': ['rank', 'name'],
-                'abstract': False,
+                "verbose_name": "nghề nghiệp, thành phần xã hội",
+                "verbose_name_plural": "nghề nghiệp, thành phần xã hội",
+                "ordering": ["rank", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Qualification',
+            name="Qualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('rank', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("rank", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
             ],
             options={
-                'verbose_name': 'trình độ chuyên môn',
-                'verbose_name_plural': 'trình độ chuyên môn',
-                'ordering': ['rank', 'name'],
-                'abstract': False,
+                "verbose_name": "trình độ chuyên môn",
+                "verbose_name_plural": "trình độ chuyên môn",
+                "ordering": ["rank", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Religion',
+            name="Religion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('rank', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("rank", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
             ],
             options={
-                'verbose_name': 'tôn giáo',
-                'verbose_name_plural': 'tôn giáo',
-                'ordering': ['rank', 'name'],
-                'abstract': False,
+                "verbose_name": "tôn giáo",
+                "verbose_name_plural": "tôn giáo",
+                "ordering": ["rank", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TheoryLevel',
+            name="TheoryLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('rank', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("rank", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
             ],
             options={
-                'verbose_name': 'trình độ lý luận chính trị',
-                'verbose_name_plural': 'trình độ lý luận chính trị',
-                'ordering': ['rank', 'name'],
-                'abstract': False,
+                "verbose_name": "trình độ lý luận chính trị",
+                "verbose_name_plural": "trình độ lý luận chính trị",
+                "ordering": ["rank", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('family_name', models.CharField(max_length=50, verbose_name='họ')),
-                ('middle_name', models.CharField(blank=True, max_length=100, verbose_name='tên đệm')),
-                ('given_name', models.CharField(max_length=50, verbose_name='tên')),
-                ('other_names', models.CharField(blank=True, max_length=100, verbose_name='tên gọi khác')),
-                ('full_name', models.CharField(editable=False, max_length=210, verbose_name='họ và tên')),
-                ('name_folded', models.CharField(editable=False, max_length=210)),
-                ('sort_key', models.CharField(editable=False, max_length=255)),
-                ('sex', models.CharField(choices=[('M', 'Nam'), ('F', 'Nữ')], max_length=1, verbose_name='giới tính')),
-                ('birth_date', models.DateField(verbose_name='ngày sinh')),
-                ('job_title', models.CharField(blank=True, max_length=255, verbose_name='chức vụ, nơi làm việc')),
-                ('youth_union_member', models.BooleanField(default=False, verbose_name='đoàn viên Đoàn TNCS Hồ Chí Minh')),
-                ('trade_union_member', models.BooleanField(default=False, verbose_name='đoàn viên công đoàn')),
-                ('home_town', models.CharField(blank=True, max_length=255, verbose_name='quê quán')),
-                ('birth_place', models.CharField(blank=True, max_length=255, verbose_name='nơi sinh')),
-                ('residence', models.CharField(blank=True, max_length=255, verbose_name='nơi thường trú')),
-                ('current_address', models.CharField(blank=True, max_length=255, verbose_name='nơi ở hiện nay')),
-                ('national_id', models.CharField(blank=True, help_text='Số căn cước công dân / định danh cá nhân, 12 chữ số.', max_length=12, null=True, unique=True, verbose_name='số CCCD')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='số điện thoại')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('education', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='people.educationlevel', verbose_name='giáo dục phổ thông')),
-                ('ethnic_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='people.ethnicgroup', verbose_name='dân tộc')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='people.occupation', verbose_name='nghề nghiệp, thành phần')),
-                ('org', models.ForeignKey(help_text='Chi bộ hoặc tổ chức đảng đang theo dõi hồ sơ của người này.', on_delete=django.db.models.deletion.PROTECT, related_name='people', to='orgs.org', verbose_name='đơn vị quản lý')),
-                ('qualification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='people.qualification', verbose_name='chuyên môn nghiệp vụ')),
-                ('religion', models.ForeignKey(blank=True, help_text='Để trống nếu không theo tôn giáo nào.', null=True, on_delete=django.db.models.deletion.PROTECT, to='people.religion', verbose_name='tôn giáo')),
-                ('theory_level', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='people.theorylevel', verbose_name='lý luận chính trị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("family_name", models.CharField(max_length=50, verbose_name="họ")),
+                (
+                    "middle_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên đệm"),
+                ),
+                ("given_name", models.CharField(max_length=50, verbose_name="tên")),
+                (
+                    "other_names",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên gọi khác"),
+                ),
+                (
+                    "full_name",
+                    models.CharField(editable=False, max_length=210, verbose_name="họ và tên"),
+                ),
+                ("name_folded", models.CharField(editable=False, max_length=210)),
+                ("sort_key", models.CharField(editable=False, max_length=255)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Nam"), ("F", "Nữ")], max_length=1, verbose_name="giới tính"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="ngày sinh")),
+                (
+                    "job_title",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="chức vụ, nơi làm việc"
+                    ),
+                ),
+                (
+                    "youth_union_member",
+                    models.BooleanField(
+                        default=False, verbose_name="đoàn viên Đoàn TNCS Hồ Chí Minh"
+                    ),
+                ),
+                (
+                    "trade_union_member",
+                    models.BooleanField(default=False, verbose_name="đoàn viên công đoàn"),
+                ),
+                (
+                    "home_town",
+                    models.CharField(blank=True, max_length=255, verbose_name="quê quán"),
+                ),
+                (
+                    "birth_place",
+                    models.CharField(blank=True, max_length=255, verbose_name="nơi sinh"),
+                ),
+                (
+                    "residence",
+                    models.CharField(blank=True, max_length=255, verbose_name="nơi thường trú"),
+                ),
+                (
+                    "current_address",
+                    models.CharField(blank=True, max_length=255, verbose_name="nơi ở hiện nay"),
+                ),
+                (
+                    "national_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="Số căn cước công dân / định danh cá nhân, 12 chữ số.",
+                        max_length=12,
+                        null=True,
+                        unique=True,
+                        verbose_name="số CCCD",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="số điện thoại"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "education",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.educationlevel",
+                        verbose_name="giáo dục phổ thông",
+                    ),
+                ),
+                (
+                    "ethnic_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.ethnicgroup",
+                        verbose_name="dân tộc",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.occupation",
+                        verbose_name="nghề nghiệp, thành phần",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        help_text="Chi bộ hoặc tổ chức đảng đang theo dõi hồ sơ của người này.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="orgs.org",
+                        verbose_name="đơn vị quản lý",
+                    ),
+                ),
+                (
+                    "qualification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.qualification",
+                        verbose_name="chuyên môn nghiệp vụ",
+                    ),
+                ),
+                (
+                    "religion",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Để trống nếu không theo tôn giáo nào.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.religion",
+                        verbose_name="tôn giáo",
+                    ),
+                ),
+                (
+                    "theory_level",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.theorylevel",
+                        verbose_name="lý luận chính trị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người',
-                'verbose_name_plural': 'người',
+                "verbose_name": "người",
+                "verbose_name_plural": "người",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPerson',
+            name="HistoricalPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('family_name', models.CharField(max_length=50, verbose_name='họ')),
-                ('middle_name', models.CharField(blank=True, max_length=100, verbose_name='tên đệm')),
-                ('given_name', models.CharField(max_length=50, verbose_name='tên')),
-                ('other_names', models.CharField(blank=True, max_length=100, verbose_name='tên gọi khác')),
-                ('sex', models.CharField(choices=[('M', 'Nam'), ('F', 'Nữ')], max_length=1, verbose_name='giới tính')),
-                ('birth_date', models.DateField(verbose_name='ngày sinh')),
-                ('job_title', models.CharField(blank=True, max_length=255, verbose_name='chức vụ, nơi làm việc')),
-                ('youth_union_member', models.BooleanField(default=False, verbose_name='đoàn viên Đoàn TNCS Hồ Chí Minh')),
-                ('trade_union_member', models.BooleanField(default=False, verbose_name='đoàn viên công đoàn')),
-                ('home_town', models.CharField(blank=True, max_length=255, verbose_name='quê quán')),
-                ('birth_place', models.CharField(blank=True, max_length=255, verbose_name='nơi sinh')),
-                ('residence', models.CharField(blank=True, max_length=255, verbose_name='nơi thường trú')),
-                ('current_address', models.CharField(blank=True, max_length=255, verbose_name='nơi ở hiện nay')),
-                ('national_id', models.CharField(blank=True, db_index=True, help_text='Số căn cước công dân / định danh cá nhân, 12 chữ số.', max_length=12, null=True, verbose_name='số CCCD')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='số điện thoại')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('education', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.educationlevel', verbose_name='giáo dục phổ thông')),
-                ('ethnic_group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.ethnicgroup', verbose_name='dân tộc')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(blank=True, db_constraint=False, help_text='Chi bộ hoặc tổ chức đảng đang theo dõi hồ sơ của người này.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.org', verbose_name='đơn vị quản lý')),
-                ('occupation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.occupation', verbose_name='nghề nghiệp, thành phần')),
-                ('qualification', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.qualification', verbose_name='chuyên môn nghiệp vụ')),
-                ('religion', models.ForeignKey(blank=True, db_constraint=False, help_text='Để trống nếu không theo tôn giáo nào.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.religion', verbose_name='tôn giáo')),
-                ('theory_level', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.theorylevel', verbose_name='lý luận chính trị')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="tạo lúc"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc"),
+                ),
+                ("family_name", models.CharField(max_length=50, verbose_name="họ")),
+                (
+                    "middle_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên đệm"),
+                ),
+                ("given_name", models.CharField(max_length=50, verbose_name="tên")),
+                (
+                    "other_names",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên gọi khác"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Nam"), ("F", "Nữ")], max_length=1, verbose_name="giới tính"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="ngày sinh")),
+                (
+                    "job_title",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="chức vụ, nơi làm việc"
+                    ),
+                ),
+                (
+                    "youth_union_member",
+                    models.BooleanField(
+                        default=False, verbose_name="đoàn viên Đoàn TNCS Hồ Chí Minh"
+                    ),
+                ),
+                (
+                    "trade_union_member",
+                    models.BooleanField(default=False, verbose_name="đoàn viên công đoàn"),
+                ),
+                (
+                    "home_town",
+                    models.CharField(blank=True, max_length=255, verbose_name="quê quán"),
+                ),
+                (
+                    "birth_place",
+                    models.CharField(blank=True, max_length=255, verbose_name="nơi sinh"),
+                ),
+                (
+                    "residence",
+                    models.CharField(blank=True, max_length=255, verbose_name="nơi thường trú"),
+                ),
+                (
+                    "current_address",
+                    models.CharField(blank=True, max_length=255, verbose_name="nơi ở hiện nay"),
+                ),
+                (
+                    "national_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Số căn cước công dân / định danh cá nhân, 12 chữ số.",
+                        max_length=12,
+                        null=True,
+                        verbose_name="số CCCD",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="số điện thoại"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("history_change_reason", models.TextField(null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "education",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.educationlevel",
+                        verbose_name="giáo dục phổ thông",
+                    ),
+                ),
+                (
+                    "ethnic_group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.ethnicgroup",
+                        verbose_name="dân tộc",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Chi bộ hoặc tổ chức đảng đang theo dõi hồ sơ của người này.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="đơn vị quản lý",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.occupation",
+                        verbose_name="nghề nghiệp, thành phần",
+                    ),
+                ),
+                (
+                    "qualification",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.qualification",
+                        verbose_name="chuyên môn nghiệp vụ",
+                    ),
+                ),
+                (
+                    "religion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Để trống nếu không theo tôn giáo nào.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.religion",
+                        verbose_name="tôn giáo",
+                    ),
+                ),
+                (
+                    "theory_level",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.theorylevel",
+                        verbose_name="lý luận chính trị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical người',
-                'verbose_name_plural': 'historical người',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical người",
+                "verbose_name_plural": "historical người",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PersonNameToken',
+            name="PersonNameToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=50)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='name_tokens', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=50)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="name_tokens",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['token', 'person'], name='people_token_token')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'token'), name='people_token_unique')],
+                "indexes": [models.Index(fields=["token", "person"], name="people_token_token")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "token"), name="people_token_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['sort_key'], name='people_person_sort'),
+            model_name="person",
+            index=models.Index(fields=["sort_key"], name="people_person_sort"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['org', 'sort_key'], name='people_person_org_sort'),
+            model_name="person",
+            index=models.Index(fields=["org", "sort_key"], name="people_person_org_sort"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name_folded'], name='people_person_folded'),
+            model_name="person",
+            index=models.Index(fields=["name_folded"], name="people_person_folded"),
         ),
     ]

@@ -4,75 +4,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('people', '0002_seed_reference_lists'),
+        ("orgs", "0001_initial"),
+        ("people", "0002_seed_reference_lists"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalperson',
-            name='party_decision_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày quyết định kết nạp'),
+            model_name="historicalperson",
+            name="party_decision_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày quyết định kết nạp"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='party_joined_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày vào Đảng (lễ kết nạp)'),
+            model_name="historicalperson",
+            name="party_joined_on",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="ngày vào Đảng (lễ kết nạp)"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='party_left_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày ra khỏi Đảng'),
+            model_name="historicalperson",
+            name="party_left_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày ra khỏi Đảng"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='party_left_reason',
-            field=models.CharField(blank=True, max_length=32, verbose_name='lý do ra khỏi Đảng'),
+            model_name="historicalperson",
+            name="party_left_reason",
+            field=models.CharField(blank=True, max_length=32, verbose_name="lý do ra khỏi Đảng"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='party_official_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày chính thức'),
+            model_name="historicalperson",
+            name="party_official_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày chính thức"),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='party_status',
-            field=models.CharField(blank=True, choices=[('', 'Quần chúng'), ('probationary', 'Đảng viên dự bị'), ('official', 'Đảng viên chính thức'), ('former', 'Đã ra khỏi Đảng')], default='', max_length=16, verbose_name='tình trạng đảng viên'),
+            model_name="historicalperson",
+            name="party_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Quần chúng"),
+                    ("probationary", "Đảng viên dự bị"),
+                    ("official", "Đảng viên chính thức"),
+                    ("former", "Đã ra khỏi Đảng"),
+                ],
+                default="",
+                max_length=16,
+                verbose_name="tình trạng đảng viên",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='party_decision_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày quyết định kết nạp'),
+            model_name="person",
+            name="party_decision_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày quyết định kết nạp"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='party_joined_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày vào Đảng (lễ kết nạp)'),
+            model_name="person",
+            name="party_joined_on",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="ngày vào Đảng (lễ kết nạp)"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='party_left_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày ra khỏi Đảng'),
+            model_name="person",
+            name="party_left_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày ra khỏi Đảng"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='party_left_reason',
-            field=models.CharField(blank=True, max_length=32, verbose_name='lý do ra khỏi Đảng'),
+            model_name="person",
+            name="party_left_reason",
+            field=models.CharField(blank=True, max_length=32, verbose_name="lý do ra khỏi Đảng"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='party_official_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày chính thức'),
+            model_name="person",
+            name="party_official_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày chính thức"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='party_status',
-            field=models.CharField(blank=True, choices=[('', 'Quần chúng'), ('probationary', 'Đảng viên dự bị'), ('official', 'Đảng viên chính thức'), ('former', 'Đã ra khỏi Đảng')], default='', max_length=16, verbose_name='tình trạng đảng viên'),
+            model_name="person",
+            name="party_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Quần chúng"),
+                    ("probationary", "Đảng viên dự bị"),
+                    ("official", "Đảng viên chính thức"),
+                    ("former", "Đã ra khỏi Đảng"),
+                ],
+                default="",
+                max_length=16,
+                verbose_name="tình trạng đảng viên",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['org', 'party_status'], name='people_person_org_party'),
+            model_name="person",
+            index=models.Index(fields=["org", "party_status"], name="people_person_org_party"),
         ),
     ]

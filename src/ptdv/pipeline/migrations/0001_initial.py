@@ -7,301 +7,964 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('people', '0003_party_status'),
+        ("orgs", "0001_initial"),
+        ("people", "0003_party_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPoolEntry',
+            name="HistoricalPoolEntry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('source', models.CharField(choices=[('youth_union', 'Đoàn Thanh niên'), ('trade_union', 'Công đoàn'), ('women_union', 'Hội Liên hiệp Phụ nữ'), ('village_head', 'Trưởng, phó thôn, tổ dân phố'), ('militia', 'Dân quân tự vệ'), ('reservist', 'Quân nhân dự bị'), ('private_worker', 'Người lao động doanh nghiệp tư nhân'), ('student', 'Học sinh, sinh viên'), ('other', 'Khác')], max_length=32, verbose_name='nguồn')),
-                ('proposed_by', models.CharField(blank=True, max_length=255, verbose_name='người / tổ chức đề xuất')),
-                ('listed_on', models.DateField(verbose_name='đưa vào danh sách ngày')),
-                ('status', models.CharField(choices=[('active', 'Đang theo dõi'), ('dropped', 'Đã đưa ra khỏi danh sách'), ('in_case', 'Đã lập hồ sơ phát triển')], default='active', max_length=16, verbose_name='trạng thái')),
-                ('dropped_on', models.DateField(blank=True, null=True, verbose_name='ngày đưa ra')),
-                ('drop_reason', models.CharField(blank=True, max_length=255, verbose_name='lý do đưa ra')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cell', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.org', verbose_name='chi bộ')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.person', verbose_name='người')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="tạo lúc"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("youth_union", "Đoàn Thanh niên"),
+                            ("trade_union", "Công đoàn"),
+                            ("women_union", "Hội Liên hiệp Phụ nữ"),
+                            ("village_head", "Trưởng, phó thôn, tổ dân phố"),
+                            ("militia", "Dân quân tự vệ"),
+                            ("reservist", "Quân nhân dự bị"),
+                            ("private_worker", "Người lao động doanh nghiệp tư nhân"),
+                            ("student", "Học sinh, sinh viên"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=32,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="người / tổ chức đề xuất"
+                    ),
+                ),
+                ("listed_on", models.DateField(verbose_name="đưa vào danh sách ngày")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Đang theo dõi"),
+                            ("dropped", "Đã đưa ra khỏi danh sách"),
+                            ("in_case", "Đã lập hồ sơ phát triển"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("dropped_on", models.DateField(blank=True, null=True, verbose_name="ngày đưa ra")),
+                (
+                    "drop_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="lý do đưa ra"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="người",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical quần chúng ưu tú',
-                'verbose_name_plural': 'historical danh sách quần chúng ưu tú',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical quần chúng ưu tú",
+                "verbose_name_plural": "historical danh sách quần chúng ưu tú",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PoolEntry',
+            name="PoolEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('source', models.CharField(choices=[('youth_union', 'Đoàn Thanh niên'), ('trade_union', 'Công đoàn'), ('women_union', 'Hội Liên hiệp Phụ nữ'), ('village_head', 'Trưởng, phó thôn, tổ dân phố'), ('militia', 'Dân quân tự vệ'), ('reservist', 'Quân nhân dự bị'), ('private_worker', 'Người lao động doanh nghiệp tư nhân'), ('student', 'Học sinh, sinh viên'), ('other', 'Khác')], max_length=32, verbose_name='nguồn')),
-                ('proposed_by', models.CharField(blank=True, max_length=255, verbose_name='người / tổ chức đề xuất')),
-                ('listed_on', models.DateField(verbose_name='đưa vào danh sách ngày')),
-                ('status', models.CharField(choices=[('active', 'Đang theo dõi'), ('dropped', 'Đã đưa ra khỏi danh sách'), ('in_case', 'Đã lập hồ sơ phát triển')], default='active', max_length=16, verbose_name='trạng thái')),
-                ('dropped_on', models.DateField(blank=True, null=True, verbose_name='ngày đưa ra')),
-                ('drop_reason', models.CharField(blank=True, max_length=255, verbose_name='lý do đưa ra')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='chi bộ')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pool_entries', to='people.person', verbose_name='người')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("youth_union", "Đoàn Thanh niên"),
+                            ("trade_union", "Công đoàn"),
+                            ("women_union", "Hội Liên hiệp Phụ nữ"),
+                            ("village_head", "Trưởng, phó thôn, tổ dân phố"),
+                            ("militia", "Dân quân tự vệ"),
+                            ("reservist", "Quân nhân dự bị"),
+                            ("private_worker", "Người lao động doanh nghiệp tư nhân"),
+                            ("student", "Học sinh, sinh viên"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=32,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="người / tổ chức đề xuất"
+                    ),
+                ),
+                ("listed_on", models.DateField(verbose_name="đưa vào danh sách ngày")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Đang theo dõi"),
+                            ("dropped", "Đã đưa ra khỏi danh sách"),
+                            ("in_case", "Đã lập hồ sơ phát triển"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("dropped_on", models.DateField(blank=True, null=True, verbose_name="ngày đưa ra")),
+                (
+                    "drop_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="lý do đưa ra"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pool_entries",
+                        to="people.person",
+                        verbose_name="người",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quần chúng ưu tú',
-                'verbose_name_plural': 'danh sách quần chúng ưu tú',
+                "verbose_name": "quần chúng ưu tú",
+                "verbose_name_plural": "danh sách quần chúng ưu tú",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCase',
+            name="HistoricalCase",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('source', models.CharField(choices=[('youth_union', 'Đoàn Thanh niên'), ('trade_union', 'Công đoàn'), ('women_union', 'Hội Liên hiệp Phụ nữ'), ('village_head', 'Trưởng, phó thôn, tổ dân phố'), ('militia', 'Dân quân tự vệ'), ('reservist', 'Quân nhân dự bị'), ('private_worker', 'Người lao động doanh nghiệp tư nhân'), ('student', 'Học sinh, sinh viên'), ('other', 'Khác')], max_length=32, verbose_name='nguồn')),
-                ('opened_on', models.DateField(verbose_name='lập hồ sơ ngày')),
-                ('is_readmission', models.BooleanField(default=False, verbose_name='kết nạp lại')),
-                ('stage', models.CharField(choices=[('source', 'Tạo nguồn'), ('trained', 'Đã học lớp nhận thức về Đảng'), ('candidate', 'Đối tượng kết nạp (có người giúp đỡ)'), ('dossier', 'Đã nhận đơn và lý lịch'), ('verified', 'Đã thẩm tra lý lịch'), ('introduced', 'Đã có người giới thiệu'), ('opinions', 'Đã tổng hợp ý kiến'), ('cell_approved', 'Chi bộ đề nghị kết nạp'), ('appraised', 'Đảng ủy bộ phận đã thẩm định'), ('committee_approved', 'Đảng ủy cơ sở đề nghị kết nạp'), ('decided', 'Đã có quyết định kết nạp'), ('probation', 'Đảng viên dự bị'), ('recognition_cell', 'Chi bộ đề nghị công nhận chính thức'), ('recognition_committee', 'Đảng ủy cơ sở đề nghị công nhận'), ('official', 'Đảng viên chính thức'), ('exited', 'Đã dừng')], max_length=32, verbose_name='giai đoạn')),
-                ('stage_since', models.DateField(verbose_name='ở giai đoạn này từ')),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Đang thực hiện'), ('official', 'Đã công nhận đảng viên chính thức'), ('withdrawn', 'Người xin vào Đảng rút đơn'), ('dropped', 'Đưa ra khỏi danh sách'), ('rejected', 'Không được biểu quyết thông qua'), ('refused', 'Cấp có thẩm quyền không kết nạp'), ('expired', 'Quá hạn, hồ sơ hết hiệu lực'), ('probation_deleted', 'Xóa tên trong danh sách đảng viên dự bị')], default='', max_length=32, verbose_name='kết quả')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='kết thúc ngày')),
-                ('next_due_on', models.DateField(blank=True, null=True, verbose_name='hạn kế tiếp')),
-                ('next_due_rule', models.CharField(blank=True, max_length=32, verbose_name='căn cứ hạn')),
-                ('decision_on', models.DateField(blank=True, null=True, verbose_name='ngày quyết định kết nạp')),
-                ('decision_received_on', models.DateField(blank=True, null=True, verbose_name='ngày nhận quyết định')),
-                ('ceremony_on', models.DateField(blank=True, null=True, verbose_name='ngày lễ kết nạp')),
-                ('probation_ends_on', models.DateField(blank=True, null=True, verbose_name='hết thời hạn dự bị')),
-                ('official_on', models.DateField(blank=True, null=True, verbose_name='ngày chính thức')),
-                ('recognition_decision_on', models.DateField(blank=True, null=True, verbose_name='ngày quyết định công nhận')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cell', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.org', verbose_name='chi bộ')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.person', verbose_name='người')),
-                ('pool_entry', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pipeline.poolentry')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="tạo lúc"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("youth_union", "Đoàn Thanh niên"),
+                            ("trade_union", "Công đoàn"),
+                            ("women_union", "Hội Liên hiệp Phụ nữ"),
+                            ("village_head", "Trưởng, phó thôn, tổ dân phố"),
+                            ("militia", "Dân quân tự vệ"),
+                            ("reservist", "Quân nhân dự bị"),
+                            ("private_worker", "Người lao động doanh nghiệp tư nhân"),
+                            ("student", "Học sinh, sinh viên"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=32,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="lập hồ sơ ngày")),
+                ("is_readmission", models.BooleanField(default=False, verbose_name="kết nạp lại")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("source", "Tạo nguồn"),
+                            ("trained", "Đã học lớp nhận thức về Đảng"),
+                            ("candidate", "Đối tượng kết nạp (có người giúp đỡ)"),
+                            ("dossier", "Đã nhận đơn và lý lịch"),
+                            ("verified", "Đã thẩm tra lý lịch"),
+                            ("introduced", "Đã có người giới thiệu"),
+                            ("opinions", "Đã tổng hợp ý kiến"),
+                            ("cell_approved", "Chi bộ đề nghị kết nạp"),
+                            ("appraised", "Đảng ủy bộ phận đã thẩm định"),
+                            ("committee_approved", "Đảng ủy cơ sở đề nghị kết nạp"),
+                            ("decided", "Đã có quyết định kết nạp"),
+                            ("probation", "Đảng viên dự bị"),
+                            ("recognition_cell", "Chi bộ đề nghị công nhận chính thức"),
+                            ("recognition_committee", "Đảng ủy cơ sở đề nghị công nhận"),
+                            ("official", "Đảng viên chính thức"),
+                            ("exited", "Đã dừng"),
+                        ],
+                        max_length=32,
+                        verbose_name="giai đoạn",
+                    ),
+                ),
+                ("stage_since", models.DateField(verbose_name="ở giai đoạn này từ")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Đang thực hiện"),
+                            ("official", "Đã công nhận đảng viên chính thức"),
+                            ("withdrawn", "Người xin vào Đảng rút đơn"),
+                            ("dropped", "Đưa ra khỏi danh sách"),
+                            ("rejected", "Không được biểu quyết thông qua"),
+                            ("refused", "Cấp có thẩm quyền không kết nạp"),
+                            ("expired", "Quá hạn, hồ sơ hết hiệu lực"),
+                            ("probation_deleted", "Xóa tên trong danh sách đảng viên dự bị"),
+                        ],
+                        default="",
+                        max_length=32,
+                        verbose_name="kết quả",
+                    ),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(blank=True, null=True, verbose_name="kết thúc ngày"),
+                ),
+                (
+                    "next_due_on",
+                    models.DateField(blank=True, null=True, verbose_name="hạn kế tiếp"),
+                ),
+                (
+                    "next_due_rule",
+                    models.CharField(blank=True, max_length=32, verbose_name="căn cứ hạn"),
+                ),
+                (
+                    "decision_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày quyết định kết nạp"),
+                ),
+                (
+                    "decision_received_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày nhận quyết định"),
+                ),
+                (
+                    "ceremony_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày lễ kết nạp"),
+                ),
+                (
+                    "probation_ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="hết thời hạn dự bị"),
+                ),
+                (
+                    "official_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày chính thức"),
+                ),
+                (
+                    "recognition_decision_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="ngày quyết định công nhận"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="người",
+                    ),
+                ),
+                (
+                    "pool_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pipeline.poolentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical hồ sơ phát triển đảng viên',
-                'verbose_name_plural': 'historical hồ sơ phát triển đảng viên',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical hồ sơ phát triển đảng viên",
+                "verbose_name_plural": "historical hồ sơ phát triển đảng viên",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('source', models.CharField(choices=[('youth_union', 'Đoàn Thanh niên'), ('trade_union', 'Công đoàn'), ('women_union', 'Hội Liên hiệp Phụ nữ'), ('village_head', 'Trưởng, phó thôn, tổ dân phố'), ('militia', 'Dân quân tự vệ'), ('reservist', 'Quân nhân dự bị'), ('private_worker', 'Người lao động doanh nghiệp tư nhân'), ('student', 'Học sinh, sinh viên'), ('other', 'Khác')], max_length=32, verbose_name='nguồn')),
-                ('opened_on', models.DateField(verbose_name='lập hồ sơ ngày')),
-                ('is_readmission', models.BooleanField(default=False, verbose_name='kết nạp lại')),
-                ('stage', models.CharField(choices=[('source', 'Tạo nguồn'), ('trained', 'Đã học lớp nhận thức về Đảng'), ('candidate', 'Đối tượng kết nạp (có người giúp đỡ)'), ('dossier', 'Đã nhận đơn và lý lịch'), ('verified', 'Đã thẩm tra lý lịch'), ('introduced', 'Đã có người giới thiệu'), ('opinions', 'Đã tổng hợp ý kiến'), ('cell_approved', 'Chi bộ đề nghị kết nạp'), ('appraised', 'Đảng ủy bộ phận đã thẩm định'), ('committee_approved', 'Đảng ủy cơ sở đề nghị kết nạp'), ('decided', 'Đã có quyết định kết nạp'), ('probation', 'Đảng viên dự bị'), ('recognition_cell', 'Chi bộ đề nghị công nhận chính thức'), ('recognition_committee', 'Đảng ủy cơ sở đề nghị công nhận'), ('official', 'Đảng viên chính thức'), ('exited', 'Đã dừng')], max_length=32, verbose_name='giai đoạn')),
-                ('stage_since', models.DateField(verbose_name='ở giai đoạn này từ')),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Đang thực hiện'), ('official', 'Đã công nhận đảng viên chính thức'), ('withdrawn', 'Người xin vào Đảng rút đơn'), ('dropped', 'Đưa ra khỏi danh sách'), ('rejected', 'Không được biểu quyết thông qua'), ('refused', 'Cấp có thẩm quyền không kết nạp'), ('expired', 'Quá hạn, hồ sơ hết hiệu lực'), ('probation_deleted', 'Xóa tên trong danh sách đảng viên dự bị')], default='', max_length=32, verbose_name='kết quả')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='kết thúc ngày')),
-                ('next_due_on', models.DateField(blank=True, null=True, verbose_name='hạn kế tiếp')),
-                ('next_due_rule', models.CharField(blank=True, max_length=32, verbose_name='căn cứ hạn')),
-                ('decision_on', models.DateField(blank=True, null=True, verbose_name='ngày quyết định kết nạp')),
-                ('decision_received_on', models.DateField(blank=True, null=True, verbose_name='ngày nhận quyết định')),
-                ('ceremony_on', models.DateField(blank=True, null=True, verbose_name='ngày lễ kết nạp')),
-                ('probation_ends_on', models.DateField(blank=True, null=True, verbose_name='hết thời hạn dự bị')),
-                ('official_on', models.DateField(blank=True, null=True, verbose_name='ngày chính thức')),
-                ('recognition_decision_on', models.DateField(blank=True, null=True, verbose_name='ngày quyết định công nhận')),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='orgs.org', verbose_name='chi bộ')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='people.person', verbose_name='người')),
-                ('pool_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='pipeline.poolentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("youth_union", "Đoàn Thanh niên"),
+                            ("trade_union", "Công đoàn"),
+                            ("women_union", "Hội Liên hiệp Phụ nữ"),
+                            ("village_head", "Trưởng, phó thôn, tổ dân phố"),
+                            ("militia", "Dân quân tự vệ"),
+                            ("reservist", "Quân nhân dự bị"),
+                            ("private_worker", "Người lao động doanh nghiệp tư nhân"),
+                            ("student", "Học sinh, sinh viên"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=32,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="lập hồ sơ ngày")),
+                ("is_readmission", models.BooleanField(default=False, verbose_name="kết nạp lại")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("source", "Tạo nguồn"),
+                            ("trained", "Đã học lớp nhận thức về Đảng"),
+                            ("candidate", "Đối tượng kết nạp (có người giúp đỡ)"),
+                            ("dossier", "Đã nhận đơn và lý lịch"),
+                            ("verified", "Đã thẩm tra lý lịch"),
+                            ("introduced", "Đã có người giới thiệu"),
+                            ("opinions", "Đã tổng hợp ý kiến"),
+                            ("cell_approved", "Chi bộ đề nghị kết nạp"),
+                            ("appraised", "Đảng ủy bộ phận đã thẩm định"),
+                            ("committee_approved", "Đảng ủy cơ sở đề nghị kết nạp"),
+                            ("decided", "Đã có quyết định kết nạp"),
+                            ("probation", "Đảng viên dự bị"),
+                            ("recognition_cell", "Chi bộ đề nghị công nhận chính thức"),
+                            ("recognition_committee", "Đảng ủy cơ sở đề nghị công nhận"),
+                            ("official", "Đảng viên chính thức"),
+                            ("exited", "Đã dừng"),
+                        ],
+                        max_length=32,
+                        verbose_name="giai đoạn",
+                    ),
+                ),
+                ("stage_since", models.DateField(verbose_name="ở giai đoạn này từ")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Đang thực hiện"),
+                            ("official", "Đã công nhận đảng viên chính thức"),
+                            ("withdrawn", "Người xin vào Đảng rút đơn"),
+                            ("dropped", "Đưa ra khỏi danh sách"),
+                            ("rejected", "Không được biểu quyết thông qua"),
+                            ("refused", "Cấp có thẩm quyền không kết nạp"),
+                            ("expired", "Quá hạn, hồ sơ hết hiệu lực"),
+                            ("probation_deleted", "Xóa tên trong danh sách đảng viên dự bị"),
+                        ],
+                        default="",
+                        max_length=32,
+                        verbose_name="kết quả",
+                    ),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(blank=True, null=True, verbose_name="kết thúc ngày"),
+                ),
+                (
+                    "next_due_on",
+                    models.DateField(blank=True, null=True, verbose_name="hạn kế tiếp"),
+                ),
+                (
+                    "next_due_rule",
+                    models.CharField(blank=True, max_length=32, verbose_name="căn cứ hạn"),
+                ),
+                (
+                    "decision_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày quyết định kết nạp"),
+                ),
+                (
+                    "decision_received_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày nhận quyết định"),
+                ),
+                (
+                    "ceremony_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày lễ kết nạp"),
+                ),
+                (
+                    "probation_ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="hết thời hạn dự bị"),
+                ),
+                (
+                    "official_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày chính thức"),
+                ),
+                (
+                    "recognition_decision_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="ngày quyết định công nhận"
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="orgs.org",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="people.person",
+                        verbose_name="người",
+                    ),
+                ),
+                (
+                    "pool_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases",
+                        to="pipeline.poolentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hồ sơ phát triển đảng viên',
-                'verbose_name_plural': 'hồ sơ phát triển đảng viên',
+                "verbose_name": "hồ sơ phát triển đảng viên",
+                "verbose_name_plural": "hồ sơ phát triển đảng viên",
             },
         ),
         migrations.CreateModel(
-            name='PoolReview',
+            name="PoolReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='Ngày đầu tháng được rà soát.', verbose_name='tháng')),
-                ('reviewed_on', models.DateField(verbose_name='ngày rà soát')),
-                ('notes', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="Ngày đầu tháng được rà soát.", verbose_name="tháng"
+                    ),
+                ),
+                ("reviewed_on", models.DateField(verbose_name="ngày rà soát")),
+                ("notes", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.org"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rà soát danh sách hằng tháng',
-                'verbose_name_plural': 'rà soát danh sách hằng tháng',
+                "verbose_name": "rà soát danh sách hằng tháng",
+                "verbose_name_plural": "rà soát danh sách hằng tháng",
             },
         ),
         migrations.CreateModel(
-            name='PoolReviewItem',
+            name="PoolReviewItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('keep', models.BooleanField(verbose_name='tiếp tục theo dõi')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='lý do')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_items', to='pipeline.poolentry')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='pipeline.poolreview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("keep", models.BooleanField(verbose_name="tiếp tục theo dõi")),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="lý do")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_items",
+                        to="pipeline.poolentry",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="pipeline.poolreview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField(verbose_name='thứ tự')),
-                ('action', models.CharField(max_length=64, verbose_name='hành động')),
-                ('occurred_on', models.DateField(verbose_name='ngày diễn ra')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='ghi nhận lúc')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='nội dung')),
-                ('documents', models.JSONField(blank=True, default=list, help_text='Mã mẫu, ví dụ 1-KNĐ.', verbose_name='giấy tờ đã nhận')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='pipeline.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người ghi nhận')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField(verbose_name="thứ tự")),
+                ("action", models.CharField(max_length=64, verbose_name="hành động")),
+                ("occurred_on", models.DateField(verbose_name="ngày diễn ra")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="ghi nhận lúc"),
+                ),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="nội dung")),
+                (
+                    "documents",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Mã mẫu, ví dụ 1-KNĐ.",
+                        verbose_name="giấy tờ đã nhận",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steps",
+                        to="pipeline.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người ghi nhận",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bước',
-                'verbose_name_plural': 'các bước',
-                'ordering': ['case', 'seq'],
+                "verbose_name": "bước",
+                "verbose_name_plural": "các bước",
+                "ordering": ["case", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Mentor',
+            name="Mentor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('candidate', 'Giúp đỡ quần chúng'), ('probation', 'Giúp đỡ đảng viên dự bị')], max_length=16, verbose_name='giai đoạn')),
-                ('assigned_on', models.DateField(verbose_name='phân công ngày')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='kết thúc ngày')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mentors', to='pipeline.case')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mentoring', to='people.person', verbose_name='đảng viên')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pipeline.step')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "Giúp đỡ quần chúng"),
+                            ("probation", "Giúp đỡ đảng viên dự bị"),
+                        ],
+                        max_length=16,
+                        verbose_name="giai đoạn",
+                    ),
+                ),
+                ("assigned_on", models.DateField(verbose_name="phân công ngày")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="kết thúc ngày")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mentors",
+                        to="pipeline.case",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mentoring",
+                        to="people.person",
+                        verbose_name="đảng viên",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="pipeline.step",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người giúp đỡ',
-                'verbose_name_plural': 'người giúp đỡ',
+                "verbose_name": "người giúp đỡ",
+                "verbose_name_plural": "người giúp đỡ",
             },
         ),
         migrations.CreateModel(
-            name='TrainingBatch',
+            name="TrainingBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('awareness', 'Lớp bồi dưỡng nhận thức về Đảng'), ('new_member', 'Lớp bồi dưỡng lý luận chính trị cho đảng viên mới')], max_length=16, verbose_name='loại lớp')),
-                ('name', models.CharField(max_length=255, verbose_name='tên lớp')),
-                ('issuer', models.CharField(help_text='Ví dụ: Trung tâm Chính trị …', max_length=255, verbose_name='nơi cấp giấy chứng nhận')),
-                ('starts_on', models.DateField(verbose_name='khai giảng')),
-                ('ends_on', models.DateField(verbose_name='bế giảng')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='đơn vị tổ chức')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("awareness", "Lớp bồi dưỡng nhận thức về Đảng"),
+                            ("new_member", "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại lớp",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên lớp")),
+                (
+                    "issuer",
+                    models.CharField(
+                        help_text="Ví dụ: Trung tâm Chính trị …",
+                        max_length=255,
+                        verbose_name="nơi cấp giấy chứng nhận",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="khai giảng")),
+                ("ends_on", models.DateField(verbose_name="bế giảng")),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="đơn vị tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lớp bồi dưỡng',
-                'verbose_name_plural': 'lớp bồi dưỡng',
+                "verbose_name": "lớp bồi dưỡng",
+                "verbose_name_plural": "lớp bồi dưỡng",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCertificate',
+            name="HistoricalCertificate",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('awareness', 'Lớp bồi dưỡng nhận thức về Đảng'), ('new_member', 'Lớp bồi dưỡng lý luận chính trị cho đảng viên mới')], max_length=16, verbose_name='loại lớp')),
-                ('number', models.CharField(max_length=50, verbose_name='số giấy chứng nhận')),
-                ('issued_on', models.DateField(verbose_name='ngày cấp')),
-                ('issuer', models.CharField(max_length=255, verbose_name='nơi cấp')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.person', verbose_name='người')),
-                ('batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pipeline.trainingbatch', verbose_name='lớp')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("awareness", "Lớp bồi dưỡng nhận thức về Đảng"),
+                            ("new_member", "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại lớp",
+                    ),
+                ),
+                ("number", models.CharField(max_length=50, verbose_name="số giấy chứng nhận")),
+                ("issued_on", models.DateField(verbose_name="ngày cấp")),
+                ("issuer", models.CharField(max_length=255, verbose_name="nơi cấp")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="người",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pipeline.trainingbatch",
+                        verbose_name="lớp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical giấy chứng nhận',
-                'verbose_name_plural': 'historical giấy chứng nhận',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical giấy chứng nhận",
+                "verbose_name_plural": "historical giấy chứng nhận",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('awareness', 'Lớp bồi dưỡng nhận thức về Đảng'), ('new_member', 'Lớp bồi dưỡng lý luận chính trị cho đảng viên mới')], max_length=16, verbose_name='loại lớp')),
-                ('number', models.CharField(max_length=50, verbose_name='số giấy chứng nhận')),
-                ('issued_on', models.DateField(verbose_name='ngày cấp')),
-                ('issuer', models.CharField(max_length=255, verbose_name='nơi cấp')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='people.person', verbose_name='người')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='pipeline.trainingbatch', verbose_name='lớp')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("awareness", "Lớp bồi dưỡng nhận thức về Đảng"),
+                            ("new_member", "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại lớp",
+                    ),
+                ),
+                ("number", models.CharField(max_length=50, verbose_name="số giấy chứng nhận")),
+                ("issued_on", models.DateField(verbose_name="ngày cấp")),
+                ("issuer", models.CharField(max_length=255, verbose_name="nơi cấp")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="people.person",
+                        verbose_name="người",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="pipeline.trainingbatch",
+                        verbose_name="lớp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giấy chứng nhận',
-                'verbose_name_plural': 'giấy chứng nhận',
+                "verbose_name": "giấy chứng nhận",
+                "verbose_name_plural": "giấy chứng nhận",
             },
         ),
         migrations.AddIndex(
-            model_name='poolentry',
-            index=models.Index(fields=['cell', 'status'], name='pipeline_pool_cell_status'),
+            model_name="poolentry",
+            index=models.Index(fields=["cell", "status"], name="pipeline_pool_cell_status"),
         ),
         migrations.AddConstraint(
-            model_name='poolentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('person',), name='pipeline_pool_one_active_per_person'),
+            model_name="poolentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("person",),
+                name="pipeline_pool_one_active_per_person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['cell', 'stage'], name='pipeline_case_cell_stage'),
+            model_name="case",
+            index=models.Index(fields=["cell", "stage"], name="pipeline_case_cell_stage"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['next_due_on'], name='pipeline_case_due'),
+            model_name="case",
+            index=models.Index(fields=["next_due_on"], name="pipeline_case_due"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['outcome', 'next_due_on'], name='pipeline_case_open_due'),
+            model_name="case",
+            index=models.Index(fields=["outcome", "next_due_on"], name="pipeline_case_open_due"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('outcome', '')), fields=('person',), name='pipeline_case_one_open_per_person'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("outcome", "")),
+                fields=("person",),
+                name="pipeline_case_one_open_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolreview',
-            constraint=models.UniqueConstraint(fields=('cell', 'month'), name='pipeline_review_one_per_month'),
+            model_name="poolreview",
+            constraint=models.UniqueConstraint(
+                fields=("cell", "month"), name="pipeline_review_one_per_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolreviewitem',
-            constraint=models.UniqueConstraint(fields=('review', 'entry'), name='pipeline_review_item_unique'),
+            model_name="poolreviewitem",
+            constraint=models.UniqueConstraint(
+                fields=("review", "entry"), name="pipeline_review_item_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['action', 'occurred_on'], name='pipeline_step_action'),
+            model_name="step",
+            index=models.Index(fields=["action", "occurred_on"], name="pipeline_step_action"),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.UniqueConstraint(fields=('case', 'seq'), name='pipeline_step_seq_unique'),
+            model_name="step",
+            constraint=models.UniqueConstraint(
+                fields=("case", "seq"), name="pipeline_step_seq_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='pipeline_batch_dates'),
+            model_name="trainingbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="pipeline_batch_dates",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('issuer', 'kind', 'number'), name='pipeline_certificate_unique_number'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(
+                fields=("issuer", "kind", "number"), name="pipeline_certificate_unique_number"
+            ),
         ),
     ]

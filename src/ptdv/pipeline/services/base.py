@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from ptdv.core.errors import DomainError
-from ptdv.people.models import PartyStatus, Person
+from ptdv.members.selectors import standing_of
+from ptdv.people.models import Person
 from ptdv.pipeline.rules import Finding
 
 
@@ -35,4 +36,4 @@ def _refuse(message: str, field: str) -> DomainError:
 
 
 def _is_member(person: Person) -> bool:
-    return person.party_status in (PartyStatus.PROBATIONARY, PartyStatus.OFFICIAL)
+    return standing_of(person.pk).is_member

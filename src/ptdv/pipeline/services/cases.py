@@ -6,13 +6,17 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.models import User
 from ptdv.access.policy import Action
+from ptdv.members import services as registry
+from ptdv.members.models import Standing
+from ptdv.members.selectors import standing_of
 from ptdv.orgs.models import Org
-from ptdv.people.models import PartyStatus, Person
+from ptdv.people.models import Person
 from ptdv.pipeline import actions
 from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.facts import (
@@ -76,7 +80,7 @@ def open_case(
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if _is_member(locked):
             raise _refuse(_("%(name)s đã là đảng viên.") % {"name": locked.full_name}, "person")
-        if locked.party_status == PartyStatus.FORMER and not is_readmission:
+        if standing_of(locked.pk).standing == Standing.LEFT and not is_readmission:
             raise _refuse(
                 _("%(name)s từng là đảng viên: hãy lập hồ sơ kết nạp lại.")
                 % {"name": locked.full_name},
@@ -157,33 +161,38 @@ def register_existing_member(
     official_on: date | None,
     decision_on: date | None = None,
     joined_on: date | None = None,
-    status: str = PartyStatus.OFFICIAL,
+    status: str = Standing.OFFICIAL,
+    today: date | None = None,
 ) -> Person:
-    """Record that a person already is a party member of a cell (official or probationary).
-
-    A stand-in until the member registry issue brings member events: mentors, introducers and
-    vote eligibility need the cell's members, and this is how tests, the demo and the admin
-    put existing members in. It writes the Person's party columns and moves them to the cell.
-    """
-    if status not in (PartyStatus.OFFICIAL, PartyStatus.PROBATIONARY):
+    """Enter a person who already is a party member of a cell (official or probationary)
+    in the registry, with the history dates, and keep their dossier in that cell."""
+    if status not in (Standing.OFFICIAL, Standing.PROBATIONARY):
         raise ValueError(f"not a member status: {status!r}")
     if not cell.is_cell:
         raise _refuse(_("Đảng viên sinh hoạt ở một chi bộ."), "cell")
-    if status == PartyStatus.OFFICIAL and official_on is None:
+    if status == Standing.OFFICIAL and official_on is None:
         raise _refuse(_("Cần ngày chính thức của đảng viên chính thức."), "official_on")
+    joined = joined_on or (_year_before(official_on) if official_on else None)
+    if joined is None:
+        raise _refuse(_("Cần ngày vào Đảng của đảng viên."), "joined_on")
+    day = today or timezone.localdate()
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
-        locked.org = cell
-        locked.party_status = status
-        locked.party_official_on = official_on if status == PartyStatus.OFFICIAL else None
-        locked.party_joined_on = joined_on or (_year_before(official_on) if official_on else None)
-        locked.party_decision_on = decision_on or locked.party_joined_on
-        locked.party_left_on = None
-        locked.party_left_reason = ""
-        locked.version += 1
-        locked._history_user = actor  # type: ignore[attr-defined]
-        locked._change_reason = _("Ghi nhận đảng viên hiện có")  # type: ignore[attr-defined]
-        locked.save()
+        if locked.org_id != cell.pk:
+            locked.org = cell
+            locked.version += 1
+            locked._history_user = actor  # type: ignore[attr-defined]
+            locked._change_reason = _("Ghi nhận đảng viên hiện có")  # type: ignore[attr-defined]
+            locked.save()
+        registry.enter_existing_member(
+            person=locked,
+            cell=cell,
+            decision_on=decision_on or joined,
+            joined_on=joined,
+            official_on=official_on if status == Standing.OFFICIAL else None,
+            actor=actor,
+            today=day,
+        )
     return locked
 
 

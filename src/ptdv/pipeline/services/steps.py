@@ -17,7 +17,10 @@ from ptdv.access.models import User
 from ptdv.core.calendar import WorkCalendar
 from ptdv.core.errors import StaleVersion
 from ptdv.core.text import normalize_spaces
-from ptdv.people.models import PartyStatus, Person
+from ptdv.members import services as registry
+from ptdv.members.models import EventKind, Membership
+from ptdv.members.selectors import last_membership
+from ptdv.people.models import Person
 from ptdv.pipeline import actions, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
 from ptdv.pipeline.config import rules_config
@@ -170,7 +173,7 @@ def record_step_with_state(
             documents=_documents(spec, typed, documents),
             note=(note or "").strip(),
         )
-        _apply_side_effects(locked, step, typed, actor=actor, refs=refs, config=config)
+        _apply_side_effects(locked, step, typed, actor=actor, refs=refs, config=config, today=today)
         recorded = StepFacts(step.seq, action, occurred_on, typed)
         new_facts = replace(facts, cell_id=locked.cell_id, steps=(*facts.steps, recorded))
         after = state.advanced(facts, recorded)
@@ -234,6 +237,7 @@ class _Effect:
     actor: User
     refs: StepRefs  # the rows the data names, resolved for the actor
     config: RulesConfig
+    today: date
 
 
 def _apply_side_effects(
@@ -244,13 +248,14 @@ def _apply_side_effects(
     actor: User,
     refs: StepRefs,
     config: RulesConfig,
+    today: date,
 ) -> None:
     """Write what a step changes besides itself, as its declaration lists (spec.effects).
 
     The case's own dates (decision, ceremony, official ...) are not side effects: they are
     derived from the steps with the other cached columns (_refresh_cached, rules.member_dates).
     """
-    effect = _Effect(case, step, data, actor, refs, config)
+    effect = _Effect(case, step, data, actor, refs, config, today)
     for name in ACTIONS[step.action].effects:
         EFFECTS[name](effect)
 
@@ -269,32 +274,34 @@ def _ceremony(x: _Effect) -> None:
     # The candidate's help ends with the ceremony; a new mentor follows the probation.
     Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
     _assign_mentor(case, x.step, x.data["mentor"], Mentor.Phase.PROBATION)
-    _update_person(
-        case,
-        x.actor,
-        reason=str(ACTIONS[x.step.action].label),
-        org=case.cell,
-        party_status=PartyStatus.PROBATIONARY,
-        party_decision_on=case.decision_on,
-        party_joined_on=day,
+    _update_person(case, x.actor, reason=str(ACTIONS[x.step.action].label), org=case.cell)
+    # The registry takes the new member from the ceremony day, in the same transaction.
+    membership = registry.admit_member(
+        person=Person.objects.get(pk=case.person_id),
+        cell=case.cell,
+        decision_on=case.decision_on or day,
+        joined_on=day,
+        actor=x.actor,
+        today=x.today,
     )
+    case.membership = membership
 
 
 def _recognition(x: _Effect) -> None:
     case, day = x.case, x.step.occurred_on
     if not x.data["recognised"]:
-        _leave_party(case, x.actor, day, Outcome.PROBATION_DELETED)
+        _leave_party(case, x, day, Outcome.PROBATION_DELETED)
         return
     assert case.ceremony_on is not None  # the rules require the ceremony first
     # RECOG-DATE: official from the exact end of the 12 months, however late the decision is
     # (DOMAIN §4).
     Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
-    _update_person(
-        case,
-        x.actor,
-        reason=str(ACTIONS[x.step.action].label),
-        party_status=PartyStatus.OFFICIAL,
-        party_official_on=rules.official_date(case.ceremony_on, config=x.config),
+    membership = _membership_of(case)
+    registry.recognise_member(
+        membership=membership,
+        official_on=rules.official_date(case.ceremony_on, config=x.config),
+        actor=x.actor,
+        today=x.today,
     )
 
 
@@ -305,14 +312,32 @@ def _transfer(x: _Effect) -> None:
     Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=x.step.occurred_on)
     case.cell = to_cell
     if case.ceremony_on:
-        _update_person(case, x.actor, reason=str(ACTIONS[x.step.action].label), org=to_cell)
+        # A probationary member changes cell: a transfer out and in on the same day.
+        membership = _membership_of(case)
+        day = x.step.occurred_on
+        registry.record_event(
+            membership=membership,
+            kind=EventKind.TRANSFER_OUT,
+            on=day,
+            other_cell=to_cell,
+            actor=x.actor,
+            today=x.today,
+        )
+        registry.record_event(
+            membership=membership,
+            kind=EventKind.TRANSFER_IN,
+            on=day,
+            cell=to_cell,
+            actor=x.actor,
+            today=x.today,
+        )
 
 
 def _exit(x: _Effect) -> None:
     case, day = x.case, x.step.occurred_on
     Mentor.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day)
     if case.ceremony_on:
-        _leave_party(case, x.actor, day, x.data["outcome"])
+        _leave_party(case, x, day, x.data["outcome"])
 
 
 # The side effects a step declares (actions.ActionSpec.effects), by name; a test checks every
@@ -374,15 +399,17 @@ def _update_person(case: Case, actor: User, *, reason: str, **values: Any) -> No
     person.save()
 
 
-def _leave_party(case: Case, actor: User, day: date, reason: str) -> None:
-    """A probationary member deleted from the list (or otherwise leaving) is a former member."""
-    _update_person(
-        case,
-        actor,
-        reason=str(Outcome(reason).label) if reason in Outcome.values else reason,
-        party_status=PartyStatus.FORMER,
-        party_left_on=day,
-        party_left_reason=reason,
+def _membership_of(case: Case) -> Membership:
+    membership = case.membership or last_membership(case.person_id)
+    assert membership is not None  # the ceremony created it
+    return membership
+
+
+def _leave_party(case: Case, x: _Effect, day: date, reason: str) -> None:
+    """A probationary member deleted from the list, or one who withdraws, leaves the Party."""
+    kind = EventKind.RESIGNED if reason == Outcome.WITHDRAWN else EventKind.PROBATION_DELETED
+    registry.end_membership(
+        membership=_membership_of(case), kind=kind, on=day, actor=x.actor, today=x.today
     )
 
 

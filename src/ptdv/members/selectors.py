@@ -1,0 +1,93 @@
+"""Reads of the member registry: a person's standing, a cell's members on a day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from ptdv.members.models import MemberEvent, MemberPeriod, Membership, Standing
+
+
+@dataclass(frozen=True)
+class PersonStanding:
+    """A person's party standing today, with the membership that gives it."""
+
+    standing: str  # a Standing value; "" for quần chúng
+    membership: Membership | None
+
+    @property
+    def label(self) -> str:
+        return str(Standing(self.standing).label)
+
+    @property
+    def is_member(self) -> bool:
+        return self.standing in (Standing.PROBATIONARY, Standing.OFFICIAL)
+
+
+def last_membership(person_id: int) -> Membership | None:
+    """Return the person's latest membership (the active one if any)."""
+    return (
+        Membership.objects.filter(person_id=person_id)
+        .select_related("cell")
+        .order_by("-joined_on", "-pk")
+        .first()
+    )
+
+
+def standing_of(person_id: int) -> PersonStanding:
+    """Return the person's standing: quần chúng, probationary, official or former member."""
+    membership = last_membership(person_id)
+    if membership is None:
+        return PersonStanding(Standing.NONE, None)
+    return PersonStanding(membership.status, membership)
+
+
+def standings_of(person_ids: Iterable[int]) -> dict[int, str]:
+    """Return each listed person's standing in one query (absent: quần chúng)."""
+    result: dict[int, str] = {}
+    rows = (
+        Membership.objects.filter(person_id__in=list(person_ids))
+        .order_by("person_id", "joined_on", "pk")
+        .values_list("person_id", "status")
+    )
+    for person_id, status in rows:
+        result[person_id] = status  # the latest membership wins
+    return result
+
+
+def member_filter(*standings: str, prefix: str = "") -> Q:
+    """Return a filter on people holding a membership with one of the standings today."""
+    return Q(**{f"{prefix}memberships__status__in": list(standings)})
+
+
+def members_of_cell_on(cell_id: int, day: date) -> QuerySet[MemberPeriod]:
+    """Return the periods of the members counted in a cell on a day."""
+    return MemberPeriod.objects.filter(cell_id=cell_id, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+
+
+def official_ids_of_cell_on(cell_id: int, day: date) -> set[int]:
+    """Return the person ids of the cell's official members on a day."""
+    return set(
+        members_of_cell_on(cell_id, day)
+        .filter(standing=Standing.OFFICIAL)
+        .values_list("person_id", flat=True)
+    )
+
+
+def exit_of(membership: Membership) -> MemberEvent | None:
+    """Return the event that ended a membership, if it ended."""
+    if membership.left_on is None:
+        return None
+    return (
+        MemberEvent.objects.filter(
+            membership=membership, kind=membership.left_kind, on=membership.left_on
+        )
+        .filter(superseded_by__isnull=True)
+        .order_by("-pk")
+        .first()
+    )

@@ -1,0 +1,30 @@
+"""Writes of the member registry. Every write is one transaction that appends events and
+rewrites what derives from them (decision D29)."""
+
+from ptdv.members.services.events import (
+    MemberInvalid,
+    admit_member,
+    correct_event,
+    end_membership,
+    enter_existing_member,
+    rebuild_all,
+    rebuild_membership,
+    recognise_member,
+    record_event,
+    set_away_flag,
+    update_card,
+)
+
+__all__ = [
+    "MemberInvalid",
+    "admit_member",
+    "correct_event",
+    "end_membership",
+    "enter_existing_member",
+    "rebuild_all",
+    "rebuild_membership",
+    "recognise_member",
+    "record_event",
+    "set_away_flag",
+    "update_card",
+]
