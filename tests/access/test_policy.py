@@ -15,9 +15,26 @@ from ptdv.orgs.services import dissolve_org
 from ptdv.people.models import Person
 from tests.factories import TODAY, make_org, make_user, system_user
 
-READ = {Action.ORG_VIEW, Action.PERSON_VIEW, Action.PERSON_DOSSIER, Action.CASE_VIEW}
-CELL = READ | {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.HISTORY_VIEW, Action.CASE_RECORD}
-GRASSROOTS = CELL | {Action.ORG_CREATE, Action.ORG_EDIT, Action.CASE_COMMITTEE}
+READ = {
+    Action.ORG_VIEW,
+    Action.PERSON_VIEW,
+    Action.PERSON_DOSSIER,
+    Action.CASE_VIEW,
+    Action.MEMBER_VIEW,
+}
+CELL = READ | {
+    Action.PERSON_CREATE,
+    Action.PERSON_EDIT,
+    Action.HISTORY_VIEW,
+    Action.CASE_RECORD,
+    Action.MEMBER_RECORD,
+}
+GRASSROOTS = CELL | {
+    Action.ORG_CREATE,
+    Action.ORG_EDIT,
+    Action.CASE_COMMITTEE,
+    Action.MEMBER_DECIDE,
+}
 BOARD = GRASSROOTS | {
     Action.ORG_SET_AUTHORITY,
     Action.ORG_MOVE,

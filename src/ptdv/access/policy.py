@@ -36,18 +36,35 @@ class Action(StrEnum):
     CASE_RECORD = "case.record"  # the cell's own steps: pool, course, mentors, dossier, cell votes
     CASE_COMMITTEE = "case.committee"  # grassroots committee: verification, appraisal, its votes
     CASE_DECIDE = "case.decide"  # the deciding level: decisions, written consents, extensions
+    MEMBER_VIEW = "member.view"  # the registry: rolls, member pages, figures
+    MEMBER_RECORD = "member.record"  # the cell's records: meetings, dues, exemption, transfers
+    MEMBER_DECIDE = "member.decide"  # committee decisions: removal, expulsion, ratings, entry
     ACCESS_LOG_VIEW = "access_log.view"
     GRANT_MANAGE = "grant.manage"
 
 
-_READ = frozenset({Action.ORG_VIEW, Action.PERSON_VIEW, Action.PERSON_DOSSIER, Action.CASE_VIEW})
+_READ = frozenset(
+    {
+        Action.ORG_VIEW,
+        Action.PERSON_VIEW,
+        Action.PERSON_DOSSIER,
+        Action.CASE_VIEW,
+        Action.MEMBER_VIEW,
+    }
+)
 _CELL = _READ | {
     Action.PERSON_CREATE,
     Action.PERSON_EDIT,
     Action.HISTORY_VIEW,
     Action.CASE_RECORD,
+    Action.MEMBER_RECORD,
 }
-_GRASSROOTS = _CELL | {Action.ORG_CREATE, Action.ORG_EDIT, Action.CASE_COMMITTEE}
+_GRASSROOTS = _CELL | {
+    Action.ORG_CREATE,
+    Action.ORG_EDIT,
+    Action.CASE_COMMITTEE,
+    Action.MEMBER_DECIDE,
+}
 _BOARD = _GRASSROOTS | {
     Action.ORG_SET_AUTHORITY,
     Action.ORG_MOVE,
