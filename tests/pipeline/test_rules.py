@@ -297,6 +297,7 @@ def test_every_rule_has_contiguous_dated_provisions() -> None:
         "DATE-FUTURE",
         "DATE-ORDER",
         "VOTE-NUMBERS",
+        "VOTE-ELECTORATE",
         "MENTOR-OFFICIAL",
         "VOTE-ESCALATE",
         "OPINIONS",
@@ -829,12 +830,44 @@ def test_impossible_vote_numbers_block(eligible: Any, present: Any, agree: Any, 
     )
 
 
-def test_eligible_differing_from_the_cell_roll_warns() -> None:
+def test_eligible_differing_from_the_cell_roll_blocks_naming_both_numbers() -> None:
     facts = walk(upto(A.CELL_VOTE))
-    findings = check(facts, A.CELL_VOTE, date(2024, 5, 6), vote(5, 5, 5))
-    assert blocks(findings) == []
-    assert ids(findings, Severity.WARN) == ["VOTE-NUMBERS"]
-    assert "(3)" in findings[0].message
+    # The case: 3 official members on the roll, "eligible" typed lower so that 2 of
+    # them would have passed as 2/3: refused, whichever way the figures disagree.
+    for typed, agree in ((2, 2), (5, 5)):
+        findings = check(facts, A.CELL_VOTE, date(2024, 5, 6), vote(typed, typed, agree))
+        assert blocks(findings) == ["VOTE-ELECTORATE"]
+        assert f"nhập vào ({typed})" in findings[0].message
+        assert "ngày 06/05/2024 (3)" in findings[0].message
+    assert blocks(check(facts, A.CELL_VOTE, date(2024, 5, 6), vote(3, 3, 2))) == []
+
+
+def test_the_electorate_leaves_out_exempted_members_unless_configured() -> None:
+    facts = walk(upto(A.CELL_VOTE))
+    members = {**MEMBERS, 102: MemberFacts(102, "official", CELL, date(2012, 5, 1), exempted=True)}
+    on = date(2024, 5, 6)
+    assert blocks(check(facts, A.CELL_VOTE, on, vote(2, 2, 2), members=members)) == []
+    counted = RulesConfig(electorate_counts_exempted=True)
+    assert (
+        blocks(check(facts, A.CELL_VOTE, on, vote(3, 3, 3), members=members, config=counted)) == []
+    )
+    assert blocks(
+        check(facts, A.CELL_VOTE, on, vote(2, 2, 2), members=members, config=counted)
+    ) == ["VOTE-ELECTORATE"]
+
+
+def test_a_committee_vote_is_checked_against_the_seats_when_they_are_recorded() -> None:
+    facts = walk(upto(A.COMMITTEE_VOTE))
+    on = date(2024, 5, 20)
+    unknown = check(facts, A.COMMITTEE_VOTE, on, vote(7, 7, 7))
+    assert ids(unknown, Severity.WARN).count("VOTE-ELECTORATE") == 1
+    seated = replace(facts, committee_size=9, committee_label="Đảng ủy phường Đông Thanh")
+    [finding] = [f for f in check(seated, A.COMMITTEE_VOTE, on, vote(7, 7, 7)) if f.blocks]
+    assert finding.rule_id == "VOTE-ELECTORATE"
+    assert "(7)" in finding.message and "Đảng ủy phường Đông Thanh ngày 20/05/2024 (9)" in (
+        finding.message
+    )
+    assert blocks(check(seated, A.COMMITTEE_VOTE, on, vote(9, 9, 7))) == []
 
 
 @pytest.mark.parametrize(
@@ -1140,7 +1173,8 @@ def test_education_minimum_with_exceptions_and_the_2021_switch(
     education: dict[str, Any], meeting: date, blocked: bool, reference: str | None
 ) -> None:
     facts = vote_facts(date(2021, 7, 1), **education)
-    findings = check(facts, A.CELL_VOTE, meeting, vote(ROLL, ROLL, ROLL))
+    # In 2021 member 103 was not yet official: two on the roll.
+    findings = check(facts, A.CELL_VOTE, meeting, vote(ROLL - 1, ROLL - 1, ROLL - 1))
     edu = [f for f in findings if f.rule_id == "EDU-MIN"]
     assert blocks(findings) == (["EDU-MIN"] if blocked else [])
     if blocked:

@@ -654,6 +654,7 @@ def test_mentors_follow_listing_reassignment_and_ceremony(world, case):
         members=members,
         authority=world.authority,
         actor=cast.board_specialist,
+        eligible=members.count + 1,  # Hà is on the roll too now (VOTE-ELECTORATE)
     )
 
     assert list(

@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
         from ptdv.access.policy import register_scoped_model
         from ptdv.members.models import (
             CellMeeting,
+            CommitteeMember,
             MemberEvent,
             MemberPeriod,
             Membership,
@@ -25,3 +26,4 @@ class MembersConfig(AppConfig):
         register_scoped_model(Rating, "membership__cell__path")
         register_scoped_model(Transfer, "from_cell__path")
         register_scoped_model(CellMeeting, "cell__path")
+        register_scoped_model(CommitteeMember, "org__path")

@@ -403,3 +403,40 @@ class DuesPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.month:%m/%Y}"
+
+
+class CommitteeMember(VersionedModel):
+    """A seat on a party committee (cấp ủy) for a period: who votes in a committee vote."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("Bí thư")
+        DEPUTY = "deputy", _("Phó Bí thư")
+        STANDING = "standing", _("Ủy viên Ban Thường vụ")
+        MEMBER = "member", _("Cấp ủy viên")
+
+    org = models.ForeignKey(
+        Org, verbose_name=_("cấp ủy của"), on_delete=models.PROTECT, related_name="committee"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="seats"
+    )
+    role = models.CharField(_("chức danh"), max_length=16, choices=Role.choices)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến trước ngày"), null=True, blank=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = _("cấp ủy viên")
+        verbose_name_plural = _("cấp ủy viên")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gt=models.F("started_on")),
+                name="members_committeemember_valid_range",
+            )
+        ]
+        indexes = [models.Index(fields=["org", "started_on"], name="members_committee_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.person}"

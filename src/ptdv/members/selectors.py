@@ -8,7 +8,13 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from ptdv.members.models import MemberEvent, MemberPeriod, Membership, Standing
+from ptdv.members.models import (
+    CommitteeMember,
+    MemberEvent,
+    MemberPeriod,
+    Membership,
+    Standing,
+)
 
 
 @dataclass(frozen=True)
@@ -90,4 +96,26 @@ def exit_of(membership: Membership) -> MemberEvent | None:
         .filter(superseded_by__isnull=True)
         .order_by("-pk")
         .first()
+    )
+
+
+def officials_of_cell_on(cell_id: int, day: date) -> list[tuple[int, bool]]:
+    """Return (person id, exempted) of the cell's official members counted there on a day."""
+    return list(
+        members_of_cell_on(cell_id, day)
+        .filter(standing=Standing.OFFICIAL)
+        .values_list("person_id", "exempted")
+    )
+
+
+def committee_size_on(org_id: int, day: date) -> int | None:
+    """Return how many sat on the unit's committee on a day; None when no seat of that
+    committee was ever recorded (its figures cannot be checked)."""
+    seats = CommitteeMember.objects.filter(org_id=org_id)
+    if not seats.exists():
+        return None
+    return (
+        seats.filter(started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .count()
     )

@@ -18,9 +18,14 @@ from ptdv.access.models import User
 from ptdv.access.policy import Action
 from ptdv.core.calendar import WorkCalendar, load_calendar
 from ptdv.members.models import Membership, Standing
-from ptdv.members.selectors import exit_of, last_membership
+from ptdv.members.selectors import (
+    committee_size_on,
+    exit_of,
+    last_membership,
+    officials_of_cell_on,
+)
 from ptdv.orgs.models import DecidingBody, Org, OrgKind
-from ptdv.orgs.rules import admission_authority
+from ptdv.orgs.rules import admission_authority, committee_name
 from ptdv.orgs.selectors import ancestors_of, org_facts
 from ptdv.people.models import Person
 from ptdv.pipeline import actions, fields, rules
@@ -175,7 +180,12 @@ def step_facts(step: Step) -> StepFacts:
 
 
 def member_facts(
-    case: Case, data: Mapping[str, Any], extra_ids: Iterable[int] = (), *, user: User | None
+    case: Case,
+    data: Mapping[str, Any],
+    extra_ids: Iterable[int] = (),
+    *,
+    user: User | None,
+    on: date | None = None,
 ) -> dict[int, MemberFacts]:
     """Return member facts for the people a step names and for the cell's official members.
 
@@ -197,7 +207,7 @@ def member_facts(
         .filter(status__in=[Standing.OFFICIAL, Standing.PROBATIONARY])
         .values_list("person_id", "status", "cell_id", "official_on", "in_transit")
     )
-    return {
+    facts = {
         pk: MemberFacts(
             person_id=pk,
             party_status=status,
@@ -206,6 +216,44 @@ def member_facts(
         )
         for pk, status, cell_id, official, in_transit in rows
     }
+    if on is None:
+        return facts
+    # The cell's roll on the step's day comes from the registry's periods (VOTE-ELECTORATE):
+    # who was an official member of the cell then, and who was exempted from activity; a
+    # member who joined the cell since is not on that day's roll.
+    on_roll = dict(officials_of_cell_on(case.cell_id, on))
+    for pk, fact in list(facts.items()):
+        if fact.cell_id == case.cell_id and pk not in on_roll:
+            facts[pk] = dataclasses.replace(fact, cell_id=None)
+    for pk, exempted in on_roll.items():
+        known = facts.get(pk) or MemberFacts(pk, Standing.OFFICIAL, case.cell_id, None)
+        facts[pk] = dataclasses.replace(
+            known, party_status=Standing.OFFICIAL, cell_id=case.cell_id, exempted=exempted
+        )
+    return facts
+
+
+def with_electorate(facts: CaseFacts, case: Case, action: str, on: date) -> CaseFacts:
+    """Return facts carrying the grassroots committee and its size on the day of a committee
+    vote (VOTE-ELECTORATE)."""
+    if action not in (actions.COMMITTEE_VOTE, actions.RECOGNITION_COMMITTEE_VOTE):
+        return facts
+    committee = next(
+        (
+            org
+            for org in reversed(ancestors_of(Org.objects.get(pk=case.cell_id)))
+            if org.kind == OrgKind.GRASSROOTS_COMMITTEE
+        ),
+        None,
+    )
+    if committee is None:
+        return facts
+    return dataclasses.replace(
+        facts,
+        committee_id=committee.pk,
+        committee_label=committee_name(committee.name),
+        committee_size=committee_size_on(committee.pk, on),
+    )
 
 
 def calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:

@@ -66,6 +66,8 @@ class MemberFacts:
     party_status: str
     cell_id: int | None
     official_on: date | None
+    # Exempted from activity (24-QĐ/TW 7.1) on the step's day.
+    exempted: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,12 @@ class CaseFacts:
     # unknown: then nothing is checked.
     authority_id: int | None = None
     authority_label: str = ""
+    # VOTE-ELECTORATE: for a grassroots-committee vote, the committee (its unit) and how many
+    # sat on it on the vote's day, from the registry's committee seats; size None when no seat
+    # of that committee was ever recorded (the figure cannot be checked: a warning says so).
+    committee_id: int | None = None
+    committee_label: str = ""
+    committee_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,11 @@ class RulesConfig:
     # decision be recorded after a failed committee vote; the default keeps the strict path
     # (a passed committee vote before the decision) that the pipeline contract describes.
     committee_failure_goes_up: bool = False
+    # VOTE-ELECTORATE [?] (issue 7 item 7): whether members exempted from activity
+    # (24-QĐ/TW 7.1) count among those entitled to vote in a cell vote. They are exempt from
+    # meetings and activity, so by default they are not counted in the base; the texts do not
+    # settle it, hence the setting.
+    electorate_counts_exempted: bool = False
     # VOTE-ESCALATE [R, DOMAIN §4]: after three failed recognition votes of one body, the
     # superior and the competent committee decide: the next level may then be recorded.
     recognition_failures_go_up: bool = True

@@ -113,7 +113,7 @@ def _self_review(x: _Step) -> list[Finding]:
 # The checks a step declares (actions.ActionSpec.checks), by name; a test checks every
 # declared name is here.
 CHECKS: dict[str, Callable[[_Step], list[Finding]]] = {
-    "vote": lambda x: _vote_findings(x.facts, x.state, x.action, x.on, x.data, x.members),
+    "vote": lambda x: _vote_findings(x.facts, x.state, x.action, x.on, x.data, x.members, x.config),
     "mentor": lambda x: _member_findings(
         x.facts, x.data.get("mentor"), x.on, x.members, "MENTOR-OFFICIAL"
     ),

@@ -203,6 +203,15 @@ RULES: dict[str, RuleInfo] = {
             _regulations("điểm 4.2"),
         ),
         _rule(
+            "VOTE-ELECTORATE",
+            Severity.BLOCK,
+            gettext_lazy(
+                "Số có quyền biểu quyết là số đảng viên chính thức của chi bộ (số cấp ủy viên "
+                "của đảng ủy) vào ngày họp, theo sổ đảng viên"
+            ),
+            (_cite(CHARTER, "Điều 3, Điều 4 và Điều 5", None),),
+        ),
+        _rule(
             "VOTE-NUMBERS",
             Severity.BLOCK,
             gettext_lazy("Số liệu biểu quyết hợp lệ"),

@@ -14,6 +14,7 @@ from ptdv.pipeline.rules.base import (
     CaseFacts,
     Finding,
     MemberFacts,
+    RulesConfig,
     Severity,
     _int,
     vote_result,
@@ -34,6 +35,88 @@ _VOTE_RULE = {
 }
 
 
+def cell_electorate(
+    facts: CaseFacts, on: date, members: Mapping[int, MemberFacts], config: RulesConfig
+) -> int:
+    """Return how many are entitled to vote in a cell vote on the day the member facts were
+    read for: the cell's official members on the roll then (probationary members do not vote,
+    Charter art. 3), without the candidate, exempted members only if the setting says so."""
+    return sum(
+        1
+        for m in members.values()
+        if m.cell_id == facts.cell_id
+        and m.party_status == "official"
+        and (m.official_on is None or m.official_on <= on)
+        and m.person_id != facts.person_id
+        and (config.electorate_counts_exempted or not m.exempted)
+    )
+
+
+def _electorate_findings(
+    facts: CaseFacts,
+    action: str,
+    on: date,
+    eligible: int,
+    members: Mapping[int, MemberFacts],
+    config: RulesConfig,
+) -> list[Finding]:
+    """VOTE-ELECTORATE: the typed "eligible" must be the real electorate on the meeting day,
+    or a vote could pass below 2/3 of the body (4 official members typed as 3, 2 agree)."""
+    if action in (A.CELL_VOTE, A.RECOGNITION_CELL_VOTE):
+        roll = cell_electorate(facts, on, members, config)
+        if roll != eligible:
+            return [
+                _finding(
+                    "VOTE-ELECTORATE",
+                    on,
+                    _(
+                        "Số có quyền biểu quyết nhập vào (%(eligible)s) khác số đảng viên chính "
+                        "thức của chi bộ theo sổ đảng viên ngày %(day)s (%(roll)s)%(exempt)s"
+                    )
+                    % {
+                        "eligible": eligible,
+                        "roll": roll,
+                        "day": f"{on:%d/%m/%Y}",
+                        "exempt": ""
+                        if config.electorate_counts_exempted
+                        else _(", không tính đảng viên được miễn sinh hoạt"),
+                    },
+                )
+            ]
+        return []
+    if facts.committee_size is None:
+        return [
+            _finding(
+                "VOTE-ELECTORATE",
+                on,
+                _(
+                    "Chưa có danh sách cấp ủy viên của %(committee)s: chưa đối chiếu được số có "
+                    "quyền biểu quyết (%(eligible)s)"
+                )
+                % {"committee": facts.committee_label or _("cấp ủy"), "eligible": eligible},
+                Severity.WARN,
+            )
+        ]
+    if facts.committee_size != eligible:
+        return [
+            _finding(
+                "VOTE-ELECTORATE",
+                on,
+                _(
+                    "Số có quyền biểu quyết nhập vào (%(eligible)s) khác số cấp ủy viên của "
+                    "%(committee)s ngày %(day)s (%(size)s)"
+                )
+                % {
+                    "eligible": eligible,
+                    "size": facts.committee_size,
+                    "committee": facts.committee_label,
+                    "day": f"{on:%d/%m/%Y}",
+                },
+            )
+        ]
+    return []
+
+
 def _vote_findings(
     facts: CaseFacts,
     p: CaseState,
@@ -41,6 +124,7 @@ def _vote_findings(
     on: date,
     data: Mapping[str, Any],
     members: Mapping[int, MemberFacts],
+    config: RulesConfig,
 ) -> list[Finding]:
     names = {
         "eligible": _("số có quyền biểu quyết"),
@@ -75,30 +159,9 @@ def _vote_findings(
     assert eligible is not None
     assert present is not None
     assert agree is not None
-    findings = []
-    if action in (A.CELL_VOTE, A.RECOGNITION_CELL_VOTE):
-        # The eligible voters are the cell's official members (probationary ones do not vote).
-        roll = sum(
-            1
-            for m in members.values()
-            if m.cell_id == facts.cell_id
-            and m.party_status == "official"
-            and (m.official_on is None or m.official_on <= on)
-            and m.person_id != facts.person_id
-        )
-        if roll and roll != eligible:
-            findings.append(
-                _finding(
-                    "VOTE-NUMBERS",
-                    on,
-                    _(
-                        "Số có quyền biểu quyết (%(eligible)s) khác số đảng viên chính thức "
-                        "của chi bộ trong danh sách (%(roll)s)"
-                    )
-                    % {"eligible": eligible, "roll": roll},
-                    Severity.WARN,
-                )
-            )
+    findings = _electorate_findings(facts, action, on, eligible, members, config)
+    if any(f.blocks for f in findings):
+        return findings
     result = vote_result(eligible, present, agree)
     rule_id = _VOTE_RULE[action]
     counts = {"agree": agree, "eligible": eligible, "required": result.required}

@@ -30,6 +30,7 @@ from ptdv.pipeline.facts import (
     member_facts,
     required_action,
     with_authority,
+    with_electorate,
 )
 from ptdv.pipeline.models import (
     Case,
@@ -69,7 +70,8 @@ def preview_step(
     facts = case_facts(case)
     state = rules.case_state(facts, config=config)
     facts = with_authority(facts, case, action, occurred_on, state)
-    members = member_facts(case, typed, user=actor)
+    facts = with_electorate(facts, case, action, occurred_on)
+    members = member_facts(case, typed, user=actor, on=occurred_on)
     return rules.check_step(
         facts,
         action,
@@ -147,7 +149,8 @@ def record_step_with_state(
         facts = case_facts(locked)
         state = rules.case_state(facts, config=config)  # the one replay of this case's steps
         facts = with_authority(facts, locked, action, occurred_on, state)
-        members = member_facts(locked, typed, user=actor)
+        facts = with_electorate(facts, locked, action, occurred_on)
+        members = member_facts(locked, typed, user=actor, on=occurred_on)
         calendar = calendar_for(facts, today, occurred_on)
         findings = rules.check_step(
             facts,
