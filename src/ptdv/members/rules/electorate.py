@@ -57,9 +57,8 @@ def vote_figures_notice(
         "Điều 5.2)."
     ) % {"typed": typed_eligible, "derived": derived_eligible}
     if exempted_left_out:
-        message += " " + _(
-            "Không tính %(n)s đảng viên được miễn công tác và sinh hoạt đảng."
-        ) % {"n": exempted_left_out}
+        left_out = _("Không tính %(n)s đảng viên được miễn công tác và sinh hoạt đảng.")
+        message = f"{message} {left_out % {'n': exempted_left_out}}"
     return Notice(
         "VOTE-ELECTORATE",
         Severity.BLOCK,
