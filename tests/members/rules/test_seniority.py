@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ptdv.members.rules.dates import add_months
+from ptdv.members.rules.replay import Event, Kind, replay
 from ptdv.members.rules.seniority import (
     MembershipHistory,
+    membership_history,
     party_age,
     reaches,
     seniority_start,
@@ -202,3 +204,34 @@ def test_reaches_moves_by_the_whole_months_of_a_gap(
 @given(DAYS, st.sampled_from([30, 40, 45, 50, 90]))
 def test_without_gaps_reaches_is_the_decision_plus_years(decision: date, years: int) -> None:
     assert reaches(one(decision), years) == add_months(decision, years * 12)
+
+
+def _event(pk: int, kind: Kind, on: date, cell: int, other: int | None = None) -> Event:
+    return Event(pk=pk, kind=kind, on=on, cell_id=cell, other_cell_id=other)
+
+
+def test_w21_from_replayed_events() -> None:
+    events = [
+        _event(1, Kind.ADMITTED, date(1989, 10, 15), 1),
+        _event(2, Kind.RECOGNISED, date(1990, 10, 15), 1),
+        _event(3, Kind.TRANSFER_OUT, date(1995, 10, 1), 1, 2),
+        _event(4, Kind.TRANSFER_IN, date(1996, 10, 1), 2),
+    ]
+    history = membership_history(date(1989, 10, 1), replay(events, today=date(2026, 1, 1)))
+    assert history.joined_on == date(1989, 10, 15)
+    assert list(history.gaps) == [(date(1995, 10, 1), date(1996, 10, 1))]
+    assert party_age([history], date(2019, 10, 1)) == (29, 0)
+    assert reaches([history], 30) == date(2020, 10, 1)
+
+
+def test_a_death_in_the_events_stops_party_age() -> None:
+    events = [
+        _event(1, Kind.ADMITTED, date(2000, 6, 1), 1),
+        _event(2, Kind.RECOGNISED, date(2001, 6, 1), 1),
+        _event(3, Kind.DIED, date(2029, 9, 1), 1),
+    ]
+    history = membership_history(date(2000, 5, 20), replay(events, today=date(2030, 1, 1)))
+    assert (history.left_on, history.died) == (date(2029, 9, 1), True)
+    assert reaches([history], 30) is None
+    assert reaches([history], 30, posthumous=True) == date(2030, 5, 20)
+    assert party_age([history], date(2030, 6, 1)) == (29, 3)

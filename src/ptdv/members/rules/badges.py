@@ -51,7 +51,7 @@ class BadgeDue:
     presentation_day: date
     early: bool
     posthumous: bool
-    eligible_on: date | None = None
+    eligible_on: date  # the earliest day it may be given: the period it is listed in
 
 
 def presentation_day(on_or_after: date) -> date:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ptdv.members.rules.dates import add_months, duration, months_between, shift
+from ptdv.members.rules.replay import Kind, Replay
 
 Gap = tuple[date, date | None]
 
@@ -33,6 +34,19 @@ class MembershipHistory:
     left_on: date | None = None
     gaps: Sequence[Gap] = field(default_factory=tuple)
     died: bool = False
+
+
+def membership_history(decision_on: date, result: Replay) -> MembershipHistory:
+    """Return the history of one membership from its admission decision (kept on the
+    membership, not in the events) and the replay of its events."""
+    state = result.state
+    return MembershipHistory(
+        decision_on=decision_on,
+        joined_on=state.started_on or decision_on,
+        left_on=state.left_on,
+        gaps=tuple(result.gaps),
+        died=state.left_kind == Kind.DIED,
+    )
 
 
 def _gaps(histories: Sequence[MembershipHistory], *, stop_at_exit: bool = True) -> list[Gap]:
