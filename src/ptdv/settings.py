@@ -320,6 +320,8 @@ PTDV_RULES = {
     "certificate_warning_months": envcount("PTDV_RULES_CERTIFICATE_WARNING_MONTHS", "3"),
     "readmit_hardship_exception": envbool("PTDV_RULES_READMIT_HARDSHIP_EXCEPTION", "true"),
     "committee_failure_goes_up": envbool("PTDV_RULES_COMMITTEE_FAILURE_GOES_UP", "false"),
+    # VOTE-ELECTORATE: whether members exempted from activity count among a cell's voters.
+    "electorate_counts_exempted": envbool("PTDV_RULES_ELECTORATE_COUNTS_EXEMPTED", "false"),
     "recognition_failures_go_up": envbool("PTDV_RULES_RECOGNITION_FAILURES_GO_UP", "true"),
     "month_end": envchoice("PTDV_RULES_MONTH_END", "clamp", ("clamp", "overflow")),
 }

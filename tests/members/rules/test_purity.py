@@ -35,7 +35,6 @@ def test_every_rules_module_is_checked() -> None:
     assert {p.stem for p in RULES} >= {
         "badges",
         "dates",
-        "electorate",
         "findings",
         "ratings",
         "replay",
