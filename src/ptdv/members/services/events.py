@@ -515,20 +515,38 @@ def set_away_flag(
     return locked
 
 
-def rebuild_membership(
-    membership: Membership, *, today: date, actor: User | None = None
-) -> Membership:
-    """Recompute the membership's cached columns and periods from its events."""
+def rebuild_membership(membership: Membership, *, today: date, actor: User | None = None) -> bool:
+    """Recompute the membership's cached columns and periods from its events; return
+    whether anything differed from what was stored."""
     with transaction.atomic():
         locked = (
             Membership.objects.select_for_update().select_related("person").get(pk=membership.pk)
         )
+        periods_before = _periods_of(locked)
         result = _replay_with(locked, None, today=today)
         before = _cached(locked)
         _apply(locked, result)
-        if before != _cached(locked) or locked.sort_key != locked.person.sort_key:
+        changed = before != _cached(locked) or locked.sort_key != locked.person.sort_key
+        if changed:
             _save_membership(locked, actor, _("Tính lại từ các sự kiện"))
-    return locked
+        return changed or periods_before != _periods_of(locked)
+
+
+def _periods_of(m: Membership) -> list[tuple[object, ...]]:
+    return list(
+        MemberPeriod.objects.filter(membership=m)
+        .order_by("valid_from")
+        .values_list("cell_id", "standing", "exempted", "temp_cell_id", "valid_from", "valid_to")
+    )
+
+
+def rebuild_all(*, today: date) -> tuple[int, int]:
+    """Rebuild every membership from its events; return (how many, how many differed)."""
+    total = changed = 0
+    for membership in Membership.objects.order_by("pk").iterator():
+        total += 1
+        changed += rebuild_membership(membership, today=today)
+    return total, changed
 
 
 def _cached(m: Membership) -> tuple[object, ...]:

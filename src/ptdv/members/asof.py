@@ -1,0 +1,274 @@
+"""As-of figures: members and organisations of any unit's subtree on any day (issue 7 item 10).
+
+One module for pages, the API, the command line and the coming reports. Everything is placed
+where it stood on the day asked (the dated tree, decision D28): a unit's subtree on day D is the
+spans in force on D under the unit's own span path on D; a member counts where their period in
+force on D places them (decision D30). Admissions and recognitions in a period are placed where
+their cell stood on the event's day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+
+from ptdv.core.text import prefix_upper_bound
+from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
+from ptdv.orgs.models import Org, OrgKind, OrgSpan
+
+# Age bands of the statistical reports: 18–30, 31–35, then 5-year bands (DOMAIN §6.2).
+AGE_BANDS: tuple[tuple[int, int | None], ...] = (
+    (18, 30),
+    (31, 35),
+    (36, 40),
+    (41, 45),
+    (46, 50),
+    (51, 55),
+    (56, 60),
+    (61, 65),
+    (66, 70),
+    (71, None),
+)
+
+# The person's attributes the figures are split by, as (key, ORM path of the value).
+BREAKDOWNS: dict[str, str] = {
+    "sex": "person__sex",
+    "ethnic_group": "person__ethnic_group__name",
+    "religion": "person__religion__name",
+    "education": "person__education__name",
+    "theory_level": "person__theory_level__name",
+    "occupation": "person__occupation__name",
+}
+
+
+def band_label(low: int, high: int | None) -> str:
+    return f"{low}–{high}" if high is not None else f"{low}+"
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29/2
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_expression(day: date, prefix: str = "person__") -> Case:
+    """Return an SQL expression naming the age band of a person on `day` (full years)."""
+    whens = []
+    for low, high in AGE_BANDS:
+        # Age ≥ low ⇔ born on or before day − low years; age ≤ high ⇔ born after
+        # day − (high + 1) years.
+        condition = Q(**{f"{prefix}birth_date__lte": _years_before(day, low)})
+        if high is not None:
+            condition &= Q(**{f"{prefix}birth_date__gt": _years_before(day, high + 1)})
+        whens.append(When(condition, then=Value(band_label(low, high))))
+    return Case(*whens, default=Value("<18"), output_field=CharField())
+
+
+@dataclass
+class UnitCounts:
+    grassroots_committees: int = 0  # đảng bộ cơ sở
+    grassroots_cells: int = 0  # chi bộ cơ sở
+    sub_committees: int = 0  # đảng bộ bộ phận
+    cells: int = 0  # chi bộ trực thuộc
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def grassroots_total(self) -> int:
+        return self.grassroots_committees + self.grassroots_cells
+
+
+@dataclass
+class Figures:
+    """What a report says of a unit on a day; `since` opens the period of the flows."""
+
+    unit_id: int
+    unit_name: str
+    day: date
+    since: date | None
+    exists: bool = True
+    total: int = 0
+    official: int = 0
+    probationary: int = 0
+    exempted: int = 0
+    temporarily_away: int = 0  # counted here, active elsewhere for now
+    temporarily_here: int = 0  # active here for now, counted in their home unit elsewhere
+    units: UnitCounts = field(default_factory=UnitCounts)
+    admitted: int = 0
+    recognised: int = 0
+    breakdown: dict[str, dict[str, int]] = field(default_factory=dict)
+    admitted_breakdown: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "unit": {"id": self.unit_id, "name": self.unit_name},
+            "date": self.day.isoformat(),
+            "from": self.since.isoformat() if self.since else None,
+            "exists": self.exists,
+            "members": {
+                "total": self.total,
+                "official": self.official,
+                "probationary": self.probationary,
+                "exempted": self.exempted,
+                "temporarily_away": self.temporarily_away,
+                "temporarily_here": self.temporarily_here,
+            },
+            "organisations": {
+                "grassroots_total": self.units.grassroots_total,
+                "grassroots_committees": self.units.grassroots_committees,
+                "grassroots_cells": self.units.grassroots_cells,
+                "sub_committees": self.units.sub_committees,
+                "cells": self.units.cells,
+                "by_kind": self.units.by_kind,
+            },
+            "admitted": self.admitted,
+            "recognised": self.recognised,
+            "breakdown": self.breakdown,
+            "admitted_breakdown": self.admitted_breakdown,
+        }
+
+
+def span_on(org: Org, day: date) -> OrgSpan | None:
+    """Return where the unit stood on the day (None if it did not exist)."""
+    return OrgSpan.objects.on(day).filter(org=org).first()
+
+
+def units_on(root_path: str, day: date) -> QuerySet[OrgSpan]:
+    """Return the spans of every unit under (and including) the path on the day."""
+    return OrgSpan.objects.on(day).under(root_path)
+
+
+def periods_on(root_path: str, day: date) -> QuerySet[MemberPeriod]:
+    """Return the member periods in force on the day whose cell stood under the path."""
+    cells = units_on(root_path, day).values("org_id")
+    return MemberPeriod.objects.filter(valid_from__lte=day, cell_id__in=cells).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+
+
+def unit_counts(root_path: str, day: date) -> UnitCounts:
+    rows = units_on(root_path, day).values("kind").annotate(n=Count("pk")).order_by()
+    by_kind = {row["kind"]: row["n"] for row in rows}
+    return UnitCounts(
+        grassroots_committees=by_kind.get(OrgKind.GRASSROOTS_COMMITTEE, 0),
+        grassroots_cells=by_kind.get(OrgKind.GRASSROOTS_CELL, 0),
+        sub_committees=by_kind.get(OrgKind.SUB_COMMITTEE, 0),
+        cells=by_kind.get(OrgKind.CELL, 0),
+        by_kind=by_kind,
+    )
+
+
+def _split(
+    qs: QuerySet[MemberPeriod] | QuerySet[Membership], day: date, prefix: str
+) -> dict[str, dict[str, int]]:
+    result: dict[str, dict[str, int]] = {}
+    for key, path in BREAKDOWNS.items():
+        rows = qs.values(path).annotate(n=Count("pk")).order_by()
+        result[key] = {str(row[path] or ""): row["n"] for row in rows}
+    rows = (
+        qs.annotate(band=age_band_expression(day, prefix))
+        .values("band")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result["age_band"] = {row["band"]: row["n"] for row in rows}
+    return result
+
+
+def admission_counts_by() -> str:
+    """Return which date counts an admission in a period: the ceremony (the ADMITTED event,
+    default) or the admission decision. DOMAIN §8 q10 leaves it open; the setting decides."""
+    return getattr(settings, "PTDV_MEMBERS_ADMISSION_DATE", "ceremony")
+
+
+def _root_spans(unit: Org, since: date, day: date) -> list[OrgSpan]:
+    return list(
+        OrgSpan.objects.filter(org=unit, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+        .order_by("valid_from")
+    )
+
+
+def _placed(path: str) -> Exists:
+    """Return "the event's cell stood under `path` on the event's day" as a subquery."""
+    return Exists(
+        OrgSpan.objects.filter(
+            org_id=OuterRef("cell_id"),
+            path__gte=path,
+            valid_from__lte=OuterRef("on"),
+        )
+        .filter(path__lt=prefix_upper_bound(path))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("on")))
+    )
+
+
+def events_in(unit: Org, kinds: Iterable[str], since: date, day: date) -> QuerySet[MemberEvent]:
+    """Return the events in force of the kinds, dated in [since, day], that happened in a
+    cell standing under the unit on their day (the unit's own place may have moved)."""
+    condition = Q(pk__in=[])
+    for span in _root_spans(unit, since, day):
+        start = max(since, span.valid_from)
+        end = day if span.valid_to is None else min(day, span.valid_to - timedelta(days=1))
+        if start > end:
+            continue
+        ids = (
+            MemberEvent.objects.filter(kind__in=list(kinds), on__gte=start, on__lte=end)
+            .filter(_placed(span.path))
+            .values("pk")
+        )
+        condition |= Q(pk__in=ids)
+    return MemberEvent.objects.filter(condition).filter(superseded_by__isnull=True, other_party="")
+
+
+def figures(unit: Org, day: date, *, since: date | None = None, breakdown: bool = True) -> Figures:
+    """Return the unit's figures on the day (and the flows of [since, day] when given)."""
+    result = Figures(unit.pk, unit.name, day, since)
+    root = span_on(unit, day)
+    if root is None:
+        result.exists = False
+        return result
+    result.unit_name = root.name
+    periods = periods_on(root.path, day)
+    totals = periods.aggregate(
+        total=Count("pk"),
+        official=Count("pk", filter=Q(standing=Standing.OFFICIAL)),
+        probationary=Count("pk", filter=Q(standing=Standing.PROBATIONARY)),
+        exempted=Count("pk", filter=Q(exempted=True)),
+        away=Count("pk", filter=Q(temp_cell__isnull=False)),
+    )
+    result.total = totals["total"]
+    result.official = totals["official"]
+    result.probationary = totals["probationary"]
+    result.exempted = totals["exempted"]
+    result.temporarily_away = totals["away"]
+    here = units_on(root.path, day).values("org_id")
+    result.temporarily_here = (
+        MemberPeriod.objects.filter(valid_from__lte=day, temp_cell_id__in=here)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .exclude(cell_id__in=here)
+        .count()
+    )
+    result.units = unit_counts(root.path, day)
+    if breakdown:
+        result.breakdown = _split(periods, day, "person__")
+    if since is not None:
+        admitted = _admissions(unit, since, day)
+        result.admitted = admitted.count()
+        result.recognised = events_in(unit, [EventKind.RECOGNISED], since, day).count()
+        if breakdown:
+            memberships = Membership.objects.filter(pk__in=admitted.values("membership_id"))
+            result.admitted_breakdown = _split(memberships, day, "person__")
+    return result
+
+
+def _admissions(unit: Org, since: date, day: date) -> QuerySet[MemberEvent]:
+    entry = [EventKind.ADMITTED, EventKind.READMITTED]
+    if admission_counts_by() == "decision":
+        # Counted on the decision day, placed where the admitting cell stood on the ceremony.
+        widened = events_in(unit, entry, since, day + timedelta(days=366))
+        return widened.filter(membership__decision_on__gte=since, membership__decision_on__lte=day)
+    return events_in(unit, entry, since, day)
