@@ -561,12 +561,3 @@ def _cached(m: Membership) -> tuple[object, ...]:
         m.official_on,
         m.joined_on,
     )
-
-
-def rebuild_all(*, today: date) -> int:
-    """Rebuild every membership from its events; return how many were rebuilt."""
-    count = 0
-    for membership in Membership.objects.order_by("pk").iterator():
-        rebuild_membership(membership, today=today)
-        count += 1
-    return count
