@@ -5,6 +5,7 @@ ptdv serve       serve with the production server (waitress) and whitenoise
 ptdv demo        load the demo province
 ptdv createadmin create an administrator account
 ptdv grant       give a user a role over an organisation's subtree
+ptdv check_spans check the dated tree (spans) against the live tree
 ptdv migrate, ptdv check, ... every Django command
 """
 

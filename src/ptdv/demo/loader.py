@@ -41,7 +41,7 @@ from ptdv.demo.units import (
     Unit,
 )
 from ptdv.members import models as registry
-from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgKind
+from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgKind, OrgSpan
 from ptdv.orgs.services import create_org, dissolve_org, move_org
 from ptdv.people.models import (
     EducationLevel,
@@ -181,6 +181,8 @@ def delete_demo_data() -> None:
             registry.Membership.objects.all().delete()
             PersonNameToken.objects.all().delete()
             Person.objects.all().delete()
+            # The dated tree's spans protect the units that were their parents.
+            OrgSpan.objects.all().delete()
             Org.objects.all().delete()
             User.objects.filter(username__in=DEMO_USERNAMES).delete()
         except (ProtectedError, RestrictedError) as exc:

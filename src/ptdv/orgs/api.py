@@ -116,7 +116,9 @@ def update_org(request: HttpRequest, org_id: int, payload: OrgPatch) -> Org:
     org = _get(user, Action.ORG_EDIT, org_id)
     values = _check_not_null(payload.dict(exclude_unset=True, exclude={"version"}))
     _check_authority(user, org, values)
-    services.update_org(org=org, values=values, version=payload.version, actor=user)
+    services.update_org(
+        org=org, values=values, version=payload.version, actor=user, today=timezone.localdate()
+    )
     return _get(user, Action.ORG_VIEW, org.pk)
 
 
@@ -134,6 +136,7 @@ def move_org(request: HttpRequest, org_id: int, payload: OrgMoveIn) -> Org:
             version=payload.version,
             actor=user,
             today=timezone.localdate(),
+            on_date=payload.on_date,
         )
     return _get(user, Action.ORG_VIEW, org.pk)
 

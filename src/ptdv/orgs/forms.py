@@ -71,10 +71,18 @@ class OrgForm(forms.Form):
 
     def values(self) -> dict[str, Any]:
         """Return the cleaned values for the service (no version)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "effective_on")}
+
+
+def effective_date_field(help_text: Any = "") -> forms.DateField:
+    """The day a change takes effect in the dated tree; blank means today (decision D28)."""
+    return date_field(_("Ngày hiệu lực"), required=False, help_text=help_text)
 
 
 class OrgEditForm(OrgForm):
+    effective_on = effective_date_field(
+        _("Ngày tên, cấp tổ chức hoặc lĩnh vực mới bắt đầu có hiệu lực; để trống là hôm nay.")
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -95,12 +103,20 @@ class MoveForm(forms.Form):
                 "required": _("Hãy chọn tổ chức cấp trên mới."),
             },
         )
-        self.order_fields(["new_parent", "version"])
+        self.fields["on_date"] = effective_date_field(
+            _(
+                "Từ ngày này đơn vị cùng các đơn vị trực thuộc nằm ở vị trí mới; "
+                "để trống là hôm nay."
+            )
+        )
+        self.order_fields(["new_parent", "on_date", "version"])
 
 
 class DissolveForm(forms.Form):
     # Named after the model field so the service's field errors land on it.
-    valid_to = date_field(_("Giải thể từ ngày"))
+    valid_to = date_field(
+        _("Ngày hiệu lực"), help_text=_("Giải thể từ ngày này: đơn vị không còn hoạt động.")
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -145,6 +145,9 @@ class OrgMoveIn(Schema):
 
     new_parent_id: int
     version: int
+    on_date: date | None = Field(
+        None, description="Ngày hiệu lực của việc chuyển (mặc định hôm nay; không ở tương lai)."
+    )
 
 
 class OrgDissolveIn(Schema):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ptdv.access import policy
 from ptdv.core.text import fold, prefix_upper_bound, search_terms
-from ptdv.orgs.models import ALLOWED_PARENT_KINDS, CELL_KINDS, Org
+from ptdv.orgs.models import ALLOWED_PARENT_KINDS, CELL_KINDS, Org, OrgKind, OrgSpan
 from ptdv.orgs.rules import OrgFacts
 
 # Search folds names in Python (accent-insensitive, ptdv.core.text.fold) because Org has no
@@ -376,3 +376,59 @@ def units_matching(
         )[: limit + 1]
     )
     return found[:limit], len(found) > limit
+
+
+# --- the dated tree (decision D28) -----------------------------------------------------------
+
+
+def span_on(org: Org, day: date) -> OrgSpan | None:
+    """Return where org stood and what it was called on day; None if it did not exist."""
+    return OrgSpan.objects.filter(org_id=org.pk).on(day).first()
+
+
+def units_under_on(org: Org, day: date) -> QuerySet[OrgSpan]:
+    """Return the spans in force on day of org and every unit under it as the tree stood on
+    day, in tree order; empty when org did not exist on day."""
+    span = span_on(org, day)
+    if span is None:
+        return OrgSpan.objects.none()
+    return OrgSpan.objects.on(day).under(span.path).order_by("path")
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """How many units of each kind a subtree held on one day (the unit itself included)."""
+
+    grassroots_total: int  # tổ chức cơ sở đảng: đảng bộ cơ sở + chi bộ cơ sở
+    grassroots_committees: int  # đảng bộ cơ sở
+    grassroots_cells: int  # chi bộ cơ sở
+    cells: int  # chi bộ trực thuộc
+    sub_committees: int  # đảng bộ bộ phận
+    by_kind: dict[str, int]  # every OrgKind value, 0 when absent
+
+
+def unit_counts_on(org: Org, day: date) -> UnitCounts:
+    """Return the units under org on day by kind, org itself counted in its own kind (one query)."""
+    rows = units_under_on(org, day).values("kind").annotate(n=Count("pk")).order_by()
+    by_kind = {kind.value: 0 for kind in OrgKind}
+    for row in rows:
+        by_kind[row["kind"]] = row["n"]
+    committees = by_kind[OrgKind.GRASSROOTS_COMMITTEE]
+    grassroots_cells = by_kind[OrgKind.GRASSROOTS_CELL]
+    return UnitCounts(
+        grassroots_total=committees + grassroots_cells,
+        grassroots_committees=committees,
+        grassroots_cells=grassroots_cells,
+        cells=by_kind[OrgKind.CELL],
+        sub_committees=by_kind[OrgKind.SUB_COMMITTEE],
+        by_kind=by_kind,
+    )
+
+
+def tree_on(org: Org, day: date) -> list[OrgSpan]:
+    """Return the units under org (not org itself) as they stood on day, in tree order.
+
+    Each span carries its name, kind and depth of that day; span.depth minus the depth of
+    org's span gives the indentation, span.parent_id the parent of that day.
+    """
+    return [s for s in units_under_on(org, day).select_related("org") if s.org_id != org.pk]

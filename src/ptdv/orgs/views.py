@@ -268,7 +268,12 @@ def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_org(
-                org=org, values=form.values(), version=form.cleaned_data["version"], actor=user
+                org=org,
+                values=form.values(),
+                version=form.cleaned_data["version"],
+                actor=user,
+                today=timezone.localdate(),
+                effective_on=form.cleaned_data.get("effective_on"),
             )
         except DomainError as exc:  # StaleVersion included: the form is kept as typed
             add_domain_errors(form, exc)
@@ -285,7 +290,11 @@ def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = selectors.org_for_user(user, org_id, Action.ORG_MOVE)
     today = timezone.localdate()
     form = MoveForm(
-        request.POST or None, user=user, org=org, today=today, initial={"version": org.version}
+        request.POST or None,
+        user=user,
+        org=org,
+        today=today,
+        initial={"version": org.version, "on_date": today},
     )
     # "Tìm" in the unit picker (no JavaScript) only shows its matches: nothing is moved.
     if request.method == "POST" and "picker" not in request.POST and form.is_valid():
@@ -296,6 +305,7 @@ def move(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 actor=user,
                 today=today,
+                on_date=form.cleaned_data.get("on_date"),
             )
         except DomainError as exc:
             add_domain_errors(form, exc)
