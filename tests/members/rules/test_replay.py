@@ -234,7 +234,8 @@ def test_periods_never_overlap_and_lie_inside_the_membership(raw) -> None:  # ty
     result = replay(events, today=date(2030, 1, 1))
     ordered = sorted(result.periods, key=lambda p: p.valid_from)
     for before, after in zip(ordered, ordered[1:], strict=False):
-        assert before.valid_to is not None and before.valid_to <= after.valid_from
+        assert before.valid_to is not None
+        assert before.valid_to <= after.valid_from
     for period in result.periods:
         assert period.valid_from >= start
         assert period.valid_to is None or period.valid_to > period.valid_from
@@ -244,4 +245,5 @@ def test_periods_never_overlap_and_lie_inside_the_membership(raw) -> None:  # ty
     # Refused events never change the outcome: replaying only the accepted ones agrees.
     refused = {r.event_pk for r in result.refusals}
     again = replay([e for e in events if e.pk not in refused], today=date(2030, 1, 1))
-    assert again.periods == result.periods and again.refusals == []
+    assert again.periods == result.periods
+    assert again.refusals == []
