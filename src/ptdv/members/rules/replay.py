@@ -168,17 +168,18 @@ def replay(events: list[Event], *, today: date) -> Replay:
     def refuse(event: Event, code: str, message: str, field_name: str = "on") -> None:
         result.refusals.append(Refusal(event.pk, code, message, field_name))
 
-    def close(day: date) -> None:
+    def close(day: date, closing: State) -> None:
+        # The period that ends on `day` is the one of the state *before* the event.
         nonlocal open_from
-        if state is not None and open_from is not None and state.place == Place.ROLL:
+        if open_from is not None and closing.place == Place.ROLL:
             if day > open_from:
-                assert state.cell_id is not None
+                assert closing.cell_id is not None
                 result.periods.append(
                     Period(
-                        state.cell_id,
-                        state.standing,
-                        state.exempted,
-                        state.temp_cell_id,
+                        closing.cell_id,
+                        closing.standing,
+                        closing.exempted,
+                        closing.temp_cell_id,
                         open_from,
                         day,
                     )
@@ -371,7 +372,7 @@ def replay(events: list[Event], *, today: date) -> Replay:
                 expected_cell_id=None,
             )
         if _key(before) != _key(state) or before.place != state.place:
-            close(event.on)
+            close(event.on, before)
             if state.place == Place.ROLL:
                 open_from = event.on
     if state is not None:
