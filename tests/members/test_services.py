@@ -107,9 +107,7 @@ def test_event_before_the_membership_began_is_refused(cast):
     with pytest.raises(MemberInvalid) as exc:
         _record(m, EventKind.EXEMPT_START, date(2015, 5, 31))
     assert _refusal(exc) == {
-        "on": [
-            "Ngày hiệu lực 31/05/2015 trước ngày bắt đầu của lần vào Đảng này (01/06/2015)."
-        ]
+        "on": ["Ngày hiệu lực 31/05/2015 trước ngày bắt đầu của lần vào Đảng này (01/06/2015)."]
     }
     assert _unchanged(m) == before
 

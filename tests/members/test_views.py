@@ -25,7 +25,13 @@ ALL_USERS = [
     "outsider",
     "nobody",
 ]
-READ_CELL_A = {"administrator", "board_specialist", "grassroots_officer", "cell_secretary", "viewer"}
+READ_CELL_A = {
+    "administrator",
+    "board_specialist",
+    "grassroots_officer",
+    "cell_secretary",
+    "viewer",
+}
 RECORD_CELL_A = READ_CELL_A - {"viewer"}
 DECIDE_CELL_A = RECORD_CELL_A - {"cell_secretary"}
 
@@ -82,7 +88,9 @@ def test_list_rows_show_the_columns_in_name_order(client, cast, member):
     html = client.get(reverse("members:list")).content.decode()
     assert _names_on(html) == ["Trần Văn An", "Vũ Văn Bình", "Lê Thị Hồng"]
     row = unescape(re.search(r"<tr>\s*<td><a[^>]*>Lê Thị Hồng</a>.*?</tr>", html, re.S).group(0))
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
     assert cells == [
         "Lê Thị Hồng",
         "17/05/1995",
