@@ -226,8 +226,8 @@ def test_member_page_matrix_and_the_read_is_logged(client, cast, member, who):
         "web",
     )
     html = response.content.decode()
-    assert ('href="/dang-vien/%d/ghi-su-kien/"' % member.pk in html) == (who in RECORD_CELL_A)
-    assert ('href="/dang-vien/%d/the-dang-vien/"' % member.pk in html) == (who in DECIDE_CELL_A)
+    assert (f'href="/dang-vien/{member.pk}/ghi-su-kien/"' in html) == (who in RECORD_CELL_A)
+    assert (f'href="/dang-vien/{member.pk}/the-dang-vien/"' in html) == (who in DECIDE_CELL_A)
 
 
 def test_member_page_shows_dates_card_and_the_timeline(client, cast, member):
@@ -241,7 +241,8 @@ def test_member_page_shows_dates_card_and_the_timeline(client, cast, member):
     )
     client.force_login(cast.grassroots_officer)
     html = unescape(client.get(reverse("members:detail", args=[member.pk])).content.decode())
-    assert "79012345" in html and "(cấp ngày 02/03/2017)" in html
+    assert "79012345" in html
+    assert "(cấp ngày 02/03/2017)" in html
     assert "LL-55" in html
     assert f'href="/nhan-su/{cast.person_a.pk}/"' in html
     dates = re.findall(r'<div class="timeline-date">([^<]+)</div>', html)
@@ -288,7 +289,8 @@ def test_corrected_event_is_struck_through_with_its_reason_and_voided_one_marked
     ]
     assert "<del>Miễn công tác và sinh hoạt đảng</del>" in html
     assert "lý do: Sai ngày quyết định" in html
-    assert "Đã hủy</span>" in html and "lý do: Ghi nhầm người" in html
+    assert "Đã hủy</span>" in html
+    assert "lý do: Ghi nhầm người" in html
     # The status follows the correction: the exemption (from 01/02/2023) was never ended.
     assert "Đang được miễn công tác và sinh hoạt đảng" in html
 
