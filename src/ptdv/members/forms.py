@@ -25,7 +25,7 @@ from ptdv.people.models import (
 )
 from ptdv.people.selectors import reference_items
 
-_REFERENCE_MODELS = {
+_REFERENCE_MODELS: dict[str, tuple[Any, Any]] = {
     "ethnic_group": (EthnicGroup, gettext_lazy("Dân tộc")),
     "religion": (Religion, gettext_lazy("Tôn giáo")),
     "education": (EducationLevel, gettext_lazy("Trình độ giáo dục phổ thông")),
