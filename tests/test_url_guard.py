@@ -105,6 +105,28 @@ PAGES: dict[str, Page] = {
     "pipeline:pool": Page(data=lambda c: {"cell": c.cell_a.pk}, allowed=READ_CELL_A),
     "pipeline:pool-add": Page(data=lambda c: {"cell": c.cell_a.pk}, allowed=EDIT_CELL_A),
     "pipeline:pool-review": Page(data=lambda c: {"cell": c.cell_a.pk}, allowed=EDIT_CELL_A),
+    # The member registry: a member of cell_a and its recognition (see _membership below).
+    "members:list": Page(allowed=EVERYONE - {"nobody"}),
+    "members:enter": Page(allowed=ORG_EDIT_CELL_A | {"outsider"}),
+    "members:detail": Page(
+        kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=READ_CELL_A
+    ),
+    # The cell records exemptions (MEMBER_RECORD); the committee decides exits and cards.
+    "members:event-record": Page(
+        kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=EDIT_CELL_A
+    ),
+    "members:card": Page(
+        kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=ORG_EDIT_CELL_A
+    ),
+    "members:away": Page(
+        kwargs=lambda c: {"membership_id": _membership(c).pk},
+        method="post",
+        data=lambda c: {"away": "on", "version": _membership(c).version},
+        allowed=EDIT_CELL_A,
+    ),
+    "members:event-correct": Page(
+        kwargs=lambda c: {"event_id": _member_event(c).pk}, allowed=ORG_EDIT_CELL_A
+    ),
 }
 
 
@@ -119,6 +141,30 @@ def _case(cast: Any) -> Any:
             actor=cast.board_specialist, today=TODAY,
         )  # fmt: skip
     return cast.case
+
+
+def _membership(cast: Any) -> Any:
+    """Return an official member of cell_a (not person_a, whose case is open), made the first
+    time a page needs it."""
+    from datetime import date
+
+    from ptdv.members.services import enter_existing_member
+    from tests.factories import TODAY, make_person, system_user
+
+    if not hasattr(cast, "membership"):
+        cast.membership = enter_existing_member(
+            person=make_person(cast.cell_a, family_name="Đặng", given_name="Viên"),
+            cell=cast.cell_a, decision_on=date(2015, 5, 20), joined_on=date(2015, 6, 1),
+            official_on=date(2016, 6, 1), actor=system_user(), today=TODAY,
+        )  # fmt: skip
+    return cast.membership
+
+
+def _member_event(cast: Any) -> Any:
+    """Return the recognition event of _membership (what a correction names)."""
+    from ptdv.members.models import EventKind, MemberEvent
+
+    return MemberEvent.objects.get(membership=_membership(cast), kind=EventKind.RECOGNISED)
 
 
 # Django's admin guards itself (staff + model permissions); it is checked separately below.
@@ -245,6 +291,8 @@ def _concrete(path: str, cast: Any) -> str:
         "{list_name}": "ethnic-groups",
         "{case_id}": _case(cast).pk if "{case_id}" in path else 0,
         "{name}": "ethnic-groups",
+        "{membership_id}": _membership(cast).pk if "{membership_id}" in path else 0,
+        "{event_id}": _member_event(cast).pk if "{event_id}" in path else 0,
     }
     for key, value in ids.items():
         path = path.replace(key, str(value))
@@ -269,6 +317,7 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
     """Every operation on one object (a path with an id) hides cell_a's objects from outsiders."""
     client.force_login(guarded_cast.outsider)
     _case(guarded_cast)  # opened before the snapshots
+    _member_event(guarded_cast)
     checked = 0
     for method, path in _operations():
         if "{" not in path or "{list_name}" in path or "{name}" in path or "token" in path:
@@ -282,6 +331,10 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
             body["new_parent_id"] = guarded_cast.other_grassroots.pk
         if "/steps" in path:
             body.update(action="pipeline.course.completed", occurred_on="2026-11-20")
+        if path.endswith("/events"):
+            body.update(kind="exempt_start", on="2026-11-20")
+        if path.endswith("/correct"):
+            body["reason"] = "Ghi nhầm ngày"
         response = client.generic(
             method.upper(),
             _concrete(path, guarded_cast),
@@ -582,6 +635,24 @@ def _new_person_form(org_pk: int) -> dict[str, Any]:
     }
 
 
+def _member_entry(person_id: int, cell_id: int) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "cell_id": cell_id,
+        "decision_on": "2010-05-20",
+        "joined_on": "2010-06-01",
+    }
+
+
+def _member_entry_form(person_id: int, cell_id: int) -> dict[str, Any]:
+    return {
+        "person": person_id,
+        "cell": cell_id,
+        "decision_on": "20/05/2010",
+        "joined_on": "01/06/2010",
+    }
+
+
 def _ethnic_pk() -> int:
     from ptdv.people.models import EthnicGroup
 
@@ -654,6 +725,30 @@ BODY_PROBES: dict[str, BodyProbe] = {
             {"person": pk, "source": "other", "listed_on": "20/11/2026"},
         ),
         lambda c: [c.person_b.pk, c.person_other.pk, c.foreign.non_member.pk],
+    ),
+    "api member-enter person_id": BodyProbe(
+        "grassroots_officer",
+        lambda cl, c, pk: _api_post(cl, "/api/v1/members", _member_entry(pk, c.cell_a.pk)),
+        lambda c: [c.person_other.pk, c.foreign.non_member.pk, c.foreign.member.pk],
+    ),
+    "api member-enter cell_id": BodyProbe(
+        "grassroots_officer",
+        lambda cl, c, pk: _api_post(
+            cl, "/api/v1/members", _member_entry(c.foreign.candidate_a.pk, pk)
+        ),
+        lambda c: [c.other_cell.pk, c.other_grassroots.pk, c.foreign.cell.pk],
+    ),
+    "page members:enter person": BodyProbe(
+        "grassroots_officer",
+        lambda cl, c, pk: cl.post(reverse("members:enter"), _member_entry_form(pk, c.cell_a.pk)),
+        lambda c: [c.person_other.pk, c.foreign.non_member.pk, c.foreign.member.pk],
+    ),
+    "page members:enter cell": BodyProbe(
+        "grassroots_officer",
+        lambda cl, c, pk: cl.post(
+            reverse("members:enter"), _member_entry_form(c.foreign.candidate_a.pk, pk)
+        ),
+        lambda c: [c.other_cell.pk, c.other_grassroots.pk, c.foreign.cell.pk],
     ),
     "api org-create parent_id": BodyProbe(
         "grassroots_officer",

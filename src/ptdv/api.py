@@ -8,6 +8,8 @@ from ninja.operation import Operation
 from ptdv.access.api import api_key_auth, register_error_handlers, session_auth
 from ptdv.access.api import router as access_router
 from ptdv.core.api import router as core_router
+from ptdv.members.api import events_router as member_events_router
+from ptdv.members.api import router as members_router
 from ptdv.orgs.api import router as orgs_router
 from ptdv.people.api import reference_router
 from ptdv.people.api import router as people_router
@@ -43,6 +45,8 @@ api.add_router(api_v1_prefix, core_router)
 api.add_router(api_v1_prefix + "orgs", orgs_router)
 api.add_router(api_v1_prefix + "people", people_router)
 api.add_router(api_v1_prefix + "reference", reference_router)
+api.add_router(api_v1_prefix + "members", members_router)
+api.add_router(api_v1_prefix + "member-events", member_events_router)
 api.add_router(api_v1_prefix + "me", access_router)
 api.add_router(api_v1_prefix + "cases", cases_router)
 api.add_router(api_v1_prefix + "board", board_router)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("tai-khoan/", include("ptdv.access.urls")),
     path("to-chuc/", include("ptdv.orgs.urls")),
     path("nhan-su/", include("ptdv.people.urls")),
+    path("dang-vien/", include("ptdv.members.urls")),
     path("phat-trien-dang-vien/", include("ptdv.pipeline.urls")),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),

@@ -34,6 +34,12 @@ OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/steps/preview"): "preview_step",
     ("get", "/api/v1/board"): "board",
     ("get", "/api/v1/due"): "due_list",
+    ("get", "/api/v1/members"): "list_members",
+    ("post", "/api/v1/members"): "enter_member",
+    ("get", "/api/v1/members/{membership_id}"): "get_member",
+    ("post", "/api/v1/members/{membership_id}/events"): "record_member_event",
+    ("patch", "/api/v1/members/{membership_id}/card"): "update_member_card",
+    ("post", "/api/v1/member-events/{event_id}/correct"): "correct_member_event",
 }
 
 

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "orgs": can_anywhere(user, Action.ORG_VIEW),
             "people": can_anywhere(user, Action.PERSON_VIEW),
+            "members": can_anywhere(user, Action.MEMBER_VIEW),
             "pipeline": can_anywhere(user, Action.CASE_VIEW),
             "access_log": can_anywhere(user, Action.ACCESS_LOG_VIEW),
             "admin": is_admin(user) and user.is_staff,

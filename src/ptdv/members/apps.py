@@ -27,3 +27,9 @@ class MembersConfig(AppConfig):
         register_scoped_model(Transfer, "from_cell__path")
         register_scoped_model(CellMeeting, "cell__path")
         register_scoped_model(CommitteeMember, "org__path")
+
+        # The person pages show the party standing; people cannot import members (D33).
+        from ptdv.members.lists import person_panel, standing_labels
+        from ptdv.people.views import StandingSource, register_standing_source
+
+        register_standing_source(StandingSource(labels=standing_labels, panel=person_panel))

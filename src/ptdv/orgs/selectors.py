@@ -308,6 +308,9 @@ UNIT_SOURCES: dict[str, UnitSource] = {
     "org-move": UnitSource(
         policy.Action.ORG_MOVE, anchor="move", anchor_action=policy.Action.ORG_MOVE
     ),
+    # The member registry (decision D33): the roll's unit filter; the cell a member is entered in.
+    "members": UnitSource(policy.Action.MEMBER_VIEW),
+    "member-cells": UnitSource(policy.Action.MEMBER_DECIDE, kinds=CELL_KINDS, active=True),
 }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -28,6 +31,28 @@ from ptdv.people.models import Person
 _DOSSIER_ACTIONS = (Action.PERSON_EDIT, Action.HISTORY_VIEW)
 
 
+@dataclass(frozen=True)
+class StandingSource:
+    """What the member registry says of people: their party standing.
+
+    people sits below members (D21), so the members app registers its readers here from its
+    AppConfig.ready(), as scoped models register their path with the policy (decision D33).
+    `labels(person_ids)`: person id -> standing label, one query for a page of people.
+    `panel(user, person)`: the person page's block (label, membership_url, case_url).
+    """
+
+    labels: Callable[[list[int]], dict[int, str]]
+    panel: Callable[[Any, Person], dict[str, Any]]
+
+
+_standing_sources: list[StandingSource] = []
+
+
+def register_standing_source(source: StandingSource) -> None:
+    """Install the reader of party standings (one at a time; the last registered wins)."""
+    _standing_sources[:] = [source]
+
+
 @require_GET
 def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List and search the people in scope; htmx asks for the #results region only."""
@@ -46,9 +71,14 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         # An unknown unit (or one outside the scope) finds nobody rather than everybody.
         people = selectors.no_people()
     page = Paginator(people, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    standings = (
+        _standing_sources[0].labels([p.pk for p in rows]) if _standing_sources and rows else {}
+    )
     context = {
         "form": form,
         "page": page,
+        "rows": [(p, standings.get(p.pk, "")) for p in rows],
         "can_create": policy.can_anywhere(request.user, Action.PERSON_CREATE),
     }
     template = "people/person_list.html"
@@ -71,6 +101,9 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
             "groups": _dossier_groups(person),
             "can_edit": Action.PERSON_EDIT in allowed,
             "can_history": Action.HISTORY_VIEW in allowed,
+            "party": _standing_sources[0].panel(request.user, person)
+            if _standing_sources
+            else None,
         },
     )
 

@@ -387,30 +387,34 @@ def enter_existing_member(
     card_issued_on: date | None = None,
     dossier_number: str = "",
 ) -> Membership:
-    """Enter a member admitted before the unit used PTĐV, with the history dates."""
-    membership = admit_member(
-        person=person,
-        cell=cell,
-        decision_on=decision_on,
-        joined_on=joined_on,
-        actor=actor,
-        today=today,
-        dossier_number=dossier_number,
-        historic=True,
-    )
-    if official_on is not None:
-        recognise_member(membership=membership, official_on=official_on, actor=actor, today=today)
-    if card_number:
-        membership.refresh_from_db()
-        update_card(
-            membership=membership,
-            card_number=card_number,
-            card_issued_on=card_issued_on,
-            dossier_number=dossier_number,
-            version=membership.version,
+    """Enter a member admitted before the unit used PTĐV, with the history dates; all or
+    nothing (a refused card number leaves no half-entered membership)."""
+    with transaction.atomic():
+        membership = admit_member(
+            person=person,
+            cell=cell,
+            decision_on=decision_on,
+            joined_on=joined_on,
             actor=actor,
+            today=today,
+            dossier_number=dossier_number,
+            historic=True,
         )
-    membership.refresh_from_db()
+        if official_on is not None:
+            recognise_member(
+                membership=membership, official_on=official_on, actor=actor, today=today
+            )
+        if card_number:
+            membership.refresh_from_db()
+            update_card(
+                membership=membership,
+                card_number=card_number,
+                card_issued_on=card_issued_on,
+                dossier_number=dossier_number,
+                version=membership.version,
+                actor=actor,
+            )
+        membership.refresh_from_db()
     return membership
 
 

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from ptdv.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("them/", views.member_enter, name="enter"),
+    path("<int:membership_id>/", views.member_detail, name="detail"),
+    path("<int:membership_id>/ghi-su-kien/", views.event_record, name="event-record"),
+    path("<int:membership_id>/the-dang-vien/", views.card_edit, name="card"),
+    path("<int:membership_id>/lam-an-xa/", views.away_flag, name="away"),
+    path("su-kien/<int:event_id>/sua/", views.event_correct, name="event-correct"),
+]
