@@ -29,6 +29,7 @@ urlpatterns = [
     path("to-chuc/", include("ptdv.orgs.urls")),
     path("nhan-su/", include("ptdv.people.urls")),
     path("phat-trien-dang-vien/", include("ptdv.pipeline.urls")),
+    path("chuyen-sinh-hoat/", include("ptdv.members.transfer_urls")),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
