@@ -168,21 +168,21 @@ def replay(events: list[Event], *, today: date) -> Replay:
     def refuse(event: Event, code: str, message: str, field_name: str = "on") -> None:
         result.refusals.append(Refusal(event.pk, code, message, field_name))
 
-    def close(day: date) -> None:
+    def close(stretch: State, day: date) -> None:
+        """End the open period of `stretch` (the state before the event) on `day`."""
         nonlocal open_from
-        if state is not None and open_from is not None and state.place == Place.ROLL:
-            if day > open_from:
-                assert state.cell_id is not None
-                result.periods.append(
-                    Period(
-                        state.cell_id,
-                        state.standing,
-                        state.exempted,
-                        state.temp_cell_id,
-                        open_from,
-                        day,
-                    )
+        if open_from is not None and stretch.place == Place.ROLL and day > open_from:
+            assert stretch.cell_id is not None
+            result.periods.append(
+                Period(
+                    stretch.cell_id,
+                    stretch.standing,
+                    stretch.exempted,
+                    stretch.temp_cell_id,
+                    open_from,
+                    day,
                 )
+            )
         open_from = None
 
     for event in ordered:
@@ -371,7 +371,7 @@ def replay(events: list[Event], *, today: date) -> Replay:
                 expected_cell_id=None,
             )
         if _key(before) != _key(state) or before.place != state.place:
-            close(event.on)
+            close(before, event.on)
             if state.place == Place.ROLL:
                 open_from = event.on
     if state is not None:
