@@ -145,8 +145,8 @@ def test_temporary_transfer_keeps_the_member_counted_at_home(cast, member) -> No
     )  # fmt: skip
     assert started.notices == []
     t = svc.issue_letter(
-        transfer=started.transfer, letter_on=date(2026, 9, 7), letter_number="", actor=cast.cell_secretary,
-        today=TODAY, version=started.transfer.version,
+        transfer=started.transfer, letter_on=date(2026, 9, 7), letter_number="",
+        actor=cast.cell_secretary, today=TODAY, version=started.transfer.version,
     )  # fmt: skip
     assert MemberEvent.objects.get(membership=member, kind=EventKind.TEMP_OUT).other_cell_id == (
         cast.cell_b.pk
@@ -230,8 +230,8 @@ def test_receive_from_outside_refuses_without_the_party_and_writes_nothing(cast)
     with pytest.raises(MemberInvalid) as err:
         svc.receive_from_outside(
             person=person, cell=cast.cell_b, outside_party=" ", arrived_on=date(2025, 5, 5),
-            decision_on=date(2015, 1, 2), joined_on=date(2015, 1, 10), actor=cast.grassroots_officer,
-            today=TODAY,
+            decision_on=date(2015, 1, 2), joined_on=date(2015, 1, 10),
+            actor=cast.grassroots_officer, today=TODAY,
         )  # fmt: skip
     assert list(err.value.field_errors) == ["outside_party"]
     assert Membership.objects.count() == 0
@@ -397,8 +397,8 @@ def test_two_officers_on_the_same_transfer_exactly_one_wins(cast, member) -> Non
         svc.cancel_transfer(transfer=t, actor=cast.grassroots_officer, today=TODAY, version=opened)
     with pytest.raises(StaleVersion):
         svc.issue_letter(
-            transfer=t, letter_on=date(2025, 6, 3), letter_number="2", actor=cast.grassroots_officer,
-            today=TODAY, version=opened,
+            transfer=t, letter_on=date(2025, 6, 3), letter_number="2",
+            actor=cast.grassroots_officer, today=TODAY, version=opened,
         )  # fmt: skip
     t = _fresh(t)
     assert (t.state, t.letter_number, t.version) == ("sent", "1", opened + 1)
