@@ -211,7 +211,8 @@ def test_receiving_unit_lists_incoming_transfers_of_members_still_in_the_sending
     html = unescape(response.content.decode())
     incoming = re.search(r'class="card transfers-in".*?</section>', html, re.S)
     outgoing = re.search(r'class="card transfers-out".*?</section>', html, re.S)
-    assert incoming is not None and outgoing is not None
+    assert incoming is not None
+    assert outgoing is not None
     assert "Lê Thị Hồng" in incoming.group(0)
     assert "Không có." in outgoing.group(0)
     _sent(cast, cast.other_cell)
