@@ -34,6 +34,14 @@ OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/steps/preview"): "preview_step",
     ("get", "/api/v1/board"): "board",
     ("get", "/api/v1/due"): "due_list",
+    ("get", "/api/v1/transfers"): "list_transfers",
+    ("post", "/api/v1/transfers"): "start_transfer",
+    ("get", "/api/v1/transfers/{transfer_id}"): "get_transfer",
+    ("post", "/api/v1/transfers/{transfer_id}/letter"): "issue_letter",
+    ("post", "/api/v1/transfers/{transfer_id}/accept"): "accept_transfer",
+    ("post", "/api/v1/transfers/{transfer_id}/not-presented"): "report_not_presented",
+    ("post", "/api/v1/transfers/{transfer_id}/return"): "return_from_temporary",
+    ("post", "/api/v1/transfers/{transfer_id}/cancel"): "cancel_transfer",
 }
 
 
