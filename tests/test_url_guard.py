@@ -127,7 +127,54 @@ PAGES: dict[str, Page] = {
     "members:event-correct": Page(
         kwargs=lambda c: {"event_id": _member_event(c).pk}, allowed=ORG_EDIT_CELL_A
     ),
+    # Transfers (D34): a transfer from cell_a to cell_b, started (see _transfer below). Each
+    # side's steps are its own: the sending cell's on cell_a, the receiving cell's on cell_b; a
+    # step the state does not allow yet sends the allowed user back to the transfer (302).
+    "transfers:unit-list": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
+    "transfers:start": Page(
+        kwargs=lambda c: {"membership_id": _transfer(c).membership_id}, allowed=EDIT_CELL_A
+    ),
+    "transfers:detail": Page(
+        kwargs=lambda c: {"transfer_id": _transfer(c).pk}, allowed=READ_CELL_A
+    ),
+    "transfers:issue-letter": Page(
+        kwargs=lambda c: {"transfer_id": _transfer(c).pk}, allowed=EDIT_CELL_A
+    ),
+    "transfers:cancel": Page(
+        kwargs=lambda c: {"transfer_id": _transfer(c).pk}, allowed=EDIT_CELL_A
+    ),
+    "transfers:return": Page(
+        kwargs=lambda c: {"transfer_id": _transfer(c).pk}, allowed=EDIT_CELL_A
+    ),
+    "transfers:accept": Page(
+        kwargs=lambda c: {"transfer_id": _transfer(c).pk}, allowed=ORG_EDIT_CELL_A
+    ),
+    "transfers:not-presented": Page(
+        kwargs=lambda c: {"transfer_id": _transfer(c).pk}, allowed=ORG_EDIT_CELL_A
+    ),
 }
+
+
+def _transfer(cast: Any) -> Any:
+    """Return a started transfer of a cell_a member to cell_b, made the first time it is needed."""
+    from datetime import date
+
+    from ptdv.members.services import enter_existing_member
+    from ptdv.members.services.transfers import start_transfer
+    from tests.factories import TODAY, make_person
+
+    if not hasattr(cast, "transfer"):
+        person = make_person(cast.cell_a, family_name="Vũ", given_name="Thanh")
+        membership = enter_existing_member(
+            person=person, cell=cast.cell_a, decision_on=date(2010, 1, 5),
+            joined_on=date(2010, 1, 10), official_on=date(2011, 1, 10),
+            actor=cast.board_specialist, today=TODAY,
+        )  # fmt: skip
+        cast.transfer = start_transfer(
+            membership=membership, kind="permanent", to_cell=cast.cell_b,
+            trigger_on=date(2026, 11, 2), actor=cast.board_specialist, today=TODAY,
+        ).transfer  # fmt: skip
+    return cast.transfer
 
 
 def _case(cast: Any) -> Any:
@@ -293,6 +340,7 @@ def _concrete(path: str, cast: Any) -> str:
         "{name}": "ethnic-groups",
         "{membership_id}": _membership(cast).pk if "{membership_id}" in path else 0,
         "{event_id}": _member_event(cast).pk if "{event_id}" in path else 0,
+        "{transfer_id}": _transfer(cast).pk if "{transfer_id}" in path else 0,
     }
     for key, value in ids.items():
         path = path.replace(key, str(value))
@@ -318,6 +366,7 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
     client.force_login(guarded_cast.outsider)
     _case(guarded_cast)  # opened before the snapshots
     _member_event(guarded_cast)
+    _transfer(guarded_cast)
     checked = 0
     for method, path in _operations():
         if "{" not in path or "{list_name}" in path or "{name}" in path or "token" in path:
@@ -335,6 +384,8 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
             body.update(kind="exempt_start", on="2026-11-20")
         if path.endswith("/correct"):
             body["reason"] = "Ghi nhầm ngày"
+        if "/transfers/" in path:
+            body.update(letter_on="2026-11-20", accepted_on="2026-11-20", on="2026-11-20")
         response = client.generic(
             method.upper(),
             _concrete(path, guarded_cast),
@@ -457,6 +508,12 @@ def probe_cast(guarded_cast):
     )
     _case(c)
     return c
+
+
+def _memberships_of(*people: Any) -> list[int]:
+    from ptdv.members.models import Membership
+
+    return [Membership.objects.get(person=p).pk for p in people]
 
 
 def _persons_outside_cell_a(c: Any) -> list[int]:
@@ -798,6 +855,46 @@ BODY_PROBES: dict[str, BodyProbe] = {
         "cell_secretary",
         lambda cl, c, pk: cl.post(
             reverse("people:create"), {**_new_person_form(pk), "ethnic_group": _ethnic_pk()}
+        ),
+        lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
+    ),
+    "api transfer-start membership_id": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: _api_post(
+            cl,
+            "/api/v1/transfers",
+            {
+                "membership_id": pk,
+                "version": 1,
+                "kind": "permanent",
+                "outside_party": "Đảng bộ tỉnh khác",
+                "trigger_on": "2026-11-20",
+            },
+        ),  # fmt: skip
+        lambda c: _memberships_of(c.foreign.member_b, c.foreign.member_other, c.foreign.member),
+    ),
+    "api transfer-start to_cell_id": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: _api_post(
+            cl,
+            "/api/v1/transfers",
+            {
+                "membership_id": _memberships_of(c.foreign.member_a)[0],
+                "version": 2,
+                "kind": "permanent",
+                "to_cell_id": pk,
+                "trigger_on": "2026-11-20",
+            },
+        ),  # fmt: skip
+        lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
+    ),
+    "page transfers:start to_cell": BodyProbe(
+        "cell_secretary",
+        lambda cl, c, pk: cl.post(
+            reverse(
+                "transfers:start", kwargs={"membership_id": _memberships_of(c.foreign.member_a)[0]}
+            ),
+            {"kind": "permanent", "to_cell": pk, "trigger_on": "20/11/2026", "version": 2},
         ),
         lambda c: [c.cell_b.pk, c.other_cell.pk, c.foreign.cell.pk],
     ),

@@ -40,6 +40,14 @@ OPERATIONS = {
     ("post", "/api/v1/members/{membership_id}/events"): "record_member_event",
     ("patch", "/api/v1/members/{membership_id}/card"): "update_member_card",
     ("post", "/api/v1/member-events/{event_id}/correct"): "correct_member_event",
+    ("get", "/api/v1/transfers"): "list_transfers",
+    ("post", "/api/v1/transfers"): "start_transfer",
+    ("get", "/api/v1/transfers/{transfer_id}"): "get_transfer",
+    ("post", "/api/v1/transfers/{transfer_id}/letter"): "issue_letter",
+    ("post", "/api/v1/transfers/{transfer_id}/accept"): "accept_transfer",
+    ("post", "/api/v1/transfers/{transfer_id}/not-presented"): "report_not_presented",
+    ("post", "/api/v1/transfers/{transfer_id}/return"): "return_from_temporary",
+    ("post", "/api/v1/transfers/{transfer_id}/cancel"): "cancel_transfer",
 }
 
 

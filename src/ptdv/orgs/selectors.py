@@ -302,6 +302,8 @@ UNIT_SOURCES: dict[str, UnitSource] = {
         anchor="under",
         anchor_action=policy.Action.CASE_VIEW,
     ),
+    # The receiving cell of a member transfer (members.transfer_forms).
+    "member-transfer": UnitSource(policy.Action.MEMBER_VIEW, kinds=CELL_KINDS, active=True),
     "case-step": UnitSource(
         policy.Action.CASE_VIEW, anchor="above", anchor_action=policy.Action.CASE_VIEW
     ),

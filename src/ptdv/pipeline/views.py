@@ -27,6 +27,7 @@ from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
 from ptdv.members.models import Standing
 from ptdv.members.selectors import standing_of
+from ptdv.members.transfer_selectors import TransferDue, transfer_dues_for_user
 from ptdv.orgs.forms import unit_picker_field
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
@@ -311,11 +312,16 @@ def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
         row = DueRow(case=case, label=_due_label(case.next_due_rule), days=days)
         key = "overdue" if days < 0 else "week" if days <= 7 else "month"
         groups[key].append(row)
+    # Transfers of party activity due in the user's scope (members.transfer_selectors, D34).
+    transfers: dict[str, list[TransferDue]] = {"overdue": [], "week": [], "month": []}
+    for due in transfer_dues_for_user(user, today=today, within_days=30):
+        key = "overdue" if due.days < 0 else "week" if due.days <= 7 else "month"
+        transfers[key].append(due)
+    titles = {"overdue": _("Quá hạn"), "week": _("Trong 7 ngày"), "month": _("Trong 30 ngày")}
     context = {
         "groups": [
-            ("overdue", _("Quá hạn"), groups["overdue"]),
-            ("week", _("Trong 7 ngày"), groups["week"]),
-            ("month", _("Trong 30 ngày"), groups["month"]),
+            (k, title, groups[k], transfers[k], len(groups[k]) + len(transfers[k]))
+            for k, title in titles.items()
         ],
         "today": today,
     }
