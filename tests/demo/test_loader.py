@@ -82,7 +82,7 @@ def test_former_district_is_dissolved_and_its_units_moved_to_the_commune(db):
     district = Org.objects.get(kind=OrgKind.DISTRICT)
     assert (district.name, district.valid_to, district.numchild) == (
         "Đảng bộ huyện Cam Lộ",
-        date(2025, 6, 30),
+        date(2025, 7, 1),  # the first day it no longer exists (D28)
         0,
     )
     assert Person.objects.filter(org__in=Org.objects.subtree(district)).count() == 0
@@ -94,6 +94,35 @@ def test_former_district_is_dissolved_and_its_units_moved_to_the_commune(db):
     ]
     assert moved.count() == 5  # the school's three cells came along
     assert district.history.count() == 2  # created, dissolved
+
+
+def test_the_province_on_30_6_and_1_7_2025_differs_in_structure_and_agrees_in_members(db):
+    from ptdv.members.asof import figures
+    from ptdv.orgs.spans import check_spans
+
+    load(people=2400)
+    province = Org.objects.get(kind=OrgKind.PROVINCE)
+    before = figures(province, date(2025, 6, 30))
+    after = figures(province, date(2025, 7, 1))
+
+    # The district level exists on 30/6/2025 and not on 1/7/2025; the new communes the other
+    # way round; the moved units stand under the district, then under xã Cam Lộ.
+    assert before.units.by_kind.get(OrgKind.DISTRICT) == 1
+    assert OrgKind.DISTRICT not in after.units.by_kind
+    assert OrgKind.COMMUNE not in before.units.by_kind
+    assert after.units.by_kind[OrgKind.COMMUNE] >= 3
+    school = Org.objects.get(code="QT-HCL-THPTCL")
+    district = Org.objects.get(kind=OrgKind.DISTRICT)
+    commune = Org.objects.get(code="QT-CLO")
+    assert figures(district, date(2025, 6, 30)).units.grassroots_total == 2
+    assert not figures(district, date(2025, 7, 1)).exists
+    assert figures(commune, date(2025, 7, 1)).units.grassroots_total >= 2
+    assert school.spans.order_by("valid_from").first().valid_to == date(2025, 7, 1)
+    # The same members on both days (nobody joined or left on 1/7/2025).
+    members = lambda f: (f.total, f.official, f.probationary)  # noqa: E731
+    assert members(before) == members(after)
+    assert before.total > 1000
+    assert check_spans() == []
 
 
 def test_demo_people_are_valid_and_sit_in_cells(db):

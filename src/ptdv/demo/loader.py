@@ -34,9 +34,9 @@ from ptdv.demo.profiles import ETHNIC_MIXES, PROFILES, RESIDENTIAL_PROFILES, ROL
 from ptdv.demo.units import (
     DELEGATED_BODY,
     DELEGATED_FROM,
-    DISTRICT_ABOLISHED_ON,
     DONG_HA,
     PROVINCE_CODE,
+    REORGANISED_ON,
     Area,
     Unit,
 )
@@ -270,12 +270,21 @@ def _create_tree(*, actor: User, today: date) -> list[Placed]:
         out=placed,
     )
     commune = Org.objects.get(code=f"{root.code}-CLO")
+    # The district level ends with 30/6/2025: from 1/7/2025 its units sit under the new commune
+    # (a dissolution's date is the first day the unit no longer exists, D28).
     for child in Org.objects.get(pk=district.pk).get_children():
-        move_org(org=child, new_parent=commune, version=child.version, actor=actor, today=today)
+        move_org(
+            org=child,
+            new_parent=commune,
+            version=child.version,
+            actor=actor,
+            today=today,
+            on_date=REORGANISED_ON,
+        )
     district.refresh_from_db()
     dissolve_org(
         org=district,
-        on_date=DISTRICT_ABOLISHED_ON,
+        on_date=REORGANISED_ON,
         version=district.version,
         actor=actor,
         today=today,

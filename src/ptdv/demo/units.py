@@ -11,7 +11,6 @@ from ptdv.orgs.models import DecidingBody, OrgField, OrgKind
 
 PROVINCE_CODE = "QT"
 REORGANISED_ON = date(2025, 7, 1)  # commune-level party organisations (294-QĐ/TW)
-DISTRICT_ABOLISHED_ON = date(2025, 6, 30)
 DELEGATED_FROM = date(2025, 7, 1)
 # Cells are older than the 2025 commune-level committees they sit under today: members were
 # admitted in them for years before (the registry refuses an event in a unit not yet founded).
