@@ -108,6 +108,7 @@ PAGES: dict[str, Page] = {
     # The member registry: a member of cell_a and its recognition (see _membership below).
     "members:list": Page(allowed=EVERYONE - {"nobody"}),
     "members:enter": Page(allowed=ORG_EDIT_CELL_A | {"outsider"}),
+    "members:figures": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:detail": Page(
         kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=READ_CELL_A
     ),

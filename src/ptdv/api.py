@@ -10,6 +10,7 @@ from ptdv.access.api import router as access_router
 from ptdv.core.api import router as core_router
 from ptdv.members.api import events_router as member_events_router
 from ptdv.members.api import router as members_router
+from ptdv.members.figures_api import router as figures_router
 from ptdv.members.transfer_api import router as transfers_router
 from ptdv.orgs.api import router as orgs_router
 from ptdv.people.api import reference_router
@@ -53,3 +54,4 @@ api.add_router(api_v1_prefix + "cases", cases_router)
 api.add_router(api_v1_prefix + "board", board_router)
 api.add_router(api_v1_prefix + "due", due_router)
 api.add_router(api_v1_prefix + "transfers", transfers_router)
+api.add_router(api_v1_prefix + "units", figures_router)

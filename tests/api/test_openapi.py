@@ -48,6 +48,7 @@ OPERATIONS = {
     ("post", "/api/v1/transfers/{transfer_id}/not-presented"): "report_not_presented",
     ("post", "/api/v1/transfers/{transfer_id}/return"): "return_from_temporary",
     ("post", "/api/v1/transfers/{transfer_id}/cancel"): "cancel_transfer",
+    ("get", "/api/v1/units/{org_id}/figures"): "unit_figures",
 }
 
 

@@ -53,7 +53,5 @@ def admitted(person: Person, ceremony: date, *, official: bool = True) -> list[E
     """Return the events of a member admitted in their cell on `ceremony`."""
     events = [EventSpec("admitted", ceremony, person.org_id)]
     if official:
-        events.append(
-            EventSpec("recognised", official_date(ceremony), person.org_id)
-        )
+        events.append(EventSpec("recognised", official_date(ceremony), person.org_id))
     return events

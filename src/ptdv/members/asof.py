@@ -18,7 +18,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
-from ptdv.orgs.models import Org, OrgKind, OrgSpan
+from ptdv.orgs.models import SPAN_STEP, Org, OrgKind, OrgSpan
 
 # Age bands of the statistical reports: 18–30, 31–35, then 5-year bands (DOMAIN §6.2).
 AGE_BANDS: tuple[tuple[int, int | None], ...] = (
@@ -272,3 +272,50 @@ def _admissions(unit: Org, since: date, day: date) -> QuerySet[MemberEvent]:
         widened = events_in(unit, entry, since, day + timedelta(days=366))
         return widened.filter(membership__decision_on__gte=since, membership__decision_on__lte=day)
     return events_in(unit, entry, since, day)
+
+
+@dataclass(frozen=True)
+class ChildFigures:
+    """One child unit as it stood on the day, with its members then."""
+
+    org_id: int
+    name: str
+    kind: str
+    total: int
+    official: int
+    probationary: int
+
+
+def child_figures(unit: Org, day: date) -> list[ChildFigures]:
+    """Return the unit's children on the day with their member counts: two queries (the
+    spans under the unit, the periods counted per cell), whatever the number of members."""
+    root = span_on(unit, day)
+    if root is None:
+        return []
+    spans = list(units_on(root.path, day).values_list("org_id", "path", "depth", "name", "kind"))
+    children = sorted(
+        (s for s in spans if s[2] == root.depth + 1), key=lambda s: (s[3].lower(), s[0])
+    )
+    width = len(root.path) + SPAN_STEP
+    child_of_cell = {org_id: path[:width] for org_id, path, _d, _n, _k in spans}
+    counts: dict[str, list[int]] = {}
+    rows = (
+        periods_on(root.path, day)
+        .values("cell_id")
+        .annotate(
+            total=Count("pk"),
+            official=Count("pk", filter=Q(standing=Standing.OFFICIAL)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        prefix = child_of_cell.get(row["cell_id"], "")
+        if len(prefix) < width:
+            continue  # counted in the unit itself (a cell-kind root)
+        total, official = counts.setdefault(prefix, [0, 0])
+        counts[prefix] = [total + row["total"], official + row["official"]]
+    result = []
+    for org_id, path, _depth, name, kind in children:
+        total, official = counts.get(path, [0, 0])
+        result.append(ChildFigures(org_id, name, kind, total, official, total - official))
+    return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ptdv.members import views
+from ptdv.members import figures_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:membership_id>/the-dang-vien/", views.card_edit, name="card"),
     path("<int:membership_id>/lam-an-xa/", views.away_flag, name="away"),
     path("su-kien/<int:event_id>/sua/", views.event_correct, name="event-correct"),
+    path("so-lieu/<int:org_id>/", figures_views.unit_figures, name="figures"),
 ]
