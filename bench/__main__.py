@@ -125,7 +125,16 @@ def _build(n_people: int, seed: int) -> dict[str, object]:
                 )
             )  # fmt: skip
         Case.objects.bulk_create(cases, batch_size=5000)
-    return {"root": root, "commune": communes[7], "seconds": time.perf_counter() - t0}
+    from bench import asof
+
+    asof.add_spans(root)
+    registry = asof.build_members(cells, rng)
+    return {
+        "root": root,
+        "commune": communes[7],
+        "seconds": time.perf_counter() - t0,
+        "registry": registry,
+    }
 
 
 def main() -> int:
@@ -217,10 +226,18 @@ def main() -> int:
             ("overdue cases, first page", overdue_first_page, overdue_python,
              "filter in Python"),
         ]  # fmt: skip
+        registry = built["registry"]
+        print(f"registry: {registry['members']:,} members, {registry['events']:,} events "
+              f"(15 years; entered in {registry['seconds']:.1f} s)")  # fmt: skip
+        from bench import asof
+
+        rows += asof.rows(built["root"], commune)
         print(f"{'query':40} {'ms':>9} {'baseline ms':>12} {'ratio':>7}  baseline")
         for label, fn, base, base_label in rows:
             ms, base_ms = _median_ms(fn), _median_ms(base, repeat=3)
             print(f"{label:40} {ms:9.2f} {base_ms:12.2f} {base_ms / ms:6.1f}x  {base_label}")
+        print("query plan of the as-of member count:")
+        print(asof.explain(built["root"]))
     return 0
 
 

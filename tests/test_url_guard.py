@@ -109,6 +109,8 @@ PAGES: dict[str, Page] = {
     "members:list": Page(allowed=EVERYONE - {"nobody"}),
     "members:enter": Page(allowed=ORG_EDIT_CELL_A | {"outsider"}),
     "members:figures": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
+    "members:watch": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
+    "members:badges": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:detail": Page(
         kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=READ_CELL_A
     ),

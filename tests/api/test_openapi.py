@@ -49,6 +49,8 @@ OPERATIONS = {
     ("post", "/api/v1/transfers/{transfer_id}/return"): "return_from_temporary",
     ("post", "/api/v1/transfers/{transfer_id}/cancel"): "cancel_transfer",
     ("get", "/api/v1/units/{org_id}/figures"): "unit_figures",
+    ("get", "/api/v1/units/{org_id}/watch"): "unit_watch",
+    ("get", "/api/v1/units/{org_id}/badges"): "unit_badges",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ptdv.members import figures_views, views
+from ptdv.members import figures_views, views, watch_views
 
 app_name = "members"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:membership_id>/lam-an-xa/", views.away_flag, name="away"),
     path("su-kien/<int:event_id>/sua/", views.event_correct, name="event-correct"),
     path("so-lieu/<int:org_id>/", figures_views.unit_figures, name="figures"),
+    path("theo-doi/<int:org_id>/", watch_views.unit_watch, name="watch"),
+    path("huy-hieu/<int:org_id>/", watch_views.unit_badges, name="badges"),
 ]

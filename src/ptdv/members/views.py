@@ -20,7 +20,7 @@ from ptdv.access.http import AuthenticatedHttpRequest
 from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
-from ptdv.members import lists
+from ptdv.members import lists, watch
 from ptdv.members import services as registry
 from ptdv.members.forms import (
     AwayForm,
@@ -97,6 +97,8 @@ def member_detail(request: AuthenticatedHttpRequest, membership_id: int) -> Http
         "can_record_event": bool(lists.recordable_kinds(user, membership)),
         "can_record": Action.MEMBER_RECORD in allowed,
         "can_decide": Action.MEMBER_DECIDE in allowed,
+        # Party age from the first admission decision, gaps deducted (DOMAIN §4).
+        "party_age": watch.party_age_of(membership, _today()),
     }
     return render(request, "members/member_detail.html", context)
 

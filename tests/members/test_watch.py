@@ -1,0 +1,193 @@
+"""Party age, badges, ratings, meetings and the watch lists, through the registry's events
+(issue 7 items 4, 5, 6, 8; DOMAIN §7 W17, W20, W21)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ptdv.access.services import grant_role
+from ptdv.members import services as registry
+from ptdv.members.models import EventKind, Membership, Rating
+from ptdv.members.services.activity import rate_member, record_dues, record_meeting
+from ptdv.members.services.bulk import EventSpec
+from ptdv.members.watch import badges_for, party_age_of, watch_lists
+from ptdv.orgs.models import OrgKind
+from tests.factories import TODAY, make_org, make_person, system_user
+from tests.members.helpers import bulk_people, enter
+
+OLD = date(1960, 1, 1)
+
+
+@pytest.fixture
+def tree(db):
+    province = make_org(None, OrgKind.PROVINCE, "Đảng bộ tỉnh", code="P", valid_from=OLD)
+    ward = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ phường An Cựu",
+                    code="AC", valid_from=OLD)  # fmt: skip
+    a = make_org(ward, OrgKind.CELL, "Chi bộ Khu vực 1", code="AC1", valid_from=OLD)
+    b = make_org(ward, OrgKind.CELL, "Chi bộ Khu vực 2", code="AC2", valid_from=OLD)
+    return ward, a, b
+
+
+def _member(cell, decision, joined, official=None, **person):  # type: ignore[no-untyped-def]
+    return registry.enter_existing_member(
+        person=make_person(cell, **person), cell=cell, decision_on=decision, joined_on=joined,
+        official_on=official, actor=system_user(), today=TODAY,
+    )  # fmt: skip
+
+
+def test_w21_a_transfer_gap_of_one_year_delays_thirty_years_by_one_year(tree):
+    ward, a, b = tree
+    m = _member(a, date(1989, 10, 1), date(1989, 10, 20), date(1990, 10, 20))
+    registry.record_event(membership=m, kind=EventKind.TRANSFER_OUT, on=date(1995, 10, 1),
+                          other_cell=b, actor=system_user(), today=TODAY)  # fmt: skip
+    registry.record_event(membership=m, kind=EventKind.TRANSFER_IN, on=date(1996, 10, 1),
+                          cell=b, actor=system_user(), today=TODAY)  # fmt: skip
+    m.refresh_from_db()
+
+    assert party_age_of(m, date(2019, 10, 1)) == (29, 0)
+    assert party_age_of(m, date(2020, 10, 1)) == (30, 0)
+    [row] = badges_for(ward, date(2020, 9, 1), date(2020, 10, 31), TODAY)
+    assert (row.due.milestone, row.due.reached_on, row.due.presentation_day) == (
+        30,
+        date(2020, 10, 1),
+        date(2020, 11, 7),
+    )
+
+
+def test_w20_party_age_runs_from_the_decision_not_the_ceremony(tree):
+    ward, a, _b = tree
+    m = _member(a, date(2015, 7, 26), date(2015, 8, 15), date(2016, 8, 15))
+    assert party_age_of(m, date(2025, 7, 26)) == (10, 0)
+    [row] = badges_for(ward, date(2045, 7, 1), date(2045, 8, 31), TODAY)
+    assert (row.due.milestone, row.due.reached_on, row.due.presentation_day) == (
+        30,
+        date(2045, 7, 26),
+        date(2045, 9, 2),
+    )
+
+
+def test_w17_the_badge_list_of_a_ward_for_january_2026(tree):
+    ward, a, b = tree
+    plan = [(60, 3), (55, 2), (50, 2), (45, 2), (40, 3), (30, 17)]
+    histories = []
+    for years, n in plan:
+        for person in bulk_people([a, b], n):
+            decided = date(2026 - years, 1, 10)
+            joined = date(2026 - years, 2, 1)
+            events = [
+                EventSpec("admitted", joined, person.org_id),
+                EventSpec("recognised", date(2027 - years, 2, 1), person.org_id),
+            ]
+            histories.append((person, decided, events))
+    # Not due in January: reaches 30 years in March, and a member 31 years in.
+    for person, decided in zip(bulk_people([a], 2), [date(1996, 3, 5), date(1995, 1, 10)],
+                               strict=True):  # fmt: skip
+        histories.append((person, decided, [EventSpec("admitted", decided, person.org_id)]))
+    enter(histories)
+
+    rows = badges_for(ward, date(2026, 1, 1), date(2026, 1, 31), TODAY)
+
+    assert len(rows) == 29
+    counts = {}
+    for r in rows:
+        counts[r.due.milestone] = counts.get(r.due.milestone, 0) + 1
+    assert counts == {60: 3, 55: 2, 50: 2, 45: 2, 40: 3, 30: 17}
+    assert {r.due.presentation_day for r in rows} == {date(2026, 2, 3)}
+
+
+def test_the_badge_page_says_the_counts(client, cast, tree):
+    ward, a, _b = tree
+    for years in (30, 30, 40):
+        _member(a, date(2026 - years, 1, 10), date(2026 - years, 2, 1), given_name="Lan")
+    grant_role(user=cast.viewer, role="viewer", org=ward, actor=system_user())
+    client.force_login(cast.viewer)
+    response = client.get(
+        reverse("members:badges", args=[ward.pk]), {"start": "01/01/2026", "end": "31/01/2026"}
+    )
+    text = response.content.decode()
+    assert "3 huy hiệu: 1 × 40 năm, 2 × 30 năm." in text
+    api = client.get(f"/api/v1/units/{ward.pk}/badges?start=2026-01-01&end=2026-01-31").json()
+    assert sorted(r["milestone"] for r in api) == [30, 30, 40]
+
+
+def test_ratings_refuse_the_exempted_and_a_second_rating_and_warn_on_the_cap(tree):
+    ward, a, b = tree
+    members = [_member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1),
+                       given_name=n) for n in ("An", "Bình", "Chi", "Dũng", "Giang", "Hà")]  # fmt: skip
+    actor = system_user()
+    assert (
+        rate_member(membership=members[0], year=2025, level="good", actor=actor, today=TODAY)
+        is None
+    )
+    with pytest.raises(registry.MemberInvalid) as exc:
+        rate_member(membership=members[0], year=2025, level="excellent", actor=actor, today=TODAY)
+    assert "mỗi năm chỉ một lần" in exc.value.field_errors["year"][0]
+    registry.record_event(membership=members[1], kind=EventKind.EXEMPT_START,
+                          on=date(2024, 6, 1), actor=actor, today=TODAY)  # fmt: skip
+    with pytest.raises(registry.MemberInvalid) as exc:
+        rate_member(membership=members[1], year=2025, level="good", actor=actor, today=TODAY)
+    assert "24-QĐ/TW, mục 7.1" in exc.value.field_errors["year"][0]
+    assert Rating.objects.filter(membership=members[1]).count() == 0
+    # 20 % of 4 "good" is 0: one "excellent" in the ward already exceeds it.
+    for m in members[2:5]:
+        rate_member(membership=m, year=2025, level="good", actor=actor, today=TODAY)
+    notice = rate_member(membership=members[5], year=2025, level="excellent", actor=actor,
+                         today=TODAY)  # fmt: skip
+    assert notice is not None
+    assert "RATING-QUOTA" in notice.message
+    assert Rating.objects.get(membership=members[5]).grassroots == ward
+
+
+def test_watch_lists_name_who_needs_attention(tree):
+    ward, a, b = tree
+    actor = system_user()
+    probationary = _member(a, date(2025, 12, 1), date(2025, 12, 20), given_name="Mai")
+    away = _member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Nam")
+    registry.set_away_flag(membership=away, away=True, version=away.version, actor=actor)
+    weak = _member(b, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Oanh")
+    for year in (2024, 2025):
+        rate_member(membership=weak, year=year, level="not_completed", actor=actor, today=TODAY)
+    absent = _member(b, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Phúc")
+    for month in (3, 5, 7):
+        record_meeting(cell=b, held_on=date(2026, month, 10), absences={absent.pk: False},
+                       actor=actor, today=TODAY)  # fmt: skip
+    for m in (weak, away, probationary):
+        record_dues(membership=m, paid_through=date(2026, 11, 1), actor=actor, today=TODAY)
+
+    lists = watch_lists(ward, TODAY)
+
+    assert [(r.membership.pk, r.on) for r in lists.probation_ending] == [
+        (probationary.pk, date(2026, 12, 20))
+    ]
+    assert [r.membership.pk for r in lists.away] == [away.pk]
+    removal = {r.membership.pk: r.reason for r in lists.removal}
+    assert set(removal) == {weak.pk, absent.pk}
+    assert "24-QĐ/TW" in removal[absent.pk]
+    ages = {x.cell.pk: x.members for x in lists.ageing}
+    assert ages == {a.pk: 2, b.pk: 2}
+
+
+def test_dues_fill_the_months_up_to_the_one_paid_and_refuse_the_future(tree):
+    _ward, a, _b = tree
+    m = _member(a, date(2026, 5, 1), date(2026, 6, 15))
+    assert record_dues(membership=m, paid_through=date(2026, 9, 1), actor=None, today=TODAY) == 4
+    assert record_dues(membership=m, paid_through=date(2026, 10, 1), actor=None, today=TODAY) == 1
+    with pytest.raises(registry.MemberInvalid) as exc:
+        record_dues(membership=m, paid_through=date(2026, 12, 1), actor=None, today=TODAY)
+    assert list(exc.value.field_errors) == ["paid_through"]
+
+
+def test_a_meeting_lists_only_the_roll_and_one_per_day(tree):
+    _ward, a, b = tree
+    stranger = _member(b, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1))
+    with pytest.raises(registry.MemberInvalid) as exc:
+        record_meeting(cell=a, held_on=date(2026, 3, 1), absences={stranger.pk: False},
+                       actor=None, today=TODAY)  # fmt: skip
+    assert list(exc.value.field_errors) == ["absences"]
+    record_meeting(cell=a, held_on=date(2026, 3, 1), absences={}, actor=None, today=TODAY)
+    with pytest.raises(registry.MemberInvalid):
+        record_meeting(cell=a, held_on=date(2026, 3, 1), absences={}, actor=None, today=TODAY)
+    assert Membership.objects.count() == 1
