@@ -115,8 +115,11 @@ def test_the_badge_page_says_the_counts(client, cast, tree):
 
 def test_ratings_refuse_the_exempted_and_a_second_rating_and_warn_on_the_cap(tree):
     ward, a, b = tree
-    members = [_member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1),
-                       given_name=n) for n in ("An", "Bình", "Chi", "Dũng", "Giang", "Hà")]  # fmt: skip
+    names = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà")
+    members = [
+        _member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name=n)
+        for n in names
+    ]
     actor = system_user()
     assert (
         rate_member(membership=members[0], year=2025, level="good", actor=actor, today=TODAY)
