@@ -154,7 +154,10 @@ class _Walker:
 
     def officials(self, cell: Org, day: date) -> list[Person]:
         ids = (
-            MemberPeriod.objects.filter(cell=cell, standing=Standing.OFFICIAL, valid_from__lte=day)
+            # Members exempted from activity neither help candidates nor vote (by default).
+            MemberPeriod.objects.filter(
+                cell=cell, standing=Standing.OFFICIAL, exempted=False, valid_from__lte=day
+            )
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
             .values("person_id")
         )

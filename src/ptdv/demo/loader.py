@@ -218,7 +218,7 @@ def load_demo(
         # A separate generator, so party standing does not disturb the people's own draws.
         standings = assign_party_standing(persons, rng=random.Random(seed * 7 + 1), today=today)
         insert_people(persons, actor=actor)
-        enter_members(standings, actor=actor, today=today)
+        enter_members(standings, actor=actor, today=today, seed=seed)
         orgs = {p.org.code: p.org for p in placed}
         for spec in DEMO_USERS:
             grant_role(
@@ -571,25 +571,38 @@ def assign_party_standing(
     return standings
 
 
-def enter_members(standings: list[Standing], *, actor: User, today: date) -> None:
-    """Enter the demo's members in the registry, with their admission and recognition."""
-    from ptdv.members.services.bulk import EventSpec, HistorySpec, bulk_enter
+def enter_members(
+    standings: list[Standing], *, actor: User, today: date, seed: int = DEFAULT_SEED
+) -> None:
+    """Enter the demo's members in the registry with their stories (demo.history) and two
+    years of quality ratings."""
+    from ptdv.demo import history
+    from ptdv.members.models import Rating
+    from ptdv.members.services.bulk import HistorySpec, bulk_enter
 
-    histories = []
-    for s in standings:
-        cell_id = s.person.org_id
-        events = [EventSpec("admitted", s.joined_on, cell_id)]
-        if s.official_on is not None:
-            events.append(EventSpec("recognised", s.official_on, cell_id))
-        histories.append(
-            HistorySpec(
-                person_id=s.person.pk,
-                sort_key=s.person.sort_key,
-                decision_on=s.decision_on,
-                events=events,
-            )
+    rng = random.Random(seed * 11 + 3)
+    siblings = history.siblings_of(
+        list({s.person.org.pk: s.person.org for s in standings}.values())
+    )
+    histories = [
+        HistorySpec(
+            person_id=s.person.pk,
+            sort_key=s.person.sort_key,
+            decision_on=s.decision_on,
+            events=history.story(
+                s.person,
+                s.decision_on,
+                s.joined_on,
+                s.official_on,
+                siblings=siblings[s.person.org.pk],
+                rng=rng,
+                today=today,
+            ),
         )
-    bulk_enter(histories, actor=actor, today=today)
+        for s in standings
+    ]
+    memberships = bulk_enter(histories, actor=actor, today=today)
+    Rating.objects.bulk_create(history.ratings(memberships, rng=rng, today=today), batch_size=2000)
 
 
 def person_from_values(*, org: Org, values: dict[str, Any], today: date) -> Person:
