@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ptdv.members import figures_views, views, watch_views
+from ptdv.members import activity_views, figures_views, views, watch_views
 
 app_name = "members"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("so-lieu/<int:org_id>/", figures_views.unit_figures, name="figures"),
     path("theo-doi/<int:org_id>/", watch_views.unit_watch, name="watch"),
     path("huy-hieu/<int:org_id>/", watch_views.unit_badges, name="badges"),
+    path("sinh-hoat/<int:org_id>/", activity_views.cell_activity, name="activity"),
 ]
