@@ -325,3 +325,9 @@ PTDV_RULES = {
     "recognition_failures_go_up": envbool("PTDV_RULES_RECOGNITION_FAILURES_GO_UP", "true"),
     "month_end": envchoice("PTDV_RULES_MONTH_END", "clamp", ("clamp", "overflow")),
 }
+
+# The member registry's open choice (DOMAIN §8 q10): which date counts an admission in a
+# period's figures, the ceremony (the day the member enters the roll) or the decision.
+PTDV_MEMBERS_ADMISSION_DATE = envchoice(
+    "PTDV_MEMBERS_ADMISSION_DATE", "ceremony", ("ceremony", "decision")
+)

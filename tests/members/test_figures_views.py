@@ -87,3 +87,16 @@ def test_children_are_placed_as_they_stood(cast):
     assert sorted((r.name, r.total) for r in rows) == sorted(
         [(cast.grassroots.name, 5), (cast.other_grassroots.name, 0)]
     )
+
+
+def test_an_admission_counts_on_the_ceremony_or_on_the_decision_as_configured(cast, settings):
+    from ptdv.members.asof import figures
+
+    [p] = bulk_people([cast.cell_a], 1)
+    enter([(p, date(2024, 12, 20), admitted(p, date(2025, 1, 10), official=False))])
+    year_2024 = (cast.cell_a, date(2024, 12, 31))
+
+    assert figures(*year_2024, since=date(2024, 1, 1)).admitted == 0
+    settings.PTDV_MEMBERS_ADMISSION_DATE = "decision"
+    assert figures(*year_2024, since=date(2024, 1, 1)).admitted == 1
+    assert figures(cast.cell_a, date(2025, 12, 31), since=date(2025, 1, 1)).admitted == 0
