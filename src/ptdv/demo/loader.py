@@ -168,6 +168,7 @@ def delete_demo_data() -> None:
             for model in (
                 registry.Absence,
                 registry.CellMeeting,
+                registry.CommitteeMember,
                 registry.DuesPayment,
                 registry.Rating,
                 registry.Transfer,
@@ -191,10 +192,20 @@ def delete_demo_data() -> None:
                 % {"e": exc.args[0]}
             ) from exc
         # The demo's history goes with it (the deletions above wrote "-" rows too).
-        for model in (Person, Org, RoleGrant, Case, PoolEntry, Certificate):
-            model.history.all().delete()
-        for model in (registry.Membership, registry.Transfer, registry.Rating):
-            model.history.all().delete()
+        audited: tuple[Any, ...] = (
+            Person,
+            Org,
+            RoleGrant,
+            Case,
+            PoolEntry,
+            Certificate,
+            registry.Membership,
+            registry.Transfer,
+            registry.Rating,
+            registry.CommitteeMember,
+        )
+        for audited_model in audited:
+            audited_model.history.all().delete()
 
 
 # --- loading --------------------------------------------------------------------------------
