@@ -14,8 +14,10 @@ from ptdv.members.services.events import (
     set_away_flag,
     update_card,
 )
+from ptdv.members.services.reorganise import merge_cells  # noqa: E402
 
 __all__ = [
+    "merge_cells",
     "MemberInvalid",
     "admit_member",
     "correct_event",
