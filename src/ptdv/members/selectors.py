@@ -119,3 +119,16 @@ def committee_size_on(org_id: int, day: date) -> int | None:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         .count()
     )
+
+
+def absent_on(cell_id: int, day: date) -> set[int] | None:
+    """Return the person ids recorded absent at the cell's meeting held that day, or None
+    when no meeting was recorded that day."""
+    from ptdv.members.models import Absence, CellMeeting
+
+    meeting = CellMeeting.objects.filter(cell_id=cell_id, held_on=day).first()
+    if meeting is None:
+        return None
+    return set(
+        Absence.objects.filter(meeting=meeting).values_list("membership__person_id", flat=True)
+    )

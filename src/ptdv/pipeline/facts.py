@@ -19,6 +19,7 @@ from ptdv.access.policy import Action
 from ptdv.core.calendar import WorkCalendar, load_calendar
 from ptdv.members.models import Membership, Standing
 from ptdv.members.selectors import (
+    absent_on,
     committee_size_on,
     exit_of,
     last_membership,
@@ -38,6 +39,7 @@ from ptdv.pipeline.models import (
 )
 from ptdv.pipeline.rules import CaseFacts, MemberFacts, ReadmissionFacts, StepFacts
 from ptdv.pipeline.rules.timing import age_judged_on
+from ptdv.pipeline.rules.votes import cell_electorate
 
 # Which policy action each catalogue permission needs (actions.ActionSpec.permission).
 _PERMISSIONS: dict[str, Action] = {
@@ -262,3 +264,32 @@ def calendar_for(facts: CaseFacts, today: date, *days: date) -> WorkCalendar:
     years += [s.occurred_on.year for s in facts.steps]
     # Deadlines run past the last event (probation is 12 months, then 30 + 30 working days).
     return load_calendar(min(min(years), today.year - 2), max(max(years) + 2, today.year + 2))
+
+
+def vote_prefill(case: Case, action: str, day: date, *, user: User | None) -> dict[str, int]:
+    """Return the figures a vote's form starts from (issue 7 items 6–7): for a cell vote the
+    electorate on the day from the registry and, when the cell recorded its meeting that day,
+    those present; for a committee vote the committee's recorded seats. The rule
+    VOTE-ELECTORATE still judges what is finally typed."""
+    if action in (actions.CELL_VOTE, actions.RECOGNITION_CELL_VOTE):
+        facts = case_facts(case)
+        members = member_facts(case, {}, user=user, on=day)
+        config = rules_config()
+        eligible = cell_electorate(facts, day, members, config)
+        prefill = {"eligible": eligible}
+        absent = absent_on(case.cell_id, day)
+        if absent is not None:
+            voters = [
+                pk
+                for pk, m in members.items()
+                if m.cell_id == case.cell_id
+                and m.party_status == Standing.OFFICIAL
+                and pk != case.person_id
+                and (config.electorate_counts_exempted or not m.exempted)
+            ]
+            prefill["present"] = sum(1 for pk in voters if pk not in absent)
+        return prefill
+    if action in (actions.COMMITTEE_VOTE, actions.RECOGNITION_COMMITTEE_VOTE):
+        facts = with_electorate(case_facts(case), case, action, day)
+        return {"eligible": facts.committee_size} if facts.committee_size is not None else {}
+    return {}

@@ -33,6 +33,7 @@ from ptdv.orgs.models import Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import org_in_scope, person_for_user
 from ptdv.pipeline import actions, choices, rules, selectors, services
+from ptdv.pipeline.facts import vote_prefill
 from ptdv.pipeline.forms import (
     BoardFilterForm,
     CaseOpenForm,
@@ -271,6 +272,8 @@ def case_step(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             expected = services.expected_authority(case, today)
             if expected is not None:
                 initial["authority"] = expected[0].pk
+        # A vote starts from the registry's figures on the day (VOTE-ELECTORATE).
+        initial.update(vote_prefill(case, code, today, user=user))
         form = make_form(initial=initial)
     context = {
         "case": case,
