@@ -331,3 +331,7 @@ PTDV_RULES = {
 PTDV_MEMBERS_ADMISSION_DATE = envchoice(
     "PTDV_MEMBERS_ADMISSION_DATE", "ceremony", ("ceremony", "decision")
 )
+# The cap on "excellent" ratings per grassroots organisation, in % of those rated "good"
+# (21-HD/BTCTW 2019; 124-QĐ/TW). 366-QĐ/TW (30/8/2025) changed the scheme and whether the cap
+# survives is open (DOMAIN §8 q11): 0 switches the warning off.
+PTDV_MEMBERS_RATING_CAP_PERCENT = envcount("PTDV_MEMBERS_RATING_CAP_PERCENT", "20")

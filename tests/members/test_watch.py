@@ -194,3 +194,10 @@ def test_a_meeting_lists_only_the_roll_and_one_per_day(tree):
     with pytest.raises(registry.MemberInvalid):
         record_meeting(cell=a, held_on=date(2026, 3, 1), absences={}, actor=None, today=TODAY)
     assert Membership.objects.count() == 1
+
+
+def test_the_excellent_cap_follows_the_setting(tree, settings):
+    _ward, a, _b = tree
+    m = _member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Vân")
+    settings.PTDV_MEMBERS_RATING_CAP_PERCENT = 0
+    assert rate_member(membership=m, year=2025, level="excellent", actor=None, today=TODAY) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -88,7 +89,13 @@ def rate_member(
             .annotate(n=Count("pk"))
             .values_list("level", "n")
         )
-    return rating_rules.excellent_cap_notice(counts)
+    return rating_rules.excellent_cap_notice(counts, rating_config())
+
+
+def rating_config() -> rating_rules.RatingConfig:
+    """Return the cap on "excellent" from the settings (0 switches it off)."""
+    percent = settings.PTDV_MEMBERS_RATING_CAP_PERCENT
+    return rating_rules.RatingConfig(cap_percent=percent or None)
 
 
 def record_meeting(
