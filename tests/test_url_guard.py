@@ -390,6 +390,9 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
             body["reason"] = "Ghi nhầm ngày"
         if "/transfers/" in path:
             body.update(letter_on="2026-11-20", accepted_on="2026-11-20", on="2026-11-20")
+        if path.endswith(("/meetings", "/dues", "/ratings")):
+            body.update(held_on="2026-11-20", membership_id=_membership(guarded_cast).pk,
+                        paid_through="2026-10-01", year=2025, levels={})  # fmt: skip
         response = client.generic(
             method.upper(),
             _concrete(path, guarded_cast),

@@ -51,6 +51,9 @@ OPERATIONS = {
     ("get", "/api/v1/units/{org_id}/figures"): "unit_figures",
     ("get", "/api/v1/units/{org_id}/watch"): "unit_watch",
     ("get", "/api/v1/units/{org_id}/badges"): "unit_badges",
+    ("post", "/api/v1/units/{org_id}/meetings"): "record_meeting",
+    ("post", "/api/v1/units/{org_id}/dues"): "record_dues",
+    ("post", "/api/v1/units/{org_id}/ratings"): "record_ratings",
 }
 
 

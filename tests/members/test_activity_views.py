@@ -57,3 +57,28 @@ def test_a_viewer_or_an_outsider_cannot_record(client, cast):
     client.force_login(cast.outsider)
     assert client.get(url).status_code == 404
     assert not CellMeeting.objects.exists()
+
+
+def test_the_api_records_meetings_dues_and_ratings_with_the_same_rights(client, cast):
+    a = _member(cast, "Hoa")
+    base = f"/api/v1/units/{cast.cell_a.pk}"
+    client.force_login(cast.cell_secretary)
+
+    meeting = client.post(f"{base}/meetings", {"held_on": "2026-11-10", "absent": {a.pk: True}},
+                          content_type="application/json")  # fmt: skip
+    assert meeting.status_code == 201
+    assert Absence.objects.get().with_reason is True
+    dues = client.post(f"{base}/dues", {"membership_id": a.pk, "paid_through": "2026-10-01"},
+                       content_type="application/json")  # fmt: skip
+    assert dues.status_code == 201
+    ratings = {"year": 2025, "levels": {a.pk: "good"}}
+    assert (
+        client.post(f"{base}/ratings", ratings, content_type="application/json").status_code == 404
+    )
+    client.force_login(cast.grassroots_officer)
+    assert (
+        client.post(f"{base}/ratings", ratings, content_type="application/json").status_code == 201
+    )
+    again = client.post(f"{base}/ratings", ratings, content_type="application/json")
+    assert again.status_code == 422
+    assert Rating.objects.count() == 1

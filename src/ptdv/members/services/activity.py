@@ -56,7 +56,11 @@ def rate_member(
     if level not in RatingLevel.values:
         raise _refuse(_("Mức xếp loại không hợp lệ."), "level")
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("cell").get(pk=membership.pk)
+        locked = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("cell")
+            .get(pk=membership.pk)
+        )
         year_end = min(date(year, 12, 31), today) if year <= today.year else today
         period = _on_roll(locked, year_end)
         refusals = rating_rules.rating_refusals(

@@ -192,7 +192,7 @@ def _locked_transfer(transfer: Transfer, version: int, code: str, actor: User) -
     if org is None or not policy.can(actor, Action.MEMBER_RECORD, org):
         raise Http404
     locked = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("membership", "from_cell", "to_cell")
         .get(pk=transfer.pk)
     )
