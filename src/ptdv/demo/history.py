@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from ptdv.access.models import User
 from ptdv.members.models import Rating, RatingLevel
 from ptdv.members.rules.dates import add_months
-from ptdv.members.services.bulk import EventSpec
+from ptdv.members.services.bulk import EventSpec, HistorySpec, bulk_enter
 from ptdv.orgs.models import Org, OrgKind
+from ptdv.people.models import Person
 
 BEFORE_PTDV = "Tổ chức đảng trước khi dùng PTĐV (dữ liệu mẫu)"
 
@@ -139,3 +142,83 @@ def ratings(memberships: list[Any], *, rng: random.Random, today: date) -> list[
             )  # fmt: skip
             rows.append(Rating(membership=m, year=year, level=level, grassroots=unit, cell=cell))
     return rows
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A demo person's party standing, decided before the people are inserted."""
+
+    person: Person
+    decision_on: date
+    joined_on: date
+    official_on: date | None
+
+
+def assign_party_standing(
+    persons: list[Person], *, rng: random.Random, today: date
+) -> list[Standing]:
+    """Make most adults of each cell party members, as in a real cell.
+
+    Each cell gets at least three official members (the minimum to exist, DOMAIN §1.1); of the
+    other adults about 70 % are official and 5 % probationary members; pupils and the rest are
+    non-members, among whom the cell finds its candidates. Dates follow DOMAIN §4: decision,
+    ceremony about three weeks later, official twelve months after the ceremony.
+    """
+    by_cell: dict[int, list[Person]] = {}
+    for person in persons:
+        by_cell.setdefault(person.org_id, []).append(person)
+    standings = []
+    for members in by_cell.values():
+        adults = [
+            p
+            for p in members
+            if (today - p.birth_date).days >= 22 * 365
+            and (p.occupation is None or p.occupation.code != "hoc_sinh_sinh_vien")
+        ]
+        for index, person in enumerate(adults):
+            draw = rng.random()
+            if index < 3 or draw < 0.70:
+                official = True
+            elif draw < 0.75:
+                official = False
+            else:
+                continue
+            earliest = date(person.birth_date.year + 20, 1, 1)
+            if official:
+                latest = today - timedelta(days=800)
+            else:
+                latest = today - timedelta(days=40)
+                earliest = max(earliest, today - timedelta(days=330))
+            span = max((latest - earliest).days, 1)
+            decision = earliest + timedelta(days=rng.randrange(span))
+            joined = decision + timedelta(days=rng.randint(10, 35))
+            standings.append(
+                Standing(person, decision, joined, add_months(joined, 12) if official else None)
+            )
+    return standings
+
+
+def enter_members(standings: list[Standing], *, actor: User, today: date, seed: int) -> None:
+    """Enter the demo's members in the registry with their stories (demo.history) and two
+    years of quality ratings."""
+    rng = random.Random(seed * 11 + 3)
+    siblings = siblings_of(list({s.person.org.pk: s.person.org for s in standings}.values()))
+    histories = [
+        HistorySpec(
+            person_id=s.person.pk,
+            sort_key=s.person.sort_key,
+            decision_on=s.decision_on,
+            events=story(
+                s.person,
+                s.decision_on,
+                s.joined_on,
+                s.official_on,
+                siblings=siblings[s.person.org.pk],
+                rng=rng,
+                today=today,
+            ),
+        )
+        for s in standings
+    ]
+    memberships = bulk_enter(histories, actor=actor, today=today)
+    Rating.objects.bulk_create(ratings(memberships, rng=rng, today=today), batch_size=2000)

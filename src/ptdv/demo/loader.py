@@ -28,7 +28,7 @@ from simple_history.utils import bulk_create_with_history
 from ptdv.access.models import AccessLog, RoleGrant, User
 from ptdv.access.services import grant_role
 from ptdv.core.text import search_terms
-from ptdv.demo import names, structure
+from ptdv.demo import history, names, structure
 from ptdv.demo.logins import DEMO_PASSWORD, DEMO_USERNAMES, DEMO_USERS
 from ptdv.demo.profiles import ETHNIC_MIXES, PROFILES, RESIDENTIAL_PROFILES, ROLES, Role, W
 from ptdv.demo.units import (
@@ -66,7 +66,6 @@ from ptdv.pipeline.models import (
     Step,
     TrainingBatch,
 )
-from ptdv.pipeline.rules import add_months
 
 DEFAULT_SEED = 2025
 DEFAULT_PEOPLE = 3200
@@ -227,9 +226,11 @@ def load_demo(
         placed = _create_tree(actor=actor, today=today)
         persons = _generate_people(placed, rng=random.Random(seed), count=people, today=today)
         # A separate generator, so party standing does not disturb the people's own draws.
-        standings = assign_party_standing(persons, rng=random.Random(seed * 7 + 1), today=today)
+        standings = history.assign_party_standing(
+            persons, rng=random.Random(seed * 7 + 1), today=today
+        )
         insert_people(persons, actor=actor)
-        enter_members(standings, actor=actor, today=today, seed=seed)
+        history.enter_members(standings, actor=actor, today=today, seed=seed)
         orgs = {p.org.code: p.org for p in placed}
         for spec in DEMO_USERS:
             grant_role(
@@ -526,94 +527,6 @@ def _generate_people(
         for _i in range(n):
             result.append(person_from_values(org=unit.org, values=maker.values(unit), today=today))
     return result
-
-
-@dataclass(frozen=True)
-class Standing:
-    """A demo person's party standing, decided before the people are inserted."""
-
-    person: Person
-    decision_on: date
-    joined_on: date
-    official_on: date | None
-
-
-def assign_party_standing(
-    persons: list[Person], *, rng: random.Random, today: date
-) -> list[Standing]:
-    """Make most adults of each cell party members, as in a real cell.
-
-    Each cell gets at least three official members (the minimum to exist, DOMAIN §1.1); of the
-    other adults about 70 % are official and 5 % probationary members; pupils and the rest are
-    non-members, among whom the cell finds its candidates. Dates follow DOMAIN §4: decision,
-    ceremony about three weeks later, official twelve months after the ceremony.
-    """
-    by_cell: dict[int, list[Person]] = {}
-    for person in persons:
-        by_cell.setdefault(person.org_id, []).append(person)
-    standings = []
-    for members in by_cell.values():
-        adults = [
-            p
-            for p in members
-            if (today - p.birth_date).days >= 22 * 365
-            and (p.occupation is None or p.occupation.code != "hoc_sinh_sinh_vien")
-        ]
-        for index, person in enumerate(adults):
-            draw = rng.random()
-            if index < 3 or draw < 0.70:
-                official = True
-            elif draw < 0.75:
-                official = False
-            else:
-                continue
-            earliest = date(person.birth_date.year + 20, 1, 1)
-            if official:
-                latest = today - timedelta(days=800)
-            else:
-                latest = today - timedelta(days=40)
-                earliest = max(earliest, today - timedelta(days=330))
-            span = max((latest - earliest).days, 1)
-            decision = earliest + timedelta(days=rng.randrange(span))
-            joined = decision + timedelta(days=rng.randint(10, 35))
-            standings.append(
-                Standing(person, decision, joined, add_months(joined, 12) if official else None)
-            )
-    return standings
-
-
-def enter_members(
-    standings: list[Standing], *, actor: User, today: date, seed: int = DEFAULT_SEED
-) -> None:
-    """Enter the demo's members in the registry with their stories (demo.history) and two
-    years of quality ratings."""
-    from ptdv.demo import history
-    from ptdv.members.models import Rating
-    from ptdv.members.services.bulk import HistorySpec, bulk_enter
-
-    rng = random.Random(seed * 11 + 3)
-    siblings = history.siblings_of(
-        list({s.person.org.pk: s.person.org for s in standings}.values())
-    )
-    histories = [
-        HistorySpec(
-            person_id=s.person.pk,
-            sort_key=s.person.sort_key,
-            decision_on=s.decision_on,
-            events=history.story(
-                s.person,
-                s.decision_on,
-                s.joined_on,
-                s.official_on,
-                siblings=siblings[s.person.org.pk],
-                rng=rng,
-                today=today,
-            ),
-        )
-        for s in standings
-    ]
-    memberships = bulk_enter(histories, actor=actor, today=today)
-    Rating.objects.bulk_create(history.ratings(memberships, rng=rng, today=today), batch_size=2000)
 
 
 def person_from_values(*, org: Org, values: dict[str, Any], today: date) -> Person:
