@@ -19,6 +19,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
 from ptdv.orgs.models import SPAN_STEP, Org, OrgKind, OrgSpan
+from ptdv.orgs.selectors import span_on
 
 # Age bands of the statistical reports: 18–30, 31–35, then 5-year bands (DOMAIN §6.2).
 AGE_BANDS: tuple[tuple[int, int | None], ...] = (
@@ -130,11 +131,6 @@ class Figures:
             "breakdown": self.breakdown,
             "admitted_breakdown": self.admitted_breakdown,
         }
-
-
-def span_on(org: Org, day: date) -> OrgSpan | None:
-    """Return where the unit stood on the day (None if it did not exist)."""
-    return OrgSpan.objects.on(day).filter(org=org).first()
 
 
 def units_on(root_path: str, day: date) -> QuerySet[OrgSpan]:

@@ -222,6 +222,16 @@ def ancestors_of(org: Org) -> list[Org]:
     return list(Org.objects.filter(path__in=paths).order_by("path")) if paths else []
 
 
+def grassroots_committee_of(org: Org) -> Org | None:
+    """Return the nearest đảng bộ cơ sở above the unit (its committee votes on the unit's
+    cases and rates its members), or None; one query on the indexed path."""
+    return (
+        Org.objects.filter(path__in=org.ancestor_paths, kind=OrgKind.GRASSROOTS_COMMITTEE)
+        .order_by("-depth")
+        .first()
+    )
+
+
 def people_count(org: Org) -> int:
     """Return how many people are managed anywhere in org's subtree."""
     # Through the reverse relation: orgs must not import the people app (apps import downward).

@@ -27,7 +27,7 @@ from ptdv.members.selectors import (
 )
 from ptdv.orgs.models import DecidingBody, Org, OrgKind
 from ptdv.orgs.rules import admission_authority, committee_name
-from ptdv.orgs.selectors import ancestors_of, org_facts
+from ptdv.orgs.selectors import ancestors_of, grassroots_committee_of, org_facts
 from ptdv.people.models import Person
 from ptdv.pipeline import actions, fields, rules
 from ptdv.pipeline.actions import ACTIONS, ActionSpec
@@ -240,14 +240,7 @@ def with_electorate(facts: CaseFacts, case: Case, action: str, on: date) -> Case
     vote (VOTE-ELECTORATE)."""
     if action not in (actions.COMMITTEE_VOTE, actions.RECOGNITION_COMMITTEE_VOTE):
         return facts
-    committee = next(
-        (
-            org
-            for org in reversed(ancestors_of(Org.objects.get(pk=case.cell_id)))
-            if org.kind == OrgKind.GRASSROOTS_COMMITTEE
-        ),
-        None,
-    )
+    committee = grassroots_committee_of(Org.objects.get(pk=case.cell_id))
     if committee is None:
         return facts
     return dataclasses.replace(

@@ -25,6 +25,7 @@ from ptdv.members.rules.dates import add_months
 from ptdv.members.rules.findings import Notice
 from ptdv.members.services.events import MemberInvalid
 from ptdv.orgs.models import CELL_KINDS, Org, OrgKind
+from ptdv.orgs.selectors import grassroots_committee_of
 
 
 def _refuse(message: str, field: str) -> MemberInvalid:
@@ -41,11 +42,10 @@ def _on_roll(membership: Membership, day: date) -> MemberPeriod | None:
 
 def grassroots_of(cell: Org) -> Org:
     """Return the grassroots organisation whose cap applies: the cell itself when it is a chi
-    bộ cơ sở, else its nearest đảng bộ cơ sở ancestor."""
+    bộ cơ sở, else its nearest đảng bộ cơ sở."""
     if cell.kind == OrgKind.GRASSROOTS_CELL:
         return cell
-    ancestors = Org.objects.filter(path__in=cell.ancestor_paths, kind=OrgKind.GRASSROOTS_COMMITTEE)
-    return ancestors.order_by("-depth").first() or cell
+    return grassroots_committee_of(cell) or cell
 
 
 def rate_member(
