@@ -128,6 +128,12 @@ PAGES: dict[str, Page] = {
         data=lambda c: {"away": "on", "version": _membership(c).version},
         allowed=EDIT_CELL_A,
     ),
+    "members:ill": Page(
+        kwargs=lambda c: {"membership_id": _membership(c).pk},
+        method="post",
+        data=lambda c: {"ill": "on", "version": _membership(c).version},
+        allowed=EDIT_CELL_A,
+    ),
     "members:event-correct": Page(
         kwargs=lambda c: {"event_id": _member_event(c).pk}, allowed=ORG_EDIT_CELL_A
     ),

@@ -442,3 +442,32 @@ def test_a_refused_card_rolls_the_whole_entry_back(cast):
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["card_number"]
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_flags_are_set_by_the_cell_and_hidden_from_others(cast, member, who):
+    before = _snapshot()
+    body = {"away_without_transfer": True, "seriously_ill": True, "version": member.version}
+    response = _send(_client(cast.users[who]), "PATCH", f"/api/v1/members/{member.pk}/flags", body)
+    if who not in RECORD_CELL_A:
+        assert response.status_code == 404
+        assert _snapshot() == before
+        return
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["away_without_transfer"], data["seriously_ill"]) == (True, True)
+    assert data["version"] == member.version + 2  # one change per flag, each in the history
+    # Unmark one; omitting the other leaves it.
+    again = _send(_client(cast.users[who]), "PATCH", f"/api/v1/members/{member.pk}/flags",
+                  {"seriously_ill": False, "version": data["version"]})  # fmt: skip
+    assert (again.json()["away_without_transfer"], again.json()["seriously_ill"]) == (True, False)
+
+
+def test_a_left_member_cannot_be_flagged(cast, member):
+    registry.record_event(membership=member, kind=EventKind.DIED, on=date(2026, 11, 1),
+                          actor=None, today=TODAY)  # fmt: skip
+    member.refresh_from_db()
+    response = _send(_client(cast.cell_secretary), "PATCH", f"/api/v1/members/{member.pk}/flags",
+                     {"seriously_ill": True, "version": member.version})  # fmt: skip
+    assert response.status_code == 422
+    assert "đã ra khỏi Đảng" in json.dumps(response.json(), ensure_ascii=False)

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ptdv.access.services import grant_role
 from ptdv.members import services as registry
 from ptdv.members.models import EventKind, Membership, Rating
+from ptdv.members.rules.dates import add_months
 from ptdv.members.services.activity import rate_member, record_dues, record_meeting
 from ptdv.members.services.bulk import EventSpec
 from ptdv.members.watch import badges_for, party_age_of, watch_lists
@@ -201,3 +203,111 @@ def test_the_excellent_cap_follows_the_setting(tree, settings):
     m = _member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Vân")
     settings.PTDV_MEMBERS_RATING_CAP_PERCENT = 0
     assert rate_member(membership=m, year=2025, level="excellent", actor=None, today=TODAY) is None
+
+
+def test_a_seriously_ill_member_is_listed_a_year_early_and_the_dead_posthumously(
+    client, cast, tree
+):
+    ward, a, _b = tree
+    actor = system_user()
+    # Reaches 30 years on 10/01/2027 (decision 10/01/1997); 40 years on 10/03/2027.
+    ill = _member(a, date(1997, 1, 10), date(1997, 2, 1), date(1998, 2, 1), given_name="Lan")
+    well = _member(a, date(1997, 1, 10), date(1997, 2, 1), date(1998, 2, 1), given_name="Minh")
+    dead = _member(a, date(1987, 3, 10), date(1987, 4, 1), date(1988, 4, 1), given_name="Hà")
+    registry.record_event(membership=dead, kind=EventKind.DIED, on=date(2026, 5, 2),
+                          actor=actor, today=TODAY)  # fmt: skip
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    [posthumous] = badges_for(ward, start, end, TODAY)
+    assert (posthumous.due.milestone, posthumous.due.posthumous) == (40, True)
+    assert posthumous.due.eligible_on == date(2026, 5, 2)
+
+    registry.set_flag(membership=ill, flag="seriously_ill", value=True, version=ill.version,
+                      actor=actor)  # fmt: skip
+    rows = {r.membership.pk: r.due for r in badges_for(ward, start, end, TODAY)}
+    assert set(rows) == {ill.pk, dead.pk}  # the well member waits for 2027
+    assert (rows[ill.pk].milestone, rows[ill.pk].early, rows[ill.pk].eligible_on) == (
+        30,
+        True,
+        date(2026, 1, 10),
+    )
+    assert well.pk not in rows
+
+    grant_role(user=cast.viewer, role="viewer", org=ward, actor=actor)
+    client.force_login(cast.viewer)
+    text = client.get(
+        reverse("members:badges", args=[ward.pk]), {"start": "01/01/2026", "end": "30/06/2026"}
+    ).content.decode()
+    assert "tặng sớm (ốm đau nặng)" in text
+    assert "truy tặng" in text
+    api = client.get(f"/api/v1/units/{ward.pk}/badges?start=2026-01-01&end=2026-06-30").json()
+    assert {(r["milestone"], r["early"], r["posthumous"]) for r in api} == {
+        (30, True, False),
+        (40, True, True),
+    }
+
+
+def test_the_ill_flag_is_set_from_the_member_page_and_audited(client, cast, tree):
+    ward, a, _b = tree
+    m = _member(a, date(1997, 1, 10), date(1997, 2, 1), date(1998, 2, 1))
+    grant_role(user=cast.viewer, role="viewer", org=ward, actor=system_user())
+    client.force_login(cast.viewer)
+    # A viewer may not mark: the same 404 as an absent member.
+    assert client.post(reverse("members:ill", args=[m.pk]), {"ill": "on", "version": m.version}
+                       ).status_code == 404  # fmt: skip
+    grant_role(user=cast.viewer, role="cell_editor", org=a, actor=system_user())
+    client.force_login(cast.viewer)
+    response = client.post(reverse("members:ill", args=[m.pk]), {"ill": "on", "version": m.version})
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.seriously_ill is True
+    latest = m.history.latest()  # type: ignore[attr-defined]
+    assert latest.history_change_reason == "Đánh dấu ốm đau nặng"
+    assert latest.history_user == cast.viewer
+    # A stale version is refused with a message; nothing changes.
+    stale = client.post(reverse("members:ill", args=[m.pk]), {"version": m.version - 1},
+                        follow=True)  # fmt: skip
+    assert Membership.objects.get(pk=m.pk).seriously_ill is True
+    assert "đã được người khác sửa và lưu trước bạn" in stale.content.decode()
+
+
+def test_the_member_list_filters_on_each_watch_list(client, cast, tree):
+    ward, a, b = tree
+    actor = system_user()
+    # The pages count from the real today: probation ends 30 days from it.
+    today = timezone.localdate()
+    ceremony = add_months(today + timedelta(days=30), -12)
+    ending = registry.enter_existing_member(
+        person=make_person(a, given_name="Bình"), cell=a, decision_on=ceremony - timedelta(days=10),
+        joined_on=ceremony, official_on=None, actor=actor, today=today,
+    )  # fmt: skip
+    away = _member(b, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Chi")
+    registry.set_away_flag(membership=away, away=True, version=away.version, actor=actor)
+    # Rated "not completed" two years running: a removal ground.
+    poor = _member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Dũng")
+    for year in (2024, 2025):
+        rate_member(membership=poor, year=year, level="not_completed", actor=actor, today=TODAY)
+    plain = _member(a, date(2010, 1, 1), date(2010, 2, 1), date(2011, 2, 1), given_name="Giang")
+    lists = watch_lists(ward, today)
+    assert [r.membership.pk for r in lists.probation_ending] == [ending.pk]
+    assert [r.membership.pk for r in lists.removal] == [poor.pk]
+
+    grant_role(user=cast.viewer, role="viewer", org=ward, actor=actor)
+    client.force_login(cast.viewer)
+
+    def page(**params: str) -> set[str]:
+        text = client.get(reverse("members:list"), params).content.decode()
+        return {
+            m.person.given_name for m in (ending, away, poor, plain) if m.person.full_name in text
+        }
+
+    assert page(unit=str(ward.pk)) == {"Bình", "Chi", "Dũng", "Giang"}
+    assert page(unit=str(ward.pk), watch="probation_ending") == {"Bình"}
+    assert page(unit=str(ward.pk), watch="away") == {"Chi"}
+    assert page(unit=str(ward.pk), watch="removal") == {"Dũng"}
+    assert page(unit=str(ward.pk), watch="any") == {"Bình", "Chi", "Dũng"}
+    # Without a unit, over the user's own scope; one cell narrows it.
+    assert page(watch="any") == {"Bình", "Chi", "Dũng"}
+    assert page(unit=str(b.pk), watch="any") == {"Chi"}
+    api = client.get("/api/v1/members", {"watch": "removal"}).json()
+    assert [item["id"] for item in api["items"]] == [poor.pk]
+    assert client.get("/api/v1/members", {"watch": "nonsense"}).status_code == 422

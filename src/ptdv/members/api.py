@@ -25,6 +25,7 @@ from ptdv.members.schemas import (
     MemberEventIn,
     MemberEventOut,
     MemberFilters,
+    MemberFlagsPatch,
     MemberListOut,
     MemberOut,
 )
@@ -78,6 +79,7 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> QuerySe
         party_age_from=data["party_age_from"],
         party_age_to=data["party_age_to"],
         away=data["away"],
+        watch=data["watch"] or "",
         **{name: data[name] or "" for name in lists.REFERENCE_FILTERS},
     )
     return lists.members_for_user(_user(request), member_filters, today=_today())
@@ -182,4 +184,24 @@ def update_member_card(
         version=payload.version,
         actor=user,
     )
+    return _detail(user, membership.pk, request)
+
+
+@router.patch("/{membership_id}/flags", response=MemberOut, url_name="member-flags")
+def update_member_flags(
+    request: HttpRequest, membership_id: int, payload: MemberFlagsPatch
+) -> dict[str, Any]:
+    """Mark or unmark a member (working away without a transfer, seriously ill), the cell's
+    marks on the member page; both in one transaction, 409 when `version` is stale."""
+    user = _user(request)
+    membership = lists.membership_for_user(user, membership_id, Action.MEMBER_RECORD)
+    version = payload.version
+    with transaction.atomic():
+        for flag in ("away_without_transfer", "seriously_ill"):
+            value = getattr(payload, flag)
+            if value is not None:
+                membership = registry.set_flag(
+                    membership=membership, flag=flag, value=value, version=version, actor=user
+                )
+                version = membership.version
     return _detail(user, membership.pk, request)

@@ -92,6 +92,9 @@ def unit_badges(
             "milestone": r.due.milestone,
             "reached_on": r.due.reached_on,
             "presentation_day": r.due.presentation_day,
+            # Given early to a member marked seriously ill; posthumously to one who died.
+            "early": r.due.early,
+            "posthumous": r.due.posthumous,
         }
         for r in watch.badges_for(org, first, last, today)
     ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from ptdv.core.forms import date_field
 from ptdv.members.lists import AGE_BANDS, REFERENCE_FILTERS, STATUS_CHOICES
 from ptdv.members.models import EventKind, RemovalGround
+from ptdv.members.watch import WATCH_FILTERS
 from ptdv.orgs.forms import unit_picker_field
 from ptdv.people.models import (
     EducationLevel,
@@ -92,6 +93,12 @@ class MemberFilterForm(forms.Form):
         ],
         coerce=lambda v: v == "1",
         empty_value=None,
+    )
+
+    watch = forms.ChoiceField(
+        label=gettext_lazy("Danh sách cần theo dõi"),
+        required=False,
+        choices=[("", gettext_lazy("Tất cả")), *WATCH_FILTERS.items()],
     )
 
     def __init__(self, *args: Any, user: Any, today: date, **kwargs: Any) -> None:
@@ -183,6 +190,11 @@ class AwayForm(forms.Form):
     away = forms.BooleanField(
         label=gettext_lazy("Đi làm ăn xa chưa chuyển sinh hoạt"), required=False
     )
+    version = _version_field()
+
+
+class IllForm(forms.Form):
+    ill = forms.BooleanField(label=gettext_lazy("Đang ốm đau nặng"), required=False)
     version = _version_field()
 
 

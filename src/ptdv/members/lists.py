@@ -23,6 +23,7 @@ from ptdv.access.services import log_read
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import EventKind, MemberEvent, Membership, Standing
 from ptdv.members.selectors import standing_of, standings_of
+from ptdv.members.watch import WATCH_FILTERS, watched_ids
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query, org_in_scope
@@ -105,6 +106,7 @@ class MemberFilters:
     party_age_from: int | None = None
     party_age_to: int | None = None
     away: bool | None = None
+    watch: str = ""  # a key of members.watch.WATCH_FILTERS
 
     def reference_codes(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in REFERENCE_FILTERS if getattr(self, name)}
@@ -144,6 +146,19 @@ def no_members() -> QuerySet[Membership]:
     return Membership.objects.none()
 
 
+def _roots_for(user: Any) -> list[Org]:
+    """Return the units whose subtrees make the user's member scope (the whole tree's roots
+    for the deployment's administrator)."""
+    orgs = Org.objects.filter(pk__in=policy.grant_roots(user), valid_to__isnull=True)
+    if getattr(user, "is_superuser", False):
+        orgs = Org.objects.filter(depth=1, valid_to__isnull=True)
+    roots = sorted(
+        (o for o in orgs if policy.can(user, Action.MEMBER_VIEW, o)), key=lambda o: o.path
+    )
+    # A unit inside another listed one is already covered.
+    return [o for i, o in enumerate(roots) if not any(o.path.startswith(r.path) for r in roots[:i])]
+
+
 def members_for_user(user: Any, filters: MemberFilters, *, today: date) -> QuerySet[Membership]:
     """Return the memberships the user may list, filtered, in Vietnamese name order.
 
@@ -171,6 +186,9 @@ def members_for_user(user: Any, filters: MemberFilters, *, today: date) -> Query
         qs = qs.filter(_party_age_filter(filters.party_age_from, filters.party_age_to, today))
     if filters.away is not None:
         qs = qs.filter(away_without_transfer=filters.away)
+    if filters.watch in WATCH_FILTERS:
+        roots = [unit] if unit is not None else _roots_for(user)
+        qs = qs.filter(pk__in=watched_ids(roots, filters.watch, today))
     return (
         qs.select_related("person", "cell")
         .only(

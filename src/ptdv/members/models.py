@@ -99,6 +99,14 @@ class Membership(VersionedModel):
         default=False,
         help_text=_("Chi bộ đánh dấu đảng viên đi làm ăn xa nhưng chưa chuyển sinh hoạt đảng."),
     )
+    seriously_ill = models.BooleanField(
+        _("đang ốm đau nặng"),
+        default=False,
+        help_text=_(
+            "Chi bộ đánh dấu đảng viên ốm đau nặng: huy hiệu Đảng được xét tặng sớm "
+            "(Hướng dẫn 01-HD/TW, mục 18)."
+        ),
+    )
 
     # Derived by replaying the events (members.rules.replay); never written by hand.
     status = models.CharField(_("tình trạng"), max_length=16, choices=Standing.choices)

@@ -23,6 +23,9 @@ RemovalGroundCode = Literal[
 ]
 
 
+WatchCode = Literal["any", "removal", "probation_ending", "temporary_overdue", "away", "badge"]
+
+
 class MemberFilters(Schema):
     q: str | None = Field(
         None, max_length=100, description="Tên (không cần dấu) hoặc số CCCD (9-12 chữ số)."
@@ -46,6 +49,14 @@ class MemberFilters(Schema):
     )
     party_age_to: int | None = Field(None, ge=0, le=100, description="Tuổi đảng đến (năm).")
     away: bool | None = Field(None, description="Đi làm ăn xa chưa chuyển sinh hoạt.")
+    watch: WatchCode | None = Field(
+        None,
+        description=(
+            "Thuộc danh sách cần theo dõi: any (bất kỳ), removal (căn cứ xóa tên), "
+            "probation_ending (sắp hết dự bị), temporary_overdue (sinh hoạt tạm thời quá hạn), "
+            "away (đi làm ăn xa), badge (đến hạn huy hiệu đợt tới)."
+        ),
+    )
 
 
 class OrgRefOut(Schema):
@@ -144,6 +155,7 @@ class MemberOut(Schema):
     left_on: date | None
     left_kind: str
     away_without_transfer: bool
+    seriously_ill: bool
     previous_id: int | None
     case_id: int | None = Field(
         None, description="Hồ sơ kết nạp đã tạo lần vào Đảng này, nếu bạn được xem."
@@ -187,6 +199,20 @@ class MemberEventCorrectIn(Schema):
     reason: str = Field(..., max_length=1000)
     on: date | None = None
     void: bool = False
+    version: int
+
+
+class MemberFlagsPatch(Schema):
+    """The cell's marks on a member; omit a flag to leave it; 409 when `version` moved on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    away_without_transfer: bool | None = Field(
+        None, description="Đi làm ăn xa chưa chuyển sinh hoạt (danh sách cần theo dõi)."
+    )
+    seriously_ill: bool | None = Field(
+        None, description="Ốm đau nặng: huy hiệu Đảng được xét tặng sớm."
+    )
     version: int
 
 

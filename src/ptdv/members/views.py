@@ -28,6 +28,7 @@ from ptdv.members.forms import (
     CorrectForm,
     EnterMemberForm,
     EventForm,
+    IllForm,
     MemberFilterForm,
 )
 from ptdv.members.models import Membership
@@ -52,6 +53,7 @@ def filters_from(data: dict[str, object]) -> lists.MemberFilters:
         party_age_from=data.get("party_age_from"),  # type: ignore[arg-type]
         party_age_to=data.get("party_age_to"),  # type: ignore[arg-type]
         away=data.get("away"),  # type: ignore[arg-type]
+        watch=str(data.get("watch") or ""),
         **{name: str(data.get(name) or "") for name in lists.REFERENCE_FILTERS},
     )
 
@@ -202,26 +204,47 @@ def card_edit(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResp
     return render(request, "members/card_form.html", {"form": form, "m": membership})
 
 
-@require_POST
-def away_flag(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    """Mark or unmark "working away without a transfer" (a button on the member page)."""
+def _flag(
+    request: AuthenticatedHttpRequest,
+    membership_id: int,
+    form: AwayForm | IllForm,
+    flag: str,
+    field: str,
+    done: str,
+) -> HttpResponse:
     membership = lists.membership_for_user(request.user, membership_id, Action.MEMBER_RECORD)
-    form = AwayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Yêu cầu không hợp lệ; hãy tải lại trang."))
         return redirect("members:detail", membership.pk)
     try:
-        registry.set_away_flag(
+        registry.set_flag(
             membership=membership,
-            away=form.cleaned_data["away"],
+            flag=flag,
+            value=form.cleaned_data[field],
             version=form.cleaned_data["version"],
             actor=request.user,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã cập nhật đánh dấu đi làm ăn xa."))
+        messages.success(request, done)
     return redirect("members:detail", membership.pk)
+
+
+@require_POST
+def away_flag(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
+    """Mark or unmark "working away without a transfer" (a button on the member page)."""
+    form = AwayForm(request.POST)
+    done = _("Đã cập nhật đánh dấu đi làm ăn xa.")
+    return _flag(request, membership_id, form, "away_without_transfer", "away", done)
+
+
+@require_POST
+def ill_flag(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
+    """Mark or unmark "seriously ill" (badges may then be given early; a button on the page)."""
+    form = IllForm(request.POST)
+    done = _("Đã cập nhật đánh dấu ốm đau nặng.")
+    return _flag(request, membership_id, form, "seriously_ill", "ill", done)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ from ptdv.members.models import (
     Absence,
     CellMeeting,
     DuesPayment,
+    EventKind,
     MemberEvent,
     Membership,
     Rating,
@@ -27,6 +28,7 @@ from ptdv.members.rules import badges as badge_rules
 from ptdv.members.rules import replay as rp
 from ptdv.members.rules import seniority
 from ptdv.members.rules import watch as rules
+from ptdv.members.rules.dates import add_months
 from ptdv.members.rules.findings import Notice
 from ptdv.orgs.models import Org
 
@@ -185,26 +187,81 @@ class BadgeRow:
     due: badge_rules.BadgeDue
 
 
+def recently_dead(unit: Org, since: date, until: date) -> list[Membership]:
+    """Return the members of the unit's cells who died in [since, until] (a posthumous badge
+    may be given to a member who died up to 12 months before the milestone)."""
+    return list(
+        Membership.objects.filter(
+            cell__path__gte=unit.path,
+            cell__path__lt=prefix_upper_bound(unit.path),
+            status=Standing.LEFT,
+            left_kind=EventKind.DIED,
+            left_on__gte=since,
+            left_on__lte=until,
+        )
+        .select_related("person", "cell")
+        .order_by("sort_key", "pk")
+    )
+
+
 def badges_for(unit: Org, start: date, end: date, today: date) -> list[BadgeRow]:
-    """Return who reaches which badge in [start, end] in the unit (party age from events)."""
+    """Return who reaches which badge in [start, end] in the unit (party age from events):
+    the seriously ill up to 12 or 24 months early, the dead posthumously (DOMAIN §5.5)."""
     members = current_members(unit)
-    histories = _histories([m.person_id for m in members], max(today, end))
+    dead = recently_dead(unit, add_months(start, -badge_rules.POSTHUMOUS_EARLY_MONTHS), end)
+    histories = _histories([m.person_id for m in members + dead], max(today, end))
     candidates = []
     by_id = {}
-    for m in members:
+    for m in members + dead:
         hist = histories.get(m.person_id, [])
+        died_on = m.left_on if m.status == Standing.LEFT else None
         reached = {
             years: day
             for years in badge_rules.MILESTONES
-            if (day := seniority.reaches(hist, years)) is not None
+            if (day := seniority.reaches(hist, years, posthumous=died_on is not None)) is not None
         }
-        candidates.append(badge_rules.BadgeCandidate(member_id=m.pk, reached=reached))
+        candidates.append(
+            badge_rules.BadgeCandidate(
+                member_id=m.pk, reached=reached, seriously_ill=m.seriously_ill, died_on=died_on
+            )
+        )
         by_id[m.pk] = m
     dues = badge_rules.badges_due(candidates, start, end)
     return sorted(
         (BadgeRow(by_id[d.member_id], d) for d in dues),
         key=lambda r: (-r.due.milestone, r.membership.sort_key),
     )
+
+
+# The member list's "on a watch list" filter (issue 7 item 11): key -> label.
+WATCH_FILTERS: dict[str, str] = {
+    "any": "Thuộc bất kỳ danh sách cần theo dõi nào",
+    "removal": "Có căn cứ xem xét xóa tên",
+    "probation_ending": "Sắp hết thời gian dự bị (60 ngày tới)",
+    "temporary_overdue": "Sinh hoạt tạm thời quá hạn",
+    "away": "Đi làm ăn xa chưa chuyển sinh hoạt",
+    "badge": "Đến hạn huy hiệu Đảng đợt trao tới",
+}
+
+
+def watched_ids(units: Iterable[Org], which: str, today: date) -> set[int]:
+    """Return the memberships on the named watch list (or on any of them) in the units, the
+    same lists the watch page shows (badges: the next presentation batch)."""
+    ids: set[int] = set()
+    for unit in units:
+        lists = watch_lists(unit, today)
+        chosen = {
+            "removal": lists.removal,
+            "probation_ending": lists.probation_ending,
+            "temporary_overdue": lists.temporary_overdue,
+            "away": lists.away,
+        }
+        for key, rows in chosen.items():
+            if which in (key, "any"):
+                ids.update(r.membership.pk for r in rows)
+        if which in ("badge", "any"):
+            ids.update(r.membership.pk for r in badges_for(unit, *next_batch(today), today))
+    return ids
 
 
 def next_batch(today: date) -> tuple[date, date]:

@@ -12,6 +12,7 @@ from ptdv.members.services.events import (
     recognise_member,
     record_event,
     set_away_flag,
+    set_flag,
     update_card,
 )
 from ptdv.members.services.reorganise import merge_cells  # noqa: E402
@@ -28,5 +29,6 @@ __all__ = [
     "recognise_member",
     "record_event",
     "set_away_flag",
+    "set_flag",
     "update_card",
 ]
