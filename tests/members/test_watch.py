@@ -305,6 +305,11 @@ def test_the_member_list_filters_on_each_watch_list(client, cast, tree):
     assert page(unit=str(ward.pk), watch="away") == {"Chi"}
     assert page(unit=str(ward.pk), watch="removal") == {"Dũng"}
     assert page(unit=str(ward.pk), watch="any") == {"Bình", "Chi", "Dũng"}
+    # The rarer filters fold away unless one is in use.
+    folded = client.get(reverse("members:list"), {"unit": ward.pk}).content.decode()
+    assert '<details class="more-filters">' in folded
+    shown = client.get(reverse("members:list"), {"watch": "any"}).content.decode()
+    assert '<details class="more-filters" open>' in shown
     # Without a unit, over the user's own scope; one cell narrows it.
     assert page(watch="any") == {"Bình", "Chi", "Dũng"}
     assert page(unit=str(b.pk), watch="any") == {"Chi"}

@@ -75,6 +75,10 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "can_enter": policy.can_anywhere(request.user, Action.MEMBER_DECIDE),
+        # The rarer filters fold away on a phone; open when one of them is in use.
+        "more_filters_open": any(
+            request.GET.get(name) for name in form.fields if name not in ("q", "unit", "status")
+        ),
     }
     template = "members/member_list.html"
     if request.htmx and not request.htmx.history_restore_request:
