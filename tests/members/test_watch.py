@@ -88,15 +88,25 @@ def test_w17_the_badge_list_of_a_ward_for_january_2026(tree):
     for person, decided in zip(bulk_people([a], 2), [date(1996, 3, 5), date(1995, 1, 10)],
                                strict=True):  # fmt: skip
         histories.append((person, decided, [EventSpec("admitted", decided, person.org_id)]))
+    # "+1 posthumous 30-year": would have reached 30 years on 10/06/2026, died 05/01/2026.
+    [late] = bulk_people([b], 1)
+    histories.append((late, date(1996, 6, 10), [
+        EventSpec("admitted", date(1996, 7, 1), b.pk),
+        EventSpec("recognised", date(1997, 7, 1), b.pk),
+        EventSpec("died", date(2026, 1, 5), b.pk),
+    ]))  # fmt: skip
     enter(histories)
 
     rows = badges_for(ward, date(2026, 1, 1), date(2026, 1, 31), TODAY)
 
-    assert len(rows) == 29
-    counts = {}
-    for r in rows:
+    living = [r for r in rows if not r.due.posthumous]
+    assert len(living) == 29
+    counts: dict[int, int] = {}
+    for r in living:
         counts[r.due.milestone] = counts.get(r.due.milestone, 0) + 1
     assert counts == {60: 3, 55: 2, 50: 2, 45: 2, 40: 3, 30: 17}
+    [posthumous] = [r for r in rows if r.due.posthumous]
+    assert (posthumous.membership.person_id, posthumous.due.milestone) == (late.pk, 30)
     assert {r.due.presentation_day for r in rows} == {date(2026, 2, 3)}
 
 
