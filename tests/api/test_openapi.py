@@ -39,6 +39,7 @@ OPERATIONS = {
     ("get", "/api/v1/members/{membership_id}"): "get_member",
     ("post", "/api/v1/members/{membership_id}/events"): "record_member_event",
     ("patch", "/api/v1/members/{membership_id}/card"): "update_member_card",
+    ("patch", "/api/v1/members/{membership_id}/flags"): "update_member_flags",
     ("post", "/api/v1/member-events/{event_id}/correct"): "correct_member_event",
     ("get", "/api/v1/transfers"): "list_transfers",
     ("post", "/api/v1/transfers"): "start_transfer",
