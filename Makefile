@@ -27,10 +27,12 @@ $(VENV)/.dev-installed: requirements/dev.txt pyproject.toml | $(BIN)/uv
 run: $(VENV)/.base-installed
 	$(BIN)/ptdv start --host $(HOST) --port $(PORT)
 
-# The browser tests need Chromium: scripts/ensure-browser finds one or installs it (see there).
+# The browser tests need Chromium, the spreadsheet tests LibreOffice: scripts/ensure-browser and
+# scripts/ensure-office find them or install them (see there).
 test: $(VENV)/.dev-installed
 	@PTDV_CHROMIUM="$$(scripts/ensure-browser)" && export PTDV_CHROMIUM && \
-	  echo "$(BIN)/pytest $(PYTEST_ARGS)  (Chromium: $$PTDV_CHROMIUM)" && \
+	  PTDV_SOFFICE="$$(scripts/ensure-office)" && export PTDV_SOFFICE && \
+	  echo "$(BIN)/pytest $(PYTEST_ARGS)  (Chromium: $$PTDV_CHROMIUM, LibreOffice: $$PTDV_SOFFICE)" && \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

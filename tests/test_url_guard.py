@@ -112,6 +112,9 @@ PAGES: dict[str, Page] = {
     "members:watch": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:badges": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:activity": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
+    # The statistical tables of a unit and their Excel export (logged).
+    "reports:table": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
+    "reports:table-xlsx": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:detail": Page(
         kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=READ_CELL_A
     ),

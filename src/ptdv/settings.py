@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "ptdv.access",
     "ptdv.members",
     "ptdv.pipeline",
+    "ptdv.reports",
     "ptdv.demo",
 ]
 

@@ -261,6 +261,12 @@ def figures(unit: Org, day: date, *, since: date | None = None, breakdown: bool 
     return result
 
 
+def admissions(unit: Org, since: date, day: date) -> QuerySet[MemberEvent]:
+    """Return the admissions (and re-admissions) of [since, day] placed under the unit, counted
+    on the day the setting names (PTDV_MEMBERS_ADMISSION_DATE)."""
+    return _admissions(unit, since, day)
+
+
 def _admissions(unit: Org, since: date, day: date) -> QuerySet[MemberEvent]:
     entry = [EventKind.ADMITTED, EventKind.READMITTED]
     if admission_counts_by() == "decision":

@@ -1,4 +1,6 @@
-"""`ptdv stats asof UNIT_CODE YYYY-MM-DD [--from YYYY-MM-DD] --json`: a unit's figures on a day.
+"""`ptdv stats asof UNIT_CODE YYYY-MM-DD [--from YYYY-MM-DD] --json`: a unit's figures on a day;
+`ptdv stats table KIND UNIT_CODE --from YYYY-MM-DD --to YYYY-MM-DD [--json | --xlsx FILE]`: one
+of the standard statistical tables (reports.tables), as text, JSON or an Excel file.
 
 For scripts and operators: members (total, official, probationary, exempted, on temporary
 transfer), organisations (đảng bộ cơ sở, chi bộ cơ sở, chi bộ trực thuộc), admissions and
@@ -19,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from ptdv.members.asof import figures
 from ptdv.orgs.models import Org
+from ptdv.reports import tables
+from ptdv.reports.xlsx import workbook
 
 
 def _n(value: int) -> str:
@@ -47,10 +51,21 @@ class Command(BaseCommand):
             help="Đầu kỳ để đếm số kết nạp, công nhận chính thức (đến hết ngày lấy số liệu).",
         )  # fmt: skip
         asof.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        table = sub.add_parser("table", help="Một biểu thống kê của một tổ chức đảng.")
+        table.add_argument("kind", metavar="KIND", choices=list(tables.KINDS),
+                           help="Biểu: " + ", ".join(tables.KINDS) + ".")  # fmt: skip
+        table.add_argument("unit_code", metavar="UNIT_CODE", help="Mã tổ chức đảng.")
+        table.add_argument("--from", dest="since", metavar="YYYY-MM-DD",
+                           help="Đầu kỳ (mặc định: đầu năm của ngày cuối kỳ).")  # fmt: skip
+        table.add_argument("--to", dest="day", metavar="YYYY-MM-DD", required=True,
+                           help="Cuối kỳ, cũng là ngày lấy số liệu.")  # fmt: skip
+        out = table.add_mutually_exclusive_group()
+        out.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        out.add_argument("--xlsx", metavar="FILE", help="Ghi biểu ra tệp Excel.")
 
     def handle(self, *args: Any, task: str | None = None, **options: Any) -> None:
-        if task != "asof":
-            raise CommandError(_("Hãy chọn một công việc: asof."))
+        if task not in ("asof", "table"):
+            raise CommandError(_("Hãy chọn một công việc: asof hoặc table."))
         unit = Org.objects.filter(code=options["unit_code"]).first()
         if unit is None:
             raise CommandError(_("Không có tổ chức đảng mã “%(c)s”.") % {"c": options["unit_code"]})
@@ -58,6 +73,9 @@ class Command(BaseCommand):
         since = _day(options["since"]) if options.get("since") else None
         if since is not None and since > day:
             raise CommandError(_("Ngày đầu kỳ phải trước hoặc bằng ngày lấy số liệu."))
+        if task == "table":
+            self._table(options["kind"], unit, day, since, options)
+            return
         result = figures(unit, day, since=since)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
@@ -96,3 +114,33 @@ class Command(BaseCommand):
                     "r": _n(result.recognised),
                 }
             )
+
+    def _table(
+        self, kind: str, unit: Org, day: date, since: date | None, options: dict[str, Any]
+    ) -> None:
+        if kind != "members" and since is None:
+            since = date(day.year, 1, 1)
+        table = tables.build(kind, unit, day=day, since=since if kind != "members" else None)
+        if not table.exists:
+            raise CommandError(
+                _("%(unit)s chưa có hoặc không còn vào ngày %(day)s.")
+                % {"unit": unit.name, "day": f"{day:%d/%m/%Y}"}
+            )
+        if options["json"]:
+            self.stdout.write(json.dumps(table.as_json(), ensure_ascii=False, indent=2))
+            return
+        if options.get("xlsx"):
+            with open(options["xlsx"], "wb") as out:
+                out.write(workbook(table))
+            self.stdout.write(_("Đã ghi %(f)s.") % {"f": options["xlsx"]})
+            return
+        self.stdout.write(f"{table.title.upper()} — {table.unit_name}. {table.period_label}.")
+        for row in [*table.rows, table.total]:
+            cells = ", ".join(
+                f"{c.group + ' — ' if c.group and c.group != 'Trong đó' else ''}{c.label}: "
+                f"{_n(v) if isinstance(v, int) else number_format(v, decimal_pos=1)}"
+                for c in table.columns
+                if (v := row.values.get(c.key))
+            )
+            label = _("Tổng số") if row is table.total else row.name
+            self.stdout.write(f"- {label}: {cells or '0'}")

@@ -1,0 +1,29 @@
+"""The statistical table's choices: which table, the period or the day."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from ptdv.core.forms import date_field
+from ptdv.reports.tables import KINDS
+
+
+class TableForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Biểu"), choices=list(KINDS.items()))
+    since = date_field(
+        gettext_lazy("Từ ngày"),
+        required=False,
+        help_text=gettext_lazy("Đầu kỳ đếm số kết nạp; để trống: từ đầu năm."),
+    )
+    day = date_field(gettext_lazy("Đến ngày (số liệu tại ngày)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, since = data.get("day"), data.get("since")
+        if isinstance(day, date) and isinstance(since, date) and since > day:
+            self.add_error("since", gettext_lazy("Ngày đầu kỳ phải trước ngày cuối kỳ."))
+        return data

@@ -1,0 +1,453 @@
+"""The standard statistical tables (DOMAIN §6.2; issue 8 item 3): one row per child unit as it
+stood on the last day, a total row for the unit itself, columns by characteristic.
+
+Three kinds:
+- `members`: members on the day, by standing and by the person's characteristics;
+- `new-members`: members admitted in the period, by characteristics (age on the day of
+  admission, and the average age);
+- `organisations`: organisations by kind on the day, the members, and (for a period) how many
+  grassroots organisations admitted anyone.
+
+The total row counts what stood or happened under the unit (the dated tree, D28/D30) through
+`members.asof`, the one module of as-of figures. The rows are the units directly under it on the
+last day, as the reports are made after a reorganisation: an admission of the period goes to the
+unit its cell stands under on the last day, so the rows add up to the total (a cell dissolved or
+moved out since has its own row). Members on the day are counted per child directly. The note
+says when rows and total differ (a cell placed directly under the unit). Percentages are of the
+row's total, rounded by `PTDV_REPORTS_ROUNDING`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+
+from ptdv.members import asof
+from ptdv.members.models import Standing
+from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
+from ptdv.orgs.selectors import span_on
+from ptdv.people.models import EducationLevel, Occupation, Qualification, TheoryLevel
+from ptdv.people.selectors import reference_items
+from ptdv.reports import rules
+
+KINDS: dict[str, str] = {
+    "members": "Đảng viên phân theo đặc điểm",
+    "new-members": "Đảng viên mới kết nạp phân theo đặc điểm",
+    "organisations": "Tổ chức đảng phân theo loại hình",
+}
+# The person's reference lists a table splits by: (prefix, model, heading).
+_LISTS: tuple[tuple[str, Any, str], ...] = (
+    ("education", EducationLevel, "Giáo dục phổ thông"),
+    ("qualification", Qualification, "Chuyên môn nghiệp vụ"),
+    ("theory_level", TheoryLevel, "Lý luận chính trị"),
+    ("occupation", Occupation, "Nghề nghiệp, thành phần"),
+)
+UNKNOWN = "Chưa cập nhật"
+
+
+def rounding_mode() -> str:
+    return str(getattr(settings, "PTDV_REPORTS_ROUNDING", "round"))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    group: str = ""  # the heading over a run of columns ("" stands alone)
+    share: bool = True  # shown as a percentage of the row's total
+    average: bool = False  # a decimal (the average age), never summed
+
+
+@dataclass
+class TableRow:
+    org_id: int | None
+    name: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def share(self, key: str, of: str, mode: str) -> Decimal | None:
+        return rules.percent(int(self.values.get(key) or 0), int(self.values.get(of) or 0),
+                             mode=mode)  # fmt: skip
+
+
+@dataclass
+class Table:
+    kind: str
+    title: str
+    unit_id: int
+    unit_name: str
+    since: date | None
+    day: date
+    columns: list[Column]
+    rows: list[TableRow]
+    total: TableRow
+    share_of: str = "total"  # the column the percentages are of
+    exists: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def period_label(self) -> str:
+        if self.since is None:
+            return f"Tính đến ngày {self.day:%d/%m/%Y}"
+        return f"Từ ngày {self.since:%d/%m/%Y} đến ngày {self.day:%d/%m/%Y}"
+
+    def groups(self) -> list[tuple[str, int]]:
+        """Return the header's first line: (group heading, how many columns it spans)."""
+        runs: list[tuple[str, int]] = []
+        for column in self.columns:
+            if runs and column.group and runs[-1][0] == column.group:
+                runs[-1] = (column.group, runs[-1][1] + 1)
+            else:
+                runs.append((column.group, 1))
+        return runs
+
+    def heading(self) -> tuple[list[tuple[str, int, int]], list[Column]]:
+        """Return the two heading lines of a page: the first as (label, colspan, rowspan) —
+        a group over its columns, or a lone column spanning both lines — and the second as the
+        columns under the groups."""
+        first: list[tuple[str, int, int]] = []
+        second: list[Column] = []
+        start = 0
+        for group, span in self.groups():
+            if group:
+                first.append((group, span, 1))
+                second.extend(self.columns[start : start + span])
+            else:
+                first.append((self.columns[start].label, 1, 2))
+            start += span
+        return first, second
+
+    def body(self) -> list[tuple[TableRow, list[Any]]]:
+        """Return each unit row with its values in column order."""
+        return [(r, [r.values.get(c.key) for c in self.columns]) for r in self.rows]
+
+    def total_values(self) -> list[Any]:
+        return [self.total.values.get(c.key) for c in self.columns]
+
+    def share_values(self) -> list[Decimal | None]:
+        shares = self.shares()
+        return [shares.get(c.key) for c in self.columns]
+
+    def shares(self, mode: str | None = None) -> dict[str, Decimal | None]:
+        """Return the total row's percentages of its `share_of` column, by column."""
+        mode = mode or rounding_mode()
+        return {
+            c.key: self.total.share(c.key, self.share_of, mode)
+            for c in self.columns
+            if c.share and not c.average and c.key != self.share_of
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        def plain(v: Any) -> Any:
+            return str(v) if isinstance(v, Decimal) else v
+
+        def row(r: TableRow) -> dict[str, Any]:
+            values = {c.key: plain(r.values.get(c.key, 0)) for c in self.columns}
+            return {"unit_id": r.org_id, "name": r.name, "values": values}
+
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "unit": {"id": self.unit_id, "name": self.unit_name},
+            "from": self.since.isoformat() if self.since else None,
+            "to": self.day.isoformat(),
+            "exists": self.exists,
+            "columns": [
+                {"key": c.key, "label": c.label, "group": c.group, "average": c.average}
+                for c in self.columns
+            ],
+            "rows": [row(r) for r in self.rows],
+            "total": row(self.total),
+            "shares": {k: plain(v) for k, v in self.shares().items()},
+            "rounding": rounding_mode(),
+            "notes": self.notes,
+        }
+
+
+# --- columns ----------------------------------------------------------------------------------
+
+
+def person_columns() -> list[Column]:
+    """Return the characteristic columns shared by the member tables (DOMAIN §6.2)."""
+    columns = [
+        Column("women", "Nữ", "Trong đó"),
+        Column("minority", "Dân tộc thiểu số", "Trong đó"),
+        Column("religious", "Có đạo", "Trong đó"),
+        Column("youth_union", "Đoàn viên thanh niên", "Trong đó"),
+        Column("trade_union", "Đoàn viên công đoàn", "Trong đó"),
+    ]
+    for low, high in asof.AGE_BANDS:
+        label = asof.band_label(low, high)
+        columns.append(Column(f"age:{label}", label, "Độ tuổi"))
+    for prefix, model, heading in _LISTS:
+        for item in reference_items(model):
+            columns.append(Column(f"{prefix}:{item.code}", item.name, heading))
+        columns.append(Column(f"{prefix}:", UNKNOWN, heading))
+    return columns
+
+
+def _band(birth: date, on: date) -> str:
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    for low, high in asof.AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return asof.band_label(low, high)
+    return "<18"
+
+
+_PERSON_FIELDS = (
+    "person__sex",
+    "person__ethnic_group__is_minority",
+    "person__religion_id",
+    "person__youth_union_member",
+    "person__trade_union_member",
+    *(f"person__{prefix}__code" for prefix, _m, _h in _LISTS),
+)
+
+
+def _add_person(counts: Counter[str], row: dict[str, Any], n: int, band: str) -> None:
+    counts["total"] += n
+    if row["person__sex"] == "F":
+        counts["women"] += n
+    if row["person__ethnic_group__is_minority"]:
+        counts["minority"] += n
+    if row["person__religion_id"] is not None:
+        counts["religious"] += n
+    if row["person__youth_union_member"]:
+        counts["youth_union"] += n
+    if row["person__trade_union_member"]:
+        counts["trade_union"] += n
+    counts[f"age:{band}"] += n
+    for prefix, _m, _h in _LISTS:
+        counts[f"{prefix}:{row[f'person__{prefix}__code'] or ''}"] += n
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
+def member_counts(path: str, day: date) -> Counter[str]:
+    """Return the members under the span path on the day by column key: one grouped query."""
+    rows = (
+        asof.periods_on(path, day)
+        .values("standing", "exempted", *_PERSON_FIELDS, band=asof.age_band_expression(day))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: Counter[str] = Counter()
+    for row in rows:
+        n = row["n"]
+        _add_person(counts, row, n, row["band"])
+        if row["standing"] == Standing.OFFICIAL:
+            counts["official"] += n
+        else:
+            counts["probationary"] += n
+        if row["exempted"]:
+            counts["exempted"] += n
+    return counts
+
+
+def admission_counts(
+    unit: Org, since: date, day: date, children: dict[str, int] | None = None
+) -> tuple[Counter[str], dict[int | None, Counter[str]]]:
+    """Return the unit's admissions in [since, day] by column key, each member's age taken on
+    the day of admission (with the sum of ages for the average), and the same per child unit:
+    `children` maps each child's span path on the day to its id; an admission goes to the child
+    its cell stands under on the day (None: a cell no longer under the unit then). One query."""
+    fields = ("on", "cell_id", "membership__person__birth_date",
+              *(f"membership__{f}" for f in _PERSON_FIELDS))  # fmt: skip
+    place = _placer(unit, day, children or {})
+    total: Counter[str] = Counter()
+    by_child: dict[int | None, Counter[str]] = {}
+    for values in asof.admissions(unit, since, day).values(*fields):
+        row = {key.removeprefix("membership__"): value for key, value in values.items()}
+        birth = row["person__birth_date"]
+        band = _band(birth, values["on"])
+        age = (values["on"] - birth).days
+        for counts in (total, by_child.setdefault(place(values["cell_id"]), Counter())):
+            _add_person(counts, row, 1, band)
+            counts["age_days"] += age
+    return total, by_child
+
+
+def _placer(unit: Org, day: date, children: dict[str, int]) -> Any:
+    """Return cell id -> the id of the child (by span path on the day) it stands under."""
+    root = span_on(unit, day)
+    spans = dict(asof.units_on(root.path, day).values_list("org_id", "path")) if root else {}
+    width = (len(root.path) + SPAN_STEP) if root else 0
+
+    def place(cell_id: int) -> int | None:
+        path = spans.get(cell_id)
+        return children.get(path[:width]) if path is not None else None
+
+    return place
+
+
+# --- the tables -------------------------------------------------------------------------------
+
+
+def _children(root_path: str, depth: int, day: date) -> list[tuple[Org, str]]:
+    """Return the units directly under the root path on the day, with their span paths, by
+    name as they stood then."""
+    spans = list(
+        asof.units_on(root_path, day).filter(depth=depth + 1).values_list("org_id", "path", "name")
+    )
+    orgs = Org.objects.in_bulk([s[0] for s in spans])
+    named = sorted(spans, key=lambda s: (s[2].lower(), s[0]))
+    result = []
+    for org_id, path, name in named:
+        org = orgs[org_id]
+        org.name = name  # the name it bore on the day
+        result.append((org, path))
+    return result
+
+
+def build(kind: str, unit: Org, *, day: date, since: date | None = None) -> Table:
+    """Return the table of this kind for the unit on the day (period [since, day])."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown table {kind!r}")
+    root = span_on(unit, day)
+    title = KINDS[kind]
+    if kind == "new-members" and since is None:
+        since = date(day.year, 1, 1)
+    empty = Table(kind, title, unit.pk, unit.name, since, day, [], [], TableRow(unit.pk, unit.name))
+    if root is None:
+        empty.exists = False
+        return empty
+    children = _children(root.path, root.depth, day)
+    if kind == "members":
+        table = _members_table(unit, root.name, root.path, children, day)
+    elif kind == "new-members":
+        assert since is not None
+        table = _new_members_table(unit, root.name, children, since, day)
+    else:
+        table = _organisations_table(unit, root.name, root.path, children, since, day)
+    table.title, table.since = title, since
+    summed = Counter[str]()
+    for r in table.rows:
+        summed.update({k: v for k, v in r.values.items() if isinstance(v, int)})
+    if table.rows and any(summed[c.key] != table.total.values.get(c.key, 0)
+                          for c in table.columns if not c.average):  # fmt: skip
+        table.notes.append(
+            "Các dòng đơn vị cộng lại khác dòng tổng: có đơn vị chuyển đến hoặc đi trong kỳ, hoặc "
+            "có chi bộ trực thuộc thẳng đơn vị này; dòng tổng chỉ tính phần diễn ra trong đơn vị."
+        )
+    return table
+
+
+def _members_table(
+    unit: Org, name: str, path: str, children: Iterable[tuple[Org, str]], day: date
+) -> Table:
+    columns = [
+        Column("total", "Tổng số đảng viên", share=False),
+        Column("official", "Chính thức", "Trong đó"),
+        Column("probationary", "Dự bị", "Trong đó"),
+        Column("exempted", "Miễn sinh hoạt", "Trong đó"),
+        *person_columns(),
+    ]
+    keys = [c.key for c in columns]
+    rows = [
+        TableRow(org.pk, org.name, _only(member_counts(child_path, day), keys))
+        for org, child_path in children
+    ]
+    total = TableRow(unit.pk, name, _only(member_counts(path, day), keys))
+    return Table("members", "", unit.pk, name, None, day, columns, rows, total)
+
+
+def _new_members_table(
+    unit: Org, name: str, children: list[tuple[Org, str]], since: date, day: date
+) -> Table:
+    columns = [
+        Column("total", "Tổng số kết nạp", share=False),
+        Column("average_age", "Tuổi bình quân", share=False, average=True),
+        *person_columns(),
+    ]
+    keys = [c.key for c in columns]
+    total, by_child = admission_counts(unit, since, day, {path: org.pk for org, path in children})
+
+    def row(org_id: int | None, label: str, counts: Counter[str]) -> TableRow:
+        values = _only(counts, keys)
+        years = Decimal(counts["age_days"]) / Decimal("365.2425")
+        values["average_age"] = rules.average(years, counts["total"])
+        return TableRow(org_id, label, values)
+
+    rows = [row(org.pk, org.name, by_child.get(org.pk, Counter())) for org, _path in children]
+    if by_child.get(None):
+        rows.append(row(None, "Chi bộ đã giải thể hoặc không còn thuộc đơn vị", by_child[None]))
+    return Table("new-members", "", unit.pk, name, since, day, columns, rows,
+                 row(unit.pk, name, total))  # fmt: skip
+
+
+def _organisations_table(
+    unit: Org,
+    name: str,
+    path: str,
+    children: list[tuple[Org, str]],
+    since: date | None,
+    day: date,
+) -> Table:
+    columns = [
+        Column("grassroots_total", "Tổng số tổ chức cơ sở đảng", share=False),
+        Column("grassroots_committees", "Đảng bộ cơ sở", "Trong đó"),
+        Column("grassroots_cells", "Chi bộ cơ sở", "Trong đó"),
+        Column("sub_committees", "Đảng bộ bộ phận", share=False),
+        Column("cells", "Chi bộ trực thuộc", share=False),
+        Column("members", "Đảng viên", share=False),
+    ]
+    if since is not None:
+        columns.append(Column("admitting", "Tổ chức cơ sở đảng có kết nạp trong kỳ"))
+    admitting = _admitting_grassroots(unit, path, since, day) if since is not None else set()
+
+    def row(org_id: int, label: str, span_path: str) -> TableRow:
+        units = asof.unit_counts(span_path, day)
+        values: dict[str, Any] = {
+            "grassroots_total": units.grassroots_total,
+            "grassroots_committees": units.grassroots_committees,
+            "grassroots_cells": units.grassroots_cells,
+            "sub_committees": units.sub_committees,
+            "cells": units.cells,
+            "members": asof.periods_on(span_path, day).count(),
+        }
+        if since is not None:
+            values["admitting"] = sum(1 for p in admitting if p.startswith(span_path))
+        return TableRow(org_id, label, values)
+
+    rows = [row(org.pk, org.name, child_path) for org, child_path in children]
+    table = Table("organisations", "", unit.pk, name, since, day, columns, rows,
+                  row(unit.pk, name, path))  # fmt: skip
+    table.share_of = "grassroots_total"
+    return table
+
+
+def _admitting_grassroots(unit: Org, path: str, since: date, day: date) -> set[str]:
+    """Return the span paths (on the day) of the grassroots organisations under the unit that
+    admitted anyone in the period, each admission placed under the grassroots organisation
+    its cell stood in on the day."""
+    spans = dict(asof.units_on(path, day).values_list("org_id", "path"))
+    grassroots = set(
+        asof.units_on(path, day)
+        .filter(kind__in=list(GRASSROOTS_KINDS))
+        .values_list("path", flat=True)
+    )
+    found = set()
+    for cell_id in asof.admissions(unit, since, day).values_list("cell_id", flat=True):
+        cell_path = spans.get(cell_id)
+        if cell_path is None:
+            continue  # the cell no longer stands under the unit on the day
+        # The grassroots organisation is one of the cell's span path prefixes.
+        for end in range(SPAN_STEP, len(cell_path) + 1, SPAN_STEP):
+            if cell_path[:end] in grassroots:
+                found.add(cell_path[:end])
+                break
+    return found
+
+
+def _only(counts: Counter[str], keys: list[str]) -> dict[str, Any]:
+    return {k: counts.get(k, 0) for k in keys}
+
+
+__all__ = ["KINDS", "Column", "Table", "TableRow", "build", "person_columns"]
