@@ -336,3 +336,6 @@ PTDV_MEMBERS_ADMISSION_DATE = envchoice(
 # (21-HD/BTCTW 2019; 124-QĐ/TW). 366-QĐ/TW (30/8/2025) changed the scheme and whether the cap
 # survives is open (DOMAIN §8 q11): 0 switches the warning off.
 PTDV_MEMBERS_RATING_CAP_PERCENT = envcount("PTDV_MEMBERS_RATING_CAP_PERCENT", "20")
+# How the statistical tables print percentages to two decimals: "round" (half up) or
+# "truncate", as some sources do (DOMAIN §7: 7.4255 % printed 7.42 %).
+PTDV_REPORTS_ROUNDING = envchoice("PTDV_REPORTS_ROUNDING", "round", ("round", "truncate"))
