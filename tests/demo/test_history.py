@@ -8,8 +8,11 @@ from datetime import date
 from django.db.models import F, Q
 
 from ptdv.demo import loader
+from ptdv.members import aggregates
+from ptdv.members.asof import figures
 from ptdv.members.models import EventKind, MemberEvent, Membership, Rating
-from ptdv.members.services import rebuild_membership
+from ptdv.members.services import rebuild_membership, stats
+from ptdv.orgs.models import Org, OrgKind
 from tests.factories import TODAY
 
 
@@ -51,3 +54,16 @@ def test_the_demo_members_have_fifteen_years_of_consistent_history(db):
     assert any(list(weak).count(m) == 2 for m in set(weak))
     assert Membership.objects.filter(status="left", left_kind="died").exists()
     assert Membership.objects.filter(joined_on__lt=date(2005, 1, 1)).exists()
+    # The monthly aggregates (D39) the demo's writes kept — bulk entry, the pipeline's
+    # recognitions, the 2025 reorganisation — are what a rebuild computes, and the province's
+    # month-end count read from them is the direct one.
+    assert stats.differences() == []
+    province = Org.objects.get(kind=OrgKind.PROVINCE)
+    for day in (date(2015, 12, 31), date(2025, 6, 30), date(2025, 7, 31)):
+        direct = figures(province, day, breakdown=False)
+        kept = aggregates.totals(province, day)
+        assert (kept["total"], kept["official"], kept["exempted"]) == (
+            direct.total,
+            direct.official,
+            direct.exempted,
+        )

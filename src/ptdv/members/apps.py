@@ -33,3 +33,35 @@ class MembersConfig(AppConfig):
         from ptdv.people.views import StandingSource, register_standing_source
 
         register_standing_source(StandingSource(labels=standing_labels, panel=person_panel))
+
+        # The monthly aggregates (D39) follow the tree's moves and dissolutions and the
+        # persons' attributes, in the transaction of the change.
+        from django.db.models.signals import post_save, pre_save
+
+        from ptdv.members.services import stats
+        from ptdv.orgs import spans
+        from ptdv.people.models import Person
+
+        spans.watch(stats.tree_changing)
+        pre_save.connect(_person_before, sender=Person, dispatch_uid="members-stats-person-pre")
+        post_save.connect(_person_after, sender=Person, dispatch_uid="members-stats-person-post")
+
+
+def _person_before(sender: object, instance: object, raw: bool = False, **kwargs: object) -> None:
+    from ptdv.members.services import stats
+
+    pk = getattr(instance, "pk", None)
+    if pk is not None and not raw:
+        instance._stats_dims = stats.person_dims(pk)  # type: ignore[attr-defined]
+
+
+def _person_after(sender: object, instance: object, raw: bool = False, **kwargs: object) -> None:
+    from ptdv.members.services import stats
+
+    before = getattr(instance, "_stats_dims", None)
+    if before is None or raw:
+        return
+    after = stats.person_dims(instance.pk)  # type: ignore[attr-defined]
+    if after is not None:
+        stats.person_changed(instance.pk, before, after)  # type: ignore[attr-defined]
+    instance._stats_dims = None  # type: ignore[attr-defined]

@@ -448,3 +448,30 @@ class CommitteeMember(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.person}"
+
+
+class MemberStat(models.Model):
+    """One aggregate row: a unit, a month, a dimension of the person and its value (decision
+    D39). Each count holds the month's change of the count on the month's last day. Kept by
+    members.services.stats in the transaction of every write that changes periods, spans or a
+    person's attributes; `ptdv stats rebuild` recomputes them."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    dim = models.CharField(max_length=16)  # "" for all members
+    value = models.CharField(max_length=40)
+    total = models.IntegerField(default=0)
+    official = models.IntegerField(default=0)
+    probationary = models.IntegerField(default=0)
+    exempted = models.IntegerField(default=0)
+    away = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "dim", "month", "value"], name="members_memberstat_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%m/%Y} {self.dim}={self.value}"

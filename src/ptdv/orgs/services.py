@@ -359,9 +359,10 @@ def _move_spans(locked: Org, target: Org, *, day: date, today: date) -> None:
             % {"d": _ddmmyyyy(first.valid_from), "u": first.name},
         )
     new_path = _target_path_on(target, day) + span_segment(locked.pk)
-    spans.repath(
-        carried, old=current.path, new=new_path, day=day, org_id=locked.pk, parent_id=target.pk
-    )
+    with spans.changing(current.path, day):
+        spans.repath(
+            carried, old=current.path, new=new_path, day=day, org_id=locked.pk, parent_id=target.pk
+        )
 
 
 def dissolve_org(*, org: Org, on_date: date, version: int, actor: User, today: date) -> Org:
@@ -396,7 +397,8 @@ def dissolve_org(*, org: Org, on_date: date, version: int, actor: User, today: d
                     _("Ngày giải thể không thể trước ngày %(d)s: đơn vị có thay đổi từ ngày đó.")
                     % {"d": _ddmmyyyy(current.valid_from)},
                 )
-            spans.close_at(current, on_date)
+            with spans.changing(current.path, on_date):
+                spans.close_at(current, on_date)
         locked.valid_to = on_date
         locked.version += 1
         locked._history_user = actor

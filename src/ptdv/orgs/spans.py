@@ -8,6 +8,8 @@ its last day or changed in place, and nothing before the effective day is rewrit
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -215,3 +217,25 @@ def check_spans() -> list[SpanProblem]:
                     )
                 )
     return problems
+
+
+# Apps above the tree that keep figures by unit (the members' monthly aggregates, D39) watch its
+# changes: each watcher is a context manager factory entered around a move or a dissolution, with
+# the span path that changes and the day it changes from (orgs imports none of them).
+SpanWatcher = Callable[[str, date], AbstractContextManager[None]]
+_watchers: list[SpanWatcher] = []
+
+
+def watch(factory: SpanWatcher) -> None:
+    """Register a watcher of the tree's changes (once, from an app's ready())."""
+    if factory not in _watchers:
+        _watchers.append(factory)
+
+
+@contextmanager
+def changing(path: str, day: date) -> Iterator[None]:
+    """Enter every watcher around a change of the spans under `path` from `day` on."""
+    with ExitStack() as stack:
+        for factory in _watchers:
+            stack.enter_context(factory(path, day))
+        yield

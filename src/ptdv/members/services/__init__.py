@@ -11,10 +11,9 @@ from ptdv.members.services.events import (
     rebuild_membership,
     recognise_member,
     record_event,
-    set_away_flag,
-    set_flag,
     update_card,
 )
+from ptdv.members.services.flags import set_away_flag, set_flag
 from ptdv.members.services.reorganise import merge_cells  # noqa: E402
 
 __all__ = [

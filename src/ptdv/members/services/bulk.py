@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ptdv.access.models import User
 from ptdv.members.models import MemberEvent, MemberPeriod, Membership
 from ptdv.members.rules import replay as rp
+from ptdv.members.services import stats
 from ptdv.members.services.events import MemberInvalid
 
 
@@ -134,4 +135,6 @@ def bulk_enter(
             ),
             batch_size=batch_size,
         )
+        # The monthly aggregates (D39), from the periods just written.
+        stats.apply(stats.contributions(stats.periods_of(m.pk for m in memberships)))
     return memberships

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ptdv.access.models import User
 from ptdv.core.errors import DomainError, StaleVersion
@@ -20,6 +19,7 @@ from ptdv.members.models import (
     Standing,
 )
 from ptdv.members.rules import replay as rp
+from ptdv.members.services import stats
 from ptdv.orgs.models import CELL_KINDS, Org
 from ptdv.people.models import Person
 
@@ -64,6 +64,7 @@ def _apply(membership: Membership, result: rp.Replay) -> None:
     entry = next((e for e in result.effective if e.kind in rp.ENTRY_KINDS), None)
     if entry is not None:
         membership.joined_on = entry.on
+    before = stats.periods_of([membership.pk])
     MemberPeriod.objects.filter(membership=membership).delete()
     MemberPeriod.objects.bulk_create(
         MemberPeriod(
@@ -78,6 +79,8 @@ def _apply(membership: Membership, result: rp.Replay) -> None:
         )
         for p in result.periods
     )
+    # The monthly aggregates follow the periods, in this transaction (D39).
+    stats.periods_replaced(before, stats.periods_of([membership.pk]))
 
 
 def _raise_refusals(refusals: list[rp.Refusal]) -> None:
@@ -500,53 +503,6 @@ def update_card(
         locked.version += 1
         _save_membership(locked, actor, _("Cập nhật thẻ đảng viên, số lý lịch"))
     return locked
-
-
-# The flags a cell sets on a member (not events: they change no count), with the history
-# reason recorded when each is set and cleared.
-FLAGS: dict[str, tuple[Any, Any]] = {
-    "away_without_transfer": (
-        gettext_lazy("Đánh dấu đi làm ăn xa chưa chuyển sinh hoạt"),
-        gettext_lazy("Bỏ đánh dấu đi làm ăn xa"),
-    ),
-    "seriously_ill": (
-        gettext_lazy("Đánh dấu ốm đau nặng"),
-        gettext_lazy("Bỏ đánh dấu ốm đau nặng"),
-    ),
-}
-
-
-def set_flag(
-    *, membership: Membership, flag: str, value: bool, version: int | None, actor: User | None
-) -> Membership:
-    """The cell marks or unmarks a member (working away without a transfer: a watch-list flag;
-    seriously ill: badges may be given early). Refused on a member who left the Party."""
-    if flag not in FLAGS:
-        raise _refuse(_("Không có đánh dấu này."), "flag")
-    with transaction.atomic():
-        locked = _locked(membership, version)
-        if locked.status == Standing.LEFT and value:
-            raise _refuse(_("Đảng viên đã ra khỏi Đảng; không đánh dấu được."), flag)
-        if getattr(locked, flag) == value:
-            return locked
-        setattr(locked, flag, value)
-        locked.version += 1
-        set_reason, clear_reason = FLAGS[flag]
-        _save_membership(locked, actor, str(set_reason if value else clear_reason))
-    return locked
-
-
-def set_away_flag(
-    *, membership: Membership, away: bool, version: int, actor: User | None
-) -> Membership:
-    """The cell marks a member working away without a transfer (a watch-list flag)."""
-    return set_flag(
-        membership=membership,
-        flag="away_without_transfer",
-        value=away,
-        version=version,
-        actor=actor,
-    )
 
 
 def rebuild_membership(membership: Membership, *, today: date, actor: User | None = None) -> bool:

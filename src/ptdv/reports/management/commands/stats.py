@@ -12,6 +12,7 @@ education, theory level and occupation — the figures the pages and the API sho
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ptdv.members.asof import figures
+from ptdv.members.services import stats
 from ptdv.orgs.models import Org
 from ptdv.reports import tables
 from ptdv.reports.xlsx import workbook
@@ -62,10 +64,20 @@ class Command(BaseCommand):
         out = table.add_mutually_exclusive_group()
         out.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
         out.add_argument("--xlsx", metavar="FILE", help="Ghi biểu ra tệp Excel.")
+        rebuild = sub.add_parser(
+            "rebuild", help="Tính lại số liệu tổng hợp theo tháng từ các giai đoạn sinh hoạt."
+        )
+        rebuild.add_argument(
+            "--check", action="store_true",
+            help="Chỉ so sánh số liệu đang lưu với số tính lại, không ghi; lỗi nếu khác.",
+        )  # fmt: skip
 
     def handle(self, *args: Any, task: str | None = None, **options: Any) -> None:
+        if task == "rebuild":
+            self._rebuild(check=options["check"])
+            return
         if task not in ("asof", "table"):
-            raise CommandError(_("Hãy chọn một công việc: asof hoặc table."))
+            raise CommandError(_("Hãy chọn một công việc: asof, table hoặc rebuild."))
         unit = Org.objects.filter(code=options["unit_code"]).first()
         if unit is None:
             raise CommandError(_("Không có tổ chức đảng mã “%(c)s”.") % {"c": options["unit_code"]})
@@ -144,3 +156,19 @@ class Command(BaseCommand):
             )
             label = _("Tổng số") if row is table.total else row.name
             self.stdout.write(f"- {label}: {cells or '0'}")
+
+    def _rebuild(self, *, check: bool) -> None:
+        if check:
+            problems = stats.differences()
+            if problems:
+                for line in problems:
+                    self.stdout.write(line)
+                raise CommandError(_("Số liệu tổng hợp khác số tính lại từ các sự kiện."))
+            self.stdout.write(_("Số liệu tổng hợp khớp với số tính lại từ các sự kiện."))
+            return
+        started = time.perf_counter()
+        rows = stats.rebuild()
+        self.stdout.write(
+            _("Đã tính lại %(n)s dòng số liệu tổng hợp trong %(s).1f giây.")
+            % {"n": _n(rows), "s": time.perf_counter() - started}
+        )

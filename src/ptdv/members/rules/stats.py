@@ -1,0 +1,124 @@
+"""What one member period adds to the monthly aggregates (decision D39): pure, no database.
+
+The aggregates answer "how many members did unit U have at the end of month M, and of them how
+many women, aged …" and "how many were admitted in month M" by summing small rows instead of
+scanning members. A row is (unit, month, dimension, value) with one integer per measure:
+
+each measure (`total`, `official`, `probationary`, `exempted`, `away`) holds the *change*, over
+that month, of the count on the month's last day, so the count on the last day of month M is the
+sum of the unit's rows for months up to M. Flows (admissions, recognitions of a period) are not
+aggregated: they are the events of the period, read by date (a year's admissions of a province
+are a few thousand rows); the stocks are what would otherwise scan every member.
+
+A member period counts on a month's last day E when it is in force on E (valid_from ≤ E <
+valid_to) and for every unit whose span path held the period's cell on E (the dated tree, D28): it
+adds +1 in the first such month and −1 in the month after the last, per span segment. A period that
+ends before reaching a month's end adds nothing to the stocks: month ends are what the aggregates
+know (reports are made at month, quarter and year ends); any other day is answered from the
+periods directly (members.asof).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MEASURES = ("total", "official", "probationary", "exempted", "away")
+
+# (unit id, first day of the month, dimension, value, measure)
+Key = tuple[int, date, str, str, str]
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    cell_id: int
+    standing: str  # "official" or "probationary"
+    exempted: bool
+    away: bool  # temporarily active in another cell (counted here)
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class SpanFacts:
+    """Where a unit stood over [valid_from, valid_to): its span path (the ids of itself and its
+    ancestors, SPAN_STEP digits each)."""
+
+    valid_from: date
+    valid_to: date | None
+    path: str
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    """Return the first day of the month after the one the day falls in."""
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return next_month(month) - timedelta(days=1)
+
+
+def counted_months(start: date, stop: date | None) -> tuple[date, date | None] | None:
+    """Return [first, after) — the months whose last day falls in [start, stop) — or None when
+    no month's last day does. `after` is None when the range is open."""
+    first = month_of(start)  # start ≤ its own month's last day, always
+    if stop is None:
+        return first, None
+    # The last counted month is the one whose end is ≤ stop − 1 day.
+    last_day = stop - timedelta(days=1)
+    after = (
+        next_month(last_day) if last_day == month_end(month_of(last_day)) else month_of(last_day)
+    )
+    return (first, after) if first < after else None
+
+
+def unit_ids(path: str, step: int) -> list[int]:
+    """Return the ids of the units a span path names, root first."""
+    return [int(path[i : i + step]) for i in range(0, len(path), step)]
+
+
+def period_contributions(
+    period: PeriodFacts,
+    spans: Iterable[SpanFacts],
+    dims: Mapping[str, str],
+    step: int,
+) -> Counter[Key]:
+    """Return what the period adds to the stock rows, for every unit above its cell and every
+    dimension of the person (`dims`: dimension -> value; "" -> "" is the all-members row)."""
+    measures = ["total", period.standing]
+    if period.exempted:
+        measures.append("exempted")
+    if period.away:
+        measures.append("away")
+    result: Counter[Key] = Counter()
+    for span in spans:
+        start = max(period.valid_from, span.valid_from)
+        stops = [d for d in (period.valid_to, span.valid_to) if d is not None]
+        stop = min(stops) if stops else None
+        if stop is not None and stop <= start:
+            continue
+        months = counted_months(start, stop)
+        if months is None:
+            continue
+        first, after = months
+        for unit in unit_ids(span.path, step):
+            for dim, value in dims.items():
+                for measure in measures:
+                    result[(unit, first, dim, value, measure)] += 1
+                    if after is not None:
+                        result[(unit, after, dim, value, measure)] -= 1
+    return result
+
+
+def span_on(spans: Iterable[SpanFacts], day: date) -> SpanFacts | None:
+    """Return the span in force on the day, if any."""
+    for span in spans:
+        if span.valid_from <= day and (span.valid_to is None or day < span.valid_to):
+            return span
+    return None
