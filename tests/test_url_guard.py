@@ -113,6 +113,7 @@ PAGES: dict[str, Page] = {
     "members:badges": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:activity": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     # The statistical tables of a unit and their Excel export (logged).
+    "reports:dashboard": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "reports:table": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "reports:table-xlsx": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:detail": Page(

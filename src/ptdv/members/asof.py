@@ -148,7 +148,11 @@ def periods_on(root_path: str, day: date) -> QuerySet[MemberPeriod]:
 
 def unit_counts(root_path: str, day: date) -> UnitCounts:
     rows = units_on(root_path, day).values("kind").annotate(n=Count("pk")).order_by()
-    by_kind = {row["kind"]: row["n"] for row in rows}
+    return units_by_kind({row["kind"]: row["n"] for row in rows})
+
+
+def units_by_kind(by_kind: dict[str, int]) -> UnitCounts:
+    """Return the unit counts the reports name, from the number of units of each kind."""
     return UnitCounts(
         grassroots_committees=by_kind.get(OrgKind.GRASSROOTS_COMMITTEE, 0),
         grassroots_cells=by_kind.get(OrgKind.GRASSROOTS_CELL, 0),
