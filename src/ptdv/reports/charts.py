@@ -243,6 +243,16 @@ def _rect(x: float, y: float, w: float, h: float, fill: str, *, cls: str = "",
     )
 
 
+def _within(x: float, width: float) -> tuple[float, str]:
+    """Return where and how to anchor a text of this width centred on x, kept inside the
+    viewBox: against an edge it is aligned to the edge instead."""
+    if x - width / 2 < 0:
+        return 0.0, "start"
+    if x + width / 2 > WIDTH:
+        return float(WIDTH), "end"
+    return x, "middle"
+
+
 def _empty(kind: str, title: str, headings: tuple[str, ...]) -> Chart:
     message = _(NO_DATA)
     body = [
@@ -401,10 +411,11 @@ def columns(
         else:
             parts.append(_text(cx, base - h - 4, text, anchor="middle", size=SMALL))
         if n % every == 0:
-            label = wrap(item.label, slot * every - 2, lines=1, size=label_size)[0]
-            parts.append(
-                _text(cx, base + 16, label, anchor="middle", size=round(label_size, 1), fill=MUTED)
-            )
+            room = min(slot * every - 2, WIDTH - 2 * PAD)
+            label = wrap(item.label, room, lines=1, size=label_size)[0]
+            x, anchor = _within(cx, _text_width(label, label_size))
+            size = round(label_size, 1)
+            parts.append(_text(x, base + 16, label, anchor=anchor, size=size, fill=MUTED))
         body.append("".join(parts) + "</g>")
     highest = max(data, key=lambda i: i.value)
     summary = _("Từ {first} đến {last}: {fv} rồi {lv}; cao nhất {hi} ({hv}).").format(
@@ -514,7 +525,8 @@ def funnel(
         conversions.append(share(max(after.value, 0), prior) if prior > 0 else None)
     counts = [number(i.value) for i in data]
     label_w = WIDTH * 0.32
-    right_w = max(max(_text_width(c) for c in counts), _text_width("↓ 100,0 %", SMALL)) + PAD
+    arrows = [""] + [f"↓ {percent_text(c)}" for c in conversions[1:]]
+    right_w = max([_text_width(c) for c in counts] + [_text_width(a, SMALL) for a in arrows]) + PAD
     x0 = label_w + PAD
     span = WIDTH - x0 - right_w - PAD
     centre = x0 + span / 2
@@ -523,14 +535,13 @@ def funnel(
     y = 4.0
     row_h = 34.0
     previous: tuple[float, float] | None = None
-    for item, count, conversion in zip(data, counts, conversions, strict=True):
+    for n, (item, count, arrow) in enumerate(zip(data, counts, arrows, strict=True)):
         lines = wrap(item.label, label_w)
         mid = y + row_h / 2
         w = span * float(item.value) / top if top > 0 and item.value > 0 else 0.0
         w = max(w, 1.0) if item.value > 0 else 0.0
-        group = [f'<g class="stage"><title>{_esc(item.label)}: {_esc(count)}'
-                 + (f" ({_esc(percent_text(conversion))})" if len(body) else "")
-                 + "</title>"]  # fmt: skip
+        group = [f'<g class="stage"><title>{_esc(item.label)}: {_esc(count)} {_esc(arrow)}'
+                 "</title>"]  # fmt: skip
         if previous is not None and (previous[1] > 0 or w > 0):
             pw = previous[1]
             group.append(
@@ -541,10 +552,9 @@ def funnel(
         group.append(_lines(label_w, mid, lines))
         group.append(_rect(centre - w / 2, mid - 10, w, 20, RED))
         right = x0 + span + PAD
-        if len(body):
+        if n:
             group.append(_text(right, mid - 1, count, weight="bold"))
-            group.append(_text(right, mid + 11, f"↓ {percent_text(conversion)}", size=SMALL,
-                               fill=MUTED))  # fmt: skip
+            group.append(_text(right, mid + 11, arrow, size=SMALL, fill=MUTED))
         else:
             group.append(_text(right, mid + 4, count, weight="bold"))
         body.append("".join(group) + "</g>")
@@ -585,8 +595,10 @@ def progress(
         a=number(achieved), t=number(target) if target is not None else "—", p=percent_text(rate)
     )
     x0, span = PAD, WIDTH - 2 * PAD
-    body = [_text(x0, 16, line, weight="bold")]
-    track_y = 42.0
+    # The headline wraps (bold glyphs are wider: 0.65 em); the track goes under it.
+    heads = wrap(line, span, lines=3, size=FONT * 1.1)
+    body = [_text(x0, 16 + 15 * n, text, weight="bold") for n, text in enumerate(heads)]
+    track_y = 42.0 + 15 * (len(heads) - 1)
 
     def at(v: Number) -> float:
         return x0 + (span * max(float(v), 0.0) / scale if scale > 0 else 0.0)
@@ -594,27 +606,19 @@ def progress(
     body.append(_rect(x0, track_y, span, 22, TRACK, cls="track"))
     body.append(_rect(x0, track_y + 5, at(achieved) - x0, 12, RED, cls="achieved"))
 
-    def anchored(x: float, text: str, size: float) -> tuple[float, str]:
-        w = _text_width(text, size) / 2
-        if x - w < 0:
-            return 0.0, "start"
-        if x + w > WIDTH:
-            return float(WIDTH), "end"
-        return x, "middle"
-
     if forecast is not None:
         fx = at(forecast)
         body.append(f'<path class="forecast" d="M{fx:.2f} {track_y - 6}V{track_y + 28}" '
                     f'stroke="{INK}" stroke-width="2" stroke-dasharray="3 2"/>')  # fmt: skip
         text = _("Dự báo {v}").format(v=number(forecast))
-        x, anchor = anchored(fx, text, SMALL)
+        x, anchor = _within(fx, _text_width(text, SMALL))
         body.append(_text(x, track_y - 9, text, anchor=anchor, size=SMALL))
     if target_value > 0:
         tx = at(target_value)
         body.append(f'<path class="target" d="M{tx:.2f} {track_y - 2}V{track_y + 24}" '
                     f'stroke="{INK}" stroke-width="3"/>')  # fmt: skip
         text = _("Chỉ tiêu {v}").format(v=number(target))
-        x, anchor = anchored(tx, text, SMALL)
+        x, anchor = _within(tx, _text_width(text, SMALL))
         body.append(_text(x, track_y + 38, text, anchor=anchor, size=SMALL))
     summary = line + (
         "; " + _("dự báo cả kỳ {v}").format(v=number(forecast)) if forecast is not None else ""
