@@ -587,7 +587,7 @@ def progress(
     """Return a bullet chart: the achieved bar on a track, the target a black line under its
     value, the forecast (if any) a dashed line with its value above. No target (or zero) shows
     the achieved value alone with "—" for the rate."""
-    headings = ("", _("Số lượng"))
+    headings = (_("Chỉ số"), _("Số lượng"))
     target_value = target if target is not None and target > 0 else 0
     rate = share(max(achieved, 0), target_value) if target_value > 0 else None
     scale = max(float(achieved), float(target_value), float(forecast or 0), 0.0)
