@@ -132,6 +132,8 @@ def test_a_long_label_wraps_to_two_lines_ending_with_an_ellipsis():
         (-12, None, "-12"),
         (Decimal("32.4"), None, "32,4"),
         (Decimal("32.0"), None, "32"),
+        (Decimal("32.45"), None, "32,5"),  # half up, as the reports round
+        (0.1 + 0.2, None, "0,3"),
         (82.5, 1, "82,5"),
         (None, None, "—"),
     ],

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils.formats import number_format
@@ -115,16 +115,16 @@ class Chart:
 
 def number(value: Number | None, *, places: int | None = None) -> str:
     """Return the value as the reports print it: 31.045, 32,4; "—" for no value. Whole values
-    have no decimals unless `places` asks; others one decimal."""
+    have no decimals unless `places` asks; others one decimal, rounded half up."""
     if value is None:
         return "—"
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if places is None:
-        places = 0 if Decimal(value) == Decimal(value).to_integral_value() else 1
+        places = 0 if exact == exact.to_integral_value() else 1
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if places == 0:
-        return number_format(int(Decimal(value).to_integral_value()), force_grouping=True)
-    return number_format(
-        Decimal(value).quantize(Decimal(1).scaleb(-places)), places, force_grouping=True
-    )
+        return number_format(int(rounded), force_grouping=True)
+    return number_format(rounded, places, force_grouping=True)
 
 
 def share(part: Number, whole: Number) -> Decimal | None:
