@@ -95,6 +95,12 @@ def test_w1_the_quarter_s_admissions_and_who_they_are(quang_tri):
     assert board.ageing.average == Decimal("27.6")  # (213·24 + 120·33 + 2·64 + 2·48) / 337
     bloc = next(c for c in board.children if c.org_id == named["KCQ"][0].pk)
     assert (bloc.total, bloc.ageing.aged_60) == (62, 2)
+    # The charts carry the same numbers in their data tables.
+    drawn = dashboard.charts_of(board)
+    admitted_rows = {row.label: row.cells[0] for row in drawn["admitted"].rows}
+    assert admitted_rows[named["TP"][0].name] == "46"
+    assert {row.label: row.cells[0] for row in drawn["composition"].rows}["Nữ"] == "36,6 %"
+    assert "funnel" not in drawn and "stages" not in drawn  # a past day: no pipeline
 
 
 def test_a_day_the_aggregates_do_not_hold_is_counted_directly_with_the_same_numbers(
@@ -176,6 +182,8 @@ def test_the_pipeline_by_stage_with_days_in_stage_overdue_and_sources(quang_tri)
     assert (sources["militia"].listed, sources["militia"].cases) == (2, 1)
     assert (sources["militia"].admitted, sources["militia"].conversion) == (0, Decimal("0.00"))
     assert board.overdue_cases == sum(row.overdue for row in board.funnel)
+    funnel = dashboard.charts_of(board)["funnel"]
+    assert [row.cells[0] for row in funnel.rows] == ["4", "3", "0"]
     assert board.overdue_transfers == 0
 
 
@@ -207,6 +215,7 @@ def test_the_page_reads_in_a_fixed_number_of_queries(client, quang_tri,
     assert "kết nạp 333 đảng viên" in html
     assert "Đảng bộ huyện Triệu Phong" in html
     assert reverse("reports:dashboard", args=[named["TP"][0].pk]) in html  # drill-down
+    assert html.count("<svg") >= 4  # members, admissions, composition, ageing
     # Twice the members, the same number of queries: nothing is read per member or per row.
     more = bulk_people([named["HH"][1]], 300)
     enter([(p, date(2024, 2, 1), admitted(p, date(2024, 2, 20), official=False)) for p in more])

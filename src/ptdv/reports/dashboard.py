@@ -23,7 +23,7 @@ from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgField
 from ptdv.orgs.selectors import span_on
 from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
-from ptdv.reports import rules, tables
+from ptdv.reports import charts, rules, tables
 
 # How many years without an admission put a cell on the list (the page lets the user choose).
 IDLE_YEARS_DEFAULT = 3
@@ -374,4 +374,48 @@ def month_ends(today: date, count: int = 12) -> list[date]:
     return result
 
 
-__all__ = ["Dashboard", "build", "month_ends"]
+def charts_of(board: Dashboard) -> dict[str, charts.Chart]:
+    """Return the dashboard's charts (server-rendered SVG, each with its data table)."""
+    year = board.day.year
+    result = {
+        "composition": charts.bars(
+            f"Thành phần đảng viên kết nạp năm {year} (%)",
+            [(s.label, s.share) for s in board.composition if s.share is not None],
+            unit="%",
+            label_heading="Thành phần",
+        ),
+    }
+    if board.children:
+        result["members"] = charts.stacked(
+            f"Đảng viên của các đơn vị trực thuộc ngày {board.day:%d/%m/%Y}",
+            [(c.name, [c.official, c.probationary]) for c in board.children],
+            ["Chính thức", "Dự bị"],
+        )
+        result["admitted"] = charts.bars(
+            f"Kết nạp năm {year} theo đơn vị trực thuộc",
+            [(c.name, c.admitted) for c in board.children],
+        )
+        result["ageing"] = charts.bars(
+            "Tỷ lệ đảng viên từ 60 tuổi trở lên theo đơn vị (%)",
+            [(c.name, c.ageing.share_60) for c in board.children if c.ageing.share_60 is not None],
+            unit="%",
+        )
+    if board.funnel is not None:
+        result["stages"] = charts.bars(
+            "Hồ sơ đang xử lý ở từng bước",
+            [(row.label, row.count) for row in board.funnel],
+            label_heading="Bước",
+        )
+    if board.sources:
+        result["funnel"] = charts.funnel(
+            f"Từ nguồn đến kết nạp (quần chúng ưu tú đưa vào danh sách trong {SOURCE_YEARS} năm)",
+            [
+                ("Đưa vào danh sách", sum(r.listed for r in board.sources)),
+                ("Đã lập hồ sơ", sum(r.cases for r in board.sources)),
+                ("Đã kết nạp", sum(r.admitted for r in board.sources)),
+            ],
+        )
+    return result
+
+
+__all__ = ["Dashboard", "build", "charts_of", "month_ends"]

@@ -88,5 +88,6 @@ def dashboard_page(request: AuthenticatedHttpRequest, org_id: int) -> HttpRespon
         )
     status = 400 if board is None else 200
     context = {"org": org, "form": form, "board": board,
+               "charts": dashboard.charts_of(board) if board and board.exists else {},
                "month_ends": dashboard.month_ends(today, 6)}  # fmt: skip
     return render(request, "reports/dashboard.html", context, status=status)
