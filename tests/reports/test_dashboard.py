@@ -100,7 +100,7 @@ def test_w1_the_quarter_s_admissions_and_who_they_are(quang_tri):
     admitted_rows = {row.label: row.cells[0] for row in drawn["admitted"].rows}
     assert admitted_rows[named["TP"][0].name] == "46"
     assert {row.label: row.cells[0] for row in drawn["composition"].rows}["Nữ"] == "36,6 %"
-    assert "funnel" not in drawn and "stages" not in drawn  # a past day: no pipeline
+    assert not {"funnel", "stages"} & set(drawn)  # a past day: no pipeline
 
 
 def test_a_day_the_aggregates_do_not_hold_is_counted_directly_with_the_same_numbers(
