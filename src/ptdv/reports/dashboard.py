@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
@@ -46,7 +47,7 @@ COMPOSITION = (
 class Share:
     label: str
     count: int
-    share: object  # Decimal | None
+    share: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class StageRow:
     stage: str
     label: str
     count: int
-    median_days: object  # Decimal | None
+    median_days: Decimal | None
     overdue: int
 
 
@@ -79,7 +80,7 @@ class SourceRow:
     listed: int
     cases: int
     admitted: int
-    conversion: object  # Decimal | None
+    conversion: Decimal | None
 
 
 @dataclass(frozen=True)
