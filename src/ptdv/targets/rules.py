@@ -216,3 +216,20 @@ def result_label(*, target: Decimal, achieved: Decimal | None, ended: bool) -> s
     if achieved > target:
         return _("Vượt chỉ tiêu")
     return _("Hoàn thành")
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """Return (start year, end year) of "2025" or "2020-2025" (an en dash works too); raise
+    ValueError with a Vietnamese message otherwise."""
+    parts = [p.strip() for p in text.replace("–", "-").split("-")]
+    if len(parts) in (1, 2) and all(p.isdigit() and len(p) == 4 for p in parts):
+        start, end = int(parts[0]), int(parts[-1])
+        if end >= start:
+            return start, end
+        raise ValueError(
+            _("Kỳ “%(p)s”: năm kết thúc phải sau hoặc bằng năm bắt đầu.") % {"p": text}
+        )
+    raise ValueError(
+        _("Kỳ “%(p)s” không hợp lệ: viết một năm (2025) hoặc một nhiệm kỳ (2020-2025).")
+        % {"p": text}
+    )

@@ -78,6 +78,18 @@ class MetricProgress:
     def is_count(self) -> bool:
         return self.target.is_count
 
+    @property
+    def percent_label(self) -> str:
+        """Return the completion (counts) or the share so far (shares) as "96,6 %"."""
+        value = self.percent if self.is_count else self.achieved
+        return rules.percent_text(Decimal(value)) if value is not None else "—"
+
+    @property
+    def target_label(self) -> str:
+        if self.is_count:
+            return rules.number(int(self.target.value))
+        return rules.percent_text(self.target.value)
+
 
 def period_bounds(start_year: int, end_year: int) -> tuple[date, date]:
     return date(start_year, 1, 1), date(end_year, 12, 31)
@@ -310,6 +322,10 @@ class ChildRow:
     percent: Decimal | None
     verdict: str
 
+    @property
+    def percent_label(self) -> str:
+        return rules.percent_text(self.percent) if self.percent is not None else "—"
+
 
 @dataclass
 class Split:
@@ -430,3 +446,17 @@ def progress_json(rows: list[MetricProgress], split: Split | None) -> dict[str, 
             "adds_up": split.adds_up,
         }
     return result
+
+
+def progress_report(unit: Org, start_year: int, end_year: int, *, today: date) -> dict[str, Any]:
+    """Return the unit's targets of the period with progress, forecast, risk and the children's
+    split, as the API and `ptdv targets progress --json` give them."""
+    rows = unit_progress(unit, targets_of(unit, start_year, end_year), today=today)
+    split = children_split(unit, start_year, end_year, today=today)
+    return {
+        "unit": {"id": unit.pk, "code": unit.code, "name": unit.name},
+        "period": {"start_year": start_year, "end_year": end_year,
+                   "label": period_label(start_year, end_year)},
+        "date": today.isoformat(),
+        **progress_json(rows, split),
+    }  # fmt: skip

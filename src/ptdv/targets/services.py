@@ -118,6 +118,9 @@ def set_target(
         .filter(unit=unit, start_year=start_year, end_year=end_year, metric=metric)
         .first()
     )
+    if existing is not None and version is None:
+        message = _("Đơn vị đã có chỉ tiêu này cho %(p)s (mức %(v)s); hãy mở chỉ tiêu đó để sửa.")
+        raise _refuse("metric", message % {"p": existing.period_label, "v": existing.value})
     if existing is not None and existing.version != version:
         raise StaleVersion(existing.version)
     if existing is None and version is not None:
