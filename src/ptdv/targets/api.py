@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q
@@ -18,6 +19,11 @@ from ptdv.targets.rules import parse_period
 from ptdv.targets.schemas import TargetIn, TargetOut
 
 router = Router(tags=["Chỉ tiêu"])
+
+
+def _today() -> date:
+    """Return today (one place, so tests pin the day)."""
+    return timezone.localdate()
 
 
 def _out(target: Target) -> dict[str, Any]:
@@ -51,7 +57,7 @@ def _set(request: HttpRequest, org_id: int, payload: TargetIn) -> Target:
         unit=org, start_year=payload.start_year, end_year=payload.end_year,
         metric=payload.metric, value=payload.value, version=payload.version,
         notes=payload.notes, actor=request.auth,  # type: ignore[attr-defined]
-        today=timezone.localdate(),
+        today=_today(),
     )  # fmt: skip
 
 
@@ -75,7 +81,7 @@ def targets_progress(
     """Return the progress, forecast and risk of the unit's targets of a calendar year (`year`,
     default this year) or of a term (`period=2020-2025`), with the children's split."""
     org = org_for_user(request.user, org_id, Action.MEMBER_VIEW)
-    today = timezone.localdate()
+    today = _today()
     if period:
         try:
             start, end = parse_period(period)

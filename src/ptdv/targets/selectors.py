@@ -233,8 +233,7 @@ def conscripts(unit: Org, start: date, end: date) -> tuple[int, int]:
     totals = (
         Conscription.objects.filter(entered_on__gte=start, entered_on__lte=end)
         .filter(placed)
-        .annotate(official=official)
-        .aggregate(total=Count("pk"), official=Count("pk", filter=Q(official=True)))
+        .aggregate(total=Count("pk"), official=Count("pk", filter=Q(official)))
     )
     return totals["total"], totals["official"]
 

@@ -25,6 +25,11 @@ from ptdv.targets.forms import PeriodForm, TargetForm
 from ptdv.targets.models import Metric, Target, period_label
 
 
+def _today() -> date:
+    """Return today (one place, so tests pin the day)."""
+    return timezone.localdate()
+
+
 def _period(request: AuthenticatedHttpRequest, today: date) -> tuple[PeriodForm, int, int]:
     """Return the period form and the period it asks for (default: this year)."""
     form = PeriodForm(request.GET or None)
@@ -43,7 +48,7 @@ def _ky(start: int, end: int) -> str:
 @require_GET
 def unit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     org = org_for_user(request.user, org_id, Action.MEMBER_VIEW)
-    today = timezone.localdate()
+    today = _today()
     form, start, end = _period(request, today)
     targets = selectors.targets_of(org, start, end)
     can_edit = policy.can(request.user, Action.TARGET_EDIT, org) and not org.is_dissolved
@@ -65,7 +70,7 @@ def unit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
 def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     user = request.user
     org: Org = org_for_user(user, org_id, Action.TARGET_EDIT)
-    today = timezone.localdate()
+    today = _today()
     _form, start, end = _period(request, today)
     metric = request.GET.get("chi-tieu", Metric.NEW_MEMBERS)
     existing = Target.objects.filter(
