@@ -21,7 +21,7 @@ def test_list_targets_of_a_year_includes_the_term(client, plan, django_assert_nu
         response = client.get(f"/api/v1/units/{plan.cast.grassroots.pk}/targets?year=2026")
     assert response.status_code == 200
     assert [(t["period"], t["value"]) for t in response.json()] == [
-        ("năm 2026", "10.00"), ("nhiệm kỳ 2025–2030", "100.00")
+        ("nhiệm kỳ 2025–2030", "100.00"), ("năm 2026", "10.00")
     ]  # fmt: skip
 
 
