@@ -29,7 +29,10 @@ from ptdv.targets import rules
 from ptdv.targets.models import COUNT_METRICS, Metric, Target, period_label
 
 # The pipeline stages the forecast reads, as the rules name them.
-_PIPELINE_STAGES = {Stage.COMMITTEE_APPROVED: rules.DECISION, Stage.DECIDED: rules.CEREMONY}
+_PIPELINE_STAGES: dict[str, str] = {
+    Stage.COMMITTEE_APPROVED: rules.DECISION,
+    Stage.DECIDED: rules.CEREMONY,
+}
 # Occupation codes (people's reference list) of private-enterprise workers: owners always,
 # enterprise staff when the admitting cell is in a private or foreign-invested firm.
 _OWNER = "chu_doanh_nghiep"
