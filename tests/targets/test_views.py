@@ -19,11 +19,11 @@ def _page(client, user, org_id, query="ky=2026"):
 
 
 def test_the_page_shows_progress_forecast_risk_and_the_split(
-    client, plan, django_assert_max_num_queries
+    client, plan, django_assert_num_queries
 ):
     client.force_login(plan.cast.grassroots_officer)
     url = f"{reverse('targets:unit', args=[plan.cast.grassroots.pk])}?ky=2026"
-    with django_assert_max_num_queries(30):
+    with django_assert_num_queries(20):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200

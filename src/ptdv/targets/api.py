@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
@@ -45,10 +44,7 @@ def _out(target: Target) -> dict[str, Any]:
 def list_targets(request: HttpRequest, org_id: int, year: int | None = None) -> Any:
     """Return the unit's targets; with `year`, those whose period (a year or a term) holds it."""
     org = org_for_user(request.user, org_id, Action.MEMBER_VIEW)
-    qs = Target.objects.filter(unit=org)
-    if year is not None:
-        qs = qs.filter(Q(start_year__lte=year) & Q(end_year__gte=year))
-    return [_out(t) for t in qs.order_by("start_year", "end_year", "metric")]
+    return [_out(t) for t in selectors.targets_holding(org, year)]
 
 
 def _set(request: HttpRequest, org_id: int, payload: TargetIn) -> Target:

@@ -281,6 +281,20 @@ def targets_of(unit: Org, start_year: int, end_year: int) -> list[Target]:
     )
 
 
+def target_of(unit: Org, start_year: int, end_year: int, metric: str) -> Target | None:
+    return Target.objects.filter(
+        unit=unit, start_year=start_year, end_year=end_year, metric=metric
+    ).first()
+
+
+def targets_holding(unit: Org, year: int | None) -> list[Target]:
+    """Return the unit's targets; with a year, those whose period holds it (years and terms)."""
+    qs = Target.objects.filter(unit=unit)
+    if year is not None:
+        qs = qs.filter(start_year__lte=year, end_year__gte=year)
+    return list(qs.order_by("start_year", "end_year", "metric"))
+
+
 def periods_of(unit: Org) -> list[tuple[int, int]]:
     """Return the periods the unit has targets for, latest first."""
     rows = (

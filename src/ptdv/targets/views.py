@@ -22,7 +22,7 @@ from ptdv.orgs.models import Org
 from ptdv.orgs.selectors import org_for_user
 from ptdv.targets import selectors, services
 from ptdv.targets.forms import PeriodForm, TargetForm
-from ptdv.targets.models import Metric, Target, period_label
+from ptdv.targets.models import Metric, period_label
 
 
 def _today() -> date:
@@ -73,9 +73,7 @@ def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     today = _today()
     _form, start, end = _period(request, today)
     metric = request.GET.get("chi-tieu", Metric.NEW_MEMBERS)
-    existing = Target.objects.filter(
-        unit=org, start_year=start, end_year=end, metric=metric
-    ).first()
+    existing = selectors.target_of(org, start, end, metric)
     initial = {"metric": metric, "start_year": start, "end_year": end}
     if existing is not None:
         initial.update(value=existing.value, notes=existing.notes, version=existing.version)
