@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
+from ptdv.core.numbers import rounding_mode
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members import aggregates, asof
 from ptdv.members.models import EventKind, MemberEvent, Transfer
@@ -123,7 +124,7 @@ class Dashboard:
 
 
 def _mode() -> str:
-    return tables.rounding_mode()
+    return rounding_mode()
 
 
 def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEFAULT) -> Dashboard:

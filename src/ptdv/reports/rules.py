@@ -1,9 +1,9 @@
 """Pure arithmetic of the reports: percentages with the rounding the reports use, medians,
 the ageing of a membership counted by month of birth.
 
-DOMAIN §7: sources round inconsistently (some truncate: 7.4255 % printed as 7.42 %), so the mode
-is a setting (`PTDV_REPORTS_ROUNDING`: "round", half up, the default; or "truncate"), always to
-two decimals unless asked otherwise.
+Percentages and averages live in `ptdv.core.numbers` (one place for every app: the targets sit
+below the reports and print the same percentages, decision D40); this module keeps the reports'
+names for them.
 """
 
 from __future__ import annotations
@@ -11,27 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-ROUNDING_MODES = {"round": ROUND_HALF_UP, "truncate": ROUND_DOWN}
-
-
-def percent(part: int, whole: int, *, mode: str = "round", places: int = 2) -> Decimal | None:
-    """Return part / whole as a percentage rounded by `mode` to `places` decimals; None when
-    whole is 0 (a share of nothing is not 0 %)."""
-    if mode not in ROUNDING_MODES:
-        raise ValueError(f"unknown rounding mode {mode!r}")
-    if whole == 0:
-        return None
-    exact = Decimal(part) * 100 / Decimal(whole)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
-
-
-def average(total: Decimal | int, count: int, *, places: int = 1) -> Decimal | None:
-    """Return total / count rounded half up to `places` decimals (average age: 32.4)."""
-    if count == 0:
-        return None
-    return (Decimal(total) / count).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+from ptdv.core.numbers import ROUNDING_MODES, average, percent
 
 
 def median(values: Sequence[int]) -> Decimal | None:
@@ -77,3 +59,6 @@ def ageing(births: Mapping[str, int], day: date, *, mode: str = "round") -> Agei
         if age >= 60:
             aged_60 += n
     return Ageing(count, average(total, count), aged_60, percent(aged_60, count, mode=mode))
+
+
+__all__ = ["ROUNDING_MODES", "Ageing", "age_on_month_end", "ageing", "average", "median", "percent"]

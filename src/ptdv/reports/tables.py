@@ -26,9 +26,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count
 
+from ptdv.core.numbers import rounding_mode
 from ptdv.members import aggregates, asof
 from ptdv.members.models import Standing
 from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
@@ -50,10 +50,6 @@ _LISTS: tuple[tuple[str, Any, str], ...] = (
     ("occupation", Occupation, "Nghề nghiệp, thành phần"),
 )
 UNKNOWN = "Chưa cập nhật"
-
-
-def rounding_mode() -> str:
-    return str(getattr(settings, "PTDV_REPORTS_ROUNDING", "round"))
 
 
 @dataclass(frozen=True)
