@@ -23,7 +23,7 @@ def test_the_page_shows_progress_forecast_risk_and_the_split(
 ):
     client.force_login(plan.cast.grassroots_officer)
     url = f"{reverse('targets:unit', args=[plan.cast.grassroots.pk])}?ky=2026"
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(24):  # 20, and the cells that admitted nobody
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -122,3 +122,20 @@ def test_the_unit_page_links_to_the_targets(client, cast):
     client.force_login(cast.viewer)
     html = client.get(reverse("orgs:detail", args=[cast.grassroots.pk])).content.decode()
     assert reverse("targets:unit", args=[cast.grassroots.pk]) in html
+
+
+def test_the_page_lists_the_cells_that_admitted_nobody(client, plan):
+    from datetime import date
+
+    from ptdv.orgs.models import OrgField, OrgKind
+    from tests.factories import make_org
+
+    quiet = make_org(plan.cast.grassroots, OrgKind.CELL, "Chi bộ Thôn Lặng", code="LANG",
+                     valid_from=date(2010, 1, 1), field=OrgField.RESIDENTIAL)  # fmt: skip
+    html = _page(client, plan.cast.grassroots_officer, plan.cast.grassroots.pk,
+                 "ky=2026&nam=3").content.decode()  # fmt: skip
+    assert "Chi bộ không kết nạp được đảng viên trong 3 năm" in html
+    assert reverse("orgs:detail", args=[quiet.pk]) in html
+    assert reverse("orgs:detail", args=[plan.cast.cell_a.pk]) not in html  # admitted in 2026
+    bad = _page(client, plan.cast.grassroots_officer, plan.cast.grassroots.pk, "ky=2026&nam=0")
+    assert "Số năm phải từ 1 đến 20." in bad.content.decode()

@@ -15,17 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from ptdv.core.numbers import rounding_mode
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members import aggregates, asof
-from ptdv.members.models import EventKind, MemberEvent, Transfer
+from ptdv.members.models import Transfer
 from ptdv.members.rules.stats import month_end, month_of
-from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgField
+from ptdv.orgs.models import SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
 from ptdv.reports import charts, rules, tables
+from ptdv.targets import selectors as target_selectors
 
 # How many years without an admission put a cell on the list (the page lets the user choose).
 IDLE_YEARS_DEFAULT = 3
@@ -84,15 +85,6 @@ class SourceRow:
     conversion: Decimal | None
 
 
-@dataclass(frozen=True)
-class IdleCell:
-    org_id: int
-    name: str
-    residential: bool
-    last_admission: date | None
-    founded: date
-
-
 @dataclass
 class Dashboard:
     unit: Org
@@ -113,10 +105,11 @@ class Dashboard:
     pool: int = 0
     sources: list[SourceRow] = field(default_factory=list)
     idle_years: int = IDLE_YEARS_DEFAULT
-    idle_cells: list[IdleCell] = field(default_factory=list)
+    idle_cells: list[asof.IdleCell] = field(default_factory=list)
     cells_counted: int = 0
     overdue_cases: int | None = None
     overdue_transfers: int | None = None
+    target: target_selectors.TargetProgress | None = None
 
     @property
     def is_today(self) -> bool:
@@ -153,6 +146,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         unit, board.year_start, day, {path: org_id for org_id, path, *_r in children}
     )
     board.admitted = total["total"]
+    board.target = target_selectors.progress(unit, year=day.year, today=day)
     board.composition = [
         Share(label, total[key], rules.percent(total[key], total["total"], mode=_mode()))
         for key, label in COMPOSITION
@@ -173,7 +167,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
                 rules.ageing(_births(kept), day, mode=_mode()),
             )  # fmt: skip
         )
-    board.idle_cells, board.cells_counted = _idle_cells(spans, day, idle_years)
+    board.idle_cells, board.cells_counted = asof.idle_cells(root.path, day, idle_years)
     board.sources = _sources(unit, day)
     if day == today:
         board.funnel, board.pool = _funnel(unit, today)
@@ -249,58 +243,6 @@ def _lists(total: Counter[str]) -> dict[str, list[Share]]:
     return result
 
 
-# --- cells that admit nobody ------------------------------------------------------------------
-
-
-def _idle_cells(
-    spans: list[tuple[int, str, int, str, str]], day: date, years: int
-) -> tuple[list[IdleCell], int]:
-    """Return the cells under the unit on the day that admitted nobody in the last `years`
-    years — residential cells first, then those idle longest — among the cells that existed
-    for all those years; and how many cells were looked at."""
-    cells = {org_id: name for org_id, _p, _d, name, kind in spans if kind in CELL_KINDS}
-    if not cells:
-        return [], 0
-    since = _years_before(day, years)
-    orgs = {
-        o["pk"]: o
-        for o in Org.objects.filter(pk__in=cells, valid_from__lte=since).values(
-            "pk", "valid_from", "field"
-        )
-    }
-    last = dict(
-        MemberEvent.objects.filter(
-            cell_id__in=list(orgs),
-            kind__in=[EventKind.ADMITTED, EventKind.READMITTED],
-            superseded_by__isnull=True,
-            on__lte=day,
-        )
-        .values("cell_id")
-        .annotate(last=Max("on"))
-        .values_list("cell_id", "last")
-    )
-    idle = [
-        IdleCell(
-            org_id,
-            cells[org_id],
-            org["field"] == OrgField.RESIDENTIAL,
-            last.get(org_id),
-            org["valid_from"],
-        )  # fmt: skip
-        for org_id, org in orgs.items()
-        if last.get(org_id) is None or last[org_id] <= since
-    ]
-    idle.sort(key=lambda c: (not c.residential, c.last_admission or date.min, c.name.lower()))
-    return idle, len(orgs)
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29/2
-        return day.replace(year=day.year - years, day=28)
-
-
 # --- the pipeline -----------------------------------------------------------------------------
 
 
@@ -335,7 +277,7 @@ def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
 def _sources(unit: Org, day: date) -> list[SourceRow]:
     """Return, per source, the people listed as outstanding in the last SOURCE_YEARS years up to
     the day, how many got a case, and how many were admitted by the day."""
-    since = _years_before(day, SOURCE_YEARS)
+    since = asof.years_before(day, SOURCE_YEARS)
     rows = (
         PoolEntry.objects.filter(_subtree(unit, "cell"), listed_on__gt=since, listed_on__lte=day)
         .values("source")
@@ -380,6 +322,12 @@ def charts_of(board: Dashboard) -> dict[str, charts.Chart]:
     """Return the dashboard's charts (server-rendered SVG, each with its data table)."""
     year = board.day.year
     result = {
+        "progress": charts.progress(
+            f"Kết nạp năm {year} so với chỉ tiêu",
+            board.admitted,
+            board.target.target if board.target else None,
+            board.target.forecast if board.target else None,
+        ),
         "composition": charts.bars(
             f"Thành phần đảng viên kết nạp năm {year} (%)",
             [(s.label, s.share) for s in board.composition if s.share is not None],

@@ -18,6 +18,18 @@ class PeriodForm(forms.Form):
         help_text=_("Một năm (2025) hoặc một nhiệm kỳ (2020-2025)."),
     )
 
+    nam = forms.IntegerField(
+        label=_("Chi bộ không kết nạp được đảng viên trong (năm)"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        error_messages={
+            "min_value": _("Số năm phải từ 1 đến 20."),
+            "max_value": _("Số năm phải từ 1 đến 20."),
+            "invalid": _("Số năm phải là một số nguyên, ví dụ 3."),
+        },
+    )
+
     def clean_ky(self) -> tuple[int, int]:
         try:
             return parse_period(self.cleaned_data["ky"])

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ptdv.core.numbers import percent, rounding_mode
 from ptdv.core.text import prefix_upper_bound
-from ptdv.members.asof import admissions, units_on
+from ptdv.members.asof import IdleCell, admissions, idle_cells, units_on, years_before
 from ptdv.members.models import MemberPeriod, Standing
 from ptdv.orgs.models import SPAN_STEP, Org, OrgField, OrgSpan
 from ptdv.orgs.selectors import span_on
@@ -114,19 +114,12 @@ def pipeline_cases(unit: Org) -> list[rules.PipelineCase]:
     return [rules.PipelineCase(_PIPELINE_STAGES[stage], due) for stage, due in rows]
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29/2
-        return day.replace(year=day.year - years, day=28)
-
-
 def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:
     """Return the unit's own pass-through over the last N years: of the cases decided, the
     share admitted (ceremony held), counting only cases no longer waiting; of the cases that
     reached a decision or were refused by the deciding level, the share decided."""
     cfg = config()
-    since = _years_before(today, cfg["pace_years"])
+    since = years_before(today, cfg["pace_years"])
     decided = Q(decision_on__gte=since, decision_on__lte=today)
     totals = _subtree_cases(unit).aggregate(
         decided=Count("pk", filter=decided),
@@ -151,7 +144,7 @@ def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:
 
 def pace(unit: Org, *, today: date) -> rules.Pace:
     """Return the admissions under the unit over the N years before today."""
-    since = _years_before(today, config()["pace_years"])
+    since = years_before(today, config()["pace_years"])
     last = today - timedelta(days=1)
     return rules.Pace(admissions(unit, since, last).count(), (today - since).days)
 
@@ -476,3 +469,11 @@ def progress_report(unit: Org, start_year: int, end_year: int, *, today: date) -
         "date": today.isoformat(),
         **progress_json(rows, split),
     }  # fmt: skip
+
+
+def idle_cells_of(unit: Org, day: date, years: int) -> tuple[list[IdleCell], int]:
+    """Return the cells under the unit on the day that admitted nobody in `years` years
+    (residential first), and how many cells were looked at: the list a target page shows
+    beside the progress."""
+    root = span_on(unit, day)
+    return idle_cells(root.path, day, years) if root is not None else ([], 0)
