@@ -33,3 +33,10 @@ class MembersConfig(AppConfig):
         from ptdv.people.views import StandingSource, register_standing_source
 
         register_standing_source(StandingSource(labels=standing_labels, panel=person_panel))
+
+        # Transfers' deadlines and the watch lists go into each user's alerts digest (D42).
+        from ptdv.alerts.providers import register
+        from ptdv.members.alerts import transfer_items, watch_items
+
+        register(transfer_items)
+        register(watch_items)
