@@ -105,17 +105,19 @@ def test_query_count_does_not_grow_with_the_items(scene, django_assert_num_queri
 def test_overdue_items_stay_whatever_the_window(scene) -> None:
     digest = digest_for(scene.cast.cell_secretary, today=TODAY + timedelta(days=400),
                         within_days=0)  # fmt: skip
-    assert [a.item.subject for a in digest.alerts if a.urgency == Urgency.OVERDUE] == [
-        "Lê Thị Lan"
-    ]
+    assert [a.item.subject for a in digest.alerts if a.urgency == Urgency.OVERDUE] == ["Lê Thị Lan"]
     assert date(2026, 11, 21) == TODAY
 
 
 def test_a_case_past_its_deadline_is_in_its_cells_digests_only(cast) -> None:
     from ptdv.pipeline import actions
     from ptdv.pipeline.services import record_step
-    from tests.pipeline.factories import make_candidate, make_cell_members, open_test_case
-    from tests.pipeline.factories import path_steps
+    from tests.pipeline.factories import (
+        make_candidate,
+        make_cell_members,
+        open_test_case,
+        path_steps,
+    )
 
     members = make_cell_members(cast.cell_a)
     person = make_candidate(cast.cell_a, family_name="Võ", middle_name="Thị", given_name="Lan")
@@ -127,7 +129,8 @@ def test_a_case_past_its_deadline_is_in_its_cells_digests_only(cast) -> None:
         if action == actions.CELL_VOTE:
             break
     case.refresh_from_db()
-    assert case.next_due_on is not None and case.next_due_on < TODAY
+    assert case.next_due_on is not None
+    assert case.next_due_on < TODAY
     digest = digest_for(cast.cell_secretary, today=TODAY, within_days=7)
     [alert] = [a for a in digest.alerts if a.item.source == "pipeline.case"]
     assert alert.urgency == Urgency.OVERDUE

@@ -40,7 +40,8 @@ def test_each_user_gets_their_own_scope_once(addresses, settings) -> None:
     assert sorted(by_to) == ["bithu@example.vn", "dangvu@example.vn", "ngoai@example.vn"]
     secretary = by_to["bithu@example.vn"]
     assert secretary.subject == "PTĐV — Việc cần làm: 1 quá hạn, 1 đến hạn trong 7 ngày"
-    assert "Lê Thị Lan" in secretary.body and "Lê Thị Hạnh" in secretary.body
+    assert "Lê Thị Lan" in secretary.body
+    assert "Lê Thị Hạnh" in secretary.body
     # Never another cell's items: cell_b's member away, the outsider's cell.
     for name in ("Lê Thị Bích", "Lê Thị Oanh", "Lê Thị Ơn"):
         assert name not in secretary.body
@@ -49,9 +50,12 @@ def test_each_user_gets_their_own_scope_once(addresses, settings) -> None:
     assert "https://ptdv.example.vn/chuyen-sinh-hoat/" in secretary.body
     assert "Xem đầy đủ: https://ptdv.example.vn/viec-can-lam/tong-hop/" in secretary.body
     html, mimetype = secretary.alternatives[0]
-    assert mimetype == "text/html" and "<li" in html and "Lê Thị Lan" in html
+    assert mimetype == "text/html"
+    assert "<li" in html
+    assert "Lê Thị Lan" in html
     outsider = by_to["ngoai@example.vn"]
-    assert "Lê Thị Oanh" in outsider.body and "Lê Thị Lan" not in outsider.body
+    assert "Lê Thị Oanh" in outsider.body
+    assert "Lê Thị Lan" not in outsider.body
     assert outsider.subject == "PTĐV — Việc cần làm: 1 quá hạn, 1 cần chú ý"
     # Recorded: who, when, how many.
     rows = {
@@ -73,7 +77,8 @@ def test_each_user_gets_their_own_scope_once(addresses, settings) -> None:
 
 def test_a_dry_run_sends_and_records_nothing(addresses) -> None:
     output = _remind("--dry-run")
-    assert mail.outbox == [] and not SentDigest.objects.exists()
+    assert mail.outbox == []
+    assert not SentDigest.objects.exists()
     assert "Sẽ gửi: bithu <bithu@example.vn>" in output
     assert "Ngày 21/11/2026: sẽ gửi 3 thư;" in output
 
@@ -84,10 +89,12 @@ def test_a_user_with_nothing_due_gets_nothing(addresses) -> None:
     lone = User.objects.create_user(username="hoa", email="hoa@example.vn")
     grant_role(user=lone, role=Role.CELL_EDITOR, org=empty, actor=None)
     out = _remind("--user", "hoa")
-    assert mail.outbox == [] and not SentDigest.objects.exists()
+    assert mail.outbox == []
+    assert not SentDigest.objects.exists()
     assert "đã gửi 0 thư; 0 người không có địa chỉ thư; 1 người không có việc" in out
     out = _remind("--user", "khongquyen")  # no grant at all
-    assert mail.outbox == [] and "1 người không có việc" in out
+    assert mail.outbox == []
+    assert "1 người không có việc" in out
 
 
 def test_one_user_and_bad_arguments(addresses) -> None:

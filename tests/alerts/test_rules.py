@@ -62,7 +62,7 @@ def test_urgency_at_the_boundaries(due, at_risk, expected) -> None:
 def test_a_zero_day_window_keeps_today_only_and_a_negative_one_is_refused() -> None:
     assert [a.item.key for a in classify([_item("a", 0), _item("b", 1)], today=TODAY,
                                          within_days=0)] == ["a"]  # fmt: skip
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="within_days"):
         classify([], today=TODAY, within_days=-1)
 
 
@@ -144,9 +144,7 @@ def test_classify_lists_each_listable_item_once_in_urgency_order(items, within) 
     first: dict[tuple[str, str], Item] = {}
     for item in items:
         first.setdefault((item.source, item.key), item)
-    listable = {
-        k for k, item in first.items() if urgency_of(item, today=TODAY, within_days=within)
-    }
+    listable = {k for k, item in first.items() if urgency_of(item, today=TODAY, within_days=within)}
     assert {(a.item.source, a.item.key) for a in result} == listable
     assert len(result) == len(listable)
     assert sum(counts(result).values()) == len(result)
@@ -156,9 +154,11 @@ def test_classify_lists_each_listable_item_once_in_urgency_order(items, within) 
         if a.item.due_on is not None:
             assert a.days == (a.item.due_on - TODAY).days
         if a.urgency == Urgency.OVERDUE:
-            assert a.days is not None and a.days < 0
+            assert a.days is not None
+            assert a.days < 0
         elif a.urgency == Urgency.DUE:
-            assert a.days is not None and 0 <= a.days <= within
+            assert a.days is not None
+            assert 0 <= a.days <= within
         else:
             assert a.item.at_risk
     ranks = [URGENCY_ORDER.index(a.urgency) for a in result]
@@ -184,7 +184,8 @@ def test_every_sentence_names_who_what_when_and_basis(item, within) -> None:
     [*listed] = classify([item], today=TODAY, within_days=within)
     for a in listed:
         text = a.sentence
-        assert item.unit in text and item.subject in text
+        assert item.unit in text
+        assert item.subject in text
         assert item.what.rstrip(" .") in text
         if item.due_on is not None:
             assert day(item.due_on) in text
