@@ -89,6 +89,9 @@ PAGES: dict[str, Page] = {
     # The pipeline: a case and a pool of cell_a (opened on first use, see _case below).
     "pipeline:board": Page(allowed=EVERYONE - {"nobody"}),
     "pipeline:todo": Page(allowed=EVERYONE - {"nobody"}),
+    # The alerts digest (D42): anyone who sees cases or members somewhere (content scoped,
+    # tested in tests/alerts).
+    "alerts:digest": Page(allowed=EVERYONE - {"nobody"}),
     "pipeline:case-detail": Page(kwargs=lambda c: {"case_id": _case(c).pk}, allowed=READ_CELL_A),
     "pipeline:case-history": Page(kwargs=lambda c: {"case_id": _case(c).pk}, allowed=EDIT_CELL_A),
     # A cell's own step (CASE_RECORD); committee and decision steps are tested in tests/pipeline.

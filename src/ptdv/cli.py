@@ -6,6 +6,7 @@ ptdv demo        load the demo province
 ptdv createadmin create an administrator account
 ptdv grant       give a user a role over an organisation's subtree
 ptdv check_spans check the dated tree (spans) against the live tree
+ptdv remind      e-mail each user their digest of overdue, due and at-risk items (D42)
 ptdv migrate, ptdv check, ... every Django command
 """
 

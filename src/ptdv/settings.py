@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "ptdv.orgs",
     "ptdv.people",
     "ptdv.access",
+    "ptdv.alerts",
     "ptdv.members",
     "ptdv.pipeline",
     "ptdv.targets",
@@ -349,3 +350,24 @@ PTDV_TARGETS = {
     "default_decision_percent": envcount("PTDV_TARGETS_DEFAULT_DECISION_PERCENT", "90"),
     "default_ceremony_percent": envcount("PTDV_TARGETS_DEFAULT_CEREMONY_PERCENT", "95"),
 }
+
+# Alerts (D42): how many days ahead the digest page and the e-mailed digest (`ptdv remind`)
+# list what is due; overdue and at-risk items are always listed.
+PTDV_ALERTS_PAGE_DAYS = envcount("PTDV_ALERTS_PAGE_DAYS", "30")
+PTDV_ALERTS_EMAIL_DAYS = envcount("PTDV_ALERTS_EMAIL_DAYS", "7")
+# The address the e-mails link back to (no request to take it from): "https://ptdv.example.vn".
+PTDV_SITE_URL = os.environ.get("PTDV_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail (`ptdv remind`). Offline-safe default: messages are written to the console; set
+# EMAIL_BACKEND to django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST ... to send, or
+# to ...filebased.EmailBackend with EMAIL_FILE_PATH to keep them as files.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "PTĐV <ptdv@localhost>"

@@ -19,6 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "people": can_anywhere(user, Action.PERSON_VIEW),
             "members": can_anywhere(user, Action.MEMBER_VIEW),
             "pipeline": can_anywhere(user, Action.CASE_VIEW),
+            # The alerts digest (D42): for whoever sees cases or members somewhere.
+            "alerts": can_anywhere(user, Action.CASE_VIEW)
+            or can_anywhere(user, Action.MEMBER_VIEW),
             "access_log": can_anywhere(user, Action.ACCESS_LOG_VIEW),
             "admin": is_admin(user) and user.is_staff,
         }

@@ -34,6 +34,13 @@ class MembersConfig(AppConfig):
 
         register_standing_source(StandingSource(labels=standing_labels, panel=person_panel))
 
+        # Transfers' deadlines and the watch lists go into each user's alerts digest (D42).
+        from ptdv.alerts.providers import register
+        from ptdv.members.alerts import transfer_items, watch_items
+
+        register(transfer_items)
+        register(watch_items)
+
         # The monthly aggregates (D39) follow the tree's moves and dissolutions and the
         # persons' attributes, in the transaction of the change.
         from django.db.models.signals import post_save, pre_save

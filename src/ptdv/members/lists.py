@@ -146,7 +146,7 @@ def no_members() -> QuerySet[Membership]:
     return Membership.objects.none()
 
 
-def _roots_for(user: Any) -> list[Org]:
+def member_roots_for(user: Any) -> list[Org]:
     """Return the units whose subtrees make the user's member scope (the whole tree's roots
     for the deployment's administrator)."""
     orgs = Org.objects.filter(pk__in=policy.grant_roots(user), valid_to__isnull=True)
@@ -187,7 +187,7 @@ def members_for_user(user: Any, filters: MemberFilters, *, today: date) -> Query
     if filters.away is not None:
         qs = qs.filter(away_without_transfer=filters.away)
     if filters.watch in WATCH_FILTERS:
-        roots = [unit] if unit is not None else _roots_for(user)
+        roots = [unit] if unit is not None else member_roots_for(user)
         qs = qs.filter(pk__in=watched_ids(roots, filters.watch, today))
     return (
         qs.select_related("person", "cell")

@@ -19,3 +19,9 @@ class PipelineConfig(AppConfig):
 
         # A wrong PTDV_RULES stops the server at start, not at the first step recorded.
         rules_config()
+
+        # The cases' deadlines go into each user's alerts digest (D42).
+        from ptdv.alerts.providers import register
+        from ptdv.pipeline.alerts import case_items
+
+        register(case_items)

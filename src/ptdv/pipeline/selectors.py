@@ -199,6 +199,22 @@ def due_for_user(user: Any, *, today: date, within_days: int = 30) -> QuerySet[C
     )
 
 
+def due_label(rule_id: str, dues: Sequence[rules.Due] = ()) -> str:
+    """Return what a deadline is about, in Vietnamese (the rule's label), else its id."""
+    for due in dues:
+        if due.rule_id == rule_id:
+            return str(due.label)
+    info = rules.RULES.get(rule_id)
+    label = getattr(info, "label", "") or getattr(info, "title", "")
+    return str(label) if label else rule_id
+
+
+def due_basis(rule_id: str, due_on: date) -> str:
+    """Return the legal reference of a deadline's rule in force on its due date, or ""."""
+    info = rules.RULES.get(rule_id)
+    return info.provision_on(due_on).reference if info is not None else ""
+
+
 def get_case(user: Any, pk: Any, action: Action = Action.CASE_VIEW) -> Case:
     """Return one case the user may act on (action), or 404."""
     return policy.get_for_user_or_404(

@@ -3,7 +3,6 @@ the source pool and its monthly review."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -171,7 +170,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
         "timeline": _timeline(page.steps),
         "can_dossier": policy.can(user, Action.PERSON_DOSSIER, case.person),
         "can_history": policy.can(user, Action.HISTORY_VIEW, case),
-        "next_due_label": _due_label(case.next_due_rule, page.dues),
+        "next_due_label": selectors.due_label(case.next_due_rule, page.dues),
         "today": today,
     }
     return render(request, "pipeline/case_detail.html", context)
@@ -312,7 +311,7 @@ def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
     for case in selectors.due_for_user(user, today=today, within_days=30):
         assert case.next_due_on is not None
         days = (case.next_due_on - today).days
-        row = DueRow(case=case, label=_due_label(case.next_due_rule), days=days)
+        row = DueRow(case=case, label=selectors.due_label(case.next_due_rule), days=days)
         key = "overdue" if days < 0 else "week" if days <= 7 else "month"
         groups[key].append(row)
     # Transfers of party activity due in the user's scope (members.transfer_selectors, D34).
@@ -329,16 +328,6 @@ def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "pipeline/todo.html", context)
-
-
-def _due_label(rule_id: str, dues: Sequence[rules.Due] = ()) -> str:
-    """Return what a deadline is about, in Vietnamese (the rule's label), else its id."""
-    for due in dues:
-        if due.rule_id == rule_id:
-            return str(due.label)
-    info = rules.RULES.get(rule_id)
-    label = getattr(info, "label", "") or getattr(info, "title", "")
-    return str(label) if label else rule_id
 
 
 # --- the source pool ---------------------------------------------------------------------------

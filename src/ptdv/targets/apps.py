@@ -12,3 +12,9 @@ class TargetsConfig(AppConfig):
 
         # A target belongs to the unit it is set for.
         register_scoped_model(Target, "unit__path")
+
+        # Units whose target of the year is at risk go into the alerts digest (D42).
+        from ptdv.alerts.providers import register
+        from ptdv.targets.alerts import at_risk_items
+
+        register(at_risk_items)
