@@ -5,8 +5,9 @@ PostgreSQL database given by PTDV_BENCH_DATABASE_URL), bulk-inserted (bench/ is 
 allowed to bypass the services), then times each query several times and prints the median,
 with the ratio to a deliberately unindexed baseline doing the same job.
 
-    make bench                      # 200,000 people on SQLite
+    make bench                      # 200,000 people on SQLite, then the national benchmark
     BENCH_PEOPLE=1000000 make bench
+    BENCH_SCALE=1 make bench        # the national benchmark at full scale (bench/national.py)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -238,7 +240,10 @@ def main() -> int:
             print(f"{label:40} {ms:9.2f} {base_ms:12.2f} {base_ms / ms:6.1f}x  {base_label}")
         print("query plan of the as-of member count:")
         print(asof.explain(built["root"]))
-    return 0
+    # The national benchmark in its own process: its own throw-away database (or a fresh flush of
+    # the PostgreSQL one), BENCH_SCALE from the environment.
+    sys.stdout.flush()
+    return subprocess.call([sys.executable, "-m", "bench.national"])
 
 
 if __name__ == "__main__":

@@ -217,8 +217,9 @@ def story(rng: random.Random, cell: int, cells: list[int]) -> list[Any]:
         events.append(EventSpec("exempt_start", day, cell))
     elif draw < 0.17:
         back = day + timedelta(days=rng.randrange(90, 360))
-        if back < TODAY:
-            events += [EventSpec("temp_out", day, cell, other_cell_id=rng.choice(cells)),
+        host = rng.choice(cells)
+        if back < TODAY and host != cell:
+            events += [EventSpec("temp_out", day, cell, other_cell_id=host),
                        EventSpec("temp_back", back, cell)]  # fmt: skip
     elif draw < 0.20 and official <= day:
         events.append(EventSpec("died", day, cell))
