@@ -5,7 +5,8 @@ PostgreSQL database given by PTDV_BENCH_DATABASE_URL), bulk-inserted (bench/ is 
 allowed to bypass the services), then times each query several times and prints the median,
 with the ratio to a deliberately unindexed baseline doing the same job.
 
-    make bench                      # 200,000 people on SQLite, then the national benchmark
+    make bench                      # 20,000 people on SQLite, then the national benchmark
+    BENCH_PEOPLE=200000 make bench  # the scale of the figures in docs/decisions.md
     BENCH_PEOPLE=1000000 make bench
     BENCH_SCALE=1 make bench        # the national benchmark at full scale (bench/national.py)
 """
@@ -140,7 +141,7 @@ def _build(n_people: int, seed: int) -> dict[str, object]:
 
 
 def main() -> int:
-    n_people = int(os.environ.get("BENCH_PEOPLE", "200000"))
+    n_people = int(os.environ.get("BENCH_PEOPLE", "20000"))
     with tempfile.TemporaryDirectory(prefix="ptdv-bench-") as tmp:
         _setup_django(Path(tmp))
         from django.db import connection

@@ -432,6 +432,24 @@ def storage(tables: list[str]) -> dict[str, tuple[int, int]]:
     return result
 
 
+def stat_rows_by(what: str) -> list[tuple[str, int]]:
+    """Return the aggregate rows per unit kind or per dimension, most first."""
+    from django.db.models import Count
+
+    from ptdv.members.models import MemberStat
+    from ptdv.orgs.models import Org
+
+    if what == "kind":
+        kinds = dict(Org.objects.values_list("pk", "kind"))
+        per_unit = MemberStat.objects.values_list("org_id").annotate(n=Count("pk")).order_by()
+        counts: Counter[str] = Counter()
+        for org_id, n in per_unit:
+            counts[kinds[org_id]] += n
+        return counts.most_common()
+    rows = MemberStat.objects.values_list("dim").annotate(n=Count("pk")).order_by("-n")
+    return [(dim, n) for dim, n in rows]
+
+
 # --- the DuckDB reference ---------------------------------------------------------------------
 
 EXPORTS = {
@@ -654,6 +672,12 @@ def run(scale: float, folder: Path) -> list[str]:
         f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
         f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
         f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip
+    say(
+        "aggregate rows by level: "
+        + ", ".join(f"{k} {n:,}" for k, n in stat_rows_by("kind"))
+        + "; by dimension: "
+        + ", ".join(f"{k or 'all'} {n:,}" for k, n in stat_rows_by("dim"))
+    )
     t0 = time.perf_counter()
     duck = export_parquet(folder)
     parquet = sum(f.stat().st_size for f in folder.glob("*.parquet"))
