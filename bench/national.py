@@ -2,7 +2,7 @@
 monthly aggregates (D39) against DuckDB scanning a Parquet export of the raw periods, measured in
 the same run.
 
-    BENCH_SCALE=0.002 .venv/bin/python -m bench.national      # what `make bench` runs (CI)
+    BENCH_SCALE=0.001 .venv/bin/python -m bench.national      # what `make bench` runs (CI)
     BENCH_SCALE=1 make bench                                   # the full country, by hand
     PTDV_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_nat ...   # on PostgreSQL
 
@@ -12,7 +12,7 @@ grassroots → cells) and its spans are bulk-inserted the way orgs.services woul
 are bulk-inserted; memberships, events, periods and the aggregates go through the registry's own
 bulk entry (members.services.bulk.bulk_enter), so the aggregates are the services' own; the run
 checks them against a full recomputation (`ptdv stats rebuild --check`) while the data is small
-enough (BENCH_CHECK_MEMBERS, 60,000 members by default). Cases are bare Case rows at every open
+enough (BENCH_CHECK_MEMBERS, 20,000 members by default). Cases are bare Case rows at every open
 stage with their cached due dates; their steps are not written (the board reads cases only).
 """
 
@@ -652,7 +652,7 @@ def run(scale: float, folder: Path) -> list[str]:
         how = f"members through bulk_enter with its aggregates {seconds['members']:.1f} s"
     say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, cases "
         f"{seconds['cases']:.1f} s")  # fmt: skip
-    limit = int(os.environ.get("BENCH_CHECK_MEMBERS", "60000"))
+    limit = int(os.environ.get("BENCH_CHECK_MEMBERS", "20000"))
     if country.members <= limit:
         t0 = time.perf_counter()
         problems = stats.differences()
@@ -733,7 +733,7 @@ def run(scale: float, folder: Path) -> list[str]:
 def main() -> int:
     from bench.__main__ import _setup_django
 
-    scale = float(os.environ.get("BENCH_SCALE", "0.002"))
+    scale = float(os.environ.get("BENCH_SCALE", "0.001"))
     with tempfile.TemporaryDirectory(prefix="ptdv-national-") as tmp:
         _setup_django(Path(tmp))
         run(scale, Path(tmp))
