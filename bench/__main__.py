@@ -36,7 +36,12 @@ def _setup_django(tmp: Path) -> None:
     from django.core.management import call_command
 
     if url:
-        call_command("flush", interactive=False, verbosity=0)
+        # A fresh schema rather than `flush`: flush also empties the reference lists that the
+        # migrations load (ethnic groups …), and migrate would not load them again.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", interactive=False, verbosity=0)
 
 
