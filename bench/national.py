@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -608,6 +609,8 @@ def _board_client(province: Any) -> Any:
 
     from ptdv.access.models import RoleGrant, User
 
+    # WhiteNoise warns that the throw-away var/ has no collected static files: not needed here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     settings.ALLOWED_HOSTS = ["*"]
     settings.STORAGES = {
         **settings.STORAGES,
