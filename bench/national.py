@@ -282,7 +282,8 @@ def generate(
 ) -> tuple[Country, dict[str, float]]:
     """Build the whole dataset in the current database; return it and the seconds per step.
     `fast`: the aggregates are written once at the end, set-based (write_aggregates), instead of
-    by bulk_enter batch after batch (the services' way, about 60 members a second)."""
+    by bulk_enter batch after batch (the services' way, about 300 members a second on SQLite
+    against about 480 this way)."""
     from django.db import transaction
 
     rng, seconds = random.Random(seed), {}
