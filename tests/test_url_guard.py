@@ -113,8 +113,12 @@ PAGES: dict[str, Page] = {
     "members:badges": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "members:activity": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     # The statistical tables of a unit and their Excel export (logged).
+    "reports:dashboard": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "reports:table": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "reports:table-xlsx": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
+    # Targets (D40): read with the registry; set by the grassroots committee and above.
+    "targets:unit": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
+    "targets:edit": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=ORG_EDIT_CELL_A),
     "members:detail": Page(
         kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=READ_CELL_A
     ),
@@ -399,6 +403,9 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
             body["reason"] = "Ghi nhầm ngày"
         if "/transfers/" in path:
             body.update(letter_on="2026-11-20", accepted_on="2026-11-20", on="2026-11-20")
+        if path.endswith("/targets"):
+            body.update(metric="new_members", start_year=2026, end_year=2026, value=5)
+            body["version"] = None
         if path.endswith(("/meetings", "/dues", "/ratings")):
             body.update(held_on="2026-11-20", membership_id=_membership(guarded_cast).pk,
                         paid_through="2026-10-01", year=2025, levels={})  # fmt: skip

@@ -17,6 +17,7 @@ from ptdv.people.api import reference_router
 from ptdv.people.api import router as people_router
 from ptdv.pipeline.api import board_router, cases_router, due_router
 from ptdv.pipeline.api import register_error_handlers as register_pipeline_error_handlers
+from ptdv.targets.api import router as targets_router
 
 
 class PtdvAPI(NinjaAPI):
@@ -55,3 +56,4 @@ api.add_router(api_v1_prefix + "board", board_router)
 api.add_router(api_v1_prefix + "due", due_router)
 api.add_router(api_v1_prefix + "transfers", transfers_router)
 api.add_router(api_v1_prefix + "units", figures_router)
+api.add_router(api_v1_prefix + "units", targets_router)

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "ptdv.access",
     "ptdv.members",
     "ptdv.pipeline",
+    "ptdv.targets",
     "ptdv.reports",
     "ptdv.demo",
 ]
@@ -339,3 +340,12 @@ PTDV_MEMBERS_RATING_CAP_PERCENT = envcount("PTDV_MEMBERS_RATING_CAP_PERCENT", "2
 # How the statistical tables print percentages to two decimals: "round" (half up) or
 # "truncate", as some sources do (DOMAIN §7: 7.4255 % printed 7.42 %).
 PTDV_REPORTS_ROUNDING = envchoice("PTDV_REPORTS_ROUNDING", "round", ("round", "truncate"))
+# The targets' forecast (decision D40): the years of history that give a unit's pace and its
+# pass-through rates, the fewest resolved cases a rate needs before it replaces the default,
+# and the default rates in percent (a case awaiting its decision / its ceremony goes on).
+PTDV_TARGETS = {
+    "pace_years": envcount("PTDV_TARGETS_PACE_YEARS", "3"),
+    "min_history": envcount("PTDV_TARGETS_MIN_HISTORY", "10"),
+    "default_decision_percent": envcount("PTDV_TARGETS_DEFAULT_DECISION_PERCENT", "90"),
+    "default_ceremony_percent": envcount("PTDV_TARGETS_DEFAULT_CEREMONY_PERCENT", "95"),
+}

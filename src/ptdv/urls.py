@@ -31,6 +31,7 @@ urlpatterns = [
     path("dang-vien/", include("ptdv.members.urls")),
     path("phat-trien-dang-vien/", include("ptdv.pipeline.urls")),
     path("bao-cao/", include("ptdv.reports.urls")),
+    path("chi-tieu/", include("ptdv.targets.urls")),
     path("chuyen-sinh-hoat/", include("ptdv.members.transfer_urls")),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),

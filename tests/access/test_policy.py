@@ -34,6 +34,7 @@ GRASSROOTS = CELL | {
     Action.ORG_EDIT,
     Action.CASE_COMMITTEE,
     Action.MEMBER_DECIDE,
+    Action.TARGET_EDIT,
 }
 BOARD = GRASSROOTS | {
     Action.ORG_SET_AUTHORITY,

@@ -55,6 +55,10 @@ OPERATIONS = {
     ("post", "/api/v1/units/{org_id}/meetings"): "record_meeting",
     ("post", "/api/v1/units/{org_id}/dues"): "record_dues",
     ("post", "/api/v1/units/{org_id}/ratings"): "record_ratings",
+    ("get", "/api/v1/units/{org_id}/targets"): "list_targets",
+    ("put", "/api/v1/units/{org_id}/targets"): "put_target",
+    ("post", "/api/v1/units/{org_id}/targets"): "post_target",
+    ("get", "/api/v1/units/{org_id}/targets/progress"): "targets_progress",
 }
 
 

@@ -1,14 +1,17 @@
-"""Percentages as the reports print them, rounded or truncated (DOMAIN §7)."""
+"""Percentages as the reports print them, rounded or truncated (DOMAIN §7); medians and the
+ageing of a membership by month of birth (the dashboard)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
+from statistics import median as plain_median
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ptdv.reports.rules import average, percent
+from ptdv.reports.rules import age_on_month_end, ageing, average, median, percent
 
 
 @pytest.mark.parametrize(
@@ -49,3 +52,39 @@ def test_truncation_is_at_most_one_hundredth_below_rounding(part, whole):
 def test_average_age_to_one_decimal():
     assert average(Decimal("4924.8"), 152) == Decimal("32.4")  # W8: average age 32.4
     assert average(10, 0) is None
+
+
+# --- medians and ageing (the dashboard) ---------------------------------------------------------
+
+
+def test_median_of_odd_even_and_no_values():
+    assert median([]) is None
+    assert median([7]) == Decimal("7.0")
+    assert median([30, 1, 12]) == Decimal("12.0")
+    assert median([1, 2, 3, 10]) == Decimal("2.5")
+
+
+@given(st.lists(st.integers(0, 5000), min_size=1, max_size=40))
+def test_median_agrees_with_the_statistics_module(values):
+    assert median(values) == Decimal(str(plain_median(values))).quantize(Decimal("0.1"))
+
+
+@given(
+    birth=st.dates(date(1920, 1, 1), date(2008, 12, 31)),
+    day=st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+)
+def test_age_from_the_month_of_birth_is_the_exact_age_on_the_month_end(birth, day):
+    end = (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    exact = end.year - birth.year - ((end.month, end.day) < (birth.month, birth.day))
+    assert age_on_month_end(f"{birth.year:04d}-{birth.month:02d}", day) == exact
+
+
+def test_ageing_counts_the_average_and_those_aged_60_and_over():
+    day = date(2026, 6, 30)
+    result = ageing({"1966-06": 2, "1966-07": 1, "1996-01": 1, "2000-01": 0}, day)
+    # 60, 60, 59, 30 years old on 30/6/2026.
+    assert (result.count, result.aged_60) == (4, 2)
+    assert result.average == Decimal("52.3")
+    assert result.share_60 == Decimal("50.00")
+    empty = ageing({}, day)
+    assert (empty.count, empty.average, empty.share_60) == (0, None, None)

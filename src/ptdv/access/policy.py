@@ -39,6 +39,7 @@ class Action(StrEnum):
     MEMBER_VIEW = "member.view"  # the registry: rolls, member pages, figures
     MEMBER_RECORD = "member.record"  # the cell's records: meetings, dues, exemption, transfers
     MEMBER_DECIDE = "member.decide"  # committee decisions: removal, expulsion, ratings, entry
+    TARGET_EDIT = "target.edit"  # set the targets of the unit and of the units under it
     ACCESS_LOG_VIEW = "access_log.view"
     GRANT_MANAGE = "grant.manage"
 
@@ -64,6 +65,7 @@ _GRASSROOTS = _CELL | {
     Action.ORG_EDIT,
     Action.CASE_COMMITTEE,
     Action.MEMBER_DECIDE,
+    Action.TARGET_EDIT,
 }
 _BOARD = _GRASSROOTS | {
     Action.ORG_SET_AUTHORITY,

@@ -31,6 +31,7 @@ from ptdv.core.text import search_terms
 from ptdv.demo import history, names, structure
 from ptdv.demo.logins import DEMO_PASSWORD, DEMO_USERNAMES, DEMO_USERS
 from ptdv.demo.profiles import ETHNIC_MIXES, PROFILES, RESIDENTIAL_PROFILES, ROLES, Role, W
+from ptdv.demo.targets import create_demo_targets
 from ptdv.demo.units import (
     DELEGATED_BODY,
     DELEGATED_FROM,
@@ -44,6 +45,7 @@ from ptdv.members import models as registry
 from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgKind, OrgSpan
 from ptdv.orgs.services import create_org, dissolve_org, move_org
 from ptdv.people.models import (
+    Conscription,
     EducationLevel,
     EthnicGroup,
     Occupation,
@@ -66,6 +68,7 @@ from ptdv.pipeline.models import (
     Step,
     TrainingBatch,
 )
+from ptdv.targets.models import Target
 
 DEFAULT_SEED = 2025
 DEFAULT_PEOPLE = 3200
@@ -154,6 +157,9 @@ def delete_demo_data() -> None:
     with transaction.atomic():
         try:
             AccessLog.objects.all().delete()
+            # Targets and conscriptions protect the units and people they name.
+            Target.objects.all().delete()
+            Conscription.objects.all().delete()
             # Pipeline rows first: they protect the people and units they refer to.
             Mentor.objects.all().delete()
             Step.objects.all().delete()
@@ -202,6 +208,8 @@ def delete_demo_data() -> None:
             registry.Transfer,
             registry.Rating,
             registry.CommitteeMember,
+            Target,
+            Conscription,
         )
         for audited_model in audited:
             audited_model.history.all().delete()
@@ -240,6 +248,7 @@ def load_demo(
             from ptdv.demo.cases import create_demo_cases
 
             create_demo_cases(rng=random.Random(seed * 11 + 3), actor=actor, today=today)
+        create_demo_targets(root=Org.objects.get(depth=1), actor=actor, today=today)
     return DemoSummary(
         orgs=Org.objects.count(),
         grassroots=Org.objects.filter(kind__in=GRASSROOTS_KINDS).count(),

@@ -14,11 +14,22 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
-from ptdv.orgs.models import SPAN_STEP, Org, OrgKind, OrgSpan
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgField, OrgKind, OrgSpan
 from ptdv.orgs.selectors import span_on
 
 # Age bands of the statistical reports: 18–30, 31–35, then 5-year bands (DOMAIN §6.2).
@@ -50,7 +61,8 @@ def band_label(low: int, high: int | None) -> str:
     return f"{low}–{high}" if high is not None else f"{low}+"
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
+    """Return the same day `years` years earlier (28/2 for a 29/2)."""
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29/2
@@ -63,9 +75,9 @@ def age_band_expression(day: date, prefix: str = "person__") -> Case:
     for low, high in AGE_BANDS:
         # Age ≥ low ⇔ born on or before day − low years; age ≤ high ⇔ born after
         # day − (high + 1) years.
-        condition = Q(**{f"{prefix}birth_date__lte": _years_before(day, low)})
+        condition = Q(**{f"{prefix}birth_date__lte": years_before(day, low)})
         if high is not None:
-            condition &= Q(**{f"{prefix}birth_date__gt": _years_before(day, high + 1)})
+            condition &= Q(**{f"{prefix}birth_date__gt": years_before(day, high + 1)})
         whens.append(When(condition, then=Value(band_label(low, high))))
     return Case(*whens, default=Value("<18"), output_field=CharField())
 
@@ -148,7 +160,11 @@ def periods_on(root_path: str, day: date) -> QuerySet[MemberPeriod]:
 
 def unit_counts(root_path: str, day: date) -> UnitCounts:
     rows = units_on(root_path, day).values("kind").annotate(n=Count("pk")).order_by()
-    by_kind = {row["kind"]: row["n"] for row in rows}
+    return units_by_kind({row["kind"]: row["n"] for row in rows})
+
+
+def units_by_kind(by_kind: dict[str, int]) -> UnitCounts:
+    """Return the unit counts the reports name, from the number of units of each kind."""
     return UnitCounts(
         grassroots_committees=by_kind.get(OrgKind.GRASSROOTS_COMMITTEE, 0),
         grassroots_cells=by_kind.get(OrgKind.GRASSROOTS_CELL, 0),
@@ -321,3 +337,54 @@ def child_figures(unit: Org, day: date) -> list[ChildFigures]:
         total, official = counts.get(path, [0, 0])
         result.append(ChildFigures(org_id, name, kind, total, official, total - official))
     return result
+
+
+@dataclass(frozen=True)
+class IdleCell:
+    """A cell that admitted nobody in the years looked at."""
+
+    org_id: int
+    name: str
+    residential: bool
+    last_admission: date | None  # None: no admission in the registry
+    founded: date
+
+
+def idle_cells(root_path: str, day: date, years: int) -> tuple[list[IdleCell], int]:
+    """Return the cells under the path on the day that admitted nobody in the last `years`
+    years — residential cells first, then those idle longest — among the cells that existed
+    for all those years; and how many cells were looked at. Three queries."""
+    cells = dict(units_on(root_path, day).filter(kind__in=CELL_KINDS).values_list("org_id", "name"))
+    if not cells:
+        return [], 0
+    since = years_before(day, years)
+    orgs = {
+        o["pk"]: o
+        for o in Org.objects.filter(pk__in=list(cells), valid_from__lte=since).values(
+            "pk", "valid_from", "field"
+        )
+    }
+    last = dict(
+        MemberEvent.objects.filter(
+            cell_id__in=list(orgs),
+            kind__in=[EventKind.ADMITTED, EventKind.READMITTED],
+            superseded_by__isnull=True,
+            on__lte=day,
+        )
+        .values("cell_id")
+        .annotate(last=Max("on"))
+        .values_list("cell_id", "last")
+    )
+    idle = [
+        IdleCell(
+            org_id,
+            cells[org_id],
+            org["field"] == OrgField.RESIDENTIAL,
+            last.get(org_id),
+            org["valid_from"],
+        )  # fmt: skip
+        for org_id, org in orgs.items()
+        if last.get(org_id) is None or last[org_id] <= since
+    ]
+    idle.sort(key=lambda c: (not c.residential, c.last_admission or date.min, c.name.lower()))
+    return idle, len(orgs)

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from ptdv.people.models import (
+    Conscription,
     EducationLevel,
     EthnicGroup,
     Occupation,
@@ -30,3 +32,14 @@ class EthnicGroupAdmin(ReferenceAdmin):
 @admin.register(EducationLevel)
 class EducationLevelAdmin(ReferenceAdmin):
     list_display = ("name", "code", "meets_lower_secondary", "rank", "is_active")
+
+
+@admin.register(Conscription)
+class ConscriptionAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    """Conscriptions are few and entered from the military command's lists: the admin serves."""
+
+    list_display = ("person", "entered_on", "org")
+    list_filter = ("entered_on",)
+    search_fields = ("person__full_name", "person__national_id")
+    raw_id_fields = ("person", "org")
+    date_hierarchy = "entered_on"

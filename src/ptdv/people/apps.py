@@ -8,7 +8,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from ptdv.access.policy import register_scoped_model
-        from ptdv.people.models import Person
+        from ptdv.people.models import Conscription, Person
 
         # A person belongs to the unit that manages their record.
         register_scoped_model(Person, "org__path")
+        register_scoped_model(Conscription, "person__org__path")

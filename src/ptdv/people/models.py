@@ -205,3 +205,33 @@ class PersonNameToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class Conscription(VersionedModel):
+    """A person's enlistment for military service (nhập ngũ): a dated fact of the person's
+    record, counted by the targets "official members among the year's conscripts" (D40)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("người"), on_delete=models.PROTECT, related_name="conscriptions"
+    )
+    # The unit that sent the person (where the count places them), on the enlistment day.
+    org = models.ForeignKey(
+        Org, verbose_name=_("đơn vị giao quân"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_on = models.DateField(_("ngày nhập ngũ"))
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = _("nhập ngũ")
+        verbose_name_plural = _("nhập ngũ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "entered_on"], name="people_conscription_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["entered_on"], name="people_conscription_on")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.entered_on:%d/%m/%Y}"

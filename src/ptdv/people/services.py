@@ -13,7 +13,7 @@ from ptdv.core.errors import DomainError, StaleVersion
 from ptdv.core.text import fold, name_sort_key, normalize_spaces, search_terms
 from ptdv.orgs.models import Org
 from ptdv.people import rules
-from ptdv.people.models import Person, PersonNameToken
+from ptdv.people.models import Conscription, Person, PersonNameToken
 
 # Fields a form or API payload may set; derived fields (names, keys, version) are not here.
 EDITABLE_FIELDS = (
@@ -230,3 +230,28 @@ def move_person(*, person: Person, org: Org, version: int, actor: User, reason: 
         }
         locked.save()
     return locked
+
+
+def record_conscription(
+    *, person: Person, entered_on: date, actor: User, today: date, notes: str = ""
+) -> Conscription:
+    """Record that the person enlisted for military service on entered_on, placed in the unit
+    that manages their record that day (audited like the rest of the person's data)."""
+    if entered_on > today:
+        message = _("Ngày nhập ngũ không thể sau hôm nay.")
+        raise PersonInvalid(message, field_errors={"entered_on": [message]})
+    if entered_on < person.birth_date:
+        message = _("Ngày nhập ngũ không thể trước ngày sinh.")
+        raise PersonInvalid(message, field_errors={"entered_on": [message]})
+    with transaction.atomic():
+        if Conscription.objects.filter(person=person, entered_on=entered_on).exists():
+            message = _("Đã ghi nhận người này nhập ngũ ngày %(d)s.") % {
+                "d": f"{entered_on:%d/%m/%Y}"
+            }
+            raise PersonInvalid(message, field_errors={"entered_on": [message]})
+        conscription = Conscription(
+            person=person, org_id=person.org_id, entered_on=entered_on, notes=notes
+        )
+        conscription._history_user = actor  # type: ignore[attr-defined]
+        conscription.save()
+    return conscription

@@ -27,3 +27,34 @@ class TableForm(forms.Form):
         if isinstance(day, date) and isinstance(since, date) and since > day:
             self.add_error("since", gettext_lazy("Ngày đầu kỳ phải trước ngày cuối kỳ."))
         return data
+
+
+class DashboardForm(forms.Form):
+    day = date_field(
+        gettext_lazy("Số liệu tại ngày"),
+        required=False,
+        help_text=gettext_lazy("Để trống: hôm nay."),
+    )
+    years = forms.IntegerField(
+        label=gettext_lazy("Chi bộ không kết nạp được đảng viên trong (năm)"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        error_messages={
+            "min_value": gettext_lazy("Số năm phải từ 1 đến 20."),
+            "max_value": gettext_lazy("Số năm phải từ 1 đến 20."),
+            "invalid": gettext_lazy("Số năm phải là một số nguyên, ví dụ 3."),
+        },
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_day(self) -> date | None:
+        day = self.cleaned_data.get("day")
+        if isinstance(day, date) and day > self.today:
+            raise forms.ValidationError(
+                gettext_lazy("Không xem được số liệu của một ngày trong tương lai.")
+            )
+        return day

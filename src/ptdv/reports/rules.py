@@ -1,30 +1,64 @@
-"""Pure arithmetic of the reports: percentages with the rounding the reports use.
+"""Pure arithmetic of the reports: percentages with the rounding the reports use, medians,
+the ageing of a membership counted by month of birth.
 
-DOMAIN §7: sources round inconsistently (some truncate: 7.4255 % printed as 7.42 %), so the mode
-is a setting (`PTDV_REPORTS_ROUNDING`: "round", half up, the default; or "truncate"), always to
-two decimals unless asked otherwise.
+Percentages and averages live in `ptdv.core.numbers` (one place for every app: the targets sit
+below the reports and print the same percentages, decision D40); this module keeps the reports'
+names for them.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
-ROUNDING_MODES = {"round": ROUND_HALF_UP, "truncate": ROUND_DOWN}
+from ptdv.core.numbers import ROUNDING_MODES, average, percent
 
 
-def percent(part: int, whole: int, *, mode: str = "round", places: int = 2) -> Decimal | None:
-    """Return part / whole as a percentage rounded by `mode` to `places` decimals; None when
-    whole is 0 (a share of nothing is not 0 %)."""
-    if mode not in ROUNDING_MODES:
-        raise ValueError(f"unknown rounding mode {mode!r}")
-    if whole == 0:
+def median(values: Sequence[int]) -> Decimal | None:
+    """Return the median of the values (the mean of the two middle ones for an even count),
+    to one decimal; None for no values."""
+    if not values:
         return None
-    exact = Decimal(part) * 100 / Decimal(whole)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Decimal(ordered[middle]).quantize(Decimal("0.1"))
+    pair = Decimal(ordered[middle - 1] + ordered[middle]) / 2
+    return pair.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def average(total: Decimal | int, count: int, *, places: int = 1) -> Decimal | None:
-    """Return total / count rounded half up to `places` decimals (average age: 32.4)."""
-    if count == 0:
-        return None
-    return (Decimal(total) / count).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+def age_on_month_end(birth_month: str, day: date) -> int:
+    """Return the age in full years, on the last day of the day's month, of someone born in the
+    month "YYYY-MM": exact from the month alone (their birthday has passed by then)."""
+    year, month = (int(part) for part in birth_month.split("-"))
+    return day.year - year - (1 if month > day.month else 0)
+
+
+@dataclass(frozen=True)
+class Ageing:
+    """How old a unit's members are: how many, their average age, how many are 60 or over."""
+
+    count: int
+    average: Decimal | None
+    aged_60: int
+    share_60: Decimal | None
+
+
+def ageing(births: Mapping[str, int], day: date, *, mode: str = "round") -> Ageing:
+    """Return the ageing of members counted by month of birth ("YYYY-MM" -> n), ages in full
+    years at the end of the day's month (the aggregates' unit of time, D39)."""
+    count = total = aged_60 = 0
+    for birth_month, n in births.items():
+        if n <= 0:
+            continue
+        age = age_on_month_end(birth_month, day)
+        count += n
+        total += age * n
+        if age >= 60:
+            aged_60 += n
+    return Ageing(count, average(total, count), aged_60, percent(aged_60, count, mode=mode))
+
+
+__all__ = ["ROUNDING_MODES", "Ageing", "age_on_month_end", "ageing", "average", "median", "percent"]

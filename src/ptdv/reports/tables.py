@@ -26,9 +26,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count
 
+from ptdv.core.numbers import rounding_mode
 from ptdv.members import aggregates, asof
 from ptdv.members.models import Standing
 from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
@@ -36,11 +36,13 @@ from ptdv.orgs.selectors import span_on
 from ptdv.people.models import EducationLevel, Occupation, Qualification, TheoryLevel
 from ptdv.people.selectors import reference_items
 from ptdv.reports import rules
+from ptdv.targets import selectors as target_selectors
 
 KINDS: dict[str, str] = {
     "members": "Đảng viên phân theo đặc điểm",
     "new-members": "Đảng viên mới kết nạp phân theo đặc điểm",
     "organisations": "Tổ chức đảng phân theo loại hình",
+    "targets": "Kết nạp đảng viên so với chỉ tiêu",
 }
 # The person's reference lists a table splits by: (prefix, model, heading).
 _LISTS: tuple[tuple[str, Any, str], ...] = (
@@ -50,10 +52,6 @@ _LISTS: tuple[tuple[str, Any, str], ...] = (
     ("occupation", Occupation, "Nghề nghiệp, thành phần"),
 )
 UNKNOWN = "Chưa cập nhật"
-
-
-def rounding_mode() -> str:
-    return str(getattr(settings, "PTDV_REPORTS_ROUNDING", "round"))
 
 
 @dataclass(frozen=True)
@@ -346,7 +344,9 @@ def build(kind: str, unit: Org, *, day: date, since: date | None = None) -> Tabl
         raise ValueError(f"unknown table {kind!r}")
     root = span_on(unit, day)
     title = KINDS[kind]
-    if kind == "new-members" and since is None:
+    if kind == "targets":
+        since = date(day.year, 1, 1)  # a year's target: the calendar year of the last day
+    elif kind == "new-members" and since is None:
         since = date(day.year, 1, 1)
     empty = Table(kind, title, unit.pk, unit.name, since, day, [], [], TableRow(unit.pk, unit.name))
     if root is None:
@@ -358,13 +358,15 @@ def build(kind: str, unit: Org, *, day: date, since: date | None = None) -> Tabl
     elif kind == "new-members":
         assert since is not None
         table = _new_members_table(unit, root.name, children, since, day)
+    elif kind == "targets":
+        table = _targets_table(unit, root.name, day)
     else:
         table = _organisations_table(unit, root.name, root.path, children, since, day)
     table.title, table.since = title, since
     summed = Counter[str]()
     for r in table.rows:
         summed.update({k: v for k, v in r.values.items() if isinstance(v, int)})
-    if table.rows and any(summed[c.key] != table.total.values.get(c.key, 0)
+    if kind != "targets" and table.rows and any(summed[c.key] != table.total.values.get(c.key, 0)
                           for c in table.columns if not c.average):  # fmt: skip
         table.notes.append(
             "Các dòng đơn vị cộng lại khác dòng tổng: có đơn vị chuyển đến hoặc đi trong kỳ, hoặc "
@@ -464,6 +466,40 @@ def _organisations_table(
     table = Table("organisations", "", unit.pk, name, since, day, columns, rows,
                   row(unit.pk, name, path))  # fmt: skip
     table.share_of = "grassroots_total"
+    return table
+
+
+def _targets_table(unit: Org, name: str, day: date) -> Table:
+    """Admissions of the year to the day per unit below, against each one's target of the year
+    ("new members", decision D40), with the completion: the table the committees' annual review
+    reads."""
+    columns = [
+        Column("target", "Chỉ tiêu năm", share=False),
+        Column("admitted", "Đã kết nạp", share=False),
+        Column("percent", "Tỷ lệ hoàn thành (%)", share=False, average=True),
+    ]
+    split = target_selectors.children_split(unit, day.year, day.year, today=day)
+    rows = []
+    for child in split.rows if split else []:
+        value = int(child.target.value) if child.target else None
+        rows.append(TableRow(child.org_id, child.name,
+                             {"target": value, "admitted": child.achieved,
+                              "percent": child.percent}))  # fmt: skip
+    own = target_selectors.progress(unit, year=day.year, today=day)
+    admitted = asof.admissions(unit, date(day.year, 1, 1), day).count()
+    target = own.target if own else None
+    total = TableRow(unit.pk, name, {
+        "target": target, "admitted": admitted,
+        "percent": rules.percent(admitted, target, mode=rounding_mode()) if target else None,
+    })  # fmt: skip
+    table = Table("targets", "", unit.pk, name, None, day, columns, rows, total)
+    if split and split.missing:
+        table.notes.append("Chưa giao chỉ tiêu: " + ", ".join(split.missing) + ".")
+    if split and split.difference:
+        table.notes.append(
+            f"Chỉ tiêu các đơn vị cộng lại {split.total} khác chỉ tiêu của {name} "
+            f"({split.parent_value})."
+        )
     return table
 
 

@@ -1,5 +1,5 @@
-"""The statistical tables of a unit: the page, its print view and the Excel file (every export
-is written to the access log)."""
+"""The reports of a unit: its dashboard; the statistical tables, their print view and the
+Excel file (every export is written to the access log)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from ptdv.access.policy import Action
 from ptdv.access.services import log_read
 from ptdv.orgs.models import Org
 from ptdv.orgs.selectors import org_for_user
-from ptdv.reports import tables
-from ptdv.reports.forms import TableForm
+from ptdv.reports import dashboard, tables
+from ptdv.reports.forms import DashboardForm, TableForm
 from ptdv.reports.xlsx import workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,3 +66,28 @@ def table_xlsx(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     name = f"bieu-{kind}-{org.code or org.pk}-{day:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_GET
+def dashboard_page(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    """The unit's dashboard on a day (default today): read-only figures, no personal data
+    beyond the names of units."""
+    org = org_for_user(request.user, org_id, Action.MEMBER_VIEW)
+    today = timezone.localdate()
+    form = DashboardForm(
+        request.GET or None, today=today, initial={"years": dashboard.IDLE_YEARS_DEFAULT}
+    )
+    board = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        board = dashboard.build(
+            org,
+            day=data.get("day") or today,
+            today=today,
+            idle_years=data.get("years") or dashboard.IDLE_YEARS_DEFAULT,
+        )
+    status = 400 if board is None else 200
+    context = {"org": org, "form": form, "board": board,
+               "charts": dashboard.charts_of(board) if board and board.exists else {},
+               "month_ends": dashboard.month_ends(today, 6)}  # fmt: skip
+    return render(request, "reports/dashboard.html", context, status=status)

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from ptdv.reports.tables import Table, rounding_mode
+from ptdv.core.numbers import rounding_mode
+from ptdv.reports.tables import Table
 
 HEADER_ROW = 3  # rows 0–2: title, unit and period, blank
 

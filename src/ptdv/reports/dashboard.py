@@ -1,0 +1,371 @@
+"""The dashboard of a unit on a day (issue 8 item 2): its members, organisations, the year's
+admissions and who they are, the pipeline, the ageing of the membership, the cells that admit
+nobody, what is overdue, and a row per unit under it to drill down.
+
+Members and ages are read from the monthly aggregates (D39) on a month's last day and today —
+a few hundred rows whatever the unit's size; on any other past day from the periods directly.
+The pipeline (funnel, days in stage, overdue) is today's: a case's stage on a past day is not
+kept, so a past day shows the admissions and sources but not the funnel (said on the page).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from ptdv.core.numbers import rounding_mode
+from ptdv.core.text import prefix_upper_bound
+from ptdv.members import aggregates, asof
+from ptdv.members.models import Transfer
+from ptdv.members.rules.stats import month_end, month_of
+from ptdv.orgs.models import SPAN_STEP, Org
+from ptdv.orgs.selectors import span_on
+from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
+from ptdv.reports import charts, rules, tables
+from ptdv.targets import selectors as target_selectors
+
+# How many years without an admission put a cell on the list (the page lets the user choose).
+IDLE_YEARS_DEFAULT = 3
+# How far back the conversion by source looks (pool entries listed in these years).
+SOURCE_YEARS = 5
+# The funnel's stages, in path order: the open cases' stages up to the ceremony.
+FUNNEL_STAGES = [s for s in Stage if s not in (Stage.OFFICIAL, Stage.EXITED)]
+# The composition of the year's new members (DOMAIN §6.2): column key -> label.
+COMPOSITION = (
+    ("women", "Nữ"),
+    ("age:18–30", "Tuổi 18–30"),
+    ("minority", "Dân tộc thiểu số"),
+    ("religious", "Có đạo"),
+    ("youth_union", "Đoàn viên thanh niên"),
+    ("trade_union", "Đoàn viên công đoàn"),
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    count: int
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """One unit directly under the chosen one, as it stood on the day."""
+
+    org_id: int
+    name: str
+    kind: str
+    total: int
+    official: int
+    probationary: int
+    admitted: int
+    ageing: rules.Ageing
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    label: str
+    count: int
+    median_days: Decimal | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source: str
+    label: str
+    listed: int
+    cases: int
+    admitted: int
+    conversion: Decimal | None
+
+
+@dataclass
+class Dashboard:
+    unit: Org
+    name: str
+    day: date
+    today: date
+    exists: bool = True
+    from_aggregates: bool = False
+    members: dict[str, int] = field(default_factory=dict)
+    units: asof.UnitCounts = field(default_factory=asof.UnitCounts)
+    year_start: date | None = None
+    admitted: int = 0
+    composition: list[Share] = field(default_factory=list)
+    lists: dict[str, list[Share]] = field(default_factory=dict)
+    ageing: rules.Ageing = rules.Ageing(0, None, 0, None)
+    children: list[ChildRow] = field(default_factory=list)
+    funnel: list[StageRow] | None = None
+    pool: int = 0
+    sources: list[SourceRow] = field(default_factory=list)
+    idle_years: int = IDLE_YEARS_DEFAULT
+    idle_cells: list[asof.IdleCell] = field(default_factory=list)
+    cells_counted: int = 0
+    overdue_cases: int | None = None
+    overdue_transfers: int | None = None
+    target: target_selectors.TargetProgress | None = None
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == self.today
+
+
+def _mode() -> str:
+    return rounding_mode()
+
+
+def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEFAULT) -> Dashboard:
+    """Return the unit's dashboard on the day (never after today: callers check)."""
+    board = Dashboard(unit, unit.name, day, today, idle_years=idle_years)
+    root = span_on(unit, day)
+    if root is None:
+        board.exists = False
+        return board
+    board.name = root.name
+    spans = list(
+        asof.units_on(root.path, day).values_list("org_id", "path", "depth", "name", "kind")
+    )
+    children = sorted(
+        (s for s in spans if s[2] == root.depth + 1), key=lambda s: (s[3].lower(), s[0])
+    )
+    board.units = asof.units_by_kind(dict(Counter(kind for *_r, kind in spans)))
+    stock = _stock(root.path, [unit.pk, *(c[0] for c in children)], spans, day, today)
+    board.from_aggregates = aggregates.answers(day, today)
+    own = stock.get(unit.pk, {})
+    board.members = _members(own)
+    board.ageing = rules.ageing(_births(own), day, mode=_mode())
+
+    board.year_start = date(day.year, 1, 1)
+    total, by_child = tables.admission_counts(
+        unit, board.year_start, day, {path: org_id for org_id, path, *_r in children}
+    )
+    board.admitted = total["total"]
+    board.target = target_selectors.progress(unit, year=day.year, today=day)
+    board.composition = [
+        Share(label, total[key], rules.percent(total[key], total["total"], mode=_mode()))
+        for key, label in COMPOSITION
+    ]
+    board.lists = _lists(total)
+    for org_id, _path, _depth, name, kind in children:
+        kept = stock.get(org_id, {})
+        members = _members(kept)
+        board.children.append(
+            ChildRow(
+                org_id,
+                name,
+                kind,
+                members["total"],
+                members["official"],
+                members["probationary"],
+                by_child.get(org_id, Counter())["total"],
+                rules.ageing(_births(kept), day, mode=_mode()),
+            )  # fmt: skip
+        )
+    board.idle_cells, board.cells_counted = asof.idle_cells(root.path, day, idle_years)
+    board.sources = _sources(unit, day)
+    if day == today:
+        board.funnel, board.pool = _funnel(unit, today)
+        board.overdue_cases = sum(row.overdue for row in board.funnel)
+        board.overdue_transfers = _overdue_transfers(unit, today)
+    return board
+
+
+# --- members and ages -------------------------------------------------------------------------
+
+
+def _members(stock: aggregates.Stock) -> dict[str, int]:
+    counts = stock.get("", {}).get("", {})
+    return {m: counts.get(m, 0) for m in ("total", "official", "probationary", "exempted", "away")}
+
+
+def _births(stock: aggregates.Stock) -> dict[str, int]:
+    return {value: c["total"] for value, c in stock.get("birth", {}).items()}
+
+
+def _stock(
+    root_path: str,
+    unit_ids: list[int],
+    spans: list[tuple[int, str, int, str, str]],
+    day: date,
+    today: date,
+) -> dict[int, aggregates.Stock]:
+    """Return the members (all, and by month of birth) of each unit: from the aggregates when
+    they hold the day, else counted from the periods in one query."""
+    if aggregates.answers(day, today):
+        return aggregates.stocks(unit_ids, day, dims=("", "birth"))
+    paths = {org_id: path for org_id, path, *_r in spans}
+    wanted = {paths[u]: u for u in unit_ids if u in paths}
+    result: dict[int, aggregates.Stock] = {u: {} for u in unit_ids}
+    rows = (
+        asof.periods_on(root_path, day)
+        .values("cell_id", "standing", "exempted", "temp_cell_id", "person__birth_date")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        cell_path = paths.get(row["cell_id"], "")
+        birth = row["person__birth_date"]
+        measures = ["total", row["standing"]]
+        if row["exempted"]:
+            measures.append("exempted")
+        if row["temp_cell_id"] is not None:
+            measures.append("away")
+        for depth in range(SPAN_STEP, len(cell_path) + 1, SPAN_STEP):
+            org_id = wanted.get(cell_path[:depth])
+            if org_id is None:
+                continue
+            stock = result[org_id]
+            for dim, value in (("", ""), ("birth", f"{birth.year:04d}-{birth.month:02d}")):
+                counts = stock.setdefault(dim, {}).setdefault(value, {})
+                for measure in measures:
+                    counts[measure] = counts.get(measure, 0) + row["n"]
+    return result
+
+
+def _lists(total: Counter[str]) -> dict[str, list[Share]]:
+    """Return the year's new members by education, qualification and occupation (the items
+    with anyone, largest first)."""
+    result: dict[str, list[Share]] = {}
+    columns = tables.person_columns()
+    for heading in ("Giáo dục phổ thông", "Chuyên môn nghiệp vụ", "Nghề nghiệp, thành phần"):
+        items = [
+            Share(c.label, total[c.key], rules.percent(total[c.key], total["total"], mode=_mode()))
+            for c in columns
+            if c.group == heading and total[c.key]
+        ]
+        result[heading] = sorted(items, key=lambda s: -s.count)
+    return result
+
+
+# --- the pipeline -----------------------------------------------------------------------------
+
+
+def _subtree(unit: Org, prefix: str) -> Q:
+    return Q(
+        **{f"{prefix}__path__gte": unit.path, f"{prefix}__path__lt": prefix_upper_bound(unit.path)}
+    )
+
+
+def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
+    """Return today's open cases under the unit by stage (how many, the median of their days in
+    the stage, how many overdue) and the outstanding people on the cells' lists."""
+    rows = Case.objects.filter(_subtree(unit, "cell"), outcome=Outcome.OPEN).values_list(
+        "stage", "stage_since", "next_due_on"
+    )
+    days: dict[str, list[int]] = {}
+    overdue: Counter[str] = Counter()
+    for stage, since, due in rows:
+        days.setdefault(stage, []).append((today - since).days)
+        if due is not None and due < today:
+            overdue[stage] += 1
+    funnel = [
+        StageRow(
+            s.value, str(s.label), len(days.get(s, [])), rules.median(days.get(s, [])), overdue[s]
+        )  # fmt: skip
+        for s in FUNNEL_STAGES
+    ]
+    pool = PoolEntry.objects.filter(_subtree(unit, "cell"), status=PoolEntry.Status.ACTIVE).count()
+    return funnel, pool
+
+
+def _sources(unit: Org, day: date) -> list[SourceRow]:
+    """Return, per source, the people listed as outstanding in the last SOURCE_YEARS years up to
+    the day, how many got a case, and how many were admitted by the day."""
+    since = asof.years_before(day, SOURCE_YEARS)
+    rows = (
+        PoolEntry.objects.filter(_subtree(unit, "cell"), listed_on__gt=since, listed_on__lte=day)
+        .values("source")
+        .annotate(
+            n_listed=Count("pk", distinct=True),
+            n_cases=Count("cases", filter=Q(cases__opened_on__lte=day), distinct=True),
+            n_admitted=Count("cases", filter=Q(cases__ceremony_on__lte=day), distinct=True),
+        )
+        .order_by()
+    )
+    found = {row["source"]: row for row in rows}
+    result = []
+    for source in Source:
+        row = found.get(source.value)
+        if row is None:
+            continue
+        result.append(
+            SourceRow(source.value, str(source.label), row["n_listed"], row["n_cases"],
+                      row["n_admitted"],
+                      rules.percent(row["n_admitted"], row["n_listed"], mode=_mode()))
+        )  # fmt: skip
+    return sorted(result, key=lambda r: -r.listed)
+
+
+def _overdue_transfers(unit: Org, today: date) -> int:
+    started = Q(state=Transfer.State.STARTED, letter_due_on__lt=today)
+    sent = Q(state=Transfer.State.SENT, present_due_on__lt=today)
+    return Transfer.objects.filter(_subtree(unit, "from_cell")).filter(started | sent).count()
+
+
+def month_ends(today: date, count: int = 12) -> list[date]:
+    """Return the last days of the `count` months before today's (the date picker's quick
+    choices: days the aggregates answer)."""
+    result, month = [], month_of(today)
+    for _ in range(count):
+        month = month_of(month - timedelta(days=1))
+        result.append(month_end(month))
+    return result
+
+
+def charts_of(board: Dashboard) -> dict[str, charts.Chart]:
+    """Return the dashboard's charts (server-rendered SVG, each with its data table)."""
+    year = board.day.year
+    result = {
+        "progress": charts.progress(
+            f"Kết nạp năm {year} so với chỉ tiêu",
+            board.admitted,
+            board.target.target if board.target else None,
+            board.target.forecast if board.target else None,
+        ),
+        "composition": charts.bars(
+            f"Thành phần đảng viên kết nạp năm {year} (%)",
+            [(s.label, s.share) for s in board.composition if s.share is not None],
+            unit="%",
+            label_heading="Thành phần",
+        ),
+    }
+    if board.children:
+        result["members"] = charts.stacked(
+            f"Đảng viên của các đơn vị trực thuộc ngày {board.day:%d/%m/%Y}",
+            [(c.name, [c.official, c.probationary]) for c in board.children],
+            ["Chính thức", "Dự bị"],
+        )
+        result["admitted"] = charts.bars(
+            f"Kết nạp năm {year} theo đơn vị trực thuộc",
+            [(c.name, c.admitted) for c in board.children],
+        )
+        result["ageing"] = charts.bars(
+            "Tỷ lệ đảng viên từ 60 tuổi trở lên theo đơn vị (%)",
+            [(c.name, c.ageing.share_60) for c in board.children if c.ageing.share_60 is not None],
+            unit="%",
+        )
+    if board.funnel is not None:
+        result["stages"] = charts.bars(
+            "Hồ sơ đang xử lý ở từng bước",
+            [(row.label, row.count) for row in board.funnel],
+            label_heading="Bước",
+        )
+    if board.sources:
+        result["funnel"] = charts.funnel(
+            f"Từ nguồn đến kết nạp (quần chúng ưu tú đưa vào danh sách trong {SOURCE_YEARS} năm)",
+            [
+                ("Đưa vào danh sách", sum(r.listed for r in board.sources)),
+                ("Đã lập hồ sơ", sum(r.cases for r in board.sources)),
+                ("Đã kết nạp", sum(r.admitted for r in board.sources)),
+            ],
+        )
+    return result
+
+
+__all__ = ["Dashboard", "build", "charts_of", "month_ends"]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from ptdv.targets import views
+
+app_name = "targets"
+urlpatterns = [
+    path("<int:org_id>/", views.unit, name="unit"),
+    path("<int:org_id>/dat/", views.edit, name="edit"),
+]

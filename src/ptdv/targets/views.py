@@ -1,0 +1,106 @@
+"""Pages of the targets: a unit's targets of a period with progress, forecast, risk and the
+children's split; the form that sets one target."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ptdv.access import policy
+from ptdv.access.http import AuthenticatedHttpRequest
+from ptdv.access.policy import Action
+from ptdv.core.errors import DomainError
+from ptdv.core.forms import add_domain_errors
+from ptdv.orgs.models import Org
+from ptdv.orgs.selectors import org_for_user
+from ptdv.targets import selectors, services
+from ptdv.targets.forms import PeriodForm, TargetForm
+from ptdv.targets.models import Metric, period_label
+
+
+def _today() -> date:
+    """Return today (one place, so tests pin the day)."""
+    return timezone.localdate()
+
+
+def _period(request: AuthenticatedHttpRequest, today: date) -> tuple[PeriodForm, int, int]:
+    """Return the period form and the period it asks for (default: this year)."""
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["ky"]
+        return form, start, end
+    if not form.is_bound:
+        form = PeriodForm(initial={"ky": str(today.year), "nam": IDLE_YEARS})
+    return form, today.year, today.year
+
+
+# How many years without an admission put a cell on the page's list, unless the user chooses.
+IDLE_YEARS = 3
+
+
+def _ky(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}-{end}"
+
+
+@require_GET
+def unit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    org = org_for_user(request.user, org_id, Action.MEMBER_VIEW)
+    today = _today()
+    form, start, end = _period(request, today)
+    targets = selectors.targets_of(org, start, end)
+    can_edit = policy.can(request.user, Action.TARGET_EDIT, org) and not org.is_dissolved
+    context = {
+        "org": org,
+        "form": form,
+        "ky": _ky(start, end),
+        "period": period_label(start, end),
+        "rows": selectors.unit_progress(org, targets, today=today),
+        "split": selectors.children_split(org, start, end, today=today),
+        "periods": [(_ky(s, e), period_label(s, e)) for s, e in selectors.periods_of(org)],
+        "can_edit": can_edit,
+        "today": today,
+    }
+    valid = form.is_bound and form.is_valid()
+    years = (form.cleaned_data.get("nam") if valid else None) or IDLE_YEARS
+    context["idle"], context["idle_counted"] = selectors.idle_cells_of(
+        org, min(today, date(end, 12, 31)), years
+    )
+    context["idle_years"] = years
+    return render(request, "targets/unit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    user = request.user
+    org: Org = org_for_user(user, org_id, Action.TARGET_EDIT)
+    today = _today()
+    _form, start, end = _period(request, today)
+    metric = request.GET.get("chi-tieu", Metric.NEW_MEMBERS)
+    existing = selectors.target_of(org, start, end, metric)
+    initial = {"metric": metric, "start_year": start, "end_year": end}
+    if existing is not None:
+        initial.update(value=existing.value, notes=existing.notes, version=existing.version)
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_target(
+                unit=org, start_year=data["start_year"], end_year=data["end_year"],
+                metric=data["metric"], value=data["value"], version=data["version"],
+                notes=data["notes"], actor=user, today=today,
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu chỉ tiêu."))
+            url = reverse("targets:unit", args=[org.pk])
+            return redirect(f"{url}?ky={_ky(data['start_year'], data['end_year'])}")
+    context = {"org": org, "form": form, "existing": existing, "ky": _ky(start, end)}
+    return render(request, "targets/target_form.html", context)

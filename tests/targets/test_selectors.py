@@ -1,0 +1,128 @@
+"""Progress, forecast, cohort shares, conscripts and the children's split, read from the
+registry (admissions placed by the dated tree) with pinned query counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ptdv.members.models import Membership
+from ptdv.orgs.services import move_org
+from ptdv.people.models import Person
+from ptdv.people.services import record_conscription
+from ptdv.targets import selectors
+from ptdv.targets.models import Metric
+from ptdv.targets.selectors import TargetProgress
+from tests.factories import TODAY, make_person, system_user
+from tests.members.helpers import admitted, enter
+from tests.targets.conftest import set_
+
+
+def test_progress_of_the_year_with_forecast_and_risk(plan, django_assert_num_queries):
+    with django_assert_num_queries(7):
+        result = selectors.progress(plan.cast.grassroots, year=2026, today=TODAY)
+    # 4 admitted; pace 5 admissions over the 3 years before 21/11/2026 → 0.18 in 40 days.
+    assert result == TargetProgress(
+        target=10, achieved=4, percent=Decimal("40.00"), forecast=4, at_risk=True,
+        reasons=["Dự báo 4/10 (40 %): thiếu 6 đảng viên"], period_label="năm 2026",
+    )  # fmt: skip
+
+
+def test_progress_is_none_without_a_target(cast):
+    assert selectors.progress(cast.grassroots, year=2026, today=TODAY) is None
+
+
+def test_a_cell_counts_only_its_own_admissions(plan):
+    result = selectors.progress(plan.cast.cell_b, year=2026, today=TODAY)
+    assert (result.target, result.achieved, result.percent) == (3, 1, Decimal("33.33"))
+
+
+def test_an_admission_counts_where_its_cell_stood_that_day(plan):
+    """Cell B moves to the other committee on 1/10/2026: its May admission stays with the
+    committee it stood under then."""
+    cast = plan.cast
+    move_org(org=cast.cell_b, new_parent=cast.other_grassroots, version=cast.cell_b.version,
+             actor=system_user(), today=TODAY, on_date=date(2026, 10, 1))  # fmt: skip
+    assert selectors.progress(cast.grassroots, year=2026, today=TODAY).achieved == 4
+    set_(cast.other_grassroots, 5)
+    assert selectors.progress(cast.other_grassroots, year=2026, today=TODAY).achieved == 0
+
+
+def test_the_split_shows_children_results_and_what_does_not_add_up(plan, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        split = selectors.children_split(plan.cast.grassroots, 2026, 2026, today=TODAY)
+    rows = [(r.name, int(r.target.value), r.achieved, r.percent, r.verdict) for r in split.rows]
+    assert rows == [
+        ("Chi bộ Tổ Toán – Tin", 6, 3, Decimal("50.00"), "Đang thực hiện"),
+        ("Chi bộ Tổ Văn – Sử", 3, 1, Decimal("33.33"), "Đang thực hiện"),
+    ]
+    assert (split.parent_value, split.total, split.difference, split.missing) == (10, 9, -1, [])
+    assert not split.adds_up
+
+
+def test_a_child_without_a_target_is_named_and_verdicts_come_after_the_year(cast):
+    set_(cast.grassroots, 4)
+    set_(cast.cell_a, 4)
+    split = selectors.children_split(cast.grassroots, 2026, 2026, today=date(2027, 1, 10))
+    assert split.missing == ["Chi bộ Tổ Văn – Sử"]
+    assert split.difference == 0
+    assert not split.adds_up
+    assert [r.verdict for r in split.rows] == ["Không hoàn thành", ""]
+
+
+def test_cohort_shares_among_the_admitted(plan):
+    cast = plan.cast
+    # The admitted of 2026: three born 2000 in cell A, one born 1980 in cell B; women are the
+    # even sequence numbers of the bulk helper — read them back rather than guess.
+    people = Person.objects.filter(memberships__joined_on__year=2026)
+    women = people.filter(sex="F").count()
+    targets = [set_(cast.grassroots, 50, metric=m) for m in (Metric.WOMEN, Metric.YOUTH)]
+    rows = selectors.unit_progress(cast.grassroots, targets, today=TODAY)
+    assert [(r.target.metric, r.part, r.whole) for r in rows] == [
+        (Metric.WOMEN, women, 4), (Metric.YOUTH, 3, 4)
+    ]  # fmt: skip
+    youth = rows[1]
+    assert youth.achieved == Decimal("75.00")
+    assert youth.reasons == []
+
+
+def test_official_members_among_the_years_conscripts(plan):
+    """Two conscripts in 2026 under the committee: one an official member on the day (1 of 2 =
+    50 %); a 2025 conscript and one from the other committee do not count."""
+    cast = plan.cast
+    member = make_person(cast.cell_a, given_name="Quân")
+    enter([(member, date(2019, 1, 10), admitted(member, date(2019, 2, 1)))])
+    plain = make_person(cast.cell_b, given_name="Binh")
+    early = make_person(cast.cell_b, given_name="Sớm")
+    other = make_person(cast.other_cell, given_name="Khác")
+    for person, day in (
+        (member, date(2026, 2, 20)),
+        (plain, date(2026, 2, 21)),
+        (early, date(2025, 2, 20)),
+        (other, date(2026, 2, 20)),
+    ):
+        record_conscription(person=person, entered_on=day, actor=system_user(), today=TODAY)
+    target = set_(cast.grassroots, 1, metric=Metric.CONSCRIPTS)
+    [row] = selectors.unit_progress(cast.grassroots, [target], today=TODAY)
+    assert (row.part, row.whole, row.achieved, row.reasons) == (1, 2, Decimal("50.00"), [])
+    assert Membership.objects.get(person=member).official_on == date(2020, 2, 1)
+
+
+def test_a_term_target_counts_every_year_of_the_term(plan):
+    cast = plan.cast
+    set_(cast.grassroots, 100, start=2025, end=2030)
+    [row] = selectors.unit_progress(
+        cast.grassroots, selectors.targets_of(cast.grassroots, 2025, 2030), today=TODAY
+    )
+    assert row.achieved == 5
+    assert row.reasons[0].startswith("Dự báo ")
+
+
+def test_progress_report_json_shape(plan):
+    report = selectors.progress_report(plan.cast.grassroots, 2026, 2026, today=TODAY)
+    assert report["period"] == {"start_year": 2026, "end_year": 2026, "label": "năm 2026"}
+    [item] = report["targets"]
+    assert (item["target"], item["achieved"], item["percent"]) == (10, 4, "40.00")
+    assert item["forecast"]["total"] == 4
+    assert report["split"] == {"parent": 10, "children_total": 9, "difference": -1,
+                               "missing": [], "adds_up": False}  # fmt: skip

@@ -1,0 +1,141 @@
+"""The target page and the form: scope (forbidden answers like absent), progress as
+"4 / 10", the split's mismatch, form errors in Vietnamese, the stale-version conflict."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from ptdv.targets.models import Target
+
+ABSENT = 987654
+
+
+def _page(client, user, org_id, query="ky=2026"):
+    client.force_login(user)
+    return client.get(f"{reverse('targets:unit', args=[org_id])}?{query}")
+
+
+def test_the_page_shows_progress_forecast_risk_and_the_split(
+    client, plan, django_assert_num_queries
+):
+    client.force_login(plan.cast.grassroots_officer)
+    url = f"{reverse('targets:unit', args=[plan.cast.grassroots.pk])}?ky=2026"
+    with django_assert_num_queries(24):  # 20, and the cells that admitted nobody
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "4 / 10" in html
+    assert "40 %" in html
+    assert "Dự báo 4/10 (40 %): thiếu 6 đảng viên" in html
+    assert "Tổng chỉ tiêu các đơn vị trực thuộc là 9, khác chỉ tiêu của đơn vị (10)." in html
+    assert "Chi bộ Tổ Toán – Tin" in html
+    assert "Đặt chỉ tiêu" in html  # the officer may set targets here
+
+
+def test_a_viewer_sees_the_page_without_the_form_link(client, plan):
+    html = _page(client, plan.cast.viewer, plan.cast.grassroots.pk).content.decode()
+    assert "4 / 10" in html
+    assert "Đặt chỉ tiêu" not in html
+
+
+@pytest.mark.parametrize("name", ["targets:unit", "targets:edit"])
+def test_out_of_scope_answers_like_absent(client, plan, name):
+    client.force_login(plan.cast.outsider)
+    forbidden = client.get(reverse(name, args=[plan.cast.grassroots.pk]))
+    absent = client.get(reverse(name, args=[ABSENT]))
+    assert forbidden.status_code == absent.status_code == 404
+    assert plan.cast.grassroots.name not in forbidden.content.decode()
+
+
+def test_a_cell_secretary_may_not_set_targets(client, plan):
+    client.force_login(plan.cast.cell_secretary)
+    url = reverse("targets:edit", args=[plan.cast.cell_a.pk])
+    assert client.get(url).status_code == 404
+    data = {"metric": "new_members", "start_year": 2026, "end_year": 2026, "value": 1}
+    assert client.post(url, data).status_code == 404
+    assert Target.objects.get(unit=plan.cast.cell_a).value == Decimal(6)
+
+
+def test_an_unknown_period_is_explained(client, plan):
+    html = _page(client, plan.cast.viewer, plan.cast.grassroots.pk, "ky=2026-2020").content.decode()
+    assert "năm kết thúc phải sau hoặc bằng năm bắt đầu" in html
+
+
+def test_setting_a_target_redirects_to_the_page(client, cast):
+    client.force_login(cast.grassroots_officer)
+    url = reverse("targets:edit", args=[cast.grassroots.pk])
+    data = {"metric": "new_members", "start_year": 2020, "end_year": 2025, "value": "120",
+            "notes": "Nghị quyết Đại hội"}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?ky=2020-2025")
+    target = Target.objects.get()
+    assert (target.value, target.start_year, target.end_year) == (Decimal(120), 2020, 2025)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"value": "-3"}, "Mức chỉ tiêu không được âm."),
+        ({"value": "nhiều"}, "Mức chỉ tiêu phải là một số, ví dụ 50 hoặc 40,5."),
+        ({"value": ""}, "Hãy nhập mức chỉ tiêu."),
+        ({"end_year": "2025"}, "Năm kết thúc phải sau hoặc bằng năm bắt đầu."),
+        ({"start_year": "năm nay"}, "Từ năm phải là một năm, ví dụ 2025."),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(client, cast, data, message):
+    client.force_login(cast.grassroots_officer)
+    posted = {"metric": "new_members", "start_year": "2026", "end_year": "2026", "value": "5",
+              **data}  # fmt: skip
+    response = client.post(reverse("targets:edit", args=[cast.grassroots.pk]), posted)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Target.objects.exists()
+
+
+def test_a_stale_version_shows_the_conflict(client, plan):
+    client.force_login(plan.cast.grassroots_officer)
+    url = reverse("targets:edit", args=[plan.cast.cell_a.pk]) + "?ky=2026"
+    form = client.get(url).content.decode()
+    assert 'name="version" value="1"' in form
+    data = {"metric": "new_members", "start_year": 2026, "end_year": 2026, "value": 7,
+            "version": 1}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "value": 5})
+    assert "đã được người khác sửa và lưu trước bạn" in response.content.decode()
+    assert Target.objects.get(unit=plan.cast.cell_a).value == Decimal(7)
+
+
+def test_a_split_over_the_parent_is_refused_on_the_form(client, plan):
+    client.force_login(plan.cast.grassroots_officer)
+    url = reverse("targets:edit", args=[plan.cast.cell_b.pk]) + "?ky=2026"
+    data = {"metric": "new_members", "start_year": 2026, "end_year": 2026, "value": 5,
+            "version": 1}  # fmt: skip
+    html = client.post(url, data).content.decode()
+    assert "vượt chỉ tiêu của cấp trên (10)" in html
+
+
+def test_the_unit_page_links_to_the_targets(client, cast):
+    client.force_login(cast.viewer)
+    html = client.get(reverse("orgs:detail", args=[cast.grassroots.pk])).content.decode()
+    assert reverse("targets:unit", args=[cast.grassroots.pk]) in html
+
+
+def test_the_page_lists_the_cells_that_admitted_nobody(client, plan):
+    from datetime import date
+
+    from ptdv.orgs.models import OrgField, OrgKind
+    from tests.factories import make_org
+
+    quiet = make_org(plan.cast.grassroots, OrgKind.CELL, "Chi bộ Thôn Lặng", code="LANG",
+                     valid_from=date(2010, 1, 1), field=OrgField.RESIDENTIAL)  # fmt: skip
+    html = _page(client, plan.cast.grassroots_officer, plan.cast.grassroots.pk,
+                 "ky=2026&nam=3").content.decode()  # fmt: skip
+    assert "Chi bộ không kết nạp được đảng viên trong 3 năm" in html
+    assert reverse("orgs:detail", args=[quiet.pk]) in html
+    assert reverse("orgs:detail", args=[plan.cast.cell_a.pk]) not in html  # admitted in 2026
+    bad = _page(client, plan.cast.grassroots_officer, plan.cast.grassroots.pk, "ky=2026&nam=0")
+    assert "Số năm phải từ 1 đến 20." in bad.content.decode()
