@@ -536,11 +536,14 @@ def duck_totals(duck: Any, span_path: str, day: date) -> dict[str, int]:
     return dict(zip(("total", "official", "probationary", "exempted", "away"), row, strict=True))
 
 
-def duck_members_table(duck: Any, span_path: str, day: date) -> dict[str, dict[str, int]]:
-    """The members table of the unit (a row per child unit, by child span path) by scanning."""
+def duck_members_table(
+    duck: Any, span_path: str, day: date, *, by_child: bool = True
+) -> dict[str, dict[str, int]]:
+    """The members table of the unit (a row per child unit, by child span path; or the unit's
+    own row) by scanning."""
     from ptdv.members.asof import AGE_BANDS, band_label
 
-    width = len(span_path) + 8
+    width = len(span_path) + (8 if by_child else 0)
     bands = " ".join(
         f"WHEN age >= {low}" + (f" AND age <= {high}" if high is not None else "")
         + f" THEN 'age:{band_label(low, high)}'"
@@ -619,6 +622,19 @@ def _board_client(province: Any) -> Any:
     }
     user = User.objects.create(username="bench.board")
     RoleGrant.objects.create(user=user, role="board_specialist", org=province)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _leader_client(nation: Any) -> Any:
+    """Return a test client logged in as a viewer of the whole country (the dashboards)."""
+    from django.test import Client
+
+    from ptdv.access.models import RoleGrant, User
+
+    user = User.objects.create(username="bench.leader")
+    RoleGrant.objects.create(user=user, role="viewer", org=nation)
     client = Client()
     client.force_login(user)
     return client
@@ -709,6 +725,18 @@ def run(scale: float, folder: Path) -> list[str]:
     board_url = reverse("pipeline:board")
     response = client.get(board_url)
     assert response.status_code == 200, response.status_code
+    leader = _leader_client(nation)
+
+    def dashboard(unit: Any) -> Callable[[], object]:
+        url = reverse("reports:dashboard", args=[unit.pk]) + f"?day={DAY:%Y-%m-%d}"
+
+        def get() -> object:
+            response = leader.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        return get
+
     say("answers agree: aggregates = DuckDB scan for the nation, a province, a cell and every "
         "row of the national members table")  # fmt: skip
 
@@ -719,6 +747,12 @@ def run(scale: float, folder: Path) -> list[str]:
          lambda: duck_totals(duck, paths[province.pk], DAY)),
         ("cell member figures (totals)", lambda: aggregates.totals(cell, DAY),
          lambda: duck_totals(duck, paths[cell.pk], DAY)),
+        ("national dashboard (HTTP)", dashboard(nation),
+         lambda: duck_members_table(duck, paths[nation.pk], DAY)),
+        ("province dashboard (HTTP)", dashboard(province),
+         lambda: duck_members_table(duck, paths[province.pk], DAY)),
+        ("cell dashboard (HTTP)", dashboard(cell),
+         lambda: duck_members_table(duck, paths[cell.pk], DAY, by_child=False)),
         ("province composition (all dimensions)", lambda: aggregates.stock(province, DAY),
          lambda: duck_members_table(duck, paths[province.pk], DAY)),
         ("national members table, 31/12/2025", lambda: tables.build("members", nation, day=DAY),
