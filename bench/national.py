@@ -1,0 +1,782 @@
+"""National-scale benchmark (issue 8 item 6): a synthetic country, its member figures read from the
+monthly aggregates (D39) against DuckDB scanning a Parquet export of the raw periods, measured in
+the same run.
+
+    BENCH_SCALE=0.001 .venv/bin/python -m bench.national      # what `make bench` runs (CI)
+    BENCH_SCALE=1 make bench                                   # the full country, by hand
+    PTDV_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_nat ...   # on PostgreSQL
+
+Scale 1.0 is the country of DESIGN.md: 5.6 M members, 60 k grassroots organisations, 300 k cells,
+1.2 M cases, 15 years of events, under 63 provinces. The tree (nation → provinces → districts →
+grassroots → cells) and its spans are bulk-inserted the way orgs.services would write them; people
+are bulk-inserted; memberships, events, periods and the aggregates go through the registry's own
+bulk entry (members.services.bulk.bulk_enter), so the aggregates are the services' own; the run
+checks them against a full recomputation (`ptdv stats rebuild --check`) while the data is small
+enough (BENCH_CHECK_MEMBERS, 20,000 members by default). Cases are bare Case rows at every open
+stage with their cached due dates; their steps are not written (the board reads cases only).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+TODAY = date(2026, 11, 21)
+DAY = date(2025, 12, 31)  # the month end the figures are read on (a year's table)
+FIRST = date(2011, 1, 1)  # 15 years of events before TODAY
+
+
+@dataclass(frozen=True)
+class Sizes:
+    provinces: int
+    districts: int
+    grassroots: int
+    cells: int
+    members: int
+    cases: int
+
+    @classmethod
+    def at(cls, scale: float) -> Sizes:
+        """Return the sizes at a scale factor (1.0: the whole country)."""
+        provinces = 63
+        districts = max(provinces, round(700 * scale))
+        grassroots = max(districts, round(60_000 * scale))
+        return cls(
+            provinces=provinces,
+            districts=districts,
+            grassroots=grassroots,
+            cells=max(grassroots, round(300_000 * scale)),
+            members=max(1, round(5_600_000 * scale)),
+            cases=round(1_200_000 * scale),
+        )
+
+
+@dataclass
+class Country:
+    nation: Any
+    provinces: list[int]
+    cells: list[int]
+    members: int = 0
+    events: int = 0
+    cases: int = 0
+
+
+# --- the tree ---------------------------------------------------------------------------------
+
+
+def build_tree(sizes: Sizes) -> Country:
+    """Bulk-insert the tree with treebeard's paths, and one open span per unit (as create_org)."""
+    from ptdv.orgs.models import Org, OrgKind, OrgSpan, span_segment
+
+    since = date(2000, 1, 1)
+    levels: list[tuple[str, str, int]] = [  # (kind, name, how many at this level)
+        (OrgKind.PROVINCE, "Tỉnh ủy", sizes.provinces),
+        (OrgKind.DISTRICT, "Huyện ủy", sizes.districts),
+        (OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ", sizes.grassroots),
+        (OrgKind.CELL, "Chi bộ", sizes.cells),
+    ]
+    nation = Org(name="Ban Chấp hành Trung ương (bench)", code="VN", kind=OrgKind.CENTRAL,
+                 path=Org._get_path(None, 1, 1), depth=1, numchild=sizes.provinces,
+                 valid_from=since)  # fmt: skip
+    nation.save()
+    parents: list[Org] = [nation]
+    span_paths = {nation.pk: span_segment(nation.pk)}
+    spans = [OrgSpan(org=nation, path=span_paths[nation.pk], depth=1, name=nation.name,
+                     kind=nation.kind, valid_from=since)]  # fmt: skip
+    level_ids: list[list[int]] = []
+    for kind, label, count in levels:
+        # Children spread evenly: parent i gets the i-th share of the level.
+        share = [count // len(parents) + (i < count % len(parents)) for i in range(len(parents))]
+        rows: list[Org] = []
+        for parent, n in zip(parents, share, strict=True):
+            parent.numchild = n
+            for k in range(n):
+                code = f"{parent.code}-{k + 1}"
+                rows.append(
+                    Org(name=f"{label} {code}", code=code, kind=kind, valid_from=since,
+                        path=Org._get_path(parent.path, parent.depth + 1, k + 1),
+                        depth=parent.depth + 1, numchild=0, parent_name=parent.name)
+                )  # fmt: skip
+        Org.objects.bulk_update(parents, ["numchild"], batch_size=5000)
+        created = Org.objects.bulk_create(rows, batch_size=5000)
+        by_path = {p.path: p for p in parents}
+        for org in created:
+            parent = by_path[org.path[: -Org.steplen]]
+            span_paths[org.pk] = span_paths[parent.pk] + span_segment(org.pk)
+            spans.append(
+                OrgSpan(org_id=org.pk, parent_id=parent.pk, path=span_paths[org.pk],
+                        depth=org.depth, name=org.name, kind=org.kind, valid_from=since)
+            )  # fmt: skip
+        level_ids.append([o.pk for o in created])
+        parents = created
+    OrgSpan.objects.bulk_create(spans, batch_size=5000)
+    return Country(nation=nation, provinces=level_ids[0], cells=level_ids[-1])
+
+
+# --- people and members -----------------------------------------------------------------------
+
+FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+            "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]  # fmt: skip
+MIDDLES = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thu", "Thanh", "Quốc", "Xuân"]
+GIVENS = ["An", "Anh", "Bình", "Chi", "Dũng", "Dung", "Duy", "Đức", "Giang", "Hà", "Hải", "Hạnh",
+          "Hiếu", "Hoa", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam",
+          "Nga", "Ngọc", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Thắng", "Trang",
+          "Trung", "Tuấn", "Vân", "Việt", "Yến"]  # fmt: skip
+
+
+class PeopleMaker:
+    """Random people with every attribute the aggregates split by."""
+
+    def __init__(self, rng: random.Random) -> None:
+        from ptdv.people import models as people
+
+        self.rng = rng
+        self.kinh = people.EthnicGroup.objects.get(code="01").pk
+        self.minorities = list(
+            people.EthnicGroup.objects.exclude(code="01").values_list("pk", flat=True)
+        )
+        self.lists = {
+            name: list(model.objects.values_list("pk", flat=True))
+            for name, model in (("religion", people.Religion),
+                                ("education", people.EducationLevel),
+                                ("qualification", people.Qualification),
+                                ("theory_level", people.TheoryLevel),
+                                ("occupation", people.Occupation))
+        }  # fmt: skip
+
+    def _pick(self, name: str, none_share: float) -> int | None:
+        if not self.lists[name] or self.rng.random() < none_share:
+            return None
+        return self.rng.choice(self.lists[name])
+
+    def make(self, cell_ids: list[int], *, young: bool) -> list[Any]:
+        """Return unsaved people, one per cell id given."""
+        from ptdv.core.text import fold, name_sort_key
+        from ptdv.people.models import Person
+
+        rng, result = self.rng, []
+        for cell in cell_ids:
+            fam, mid, giv = rng.choice(FAMILIES), rng.choice(MIDDLES), rng.choice(GIVENS)
+            full = f"{fam} {mid} {giv}"
+            born = date(1990 if young else 1945, 1, 1) + timedelta(
+                days=rng.randrange((15 if young else 45) * 365)
+            )
+            minority = bool(self.minorities) and rng.random() < 0.12
+            result.append(
+                Person(
+                    org_id=cell, family_name=fam, middle_name=mid, given_name=giv,
+                    full_name=full, name_folded=fold(full), sort_key=name_sort_key(fam, mid, giv),
+                    sex="F" if rng.random() < 0.38 else "M", birth_date=born,
+                    ethnic_group_id=rng.choice(self.minorities) if minority else self.kinh,
+                    religion_id=self._pick("religion", 0.9),
+                    education_id=self._pick("education", 0.05),
+                    qualification_id=self._pick("qualification", 0.2),
+                    theory_level_id=self._pick("theory_level", 0.3),
+                    occupation_id=self._pick("occupation", 0.1),
+                    youth_union_member=rng.random() < 0.25,
+                    trade_union_member=rng.random() < 0.45,
+                )
+            )  # fmt: skip
+        return result
+
+
+def story(rng: random.Random, cell: int, cells: list[int]) -> list[Any]:
+    """Return one member's events over the 15 years (as bench/asof.py, transfers anywhere)."""
+    from ptdv.members.rules.dates import official_date
+    from ptdv.members.services.bulk import EventSpec
+
+    joined = FIRST + timedelta(days=rng.randrange((TODAY - FIRST).days))
+    events = [EventSpec("admitted", joined, cell)]
+    official = official_date(joined)
+    if official <= TODAY:
+        events.append(EventSpec("recognised", official, cell))
+    day = max(official, joined) + timedelta(days=rng.randrange(30, 1500))
+    draw = rng.random()
+    if day >= TODAY:
+        return events
+    if draw < 0.10:
+        target = rng.choice(cells)
+        arrive = day + timedelta(days=rng.randrange(5, 40))
+        if target != cell and arrive < TODAY:
+            events += [EventSpec("transfer_out", day, cell, other_cell_id=target),
+                       EventSpec("transfer_in", arrive, target)]  # fmt: skip
+    elif draw < 0.15:
+        events.append(EventSpec("exempt_start", day, cell))
+    elif draw < 0.17:
+        back = day + timedelta(days=rng.randrange(90, 360))
+        host = rng.choice(cells)
+        if back < TODAY and host != cell:
+            events += [EventSpec("temp_out", day, cell, other_cell_id=host),
+                       EventSpec("temp_back", back, cell)]  # fmt: skip
+    elif draw < 0.20 and official <= day:
+        events.append(EventSpec("died", day, cell))
+    return events
+
+
+def build_members(country: Country, sizes: Sizes, rng: random.Random, chunk: int = 10_000) -> None:
+    """Bulk-insert the members' people, then enter their histories through bulk_enter (which
+    writes memberships, events, periods and the aggregates), a chunk at a time."""
+    from ptdv.members.services.bulk import HistorySpec, bulk_enter
+    from ptdv.people.models import Person
+
+    maker, cells = PeopleMaker(rng), country.cells
+    for start in range(0, sizes.members, chunk):
+        n = min(chunk, sizes.members - start)
+        people = Person.objects.bulk_create(
+            maker.make([rng.choice(cells) for _ in range(n)], young=False), batch_size=5000
+        )
+        histories = []
+        for person in people:
+            events = story(rng, person.org_id, cells)
+            country.events += len(events)
+            histories.append(HistorySpec(person_id=person.pk, sort_key=person.sort_key,
+                                         decision_on=events[0].on - timedelta(days=21),
+                                         events=events))  # fmt: skip
+        bulk_enter(histories, actor=None, today=TODAY, batch_size=5000)
+        country.members += n
+
+
+def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int = 20_000) -> None:
+    """Bulk-insert open cases spread over the stages, with their people (steps not written)."""
+    from ptdv.people.models import Person
+    from ptdv.pipeline.models import Case, Source, Stage
+
+    stages = [s.value for s in Stage if s not in (Stage.EXITED, Stage.PROBATION)]
+    sources = [s.value for s in Source]
+    maker = PeopleMaker(rng)
+    for start in range(0, sizes.cases, chunk):
+        n = min(chunk, sizes.cases - start)
+        people = Person.objects.bulk_create(
+            maker.make([rng.choice(country.cells) for _ in range(n)], young=True), batch_size=5000
+        )
+        cases = []
+        for person in people:
+            opened = TODAY - timedelta(days=rng.randrange(30, 730))
+            cases.append(
+                Case(person_id=person.pk, cell_id=person.org_id, source=rng.choice(sources),
+                     opened_on=opened, stage=rng.choice(stages),
+                     stage_since=opened + timedelta(days=rng.randrange((TODAY - opened).days)),
+                     next_due_on=TODAY + timedelta(days=rng.randrange(-200, 200)),
+                     next_due_rule="DECIDE-60WD")
+            )  # fmt: skip
+        Case.objects.bulk_create(cases, batch_size=5000)
+        country.cases += n
+
+
+def generate(
+    sizes: Sizes, *, seed: int = 2025, fast: bool = True
+) -> tuple[Country, dict[str, float]]:
+    """Build the whole dataset in the current database; return it and the seconds per step.
+    `fast`: the aggregates are written once at the end, set-based (write_aggregates), instead of
+    by bulk_enter batch after batch (the services' way, about 300 members a second on SQLite
+    against about 480 this way)."""
+    from django.db import transaction
+
+    rng, seconds = random.Random(seed), {}
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        country = build_tree(sizes)
+    seconds["tree"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if fast:
+        with aggregates_deferred():
+            build_members(country, sizes, rng)
+        seconds["members"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        write_aggregates()
+        seconds["aggregates"] = time.perf_counter() - t0
+    else:
+        build_members(country, sizes, rng)
+        seconds["members"] = time.perf_counter() - t0
+        seconds["aggregates"] = 0.0
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        build_cases(country, sizes, rng)
+    seconds["cases"] = time.perf_counter() - t0
+    return country, seconds
+
+
+# --- the fast bulk path: aggregates written once, set-based -----------------------------------
+
+
+@contextmanager
+def aggregates_deferred() -> Iterator[None]:
+    """Run bulk_enter without its per-batch aggregate upserts (replay, memberships, events and
+    periods unchanged); `write_aggregates` then writes them all in one statement. bulk_enter has
+    no switch for this, so the bench swaps the three stats functions it calls."""
+    from ptdv.members.services import stats
+
+    with (
+        mock.patch.object(stats, "periods_of", return_value=[]),
+        mock.patch.object(stats, "contributions", return_value=Counter()),
+        mock.patch.object(stats, "apply", return_value=0),
+    ):
+        yield
+
+
+def _aggregates_sql(vendor: str, max_depth: int) -> str:
+    """Return the INSERT … SELECT that computes every MemberStat row from the periods, spans and
+    people, following members.rules.stats: a period counts under each span of its cell that it
+    overlaps, +1 in the month of the later start and −1 in the month of the earlier end (the
+    month after the last month end it covers), for every unit on the span path and every
+    dimension of the person."""
+    from ptdv.members.rules.stats import MEASURES
+    from ptdv.orgs.models import SPAN_STEP
+
+    if vendor == "postgresql":
+        month = "CAST(date_trunc('month', {}) AS date)"
+        birth = "to_char(x.birth_date, 'YYYY-MM')"
+    else:
+        month = "date({}, 'start of month')"
+        birth = "strftime('%Y-%m', x.birth_date)"
+    start = "CASE WHEN p.valid_from > s.valid_from THEN p.valid_from ELSE s.valid_from END"
+    stop = ("CASE WHEN p.valid_to IS NULL THEN s.valid_to WHEN s.valid_to IS NULL THEN p.valid_to "
+            "WHEN p.valid_to < s.valid_to THEN p.valid_to ELSE s.valid_to END")  # fmt: skip
+
+    def flag(expr: str) -> str:
+        return f"CASE WHEN {expr} THEN '1' ELSE '0' END"
+
+    people = "people_person x JOIN people_ethnicgroup e ON e.id = x.ethnic_group_id"
+    lists = {"religion": ("people_religion", "religion_id"),
+             "education": ("people_educationlevel", "education_id"),
+             "qualification": ("people_qualification", "qualification_id"),
+             "theory": ("people_theorylevel", "theory_level_id"),
+             "occupation": ("people_occupation", "occupation_id")}  # fmt: skip
+    dims = [("''", "''", people), ("'sex'", "x.sex", people), ("'birth'", birth, people),
+            ("'ethnic'", "e.code", people), ("'minority'", flag("e.is_minority"), people),
+            ("'religious'", flag("x.religion_id IS NOT NULL"), people),
+            ("'youth'", flag("x.youth_union_member"), people),
+            ("'trade'", flag("x.trade_union_member"), people)]  # fmt: skip
+    for dim, (table, column) in lists.items():
+        dims.append((f"'{dim}'", "coalesce(r.code, '')",
+                     f"{people} LEFT JOIN {table} r ON r.id = x.{column}"))  # fmt: skip
+    dim_sql = " UNION ALL ".join(
+        f"SELECT x.id AS person_id, {d} AS dim, {v} AS value FROM {src}" for d, v, src in dims
+    )
+    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max_depth + 1))
+    unit = f"CAST(substr(c.path, (l.k - 1) * {SPAN_STEP} + 1, {SPAN_STEP}) AS INTEGER)"
+    flags = ("CASE WHEN p.standing = 'official' THEN 1 ELSE 0 END AS official, "
+             "CASE WHEN p.standing = 'probationary' THEN 1 ELSE 0 END AS probationary, "
+             "CASE WHEN p.exempted THEN 1 ELSE 0 END AS exempted, "
+             "CASE WHEN p.temp_cell_id IS NOT NULL THEN 1 ELSE 0 END AS away")  # fmt: skip
+    carried = "person_id, path, official, probationary, exempted, away"
+    sums = ", ".join(f"SUM(c.sign{'' if m == 'total' else ' * c.' + m})" for m in MEASURES)
+    return (
+        f"INSERT INTO members_memberstat (org_id, month, dim, value, {', '.join(MEASURES)}) "
+        f"SELECT {unit}, c.month, d.dim, d.value, {sums} FROM ("
+        f"SELECT {carried}, first AS month, 1 AS sign FROM seg "
+        f"UNION ALL SELECT {carried}, after AS month, -1 AS sign FROM seg "
+        f"WHERE after IS NOT NULL) c "
+        f"JOIN ({levels}) l ON length(c.path) >= l.k * {SPAN_STEP} "
+        f"JOIN ({dim_sql}) d ON d.person_id = c.person_id "
+        f"GROUP BY {unit}, c.month, d.dim, d.value "
+        f"HAVING " + " OR ".join(f"{s} <> 0" for s in sums.split(", "))
+    ).replace(
+        "FROM seg",
+        f"FROM (SELECT * FROM (SELECT p.person_id, s.path, {flags}, "
+        f"{month.format(start)} AS first, {month.format(stop)} AS after "
+        f"FROM members_memberperiod p JOIN orgs_orgspan s ON s.org_id = p.cell_id) o "
+        f"WHERE after IS NULL OR first < after) seg",
+    )
+
+
+def write_aggregates() -> int:
+    """Replace every MemberStat row by the set-based computation; return how many rows."""
+    from django.db import connection, transaction
+    from django.db.models import Max
+
+    from ptdv.members.models import MemberStat
+    from ptdv.orgs.models import OrgSpan
+
+    depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        MemberStat.objects.all().delete()
+        cursor.execute(_aggregates_sql(connection.vendor, depth))
+    return MemberStat.objects.count()
+
+
+# --- storage ----------------------------------------------------------------------------------
+
+
+def storage(tables: list[str]) -> dict[str, tuple[int, int]]:
+    """Return (rows, bytes with indexes) per table: SQLite's dbstat, PostgreSQL's
+    pg_total_relation_size."""
+    from django.db import connection
+
+    result = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (our own table names)
+            rows = cursor.fetchone()[0]
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+            else:
+                cursor.execute(
+                    "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN "
+                    "(SELECT name FROM sqlite_master WHERE tbl_name = %s)",
+                    [table],
+                )
+            result[table] = (rows, int(cursor.fetchone()[0]))
+    return result
+
+
+def stat_rows_by(what: str) -> list[tuple[str, int]]:
+    """Return the aggregate rows per unit kind or per dimension, most first."""
+    from django.db.models import Count
+
+    from ptdv.members.models import MemberStat
+    from ptdv.orgs.models import Org
+
+    if what == "kind":
+        kinds = dict(Org.objects.values_list("pk", "kind"))
+        per_unit = MemberStat.objects.values_list("org_id").annotate(n=Count("pk")).order_by()
+        counts: Counter[str] = Counter()
+        for org_id, n in per_unit:
+            counts[kinds[org_id]] += n
+        return counts.most_common()
+    rows = MemberStat.objects.values_list("dim").annotate(n=Count("pk")).order_by("-n")
+    return [(dim, n) for dim, n in rows]
+
+
+# --- the DuckDB reference ---------------------------------------------------------------------
+
+EXPORTS = {
+    # name: (SQL over the application's tables, DuckDB column types)
+    "periods": ("SELECT person_id, cell_id, standing, exempted, temp_cell_id, valid_from, valid_to "
+                "FROM members_memberperiod",
+                "person_id BIGINT, cell_id BIGINT, standing VARCHAR, exempted BOOLEAN, "
+                "temp_cell_id BIGINT, valid_from DATE, valid_to DATE"),
+    "events": ('SELECT membership_id, kind, "on", cell_id, other_cell_id FROM members_memberevent',
+               "membership_id BIGINT, kind VARCHAR, on_day DATE, cell_id BIGINT, "
+               "other_cell_id BIGINT"),
+    "spans": ("SELECT org_id, path, depth, valid_from, valid_to FROM orgs_orgspan",
+              "org_id BIGINT, path VARCHAR, depth INTEGER, valid_from DATE, valid_to DATE"),
+    "people": ("SELECT p.id, p.sex, p.birth_date, e.is_minority, p.religion_id, "
+               "p.youth_union_member, p.trade_union_member, ed.code, q.code, t.code, o.code "
+               "FROM people_person p JOIN people_ethnicgroup e ON e.id = p.ethnic_group_id "
+               "LEFT JOIN people_educationlevel ed ON ed.id = p.education_id "
+               "LEFT JOIN people_qualification q ON q.id = p.qualification_id "
+               "LEFT JOIN people_theorylevel t ON t.id = p.theory_level_id "
+               "LEFT JOIN people_occupation o ON o.id = p.occupation_id",
+               "id BIGINT, sex VARCHAR, birth_date DATE, minority BOOLEAN, religion_id BIGINT, "
+               "youth BOOLEAN, trade BOOLEAN, education VARCHAR, qualification VARCHAR, "
+               "theory VARCHAR, occupation VARCHAR"),
+    "cases": ("SELECT cell_id, stage, outcome, next_due_on FROM pipeline_case",
+              "cell_id BIGINT, stage VARCHAR, outcome VARCHAR, next_due_on DATE"),
+}  # fmt: skip
+
+
+def export_parquet(folder: Path) -> Any:
+    """Write each export as Parquet (rows streamed from the database to CSV, converted by
+    DuckDB's COPY) and return a DuckDB connection with one view per file."""
+    import duckdb
+    from django.db import connection
+
+    duck = duckdb.connect()
+    duck.execute("SET threads = 2")
+    for name, (sql, types) in EXPORTS.items():
+        columns = [c.strip().split(" ") for c in types.split(",")]
+        text = folder / f"{name}.csv"
+        with connection.cursor() as cursor, text.open("w", newline="") as out:
+            cursor.execute(sql)
+            writer = csv.writer(out)
+            while rows := cursor.fetchmany(50_000):
+                writer.writerows(
+                    [tuple(_csv_value(v) for v in row) for row in rows]  # booleans as 0/1
+                )
+        spec = ", ".join(f"'{c}': '{t}'" for c, t in columns)
+        target = folder / f"{name}.parquet"
+        duck.execute(
+            f"COPY (SELECT * FROM read_csv('{text}', header=false, columns={{{spec}}}, "
+            f"nullstr='')) TO '{target}' (FORMAT parquet)"
+        )
+        text.unlink()
+        duck.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{target}')")
+    return duck
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return value
+
+
+def _in_force(alias: str, day: date) -> str:
+    return (f"{alias}.valid_from <= DATE '{day}' AND ({alias}.valid_to IS NULL "
+            f"OR {alias}.valid_to > DATE '{day}')")  # fmt: skip
+
+
+def duck_totals(duck: Any, span_path: str, day: date) -> dict[str, int]:
+    """The aggregates' `totals` answered by scanning: periods in force whose cell stood under
+    the span path on the day."""
+    row = duck.execute(
+        "SELECT count(*), count(*) FILTER (p.standing = 'official'), "
+        "count(*) FILTER (p.standing = 'probationary'), count(*) FILTER (p.exempted), "
+        "count(*) FILTER (p.temp_cell_id IS NOT NULL) "
+        f"FROM periods p JOIN spans s ON s.org_id = p.cell_id AND {_in_force('s', day)} "
+        f"WHERE {_in_force('p', day)} AND starts_with(s.path, ?)",
+        [span_path],
+    ).fetchone()
+    return dict(zip(("total", "official", "probationary", "exempted", "away"), row, strict=True))
+
+
+def duck_members_table(
+    duck: Any, span_path: str, day: date, *, by_child: bool = True
+) -> dict[str, dict[str, int]]:
+    """The members table of the unit (a row per child unit, by child span path; or the unit's
+    own row) by scanning."""
+    from ptdv.members.asof import AGE_BANDS, band_label
+
+    width = len(span_path) + (8 if by_child else 0)
+    bands = " ".join(
+        f"WHEN age >= {low}" + (f" AND age <= {high}" if high is not None else "")
+        + f" THEN 'age:{band_label(low, high)}'"
+        for low, high in AGE_BANDS
+    )  # fmt: skip
+    base = (
+        f"WITH m AS (SELECT substr(s.path, 1, {width}) AS child, p.standing, p.exempted, x.*, "
+        f"date_sub('year', x.birth_date, DATE '{day}') AS age FROM periods p "
+        f"JOIN spans s ON s.org_id = p.cell_id AND {_in_force('s', day)} "
+        f"JOIN people x ON x.id = p.person_id "
+        f"WHERE {_in_force('p', day)} AND starts_with(s.path, '{span_path}') "
+        f"AND length(s.path) >= {width}) "
+    )
+    result: dict[str, dict[str, int]] = {}
+    flags = duck.execute(
+        base + "SELECT child, count(*), count(*) FILTER (standing = 'official'), "
+        "count(*) FILTER (standing = 'probationary'), count(*) FILTER (exempted), "
+        "count(*) FILTER (sex = 'F'), count(*) FILTER (minority), "
+        "count(*) FILTER (religion_id IS NOT NULL), count(*) FILTER (youth), "
+        "count(*) FILTER (trade) FROM m GROUP BY child"
+    ).fetchall()
+    keys = ("total", "official", "probationary", "exempted", "women", "minority", "religious",
+            "youth_union", "trade_union")  # fmt: skip
+    for child, *values in flags:
+        result[child] = dict(zip(keys, values, strict=True))
+    grouped = duck.execute(
+        base + f"SELECT child, 'education:' || coalesce(education, ''), "
+        f"'qualification:' || coalesce(qualification, ''), "
+        f"'theory_level:' || coalesce(theory, ''), 'occupation:' || coalesce(occupation, ''), "
+        f"CASE {bands} ELSE 'age:<18' END, count(*) "
+        f"FROM m GROUP BY GROUPING SETS ((child, 2), (child, 3), (child, 4), (child, 5), "
+        f"(child, 6))"
+    ).fetchall()
+    for child, *values, n in grouped:
+        key = next(v for v in values if v is not None)
+        result[child][key] = result[child].get(key, 0) + n
+    return result
+
+
+def duck_board(duck: Any, span_path: str) -> dict[str, int]:
+    rows = duck.execute(
+        "SELECT c.stage, count(*) FROM cases c JOIN spans s ON s.org_id = c.cell_id "
+        f"AND {_in_force('s', TODAY)} WHERE c.outcome = '' AND starts_with(s.path, ?) "
+        "GROUP BY c.stage",
+        [span_path],
+    ).fetchall()
+    return dict(rows)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def _median_ms(fn: Callable[[], object], repeat: int = 7) -> float:
+    fn()  # warm
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _board_client(province: Any) -> Any:
+    """Return a test client logged in as a board specialist of the province."""
+    from django.conf import settings
+    from django.test import Client
+
+    from ptdv.access.models import RoleGrant, User
+
+    # WhiteNoise warns that the throw-away var/ has no collected static files: not needed here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    user = User.objects.create(username="bench.board")
+    RoleGrant.objects.create(user=user, role="board_specialist", org=province)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _leader_client(nation: Any) -> Any:
+    """Return a test client logged in as a viewer of the whole country (the dashboards)."""
+    from django.test import Client
+
+    from ptdv.access.models import RoleGrant, User
+
+    user = User.objects.create(username="bench.leader")
+    RoleGrant.objects.create(user=user, role="viewer", org=nation)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def run(scale: float, folder: Path) -> list[str]:
+    """Generate, check, time; return the report lines (also printed as they come)."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from ptdv.members import aggregates
+    from ptdv.members.services import stats
+    from ptdv.orgs.models import Org, OrgSpan
+    from ptdv.reports import tables
+
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    sizes = Sizes.at(scale)
+    fast = os.environ.get("BENCH_LOAD", "fast") != "services"
+    t0 = time.perf_counter()
+    country, seconds = generate(sizes, fast=fast)
+    load = time.perf_counter() - t0
+    say(f"PTĐV national bench on {connection.vendor}, BENCH_SCALE={scale:g}: "
+        f"{sizes.provinces} provinces, {sizes.districts:,} districts, {sizes.grassroots:,} "
+        f"grassroots, {sizes.cells:,} cells; {country.members:,} members with "
+        f"{country.events:,} events (15 years), {country.cases:,} open cases")  # fmt: skip
+    if fast:
+        how = (f"members through bulk_enter {seconds['members']:.1f} s, aggregates set-based "
+               f"{seconds['aggregates']:.1f} s")  # fmt: skip
+    else:
+        how = f"members through bulk_enter with its aggregates {seconds['members']:.1f} s"
+    say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, cases "
+        f"{seconds['cases']:.1f} s")  # fmt: skip
+    limit = int(os.environ.get("BENCH_CHECK_MEMBERS", "20000"))
+    if country.members <= limit:
+        t0 = time.perf_counter()
+        problems = stats.differences()
+        verdict = "ok" if not problems else "DIFFERENT: " + "; ".join(problems[:3])
+        say(f"aggregates check: {verdict} (ptdv stats rebuild --check, "
+            f"{time.perf_counter() - t0:.1f} s)")  # fmt: skip
+        if problems:
+            raise SystemExit(1)
+    else:
+        say(f"aggregates check: skipped ({country.members:,} members > BENCH_CHECK_MEMBERS="
+            f"{limit:,}; the check recomputes every period in Python)")  # fmt: skip
+    sizes_now = storage(["members_memberstat", "members_memberevent", "members_memberperiod"])
+    stat_rows, stat_bytes = sizes_now["members_memberstat"]
+    event_rows, event_bytes = sizes_now["members_memberevent"]
+    period_rows, period_bytes = sizes_now["members_memberperiod"]
+    say(f"storage: aggregates {stat_rows:,} rows {stat_bytes / 2**20:,.1f} MiB; events "
+        f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
+        f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
+        f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip
+    say(
+        "aggregate rows by level: "
+        + ", ".join(f"{k} {n:,}" for k, n in stat_rows_by("kind"))
+        + "; by dimension: "
+        + ", ".join(f"{k or 'all'} {n:,}" for k, n in stat_rows_by("dim"))
+    )
+    t0 = time.perf_counter()
+    duck = export_parquet(folder)
+    parquet = sum(f.stat().st_size for f in folder.glob("*.parquet"))
+    say(f"parquet export: {time.perf_counter() - t0:.1f} s, {parquet / 2**20:,.1f} MiB")
+
+    nation = country.nation
+    province = Org.objects.get(pk=country.provinces[0])
+    cell = Org.objects.get(pk=country.cells[len(country.cells) // 2])
+    paths = dict(OrgSpan.objects.filter(org__in=[nation, province, cell])
+                 .values_list("org_id", "path"))  # fmt: skip
+
+    # The answers must agree before their times mean anything.
+    for unit in (nation, province, cell):
+        kept, scanned = aggregates.totals(unit, DAY), duck_totals(duck, paths[unit.pk], DAY)
+        assert kept == scanned, (unit.code, kept, scanned)
+    table = tables.build("members", nation, day=DAY)
+    scanned_table = duck_members_table(duck, paths[nation.pk], DAY)
+    child_paths = dict(OrgSpan.objects.filter(org__in=[r.org_id for r in table.rows])
+                       .values_list("org_id", "path"))  # fmt: skip
+    for row in table.rows:
+        want = scanned_table.get(child_paths[row.org_id], {})
+        got = {k: v for k, v in row.values.items() if isinstance(v, int) and v}
+        assert got == {k: v for k, v in want.items() if v}, (row.label, got, want)
+    client = _board_client(province)
+    board_url = reverse("pipeline:board")
+    response = client.get(board_url)
+    assert response.status_code == 200, response.status_code
+    leader = _leader_client(nation)
+
+    def dashboard(unit: Any) -> Callable[[], object]:
+        url = reverse("reports:dashboard", args=[unit.pk]) + f"?day={DAY:%Y-%m-%d}"
+
+        def get() -> object:
+            response = leader.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        return get
+
+    say("answers agree: aggregates = DuckDB scan for the nation, a province, a cell and every "
+        "row of the national members table")  # fmt: skip
+
+    rows: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
+        ("national member figures (totals)", lambda: aggregates.totals(nation, DAY),
+         lambda: duck_totals(duck, paths[nation.pk], DAY)),
+        ("province member figures (totals)", lambda: aggregates.totals(province, DAY),
+         lambda: duck_totals(duck, paths[province.pk], DAY)),
+        ("cell member figures (totals)", lambda: aggregates.totals(cell, DAY),
+         lambda: duck_totals(duck, paths[cell.pk], DAY)),
+        ("national dashboard (HTTP)", dashboard(nation),
+         lambda: duck_members_table(duck, paths[nation.pk], DAY)),
+        ("province dashboard (HTTP)", dashboard(province),
+         lambda: duck_members_table(duck, paths[province.pk], DAY)),
+        ("cell dashboard (HTTP)", dashboard(cell),
+         lambda: duck_members_table(duck, paths[cell.pk], DAY, by_child=False)),
+        ("province composition (all dimensions)", lambda: aggregates.stock(province, DAY),
+         lambda: duck_members_table(duck, paths[province.pk], DAY)),
+        ("national members table, 31/12/2025", lambda: tables.build("members", nation, day=DAY),
+         lambda: duck_members_table(duck, paths[nation.pk], DAY)),
+        ("board page of a province (HTTP)", lambda: client.get(board_url),
+         lambda: duck_board(duck, paths[province.pk])),
+    ]  # fmt: skip
+    say(f"{'question':40} {'ms':>9} {'DuckDB ms':>10} {'ratio':>7}")
+    for label, fn, base in rows:
+        ms, base_ms = _median_ms(fn), _median_ms(base, repeat=5)
+        say(f"{label:40} {ms:9.2f} {base_ms:10.2f} {base_ms / ms:6.1f}x")
+    duck.close()
+    return lines
+
+
+def main() -> int:
+    from bench.__main__ import _setup_django
+
+    scale = float(os.environ.get("BENCH_SCALE", "0.001"))
+    with tempfile.TemporaryDirectory(prefix="ptdv-national-") as tmp:
+        _setup_django(Path(tmp))
+        run(scale, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
