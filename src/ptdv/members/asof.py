@@ -227,8 +227,17 @@ def events_in(unit: Org, kinds: Iterable[str], since: date, day: date) -> QueryS
         end = day if span.valid_to is None else min(day, span.valid_to - timedelta(days=1))
         if start > end:
             continue
+        # The cells that stood under the path at some time in the window: the events are
+        # looked up among those cells only (an index range), then placed exactly by their day.
+        cells = (
+            OrgSpan.objects.under(span.path)
+            .filter(valid_from__lte=end)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+            .values("org_id")
+        )
         ids = (
             MemberEvent.objects.filter(kind__in=list(kinds), on__gte=start, on__lte=end)
+            .filter(cell_id__in=cells)
             .filter(_placed(span.path))
             .values("pk")
         )
