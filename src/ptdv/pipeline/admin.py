@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ptdv.core.admin import CalendarOverrideAdmin
+from ptdv.core.admin import CalendarOverrideAdmin, ReadOnlyAdmin
 from ptdv.core.models import CalendarOverride
 from ptdv.pipeline.models import (
     Case,
@@ -53,19 +53,6 @@ class TrainingBatchAdmin(admin.ModelAdmin[TrainingBatch]):
     search_fields = ("name", "issuer")
     date_hierarchy = "starts_on"
     raw_id_fields = ("organiser",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # one admin for several models
-    """Lists only: no add, change or delete from the admin."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Case)
