@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ptdv.core.errors import DomainError
 
@@ -206,3 +207,20 @@ class PickerChoiceField(_PickerBase):
             return self.to_python(value)
         except forms.ValidationError:
             return None  # an unknown or forbidden id: shown as nothing chosen
+
+
+def idle_years_field() -> forms.IntegerField:
+    """Return the optional "cells that admitted nobody in (years)" field of the dashboard and
+    the target page: 1 to 20, each bad value named in Vietnamese."""
+    out_of_range = gettext_lazy("Số năm phải từ 1 đến 20.")
+    return forms.IntegerField(
+        label=gettext_lazy("Chi bộ không kết nạp được đảng viên trong (năm)"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        error_messages={
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+            "invalid": gettext_lazy("Số năm phải là một số nguyên, ví dụ 3."),
+        },
+    )

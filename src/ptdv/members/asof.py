@@ -348,6 +348,10 @@ def child_figures(unit: Org, day: date) -> list[ChildFigures]:
     return result
 
 
+# How many years without an admission put a cell on the list, unless the user chooses.
+IDLE_YEARS_DEFAULT = 3
+
+
 @dataclass(frozen=True)
 class IdleCell:
     """A cell that admitted nobody in the years looked at."""

@@ -29,7 +29,7 @@ from ptdv.reports import charts, rules, tables
 from ptdv.targets import selectors as target_selectors
 
 # How many years without an admission put a cell on the list (the page lets the user choose).
-IDLE_YEARS_DEFAULT = 3
+IDLE_YEARS_DEFAULT = asof.IDLE_YEARS_DEFAULT
 # How far back the conversion by source looks (pool entries listed in these years).
 SOURCE_YEARS = 5
 # The funnel's stages, in path order: the open cases' stages up to the ceremony.

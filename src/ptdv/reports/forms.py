@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from ptdv.core.forms import date_field
+from ptdv.core.forms import date_field, idle_years_field
 from ptdv.reports.tables import KINDS
 
 
@@ -35,17 +35,7 @@ class DashboardForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Để trống: hôm nay."),
     )
-    years = forms.IntegerField(
-        label=gettext_lazy("Chi bộ không kết nạp được đảng viên trong (năm)"),
-        min_value=1,
-        max_value=20,
-        required=False,
-        error_messages={
-            "min_value": gettext_lazy("Số năm phải từ 1 đến 20."),
-            "max_value": gettext_lazy("Số năm phải từ 1 đến 20."),
-            "invalid": gettext_lazy("Số năm phải là một số nguyên, ví dụ 3."),
-        },
-    )
+    years = idle_years_field()
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.forms import idle_years_field
 from ptdv.targets.models import Metric
 from ptdv.targets.rules import parse_period
 
@@ -18,17 +19,7 @@ class PeriodForm(forms.Form):
         help_text=_("Một năm (2025) hoặc một nhiệm kỳ (2020-2025)."),
     )
 
-    nam = forms.IntegerField(
-        label=_("Chi bộ không kết nạp được đảng viên trong (năm)"),
-        min_value=1,
-        max_value=20,
-        required=False,
-        error_messages={
-            "min_value": _("Số năm phải từ 1 đến 20."),
-            "max_value": _("Số năm phải từ 1 đến 20."),
-            "invalid": _("Số năm phải là một số nguyên, ví dụ 3."),
-        },
-    )
+    nam = idle_years_field()
 
     def clean_ky(self) -> tuple[int, int]:
         try:

@@ -18,7 +18,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ptdv.core.numbers import percent, rounding_mode
 from ptdv.core.text import prefix_upper_bound
-from ptdv.members.asof import IdleCell, admissions, idle_cells, units_on, years_before
+from ptdv.members.asof import (
+    IDLE_YEARS_DEFAULT as IDLE_YEARS_DEFAULT,  # the target page's default (re-exported)
+)
+from ptdv.members.asof import (
+    IdleCell,
+    admissions,
+    idle_cells,
+    units_on,
+    years_before,
+)
 from ptdv.members.models import MemberPeriod, Standing
 from ptdv.orgs.models import SPAN_STEP, Org, OrgField, OrgSpan
 from ptdv.orgs.selectors import span_on

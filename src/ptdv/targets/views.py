@@ -37,12 +37,8 @@ def _period(request: AuthenticatedHttpRequest, today: date) -> tuple[PeriodForm,
         start, end = form.cleaned_data["ky"]
         return form, start, end
     if not form.is_bound:
-        form = PeriodForm(initial={"ky": str(today.year), "nam": IDLE_YEARS})
+        form = PeriodForm(initial={"ky": str(today.year), "nam": selectors.IDLE_YEARS_DEFAULT})
     return form, today.year, today.year
-
-
-# How many years without an admission put a cell on the page's list, unless the user chooses.
-IDLE_YEARS = 3
 
 
 def _ky(start: int, end: int) -> str:
@@ -68,7 +64,7 @@ def unit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
         "today": today,
     }
     valid = form.is_bound and form.is_valid()
-    years = (form.cleaned_data.get("nam") if valid else None) or IDLE_YEARS
+    years = (form.cleaned_data.get("nam") if valid else None) or selectors.IDLE_YEARS_DEFAULT
     context["idle"], context["idle_counted"] = selectors.idle_cells_of(
         org, min(today, date(end, 12, 31)), years
     )

@@ -7,7 +7,6 @@ what was sent and who was skipped. For cron, e.g. every working morning:
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,6 +17,7 @@ from ptdv.access.models import User
 from ptdv.alerts.rules import Urgency
 from ptdv.alerts.selectors import Digest
 from ptdv.alerts.services import send_reminders
+from ptdv.core.commands import iso_day
 
 
 def _counts(digest: Digest) -> str:
@@ -44,13 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
         if options["today"]:
-            try:
-                today = date.fromisoformat(options["today"])
-            except ValueError as exc:
-                raise CommandError(
-                    _("Ngày “%(v)s” không hợp lệ: viết theo dạng YYYY-MM-DD.")
-                    % {"v": options["today"]}
-                ) from exc
+            today = iso_day(options["today"])
         users = User.objects.filter(is_active=True).order_by("username")
         if options["user"]:
             users = users.filter(username=options["user"])

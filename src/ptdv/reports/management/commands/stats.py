@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from ptdv.core.commands import iso_day
 from ptdv.members.asof import figures
 from ptdv.members.services import stats
 from ptdv.orgs.models import Org
@@ -29,15 +30,6 @@ from ptdv.reports.xlsx import workbook
 
 def _n(value: int) -> str:
     return number_format(value, force_grouping=True)
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(
-            _("Ngày “%(v)s” không hợp lệ: viết theo dạng YYYY-MM-DD.") % {"v": value}
-        ) from exc
 
 
 class Command(BaseCommand):
@@ -81,8 +73,8 @@ class Command(BaseCommand):
         unit = Org.objects.filter(code=options["unit_code"]).first()
         if unit is None:
             raise CommandError(_("Không có tổ chức đảng mã “%(c)s”.") % {"c": options["unit_code"]})
-        day = _day(options["day"])
-        since = _day(options["since"]) if options.get("since") else None
+        day = iso_day(options["day"])
+        since = iso_day(options["since"]) if options.get("since") else None
         if since is not None and since > day:
             raise CommandError(_("Ngày đầu kỳ phải trước hoặc bằng ngày lấy số liệu."))
         if task == "table":

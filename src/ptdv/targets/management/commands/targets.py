@@ -5,25 +5,16 @@ the same figures as the page and the API)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ptdv.core.commands import iso_day
 from ptdv.orgs.models import Org
 from ptdv.targets.rules import parse_period
 from ptdv.targets.selectors import progress_report
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(
-            _("Ngày “%(v)s” không hợp lệ: viết theo dạng YYYY-MM-DD.") % {"v": value}
-        ) from exc
 
 
 class Command(BaseCommand):
@@ -50,7 +41,7 @@ class Command(BaseCommand):
             start, end = parse_period(options["period"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        today = _day(options["day"]) if options.get("day") else timezone.localdate()
+        today = iso_day(options["day"]) if options.get("day") else timezone.localdate()
         report = progress_report(unit, start, end, today=today)
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
