@@ -54,6 +54,8 @@ def test_officer_records_and_corrects_an_exemption(
     ).click()
     expect(page.get_by_role("heading", name="Đảng viên", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Hà Thị Dung")).to_be_visible()
+    # htmx wires the filter form once the page has loaded; a change before that is lost.
+    page.wait_for_load_state()
     page.get_by_label("Tình trạng").select_option("official")
     expect(page.get_by_role("link", name="Hà Thị Dung")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "members-list-1366.png"), full_page=True)
