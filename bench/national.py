@@ -332,8 +332,8 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
     """Return the INSERT … SELECT that computes every MemberStat row from the periods, spans and
     people, following members.rules.stats: a period counts under each span of its cell that it
     overlaps, +1 in the month of the later start and −1 in the month of the earlier end (the
-    month after the last month end it covers), for every unit on the span path and every
-    dimension of the person."""
+    month after the last month end it covers), for every unit on the span path above the cell
+    (cells keep no rows) and every dimension of the person."""
     from ptdv.members.rules.stats import MEASURES
     from ptdv.orgs.models import SPAN_STEP
 
@@ -381,7 +381,7 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
         f"SELECT {carried}, first AS month, 1 AS sign FROM seg "
         f"UNION ALL SELECT {carried}, after AS month, -1 AS sign FROM seg "
         f"WHERE after IS NOT NULL) c "
-        f"JOIN ({levels}) l ON length(c.path) >= l.k * {SPAN_STEP} "
+        f"JOIN ({levels}) l ON length(c.path) > l.k * {SPAN_STEP} "
         f"JOIN ({dim_sql}) d ON d.person_id = c.person_id "
         f"GROUP BY {unit}, c.month, d.dim, d.value "
         f"HAVING " + " OR ".join(f"{s} <> 0" for s in sums.split(", "))
@@ -399,14 +399,34 @@ def write_aggregates() -> int:
     from django.db import connection, transaction
     from django.db.models import Max
 
-    from ptdv.members.models import MemberStat
+    from ptdv.members.models import MemberStat, MemberStatYear
     from ptdv.orgs.models import OrgSpan
 
     depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
     with transaction.atomic(), connection.cursor() as cursor:
         MemberStat.objects.all().delete()
+        MemberStatYear.objects.all().delete()
         cursor.execute(_aggregates_sql(connection.vendor, depth))
+        cursor.execute(_years_sql(connection.vendor))
     return MemberStat.objects.count()
+
+
+def _years_sql(vendor: str) -> str:
+    """Return the INSERT … SELECT of the yearly sums from the monthly rows."""
+    from ptdv.members.rules.stats import MEASURES
+
+    year = (
+        "CAST(extract(year FROM month) AS INTEGER)"
+        if vendor == "postgresql"
+        else "CAST(strftime('%Y', month) AS INTEGER)"
+    )
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    return (
+        f"INSERT INTO members_memberstatyear (org_id, year, dim, value, {', '.join(MEASURES)}) "
+        f"SELECT org_id, {year}, dim, value, {sums} FROM members_memberstat "
+        f"GROUP BY org_id, {year}, dim, value HAVING "
+        + " OR ".join(f"SUM({m}) <> 0" for m in MEASURES)
+    )
 
 
 # --- storage ----------------------------------------------------------------------------------
@@ -684,16 +704,21 @@ def run(scale: float, folder: Path) -> list[str]:
     else:
         say(f"aggregates check: skipped ({country.members:,} members > BENCH_CHECK_MEMBERS="
             f"{limit:,}; the check recomputes every period in Python)")  # fmt: skip
-    sizes_now = storage(["members_memberstat", "members_memberevent", "members_memberperiod"])
-    stat_rows, stat_bytes = sizes_now["members_memberstat"]
+    sizes_now = storage(["members_memberstat", "members_memberstatyear", "members_memberevent",
+                         "members_memberperiod"])  # fmt: skip
+    month_rows, month_bytes = sizes_now["members_memberstat"]
+    year_rows, year_bytes = sizes_now["members_memberstatyear"]
+    stat_rows, stat_bytes = month_rows + year_rows, month_bytes + year_bytes
     event_rows, event_bytes = sizes_now["members_memberevent"]
     period_rows, period_bytes = sizes_now["members_memberperiod"]
-    say(f"storage: aggregates {stat_rows:,} rows {stat_bytes / 2**20:,.1f} MiB; events "
+    say(f"storage: aggregates {stat_rows:,} rows {stat_bytes / 2**20:,.1f} MiB ({month_rows:,} "
+        f"monthly {month_bytes / 2**20:,.1f} MiB, {year_rows:,} yearly {year_bytes / 2**20:,.1f} "
+        f"MiB); events "
         f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
         f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
         f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip
     say(
-        "aggregate rows by level: "
+        "monthly aggregate rows by level: "
         + ", ".join(f"{k} {n:,}" for k, n in stat_rows_by("kind"))
         + "; by dimension: "
         + ", ".join(f"{k or 'all'} {n:,}" for k, n in stat_rows_by("dim"))

@@ -131,6 +131,10 @@ def test_month_end_aggregates_equal_the_direct_count(db, data):  # type: ignore[
                 if span is not None:
                     plain = +tables.member_counts(span.path, day)
                     assert +tables.stock_counts([unit.pk], day).get(unit.pk, Counter()) == plain
+                    # Every age, in full years on the month's last day.
+                    births = periods_on(span.path, day).values_list("person__birth_date", flat=True)
+                    ages = Counter(day.year - b.year - (b.month > day.month) for b in births)
+                    assert aggregates.ages([unit.pk], day).get(unit.pk, Counter()) == +ages
         # What the writes kept is exactly what a rebuild computes.
         assert kept.differences() == []
         rows = MemberStat.objects.count()

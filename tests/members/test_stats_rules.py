@@ -108,7 +108,7 @@ def test_the_running_sum_of_the_contributions_is_the_month_end_count(
                 running[(key[0], key[2], key[3], key[4])] += n
         in_force = start <= end and (stop is None or end < stop)
         span = span_on(spans, end) if in_force else None
-        units = unit_ids(span.path, 2) if span else []
+        units = unit_ids(span.path, 2)[:-1] if span else []  # the cell keeps no rows
         measures = (
             {"total", standing}
             | ({"exempted"} if exempted else set())

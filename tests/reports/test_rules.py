@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ptdv.reports.rules import age_on_month_end, ageing, average, median, percent
+from ptdv.reports.rules import (
+    age_on_month_end,
+    ageing,
+    ages_on_month_end,
+    average,
+    median,
+    percent,
+)
 
 
 @pytest.mark.parametrize(
@@ -81,10 +88,12 @@ def test_age_from_the_month_of_birth_is_the_exact_age_on_the_month_end(birth, da
 
 def test_ageing_counts_the_average_and_those_aged_60_and_over():
     day = date(2026, 6, 30)
-    result = ageing({"1966-06": 2, "1966-07": 1, "1996-01": 1, "2000-01": 0}, day)
+    ages = ages_on_month_end({"1966-06": 2, "1966-07": 1, "1996-01": 1, "2000-01": 0}, day)
+    assert ages == {60: 2, 59: 1, 30: 1}
+    result = ageing(ages)
     # 60, 60, 59, 30 years old on 30/6/2026.
     assert (result.count, result.aged_60) == (4, 2)
     assert result.average == Decimal("52.3")
     assert result.share_60 == Decimal("50.00")
-    empty = ageing({}, day)
+    empty = ageing({})
     assert (empty.count, empty.average, empty.share_60) == (0, None, None)

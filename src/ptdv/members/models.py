@@ -450,14 +450,11 @@ class CommitteeMember(VersionedModel):
         return f"{self.get_role_display()} — {self.person}"
 
 
-class MemberStat(models.Model):
-    """One aggregate row: a unit, a month, a dimension of the person and its value (decision
-    D39). Each count holds the month's change of the count on the month's last day. Kept by
-    members.services.stats in the transaction of every write that changes periods, spans or a
-    person's attributes; `ptdv stats rebuild` recomputes them."""
+class StatCounts(models.Model):
+    """What the aggregate rows share: a unit, a dimension of the person and its value, and the
+    five counts (decision D39)."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()  # the first day of the month
     dim = models.CharField(max_length=16)  # "" for all members
     value = models.CharField(max_length=40)
     total = models.IntegerField(default=0)
@@ -465,6 +462,18 @@ class MemberStat(models.Model):
     probationary = models.IntegerField(default=0)
     exempted = models.IntegerField(default=0)
     away = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MemberStat(StatCounts):
+    """One aggregate row: a unit, a month, a dimension of the person and its value (decision
+    D39). Each count holds the month's change of the count on the month's last day. Kept by
+    members.services.stats in the transaction of every write that changes periods, spans or a
+    person's attributes; `ptdv stats rebuild` recomputes them."""
+
+    month = models.DateField()  # the first day of the month
 
     class Meta:
         constraints = [
@@ -475,3 +484,22 @@ class MemberStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.month:%m/%Y} {self.dim}={self.value}"
+
+
+class MemberStatYear(StatCounts):
+    """The sum of a unit's `MemberStat` rows over one calendar year, per dimension and value
+    (decision D39): a read on a day adds these for the years before the day's and the monthly
+    rows of its own year, so it sums at most one row per year and twelve per month whatever the
+    length of the history. Written beside the monthly rows, in the same statement batch."""
+
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "dim", "year", "value"], name="members_memberstatyear_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year} {self.dim}={self.value}"

@@ -135,11 +135,10 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         (s for s in spans if s[2] == root.depth + 1), key=lambda s: (s[3].lower(), s[0])
     )
     board.units = asof.units_by_kind(dict(Counter(kind for *_r, kind in spans)))
-    stock = _stock(root.path, [unit.pk, *(c[0] for c in children)], spans, day, today)
+    stock, ages = _stock(root.path, [unit.pk, *(c[0] for c in children)], spans, day, today)
     board.from_aggregates = aggregates.answers(day, today)
-    own = stock.get(unit.pk, {})
-    board.members = _members(own)
-    board.ageing = rules.ageing(_births(own), day, mode=_mode())
+    board.members = _members(stock.get(unit.pk, {}))
+    board.ageing = rules.ageing(ages.get(unit.pk, {}), mode=_mode())
 
     board.year_start = date(day.year, 1, 1)
     total, by_child = tables.admission_counts(
@@ -164,7 +163,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
                 members["official"],
                 members["probationary"],
                 by_child.get(org_id, Counter())["total"],
-                rules.ageing(_births(kept), day, mode=_mode()),
+                rules.ageing(ages.get(org_id, {}), mode=_mode()),
             )  # fmt: skip
         )
     board.idle_cells, board.cells_counted = asof.idle_cells(root.path, day, idle_years)
@@ -184,24 +183,21 @@ def _members(stock: aggregates.Stock) -> dict[str, int]:
     return {m: counts.get(m, 0) for m in ("total", "official", "probationary", "exempted", "away")}
 
 
-def _births(stock: aggregates.Stock) -> dict[str, int]:
-    return {value: c["total"] for value, c in stock.get("birth", {}).items()}
-
-
 def _stock(
     root_path: str,
     unit_ids: list[int],
     spans: list[tuple[int, str, int, str, str]],
     day: date,
     today: date,
-) -> dict[int, aggregates.Stock]:
-    """Return the members (all, and by month of birth) of each unit: from the aggregates when
-    they hold the day, else counted from the periods in one query."""
+) -> tuple[dict[int, aggregates.Stock], dict[int, Counter[int]]]:
+    """Return the members of each unit, and their ages at the end of the day's month: from the
+    aggregates when they hold the day, else counted from the periods in one query."""
     if aggregates.answers(day, today):
-        return aggregates.stocks(unit_ids, day, dims=("", "birth"))
+        return aggregates.stocks(unit_ids, day, dims=("",)), aggregates.ages(unit_ids, day)
     paths = {org_id: path for org_id, path, *_r in spans}
     wanted = {paths[u]: u for u in unit_ids if u in paths}
     result: dict[int, aggregates.Stock] = {u: {} for u in unit_ids}
+    ages: dict[int, Counter[int]] = {}
     rows = (
         asof.periods_on(root_path, day)
         .values("cell_id", "standing", "exempted", "temp_cell_id", "person__birth_date")
@@ -210,7 +206,8 @@ def _stock(
     )
     for row in rows:
         cell_path = paths.get(row["cell_id"], "")
-        birth = row["person__birth_date"]
+        born = row["person__birth_date"]
+        birth = f"{born.year:04d}-{born.month:02d}"
         measures = ["total", row["standing"]]
         if row["exempted"]:
             measures.append("exempted")
@@ -220,12 +217,11 @@ def _stock(
             org_id = wanted.get(cell_path[:depth])
             if org_id is None:
                 continue
-            stock = result[org_id]
-            for dim, value in (("", ""), ("birth", f"{birth.year:04d}-{birth.month:02d}")):
-                counts = stock.setdefault(dim, {}).setdefault(value, {})
-                for measure in measures:
-                    counts[measure] = counts.get(measure, 0) + row["n"]
-    return result
+            counts = result[org_id].setdefault("", {}).setdefault("", {})
+            for measure in measures:
+                counts[measure] = counts.get(measure, 0) + row["n"]
+            ages.setdefault(org_id, Counter())[rules.age_on_month_end(birth, day)] += row["n"]
+    return result, ages
 
 
 def _lists(total: Counter[str]) -> dict[str, list[Share]]:

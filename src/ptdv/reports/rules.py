@@ -8,6 +8,7 @@ names for them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -46,14 +47,22 @@ class Ageing:
     share_60: Decimal | None
 
 
-def ageing(births: Mapping[str, int], day: date, *, mode: str = "round") -> Ageing:
-    """Return the ageing of members counted by month of birth ("YYYY-MM" -> n), ages in full
-    years at the end of the day's month (the aggregates' unit of time, D39)."""
-    count = total = aged_60 = 0
+def ages_on_month_end(births: Mapping[str, int], day: date) -> Counter[int]:
+    """Return members counted by month of birth ("YYYY-MM" -> n) as counts by age in full years
+    on the last day of the day's month."""
+    ages: Counter[int] = Counter()
     for birth_month, n in births.items():
+        if n > 0:
+            ages[age_on_month_end(birth_month, day)] += n
+    return ages
+
+
+def ageing(ages: Mapping[int, int], *, mode: str = "round") -> Ageing:
+    """Return the ageing of members counted by age in full years (age -> n)."""
+    count = total = aged_60 = 0
+    for age, n in ages.items():
         if n <= 0:
             continue
-        age = age_on_month_end(birth_month, day)
         count += n
         total += age * n
         if age >= 60:
@@ -61,4 +70,13 @@ def ageing(births: Mapping[str, int], day: date, *, mode: str = "round") -> Agei
     return Ageing(count, average(total, count), aged_60, percent(aged_60, count, mode=mode))
 
 
-__all__ = ["ROUNDING_MODES", "Ageing", "age_on_month_end", "ageing", "average", "median", "percent"]
+__all__ = [
+    "ROUNDING_MODES",
+    "Ageing",
+    "age_on_month_end",
+    "ageing",
+    "ages_on_month_end",
+    "average",
+    "median",
+    "percent",
+]

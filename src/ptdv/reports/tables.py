@@ -31,6 +31,7 @@ from django.db.models import Count
 from ptdv.core.numbers import rounding_mode
 from ptdv.members import aggregates, asof
 from ptdv.members.models import Standing
+from ptdv.members.rules.stats import DIMENSIONS
 from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.people.models import EducationLevel, Occupation, Qualification, TheoryLevel
@@ -191,7 +192,10 @@ def person_columns() -> list[Column]:
 
 
 def _band(birth: date, on: date) -> str:
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return _age_band(on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)))
+
+
+def _age_band(age: int) -> str:
     for low, high in asof.AGE_BANDS:
         if age >= low and (high is None or age <= high):
             return asof.band_label(low, high)
@@ -249,7 +253,8 @@ def member_counts(path: str, day: date) -> Counter[str]:
     return counts
 
 
-# The aggregates' dimensions (members.services.stats.DIMENSIONS) behind the table's columns.
+# The aggregates' dimensions (members.rules.stats.DIMENSIONS) behind the table's columns; ages
+# come from aggregates.ages.
 _FLAG_DIMS = (("minority", "minority"), ("religious", "religious"), ("youth", "youth_union"),
               ("trade", "trade_union"))  # fmt: skip
 _LIST_DIMS = {"education": "education", "qualification": "qualification",
@@ -261,7 +266,9 @@ def stock_counts(units: list[int], day: date) -> dict[int, Counter[str]]:
     monthly aggregates (D39): one grouped query for all the units, whatever their size. Equal to
     `member_counts` on such a day (a property test holds them together)."""
     result: dict[int, Counter[str]] = {}
-    for org_id, stock in aggregates.stocks(units, day).items():
+    dims = tuple(d for d in DIMENSIONS if d != "birth")
+    ages = aggregates.ages(units, day)
+    for org_id, stock in aggregates.stocks(units, day, dims=dims).items():
         counts: Counter[str] = Counter()
         for measure in ("total", "official", "probationary", "exempted"):
             counts[measure] = stock.get("", {}).get("", {}).get(measure, 0)
@@ -272,10 +279,8 @@ def stock_counts(units: list[int], day: date) -> dict[int, Counter[str]]:
         counts["women"] = of("sex", "F")
         for dim, key in _FLAG_DIMS:
             counts[key] = of(dim, "1")
-        for value, measures in stock.get("birth", {}).items():
-            year, month = (int(part) for part in value.split("-"))
-            # On a month's last day the birthday of anyone born that month has passed.
-            counts[f"age:{_band(date(year, month, 1), day)}"] += measures["total"]
+        for age, n in ages.get(org_id, {}).items():
+            counts[f"age:{_age_band(age)}"] += n
         for prefix, dim in _LIST_DIMS.items():
             for value, measures in stock.get(dim, {}).items():
                 counts[f"{prefix}:{value}"] += measures["total"]

@@ -11,7 +11,9 @@ aggregated: they are the events of the period, read by date (a year's admissions
 are a few thousand rows); the stocks are what would otherwise scan every member.
 
 A member period counts on a month's last day E when it is in force on E (valid_from ≤ E <
-valid_to) and for every unit whose span path held the period's cell on E (the dated tree, D28): it
+valid_to) and for every unit *above* its cell whose span path held the cell on E (the dated tree,
+D28; the cell itself keeps no rows: a cell's members are a few dozen periods, counted directly by
+members.aggregates, and cells would otherwise hold most of the rows): it
 adds +1 in the first such month and −1 in the month after the last, per span segment. A period that
 ends before reaching a month's end adds nothing to the stocks: month ends are what the aggregates
 know (reports are made at month, quarter and year ends); any other day is answered from the
@@ -24,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 MEASURES = ("total", "official", "probationary", "exempted", "away")
 
@@ -49,6 +52,62 @@ class SpanFacts:
     valid_from: date
     valid_to: date | None
     path: str
+
+
+# The person's attributes the aggregates split by (dimension -> value).
+PERSON_VALUES = (
+    "pk",
+    "sex",
+    "birth_date",
+    "ethnic_group__code",
+    "ethnic_group__is_minority",
+    "religion__code",
+    "youth_union_member",
+    "trade_union_member",
+    "education__code",
+    "qualification__code",
+    "theory_level__code",
+    "occupation__code",
+)
+DIMENSIONS = (
+    "",
+    "sex",
+    "birth",
+    "ethnic",
+    "minority",
+    "religion",
+    "religious",
+    "youth",
+    "trade",
+    "education",
+    "qualification",
+    "theory",
+    "occupation",
+)
+
+
+def _flag(value: object) -> str:
+    return "1" if value else "0"
+
+
+def dims_of(row: Mapping[str, Any]) -> dict[str, str]:
+    """Return the person's value in each dimension ("" is the all-members row)."""
+    birth: date = row["birth_date"]
+    return {
+        "": "",
+        "sex": row["sex"],
+        "birth": f"{birth.year:04d}-{birth.month:02d}",
+        "ethnic": row["ethnic_group__code"] or "",
+        "minority": _flag(row["ethnic_group__is_minority"]),
+        "religion": row["religion__code"] or "",
+        "religious": _flag(row["religion__code"]),
+        "youth": _flag(row["youth_union_member"]),
+        "trade": _flag(row["trade_union_member"]),
+        "education": row["education__code"] or "",
+        "qualification": row["qualification__code"] or "",
+        "theory": row["theory_level__code"] or "",
+        "occupation": row["occupation__code"] or "",
+    }
 
 
 def month_of(day: date) -> date:
@@ -107,7 +166,8 @@ def period_contributions(
         if months is None:
             continue
         first, after = months
-        for unit in unit_ids(span.path, step):
+        # The cell itself keeps no rows: its few members are counted directly (aggregates).
+        for unit in unit_ids(span.path, step)[:-1]:
             for dim, value in dims.items():
                 for measure in measures:
                     result[(unit, first, dim, value, measure)] += 1

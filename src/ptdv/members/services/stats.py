@@ -1,6 +1,7 @@
 """Keeping the monthly aggregates (decision D39): every write that changes member periods, a
 unit's place in the tree or a person's attributes applies the difference it makes to the
-`MemberStat` rows, in its own transaction; `rebuild` recomputes them all from the periods.
+`MemberStat` rows and their yearly sums (`MemberStatYear`), in its own transaction; `rebuild`
+recomputes them all from the periods.
 
 The arithmetic is members.rules.stats (pure); this module loads its inputs in bulk — the
 periods, the spans of their cells, the persons' attributes — and writes the rows with one
@@ -19,8 +20,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from ptdv.members.models import MemberPeriod, MemberStat
+from ptdv.members.models import MemberPeriod, MemberStat, MemberStatYear
 from ptdv.members.rules import stats as rules
+from ptdv.members.rules.stats import DIMENSIONS, PERSON_VALUES, dims_of
 from ptdv.orgs.models import SPAN_STEP, OrgSpan
 from ptdv.people.models import Person
 
@@ -35,60 +37,6 @@ PERIOD_VALUES = (
     "valid_from",
     "valid_to",
 )
-# The person's attributes the aggregates split by (dimension -> value).
-PERSON_VALUES = (
-    "pk",
-    "sex",
-    "birth_date",
-    "ethnic_group__code",
-    "ethnic_group__is_minority",
-    "religion__code",
-    "youth_union_member",
-    "trade_union_member",
-    "education__code",
-    "qualification__code",
-    "theory_level__code",
-    "occupation__code",
-)
-DIMENSIONS = (
-    "",
-    "sex",
-    "birth",
-    "ethnic",
-    "minority",
-    "religion",
-    "religious",
-    "youth",
-    "trade",
-    "education",
-    "qualification",
-    "theory",
-    "occupation",
-)
-
-
-def _flag(value: object) -> str:
-    return "1" if value else "0"
-
-
-def dims_of(row: dict[str, Any]) -> dict[str, str]:
-    """Return the person's value in each dimension ("" is the all-members row)."""
-    birth: date = row["birth_date"]
-    return {
-        "": "",
-        "sex": row["sex"],
-        "birth": f"{birth.year:04d}-{birth.month:02d}",
-        "ethnic": row["ethnic_group__code"] or "",
-        "minority": _flag(row["ethnic_group__is_minority"]),
-        "religion": row["religion__code"] or "",
-        "religious": _flag(row["religion__code"]),
-        "youth": _flag(row["youth_union_member"]),
-        "trade": _flag(row["trade_union_member"]),
-        "education": row["education__code"] or "",
-        "qualification": row["qualification__code"] or "",
-        "theory": row["theory_level__code"] or "",
-        "occupation": row["occupation__code"] or "",
-    }
 
 
 def _people(person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
@@ -135,37 +83,60 @@ def difference(before: Counter[rules.Key], after: Counter[rules.Key]) -> Counter
 
 
 _COLUMNS = rules.MEASURES
-_UPSERT = (
-    "INSERT INTO members_memberstat (org_id, month, dim, value, {cols}) VALUES (%s, %s, %s, %s, "
-    "{marks}) ON CONFLICT (org_id, dim, month, value) DO UPDATE SET {adds}"
-).format(
-    cols=", ".join(_COLUMNS),
-    marks=", ".join(["%s"] * len(_COLUMNS)),
-    adds=", ".join(f"{c} = members_memberstat.{c} + excluded.{c}" for c in _COLUMNS),
-)
+MonthRows = dict[tuple[int, date, str, str], list[int]]
+YearRows = dict[tuple[int, int, str, str], list[int]]
 
 
-def _rows(delta: Counter[rules.Key]) -> dict[tuple[int, date, str, str], list[int]]:
-    rows: dict[tuple[int, date, str, str], list[int]] = {}
+def _upsert(table: str, period: str) -> str:
+    return (
+        f"INSERT INTO {table} (org_id, {period}, dim, value, {', '.join(_COLUMNS)}) VALUES "
+        f"(%s, %s, %s, %s, {', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT (org_id, dim, "
+        f"{period}, value) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in _COLUMNS)
+    )
+
+
+_UPSERT_MONTH = _upsert("members_memberstat", "month")
+_UPSERT_YEAR = _upsert("members_memberstatyear", "year")
+
+
+def _rows(delta: Counter[rules.Key]) -> MonthRows:
+    rows: MonthRows = {}
     index = {m: i for i, m in enumerate(_COLUMNS)}
     for (org_id, month, dim, value, measure), n in delta.items():
         rows.setdefault((org_id, month, dim, value), [0] * len(_COLUMNS))[index[measure]] += n
     return {k: v for k, v in rows.items() if any(v)}
 
 
+def years_of(rows: MonthRows) -> YearRows:
+    """Return the yearly rows: the monthly rows summed per calendar year (zero sums dropped)."""
+    years: YearRows = {}
+    for (org_id, month, dim, value), counts in rows.items():
+        kept = years.setdefault((org_id, month.year, dim, value), [0] * len(_COLUMNS))
+        for i, n in enumerate(counts):
+            kept[i] += n
+    return {k: v for k, v in years.items() if any(v)}
+
+
 def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
-    """Add the delta to the rows (creating them), drop the rows left at zero; return how many
-    rows were touched. Runs inside the caller's transaction."""
+    """Add the delta to the monthly and yearly rows (creating them), drop the rows left at zero;
+    return how many monthly rows were touched. Runs inside the caller's transaction."""
     rows = _rows(delta)
     if not rows:
         return 0
-    params: list[tuple[Any, ...]] = [(*key, *values) for key, values in rows.items()]
+    years = years_of(rows)
+    zero = Q(**{c: 0 for c in _COLUMNS})
+    touched = {k[0] for k in rows}
+    batches: list[tuple[str, list[tuple[Any, ...]]]] = [
+        (_UPSERT_MONTH, [(*key, *values) for key, values in rows.items()]),
+        (_UPSERT_YEAR, [(*key, *values) for key, values in years.items()]),
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
-        for i in range(0, len(params), batch_size):
-            cursor.executemany(_UPSERT, params[i : i + batch_size])
-        zero = Q(**{c: 0 for c in _COLUMNS})
-        touched = {k[0] for k in rows}
+        for sql, params in batches:
+            for i in range(0, len(params), batch_size):
+                cursor.executemany(sql, params[i : i + batch_size])
         MemberStat.objects.filter(zero, org_id__in=touched).delete()
+        MemberStatYear.objects.filter(zero, org_id__in=touched).delete()
     return len(rows)
 
 
@@ -229,8 +200,9 @@ def person_dims(person_id: int) -> dict[str, str] | None:
 # --- rebuild and check ------------------------------------------------------------------------
 
 
-def computed(*, chunk: int = 20000) -> dict[tuple[int, date, str, str], list[int]]:
-    """Return every row as recomputed from the periods (current members and former ones)."""
+def computed(*, chunk: int = 20000) -> MonthRows:
+    """Return every monthly row as recomputed from the periods (current members and former
+    ones)."""
     total: Counter[rules.Key] = Counter()
     ids = list(MemberPeriod.objects.order_by("pk").values_list("pk", flat=True))
     for i in range(0, len(ids), chunk):
@@ -241,34 +213,48 @@ def computed(*, chunk: int = 20000) -> dict[tuple[int, date, str, str], list[int
     return _rows(total)
 
 
-def stored() -> dict[tuple[int, date, str, str], list[int]]:
+def stored() -> MonthRows:
     return {
         (r[0], r[1], r[2], r[3]): list(r[4:])
         for r in MemberStat.objects.values_list("org_id", "month", "dim", "value", *_COLUMNS)
     }
 
 
+def stored_years() -> YearRows:
+    return {
+        (r[0], r[1], r[2], r[3]): list(r[4:])
+        for r in MemberStatYear.objects.values_list("org_id", "year", "dim", "value", *_COLUMNS)
+    }
+
+
 def differences(limit: int = 20) -> list[str]:
-    """Return up to `limit` rows where the stored aggregates differ from a recomputation."""
-    want, have = computed(), stored()
-    problems = []
-    for key in sorted(set(want) | set(have), key=lambda k: (k[0], k[2], k[1], k[3])):
-        if want.get(key) != have.get(key):
-            org_id, month, dim, value = key
-            problems.append(
-                f"đơn vị {org_id}, tháng {month:%m/%Y}, {dim or 'tổng'}={value}: "
-                f"lưu {have.get(key)}, tính lại {want.get(key)}"
-            )
-            if len(problems) >= limit:
-                break
+    """Return up to `limit` rows (monthly, then yearly) where the stored aggregates differ from
+    a recomputation."""
+    want = computed()
+    problems: list[str] = []
+    checks: tuple[tuple[dict[Any, list[int]], dict[Any, list[int]], str], ...] = (
+        (want, stored(), "tháng {:%m/%Y}"),
+        (years_of(want), stored_years(), "năm {}"),
+    )
+    for wanted, have, when in checks:
+        for key in sorted(set(wanted) | set(have), key=lambda k: (k[0], k[2], k[1], k[3])):
+            if wanted.get(key) != have.get(key):
+                org_id, period, dim, value = key
+                problems.append(
+                    f"đơn vị {org_id}, {when.format(period)}, {dim or 'tổng'}={value}: "
+                    f"lưu {have.get(key)}, tính lại {wanted.get(key)}"
+                )
+                if len(problems) >= limit:
+                    return problems
     return problems
 
 
 def rebuild(*, batch_size: int = 5000) -> int:
-    """Replace every aggregate row by the recomputation; return how many rows."""
+    """Replace every aggregate row by the recomputation; return how many monthly rows."""
     rows = computed()
     with transaction.atomic():
         MemberStat.objects.all().delete()
+        MemberStatYear.objects.all().delete()
         MemberStat.objects.bulk_create(
             (
                 MemberStat(
@@ -279,6 +265,19 @@ def rebuild(*, batch_size: int = 5000) -> int:
                     **dict(zip(_COLUMNS, values, strict=True)),
                 )  # fmt: skip
                 for (org_id, month, dim, value), values in rows.items()
+            ),
+            batch_size=batch_size,
+        )
+        MemberStatYear.objects.bulk_create(
+            (
+                MemberStatYear(
+                    org_id=org_id,
+                    year=year,
+                    dim=dim,
+                    value=value,
+                    **dict(zip(_COLUMNS, values, strict=True)),
+                )  # fmt: skip
+                for (org_id, year, dim, value), values in years_of(rows).items()
             ),
             batch_size=batch_size,
         )
