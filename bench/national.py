@@ -333,7 +333,7 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
     people, following members.rules.stats: a period counts under each span of its cell that it
     overlaps, +1 in the month of the later start and −1 in the month of the earlier end (the
     month after the last month end it covers), for every unit on the span path above the cell
-    (cells keep no rows) and every dimension of the person."""
+    among the kept levels (the units below keep no rows) and every dimension of the person."""
     from ptdv.members.rules.stats import MEASURES
     from ptdv.orgs.models import SPAN_STEP
 
@@ -367,7 +367,10 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
     dim_sql = " UNION ALL ".join(
         f"SELECT x.id AS person_id, {d} AS dim, {v} AS value FROM {src}" for d, v, src in dims
     )
-    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max_depth + 1))
+    from ptdv.members.aggregates import kept_levels
+
+    top = min(max_depth, kept_levels())
+    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, top + 1))
     unit = f"CAST(substr(c.path, (l.k - 1) * {SPAN_STEP} + 1, {SPAN_STEP}) AS INTEGER)"
     flags = ("CASE WHEN p.standing = 'official' THEN 1 ELSE 0 END AS official, "
              "CASE WHEN p.standing = 'probationary' THEN 1 ELSE 0 END AS probationary, "

@@ -13,6 +13,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +52,10 @@ def _sexes(unit, day):  # type: ignore[no-untyped-def]
 )
 @given(data=st.data())
 def test_month_end_aggregates_equal_the_direct_count(db, data):  # type: ignore[no-untyped-def]
-    with transaction.atomic():
+    # How many levels keep rows: 1 leaves the grassroots and cells to the direct count, 2 only
+    # the cells, 3 (the default) reaches below this tree.
+    levels = data.draw(st.integers(1, 3), label="levels")
+    with override_settings(PTDV_STATS_LEVELS=levels), transaction.atomic():
         province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=ORIGIN)
         g1 = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 1", code="G1",
                       valid_from=ORIGIN)  # fmt: skip

@@ -81,7 +81,8 @@ def spans(draw):  # type: ignore[no-untyped-def]
         end = bounds[i + 1] if i + 1 < len(bounds) else None
         if end is None and closed:
             end = begin + timedelta(days=draw(st.integers(1, 400)))
-        path = f"{1:02d}{draw(st.integers(2, 4)):02d}{9:02d}"
+        # nation 1 → province 2..4 → district 5 → grassroots 6 → cell 9
+        path = f"{1:02d}{draw(st.integers(2, 4)):02d}{5:02d}{6:02d}{9:02d}"
         result.append(SpanFacts(begin, end, path))
     return result
 
@@ -93,13 +94,14 @@ def spans(draw):  # type: ignore[no-untyped-def]
     standing=st.sampled_from(["official", "probationary"]),
     exempted=st.booleans(),
     away=st.booleans(),
+    levels=st.integers(1, 5),
 )
 def test_the_running_sum_of_the_contributions_is_the_month_end_count(
-    spans, start, length, standing, exempted, away
+    spans, start, length, standing, exempted, away, levels
 ):
     stop = None if length is None else start + timedelta(days=length)
     period = PeriodFacts(9, standing, exempted, away, start, stop)
-    rows = period_contributions(period, spans, {"": "", "sex": "F"}, 2)
+    rows = period_contributions(period, spans, {"": "", "sex": "F"}, 2, levels)
     running: Counter = Counter()
     months = sorted({k[1] for k in rows})
     for end in _month_ends(START, START + timedelta(days=2000)):
@@ -108,13 +110,14 @@ def test_the_running_sum_of_the_contributions_is_the_month_end_count(
                 running[(key[0], key[2], key[3], key[4])] += n
         in_force = start <= end and (stop is None or end < stop)
         span = span_on(spans, end) if in_force else None
-        units = unit_ids(span.path, 2)[:-1] if span else []  # the cell keeps no rows
+        # The top `levels` units keep rows, never the cell itself.
+        units = unit_ids(span.path, 2)[:-1][:levels] if span else []
         measures = (
             {"total", standing}
             | ({"exempted"} if exempted else set())
             | ({"away"} if away else set())
         )
-        for unit in (1, 2, 3, 4, 9):
+        for unit in (1, 2, 3, 4, 5, 6, 9):
             for measure in ("total", "official", "probationary", "exempted", "away"):
                 for dim, value in (("", ""), ("sex", "F")):
                     want = 1 if unit in units and measure in measures else 0

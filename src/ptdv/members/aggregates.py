@@ -1,7 +1,11 @@
 """Reads of the monthly aggregates (decision D39): a unit's members on a month's last day, or
 today, split by any dimension of the person, from a few hundred small rows whatever the number
-of members. Units above the cells read their rows; a cell's own members (it keeps no rows) are
-counted from its periods in force on the day, in the same call.
+of members.
+
+The top levels of the tree (`kept_levels()`: the nation, the provinces, the districts) read their
+rows, plus any members counted in the unit itself. The units further down keep no rows: their
+members are a few dozen to a few hundred periods, counted directly from the periods in force on
+the day, in one query for all of them.
 
 Any other day is not in the aggregates (they know month ends): `answers(day, today)` says
 whether a day can be read here; members.asof answers every day by scanning the periods.
@@ -10,21 +14,36 @@ whether a day can be read here; members.asof answers every day by scanning the p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
 from ptdv.members.models import MemberPeriod, MemberStat, MemberStatYear
-from ptdv.members.rules.stats import MEASURES, PERSON_VALUES, dims_of, month_end, month_of
-from ptdv.orgs.models import Org
+from ptdv.members.rules.stats import (
+    DEFAULT_LEVELS,
+    MEASURES,
+    PERSON_VALUES,
+    dims_of,
+    month_end,
+    month_of,
+)
+from ptdv.orgs.models import SPAN_STEP, Org, OrgSpan
 
 # {dimension: {value: {measure: count}}}; dimension "" value "" holds the unit's totals.
 Stock = dict[str, dict[str, dict[str, int]]]
 # The person's attributes, read through a period.
 _PERSON = tuple(f"person__{name}" for name in PERSON_VALUES if name != "pk")
+
+
+def kept_levels() -> int:
+    """Return how many levels from the top of the tree keep aggregate rows (PTDV_STATS_LEVELS,
+    default 3; the rows must be rebuilt after a change: `ptdv stats rebuild`)."""
+    return int(getattr(settings, "PTDV_STATS_LEVELS", DEFAULT_LEVELS))
 
 
 def answers(day: date, today: date) -> bool:
@@ -37,26 +56,30 @@ def stocks(
     units: Iterable[int], day: date, *, dims: tuple[str, ...] | None = None
 ) -> dict[int, Stock]:
     """Return the members of each unit (by id) on the day (see `answers`) by dimension and
-    value: three queries whatever the number of units (the yearly sums before the day's year,
-    its months up to the day's, and the members counted in the units themselves)."""
-    ids = list(units)
+    value: four queries whatever the number of units (the yearly sums before the day's year,
+    its months up to the day's, the members counted in the units themselves, the members of
+    the units below the kept levels)."""
+    kept, deep = _split(list(units), day)
     result: dict[int, Stock] = {}
-    for rows in _kept(ids, day):  # type: QuerySet[Any]
+    for rows in _kept(kept, day):  # type: QuerySet[Any]
         if dims is not None:
             rows = rows.filter(dim__in=dims)
         grouped = (
-            rows.values("org_id", "dim", "value")
-            .annotate(**{m: Sum(m) for m in MEASURES})
+            rows.values_list("org_id", "dim", "value")
+            .annotate(*(Sum(m) for m in MEASURES))
             .order_by()
         )
-        for row in grouped:
-            unit = result.setdefault(row["org_id"], {})
-            counts = unit.setdefault(row["dim"], {}).setdefault(
-                row["value"], dict.fromkeys(MEASURES, 0)
-            )
-            for m in MEASURES:
-                counts[m] += int(row[m] or 0)
-    _add_own_members(result, ids, day, dims)
+        for org_id, dim, value, *sums in grouped:
+            counts = _counts(result, org_id, dim, value)
+            for m, n in zip(MEASURES, sums, strict=True):
+                counts[m] += int(n or 0)
+    for counted in _counted(kept, deep, day):
+        person = dims_of(counted.person)
+        for dim, value in person.items():
+            if dims is None or dim in dims:
+                counts = _counts(result, counted.unit, dim, value)
+                for measure in counted.measures:
+                    counts[measure] += 1
     for unit in result.values():
         for values in unit.values():
             for value in [v for v, counts in values.items() if not any(counts.values())]:
@@ -64,58 +87,15 @@ def stocks(
     return result
 
 
-def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """Return the rows that add up to the units' stock on the day: the yearly sums of the years
-    before the day's, and the monthly rows of its own year up to the day's month."""
-    month = month_of(day)
-    return (
-        MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
-        MemberStat.objects.filter(
-            org_id__in=ids, month__gte=month.replace(month=1), month__lte=month
-        ),
-    )
-
-
-def _own_periods(units: list[int], day: date) -> QuerySet[MemberPeriod]:
-    """Return the periods in force on the day counted in the units themselves."""
-    return MemberPeriod.objects.filter(cell_id__in=units, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-    )
-
-
-def _add_own_members(
-    result: dict[int, Stock], units: list[int], day: date, dims: tuple[str, ...] | None
-) -> None:
-    """Add the members counted in the units themselves (cells keep no aggregate rows: a cell's
-    periods in force on the day are a few dozen, read with their persons in one query)."""
-    periods = _own_periods(units, day).values(
-        "cell_id", "standing", "exempted", "temp_cell_id", *_PERSON
-    )
-    for row in periods:
-        person = {name: row[f"person__{name}"] for name in PERSON_VALUES if name != "pk"}
-        measures = ["total", row["standing"]]
-        if row["exempted"]:
-            measures.append("exempted")
-        if row["temp_cell_id"] is not None:
-            measures.append("away")
-        unit = result.setdefault(row["cell_id"], {})
-        for dim, value in dims_of(person).items():
-            if dims is not None and dim not in dims:
-                continue
-            counts = unit.setdefault(dim, {}).setdefault(value, dict.fromkeys(MEASURES, 0))
-            for measure in measures:
-                counts[measure] += 1
-
-
 def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
     """Return the members of each unit on the day (see `answers`) by age in full years at the
     end of the day's month (exact from the month of birth: everyone's birthday of that month has
     passed by then). The age is computed in SQL, so a unit returns one row per age rather than
-    one per month of birth: three queries whatever the number of units."""
-    ids = list(units)
+    one per month of birth."""
+    kept, deep = _split(list(units), day)
     end = month_end(month_of(day))
     result: dict[int, Counter[int]] = {}
-    for rows in _kept(ids, day):  # type: QuerySet[Any]
+    for rows in _kept(kept, day):  # type: QuerySet[Any]
         grouped = (
             rows.filter(dim="birth")
             .annotate(
@@ -134,10 +114,10 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
         for org_id, age, n in grouped:
             if n:
                 result.setdefault(org_id, Counter())[age] += n
-    births = _own_periods(ids, day).values_list("cell_id", "person__birth_date")
-    for cell_id, born in births:
+    for counted in _counted(kept, deep, day):
+        born: date = counted.person["birth_date"]
         age = end.year - born.year - (1 if born.month > end.month else 0)
-        result.setdefault(cell_id, Counter())[age] += 1
+        result.setdefault(counted.unit, Counter())[age] += 1
     return {org_id: +counts for org_id, counts in result.items()}
 
 
@@ -156,3 +136,87 @@ def month_end_day(day: date) -> bool:
     """Return whether the day is a month's last day (the aggregates hold its ages exactly too:
     a person's age on a month's last day follows from the month of birth)."""
     return day == month_end(month_of(day))
+
+
+# --- internals --------------------------------------------------------------------------------
+
+
+def _counts(result: dict[int, Stock], org_id: int, dim: str, value: str) -> dict[str, int]:
+    unit = result.setdefault(org_id, {})
+    return unit.setdefault(dim, {}).setdefault(value, dict.fromkeys(MEASURES, 0))
+
+
+def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str]]:
+    """Return the units that keep rows and, with their span path on the day, those below the
+    kept levels (a unit that did not exist on the day counts nothing either way)."""
+    limit = kept_levels() * SPAN_STEP
+    paths = dict(OrgSpan.objects.on(day).filter(org_id__in=ids).values_list("org_id", "path"))
+    deep = {org_id: path for org_id, path in paths.items() if len(path) > limit}
+    return [org_id for org_id in ids if org_id not in deep], deep
+
+
+def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """Return the rows that add up to the units' stock on the day: the yearly sums of the years
+    before the day's, and the monthly rows of its own year up to the day's month."""
+    month = month_of(day)
+    return (
+        MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
+        MemberStat.objects.filter(
+            org_id__in=ids, month__gte=month.replace(month=1), month__lte=month
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Counted:
+    unit: int
+    measures: tuple[str, ...]
+    person: dict[str, Any]
+
+
+def _in_force(day: date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def _counted(kept: list[int], deep: dict[int, str], day: date) -> Iterator[_Counted]:
+    """Yield, per period in force on the day, each unit it counts for directly: the kept units'
+    own members (members whose cell is the unit itself) and every member under a deep unit."""
+    fields = ("cell_id", "standing", "exempted", "temp_cell_id", *_PERSON)
+    places: dict[int, list[int]] = {org_id: [org_id] for org_id in kept}
+    condition = Q(cell_id__in=kept)
+    if deep:
+        # One query under the deep units' common ancestor, each period placed by its cell's path.
+        common = _common_prefix(list(deep.values()))
+        spans = OrgSpan.objects.on(day)
+        cells = dict((spans.under(common) if common else spans).values_list("org_id", "path"))
+        by_path = {path: org_id for org_id, path in deep.items()}
+        depths = sorted({len(path) for path in deep.values()})
+        for cell_id, path in cells.items():
+            found = [by_path[path[:d]] for d in depths if path[:d] in by_path]
+            if found:
+                places.setdefault(cell_id, []).extend(found)
+        condition |= Q(cell_id__in=[c for c in cells if c in places])
+    if not places:
+        return
+    for row in MemberPeriod.objects.filter(_in_force(day)).filter(condition).values(*fields):
+        measures = ["total", row["standing"]]
+        if row["exempted"]:
+            measures.append("exempted")
+        if row["temp_cell_id"] is not None:
+            measures.append("away")
+        person = {name: row[f"person__{name}"] for name in PERSON_VALUES if name != "pk"}
+        for unit in places.get(row["cell_id"], []):
+            yield _Counted(unit, tuple(measures), person)
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """Return the longest span path that all the paths start with (whole steps)."""
+    first = min(paths)
+    last = max(paths)
+    size = 0
+    while (
+        size + SPAN_STEP <= min(len(first), len(last))
+        and first[: size + SPAN_STEP] == last[: size + SPAN_STEP]
+    ):
+        size += SPAN_STEP
+    return first[:size]

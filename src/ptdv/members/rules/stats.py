@@ -11,9 +11,10 @@ aggregated: they are the events of the period, read by date (a year's admissions
 are a few thousand rows); the stocks are what would otherwise scan every member.
 
 A member period counts on a month's last day E when it is in force on E (valid_from ≤ E <
-valid_to) and for every unit *above* its cell whose span path held the cell on E (the dated tree,
-D28; the cell itself keeps no rows: a cell's members are a few dozen periods, counted directly by
-members.aggregates, and cells would otherwise hold most of the rows): it
+valid_to) and for every unit *above* its cell, among the top `levels` of the tree, whose span path
+held the cell on E (the dated tree, D28; units further down — grassroots organisations and cells,
+a few dozen to a few hundred periods each — keep no rows and are counted directly by
+members.aggregates, as they would otherwise hold most of the rows): it
 adds +1 in the first such month and −1 in the month after the last, per span segment. A period that
 ends before reaching a month's end adds nothing to the stocks: month ends are what the aggregates
 know (reports are made at month, quarter and year ends); any other day is answered from the
@@ -29,6 +30,11 @@ from datetime import date, timedelta
 from typing import Any
 
 MEASURES = ("total", "official", "probationary", "exempted", "away")
+# How many levels from the top of the tree keep rows (the nation, the provinces, the districts
+# or, since 2025, the communes): a grassroots organisation has about a hundred members and a cell
+# a few dozen, counted directly in milliseconds, while their rows would be most of the table
+# (one set per member). The setting PTDV_STATS_LEVELS changes it; `ptdv stats rebuild` after.
+DEFAULT_LEVELS = 3
 
 # (unit id, first day of the month, dimension, value, measure)
 Key = tuple[int, date, str, str, str]
@@ -147,6 +153,7 @@ def period_contributions(
     spans: Iterable[SpanFacts],
     dims: Mapping[str, str],
     step: int,
+    levels: int = DEFAULT_LEVELS,
 ) -> Counter[Key]:
     """Return what the period adds to the stock rows, for every unit above its cell and every
     dimension of the person (`dims`: dimension -> value; "" -> "" is the all-members row)."""
@@ -166,8 +173,9 @@ def period_contributions(
         if months is None:
             continue
         first, after = months
-        # The cell itself keeps no rows: its few members are counted directly (aggregates).
-        for unit in unit_ids(span.path, step)[:-1]:
+        # Only the top `levels` units of the path keep rows, never the cell itself: the units
+        # below are counted directly from their periods (members.aggregates).
+        for unit in unit_ids(span.path, step)[:-1][:levels]:
             for dim, value in dims.items():
                 for measure in measures:
                     result[(unit, first, dim, value, measure)] += 1

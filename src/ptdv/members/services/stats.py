@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
+from ptdv.members.aggregates import kept_levels
 from ptdv.members.models import MemberPeriod, MemberStat, MemberStatYear
 from ptdv.members.rules import stats as rules
 from ptdv.members.rules.stats import DIMENSIONS, PERSON_VALUES, dims_of
@@ -66,11 +67,14 @@ def contributions(
     people = people if people is not None else _people(p[0] for p in periods)
     spans = spans if spans is not None else _spans(p[1] for p in periods)
     total: Counter[rules.Key] = Counter()
+    levels = kept_levels()
     for person_id, cell_id, standing, exempted, temp_cell_id, start, stop in periods:
         facts = rules.PeriodFacts(cell_id, standing, exempted, temp_cell_id is not None,
                                   start, stop)  # fmt: skip
         total.update(
-            rules.period_contributions(facts, spans.get(cell_id, []), people[person_id], SPAN_STEP)
+            rules.period_contributions(
+                facts, spans.get(cell_id, []), people[person_id], SPAN_STEP, levels
+            )
         )
     return total
 
