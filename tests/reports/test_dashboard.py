@@ -12,6 +12,8 @@ import pytest
 from django.urls import reverse
 
 from ptdv.members import aggregates
+from ptdv.members.models import EventKind, MemberEvent
+from ptdv.members.services import correct_event
 from ptdv.members.services.bulk import EventSpec
 from ptdv.orgs.models import Org, OrgField, OrgKind
 from ptdv.people.models import EthnicGroup, Person
@@ -149,6 +151,19 @@ def test_cells_that_admitted_nobody_residential_first(quang_tri):
     # Six years: Đông Hà's 2021 admission counts.
     six = dashboard.build(root, day=TODAY, today=TODAY, idle_years=6)
     assert named["DH"][1].pk not in [c.org_id for c in six.idle_cells]
+
+    # Triệu Phong's admission was recorded on the wrong day: corrected to 10/01/2023, its cell
+    # has admitted nobody in three years, and the replaced day no longer counts.
+    event = MemberEvent.objects.get(membership__person=a, kind=EventKind.ADMITTED)
+    correct_event(event=event, actor=system_user(), today=TODAY, reason="Sai ngày",
+                  version=event.membership.version, on=date(2023, 1, 10))  # fmt: skip
+    again = dashboard.build(root, day=TODAY, today=TODAY, idle_years=3)
+    tp = next(c for c in again.idle_cells if c.org_id == named["TP"][1].pk)
+    assert tp.last_admission == date(2023, 1, 10)
+    # On a day before the corrected date, the cell had never admitted anyone.
+    early = dashboard.build(root, day=date(2022, 12, 31), today=TODAY, idle_years=3)
+    tp = next(c for c in early.idle_cells if c.org_id == named["TP"][1].pk)
+    assert tp.last_admission is None
 
 
 def test_the_pipeline_by_stage_with_days_in_stage_overdue_and_sources(quang_tri):
