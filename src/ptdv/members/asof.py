@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -218,6 +219,10 @@ def _placed(path: str) -> Exists:
     )
 
 
+# Up to how many cells a unit's events are looked up by a list of ids rather than a subquery.
+FEW_CELLS = 2000
+
+
 def events_in(unit: Org, kinds: Iterable[str], since: date, day: date) -> QuerySet[MemberEvent]:
     """Return the events in force of the kinds, dated in [since, day], that happened in a
     cell standing under the unit on their day (the unit's own place may have moved)."""
@@ -229,20 +234,25 @@ def events_in(unit: Org, kinds: Iterable[str], since: date, day: date) -> QueryS
             continue
         # The cells that stood under the path at some time in the window: the events are
         # looked up among those cells only (an index range), then placed exactly by their day.
-        cells = (
+        cells: Any = (
             OrgSpan.objects.under(span.path)
             .filter(valid_from__lte=end)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
             .values("org_id")
         )
-        ids = (
-            MemberEvent.objects.filter(kind__in=list(kinds), on__gte=start, on__lte=end)
-            .filter(cell_id__in=cells)
-            .filter(_placed(span.path))
-            .values("pk")
+        # A few cells as a list of ids: PostgreSQL then seeks each cell's events by index
+        # instead of reading the whole country's events of the window first.
+        few = list(cells.values_list("org_id", flat=True)[: FEW_CELLS + 1])
+        if len(few) <= FEW_CELLS:
+            cells = few
+        condition |= Q(
+            Q(kind__in=list(kinds), on__gte=start, on__lte=end, cell_id__in=cells),
+            _placed(span.path),
         )
-        condition |= Q(pk__in=ids)
-    return MemberEvent.objects.filter(condition).filter(superseded_by__isnull=True, other_party="")
+    # "Not replaced by a correction" as NOT EXISTS: PostgreSQL estimates the equivalent left
+    # join as one row and then joins every event of the country before filtering (0.8 s).
+    replaced = MemberEvent.objects.filter(supersedes=OuterRef("pk"))
+    return MemberEvent.objects.filter(condition).filter(~Exists(replaced), other_party="")
 
 
 def figures(unit: Org, day: date, *, since: date | None = None, breakdown: bool = True) -> Figures:
