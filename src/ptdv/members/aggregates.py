@@ -155,9 +155,11 @@ def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str]]:
     return [org_id for org_id in ids if org_id not in deep], deep
 
 
-def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], QuerySet[Any]]:
+def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], ...]:
     """Return the rows that add up to the units' stock on the day: the yearly sums of the years
     before the day's, and the monthly rows of its own year up to the day's month."""
+    if not ids:
+        return ()
     month = month_of(day)
     return (
         MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
