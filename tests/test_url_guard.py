@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ptdv.api import api
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
+from ptdv.targets.services import set_target
+from tests.factories import TODAY
 
 EVERYONE = frozenset(
     {"administrator", "board_specialist", "grassroots_officer", "cell_secretary", "viewer",
@@ -122,6 +125,11 @@ PAGES: dict[str, Page] = {
     # Targets (D40): read with the registry; set by the grassroots committee and above.
     "targets:unit": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=READ_CELL_A),
     "targets:edit": Page(kwargs=lambda c: {"org_id": c.cell_a.pk}, allowed=ORG_EDIT_CELL_A),
+    "targets:remove": Page(
+        kwargs=lambda c: {"org_id": c.cell_a.pk},
+        allowed=ORG_EDIT_CELL_A,
+        data=lambda c: {"ky": "2026", "chi-tieu": "new_members"},
+    ),
     "members:detail": Page(
         kwargs=lambda c: {"membership_id": _membership(c).pk}, allowed=READ_CELL_A
     ),
@@ -273,6 +281,9 @@ def guarded_cast(cast):
     from ptdv.access.services import create_api_token
 
     cast.token, _secret = create_api_token(user=cast.administrator, name="Bảng tính")
+    # A target of cell A, so that its removal page and the API's DELETE have something to name.
+    set_target(unit=cast.cell_a, start_year=2026, end_year=2026, metric="new_members",
+               value=Decimal(5), version=None, actor=cast.administrator, today=TODAY)  # fmt: skip
     return cast
 
 
@@ -409,6 +420,8 @@ def test_api_objects_outside_scope_answer_404(client, guarded_cast) -> None:
         if path.endswith("/targets"):
             body.update(metric="new_members", start_year=2026, end_year=2026, value=5)
             body["version"] = None
+            if method == "delete":
+                body.update(version=1, reason="Giao nhầm")
         if path.endswith(("/meetings", "/dues", "/ratings")):
             body.update(held_on="2026-11-20", membership_id=_membership(guarded_cast).pk,
                         paid_through="2026-10-01", year=2025, levels={})  # fmt: skip

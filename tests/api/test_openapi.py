@@ -58,6 +58,7 @@ OPERATIONS = {
     ("get", "/api/v1/units/{org_id}/targets"): "list_targets",
     ("put", "/api/v1/units/{org_id}/targets"): "put_target",
     ("post", "/api/v1/units/{org_id}/targets"): "post_target",
+    ("delete", "/api/v1/units/{org_id}/targets"): "delete_target",
     ("get", "/api/v1/units/{org_id}/targets/progress"): "targets_progress",
 }
 

@@ -71,3 +71,21 @@ def test_progress(client, plan):
     assert [c["achieved"] for c in data["children"]] == [3, 1]
     bad = client.get(f"/api/v1/units/{plan.cast.grassroots.pk}/targets/progress?period=20-25")
     assert bad.status_code == 422
+
+
+def test_delete_removes_with_version_and_reason(client, plan):
+    url = f"/api/v1/units/{plan.cast.cell_a.pk}/targets"
+    body = {"metric": "new_members", "start_year": 2026, "end_year": 2026, "version": 1,
+            "reason": "Giao nhầm năm"}  # fmt: skip
+    client.force_login(plan.cast.viewer)
+    assert _send(client, "DELETE", url, body).status_code == 404  # may read, not remove
+    client.force_login(plan.cast.grassroots_officer)
+    assert _send(client, "DELETE", url, {**body, "version": 0}).status_code == 409
+    no_reason = _send(client, "DELETE", url, {**body, "reason": ""})
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"] == {"reason": ["Hãy ghi lý do xóa chỉ tiêu."]}
+    assert _send(client, "DELETE", url, body).status_code == 204
+    assert not Target.objects.filter(unit=plan.cast.cell_a).exists()
+    assert _send(client, "DELETE", url, body).status_code == 404  # gone
+    assert Target.history.filter(unit_id=plan.cast.cell_a.pk, history_type="-").get(
+        ).history_change_reason == "Giao nhầm năm"  # fmt: skip

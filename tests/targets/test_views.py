@@ -140,3 +140,55 @@ def test_the_page_lists_the_cells_that_admitted_nobody(client, plan):
     assert reverse("orgs:detail", args=[plan.cast.cell_a.pk]) not in html  # admitted in 2026
     bad = _page(client, plan.cast.grassroots_officer, plan.cast.grassroots.pk, "ky=2026&nam=0")
     assert "Số năm phải từ 1 đến 20." in bad.content.decode()
+
+
+def _remove_url(org_id: int, metric: str = "new_members") -> str:
+    return f"{reverse('targets:remove', args=[org_id])}?ky=2026&chi-tieu={metric}"
+
+
+def test_a_target_set_by_mistake_is_removed_with_a_reason_kept_in_its_history(client, plan):
+    client.force_login(plan.cast.grassroots_officer)
+    page = client.get(f"{reverse('targets:unit', args=[plan.cast.grassroots.pk])}?ky=2026")
+    assert _remove_url(plan.cast.grassroots.pk).replace("&", "&amp;") in page.content.decode()
+    url = _remove_url(plan.cast.cell_b.pk)
+    confirm = client.get(url).content.decode()
+    assert "mức 3, sẽ bị xóa" in confirm
+    # No reason: refused, nothing removed.
+    refused = client.post(url, {"reason": "  ", "version": 1})
+    assert "Hãy ghi lý do xóa chỉ tiêu." in refused.content.decode()
+    assert Target.objects.filter(unit=plan.cast.cell_b).exists()
+    response = client.post(url, {"reason": "Giao nhầm chi bộ", "version": 1})
+    assert response.status_code == 302
+    assert not Target.objects.filter(unit=plan.cast.cell_b).exists()
+    removal = Target.history.filter(unit_id=plan.cast.cell_b.pk).latest("history_date")
+    assert removal.history_type == "-"
+    assert removal.history_user == plan.cast.grassroots_officer
+    assert removal.history_change_reason == "Giao nhầm chi bộ"
+    # The parent's split now says the cell has none.
+    html = client.get(response["Location"]).content.decode()
+    assert "Đã xóa chỉ tiêu." in html
+
+
+def test_removing_a_target_someone_changed_meanwhile_is_refused(client, plan):
+    client.force_login(plan.cast.grassroots_officer)
+    url = _remove_url(plan.cast.cell_a.pk)
+    edit = reverse("targets:edit", args=[plan.cast.cell_a.pk]) + "?ky=2026"
+    data = {"metric": "new_members", "start_year": 2026, "end_year": 2026, "value": 7,
+            "version": 1}  # fmt: skip
+    assert client.post(edit, data).status_code == 302  # now version 2
+    response = client.post(url, {"reason": "Nhầm", "version": 1})
+    assert "đã được người khác sửa và lưu trước bạn" in response.content.decode()
+    assert Target.objects.get(unit=plan.cast.cell_a).value == Decimal(7)
+
+
+def test_removal_is_scoped_and_absent_answers_alike(client, plan):
+    client.force_login(plan.cast.outsider)
+    forbidden = client.post(_remove_url(plan.cast.cell_a.pk), {"reason": "x", "version": 1})
+    absent = client.post(_remove_url(ABSENT), {"reason": "x", "version": 1})
+    assert forbidden.status_code == absent.status_code == 404
+    client.force_login(plan.cast.cell_secretary)  # may read, not set or remove
+    assert client.get(_remove_url(plan.cast.cell_a.pk)).status_code == 404
+    client.force_login(plan.cast.grassroots_officer)
+    assert client.get(_remove_url(plan.cast.cell_a.pk, "women")).status_code == 404  # none set
+    assert client.get(_remove_url(plan.cast.cell_a.pk, "bogus")).status_code == 404
+    assert Target.objects.filter(unit=plan.cast.cell_a).exists()

@@ -1,11 +1,12 @@
-"""A unit's targets over JSON: list, set (create or change; 409 on a stale version), progress."""
+"""A unit's targets over JSON: list, set (create or change; 409 on a stale version), remove,
+progress."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
@@ -15,7 +16,7 @@ from ptdv.orgs.selectors import org_for_user
 from ptdv.targets import selectors, services
 from ptdv.targets.models import Target
 from ptdv.targets.rules import parse_period
-from ptdv.targets.schemas import TargetIn, TargetOut
+from ptdv.targets.schemas import TargetIn, TargetOut, TargetRemoveIn
 
 router = Router(tags=["Chỉ tiêu"])
 
@@ -68,6 +69,19 @@ def put_target(request: HttpRequest, org_id: int, payload: TargetIn) -> Any:
 def post_target(request: HttpRequest, org_id: int, payload: TargetIn) -> Any:
     """Set the unit's target (as PUT), answering 201."""
     return Status(201, _out(_set(request, org_id, payload)))
+
+
+@router.delete("/{org_id}/targets", response={204: None}, url_name="unit-targets-delete")
+def delete_target(request: HttpRequest, org_id: int, payload: TargetRemoveIn) -> Any:
+    """Remove the unit's target of a metric for a period (TARGET_EDIT), with the version read
+    (409 when someone changed it since) and the reason, kept in its history; 404 when absent."""
+    org = org_for_user(request.user, org_id, Action.TARGET_EDIT)
+    target = selectors.target_of(org, payload.start_year, payload.end_year, payload.metric)
+    if target is None:
+        raise Http404
+    services.remove_target(target=target, version=payload.version,
+                           actor=request.auth, reason=payload.reason)  # type: ignore[attr-defined]  # fmt: skip
+    return Status(204, None)
 
 
 @router.get("/{org_id}/targets/progress", url_name="unit-targets-progress")

@@ -62,3 +62,13 @@ class TargetForm(forms.Form):
     )
     notes = forms.CharField(label=_("Căn cứ, ghi chú"), max_length=255, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RemoveTargetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do xóa"),
+        max_length=255,
+        help_text=_("Ví dụ: đặt nhầm đơn vị, nhầm năm."),
+        error_messages={"required": _("Hãy ghi lý do xóa chỉ tiêu.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -17,6 +17,14 @@ class TargetIn(Schema):
     version: int | None = None
 
 
+class TargetRemoveIn(Schema):
+    metric: str
+    start_year: int
+    end_year: int
+    version: int
+    reason: str
+
+
 class TargetOut(Schema):
     id: int
     unit_id: int

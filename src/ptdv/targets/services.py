@@ -138,3 +138,21 @@ def set_target(
     target._history_user = actor  # type: ignore[attr-defined]
     target.save()
     return target
+
+
+@transaction.atomic
+def remove_target(*, target: Target, version: int, actor: User, reason: str) -> None:
+    """Remove a target set by mistake, unless someone else changed it since `version` was read.
+    Its history keeps every value it had and this removal, with who and why; the children's
+    split under it stays (the page then shows the parent without a target)."""
+    reason = reason.strip()
+    if not reason:
+        raise _refuse("reason", _("Hãy ghi lý do xóa chỉ tiêu."))
+    locked = Target.objects.select_for_update().filter(pk=target.pk).first()
+    if locked is None:
+        raise StaleVersion(0)
+    if locked.version != version:
+        raise StaleVersion(locked.version)
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked.delete()

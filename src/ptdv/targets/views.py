@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from ptdv.core.forms import add_domain_errors
 from ptdv.orgs.models import Org
 from ptdv.orgs.selectors import org_for_user
 from ptdv.targets import selectors, services
-from ptdv.targets.forms import PeriodForm, TargetForm
+from ptdv.targets.forms import PeriodForm, RemoveTargetForm, TargetForm
 from ptdv.targets.models import Metric, period_label
 
 
@@ -100,3 +100,29 @@ def edit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
             return redirect(f"{url}?ky={_ky(data['start_year'], data['end_year'])}")
     context = {"org": org, "form": form, "existing": existing, "ky": _ky(start, end)}
     return render(request, "targets/target_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def remove(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    """Confirm, then remove, one of the unit's targets (the period and metric in the query)."""
+    user = request.user
+    org: Org = org_for_user(user, org_id, Action.TARGET_EDIT)
+    today = _today()
+    _form, start, end = _period(request, today)
+    metric = request.GET.get("chi-tieu", "")
+    target = selectors.target_of(org, start, end, metric) if metric in Metric.values else None
+    if target is None:
+        raise Http404
+    form = RemoveTargetForm(request.POST or None, initial={"version": target.version})
+    back = f"{reverse('targets:unit', args=[org.pk])}?ky={_ky(start, end)}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_target(target=target, version=form.cleaned_data["version"],
+                                   actor=user, reason=form.cleaned_data["reason"])  # fmt: skip
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Đã xóa chỉ tiêu."))
+            return redirect(back)
+    context = {"org": org, "form": form, "target": target, "back": back}
+    return render(request, "targets/target_remove.html", context)
