@@ -217,18 +217,17 @@ def computed(*, chunk: int = 20000) -> MonthRows:
     return _rows(total)
 
 
+def _stored(model: type[MemberStat] | type[MemberStatYear], period: str) -> dict[Any, list[int]]:
+    rows = model.objects.values_list("org_id", period, "dim", "value", *_COLUMNS)
+    return {(r[0], r[1], r[2], r[3]): list(r[4:]) for r in rows}
+
+
 def stored() -> MonthRows:
-    return {
-        (r[0], r[1], r[2], r[3]): list(r[4:])
-        for r in MemberStat.objects.values_list("org_id", "month", "dim", "value", *_COLUMNS)
-    }
+    return _stored(MemberStat, "month")
 
 
 def stored_years() -> YearRows:
-    return {
-        (r[0], r[1], r[2], r[3]): list(r[4:])
-        for r in MemberStatYear.objects.values_list("org_id", "year", "dim", "value", *_COLUMNS)
-    }
+    return _stored(MemberStatYear, "year")
 
 
 def differences(limit: int = 20) -> list[str]:
@@ -253,38 +252,29 @@ def differences(limit: int = 20) -> list[str]:
     return problems
 
 
+def _replace(model: Any, period: str, kept: dict[Any, list[int]], batch_size: int) -> None:
+    model.objects.all().delete()
+    model.objects.bulk_create(
+        (
+            model(
+                org_id=org_id,
+                dim=dim,
+                value=value,
+                **{period: when},
+                **dict(zip(_COLUMNS, values, strict=True)),
+            )  # fmt: skip
+            for (org_id, when, dim, value), values in kept.items()
+        ),
+        batch_size=batch_size,
+    )
+
+
 def rebuild(*, batch_size: int = 5000) -> int:
     """Replace every aggregate row by the recomputation; return how many monthly rows."""
     rows = computed()
     with transaction.atomic():
-        MemberStat.objects.all().delete()
-        MemberStatYear.objects.all().delete()
-        MemberStat.objects.bulk_create(
-            (
-                MemberStat(
-                    org_id=org_id,
-                    month=month,
-                    dim=dim,
-                    value=value,
-                    **dict(zip(_COLUMNS, values, strict=True)),
-                )  # fmt: skip
-                for (org_id, month, dim, value), values in rows.items()
-            ),
-            batch_size=batch_size,
-        )
-        MemberStatYear.objects.bulk_create(
-            (
-                MemberStatYear(
-                    org_id=org_id,
-                    year=year,
-                    dim=dim,
-                    value=value,
-                    **dict(zip(_COLUMNS, values, strict=True)),
-                )  # fmt: skip
-                for (org_id, year, dim, value), values in years_of(rows).items()
-            ),
-            batch_size=batch_size,
-        )
+        _replace(MemberStat, "month", rows, batch_size)
+        _replace(MemberStatYear, "year", years_of(rows), batch_size)
     return len(rows)
 
 
