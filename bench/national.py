@@ -487,9 +487,10 @@ EXPORTS = {
                 "FROM members_memberperiod",
                 "person_id BIGINT, cell_id BIGINT, standing VARCHAR, exempted BOOLEAN, "
                 "temp_cell_id BIGINT, valid_from DATE, valid_to DATE"),
-    "events": ('SELECT membership_id, kind, "on", cell_id, other_cell_id FROM members_memberevent',
-               "membership_id BIGINT, kind VARCHAR, on_day DATE, cell_id BIGINT, "
-               "other_cell_id BIGINT"),
+    "events": ('SELECT e.membership_id, m.person_id, e.kind, e."on", e.cell_id, e.other_cell_id '
+               "FROM members_memberevent e JOIN members_membership m ON m.id = e.membership_id",
+               "membership_id BIGINT, person_id BIGINT, kind VARCHAR, on_day DATE, "
+               "cell_id BIGINT, other_cell_id BIGINT"),
     "spans": ("SELECT org_id, path, depth, valid_from, valid_to FROM orgs_orgspan",
               "org_id BIGINT, path VARCHAR, depth INTEGER, valid_from DATE, valid_to DATE"),
     "people": ("SELECT p.id, p.sex, p.birth_date, e.is_minority, p.religion_id, "
@@ -610,6 +611,35 @@ def duck_members_table(
     return result
 
 
+def duck_admissions(duck: Any, span_path: str, since: date, day: date) -> dict[str, dict[str, int]]:
+    """The new-members table of the unit (a row per child unit, by child span path) by
+    scanning: admissions of [since, day] placed by their cell's span on their day, split by
+    the person's characteristics and the age on the day of admission."""
+    width = len(span_path) + 8
+    rows = duck.execute(
+        f"SELECT substr(s.path, 1, {width}) AS child, count(*), "
+        "count(*) FILTER (x.sex = 'F'), count(*) FILTER (x.minority), "
+        "count(*) FILTER (x.religion_id IS NOT NULL), count(*) FILTER (x.youth), "
+        "count(*) FILTER (x.trade), sum(date_sub('year', x.birth_date, e.on_day)), "
+        "'education:' || coalesce(x.education, ''), 'occupation:' || coalesce(x.occupation, '') "
+        "FROM events e JOIN spans s ON s.org_id = e.cell_id AND s.valid_from <= e.on_day "
+        "AND (s.valid_to IS NULL OR s.valid_to > e.on_day) JOIN people x ON x.id = e.person_id "
+        "WHERE e.kind IN ('admitted', 'readmitted') AND e.on_day BETWEEN ? AND ? "
+        "AND starts_with(s.path, ?) AND length(s.path) >= ? "
+        "GROUP BY GROUPING SETS ((child), (child, 9), (child, 10))",
+        [since, day, span_path, width],
+    ).fetchall()
+    keys = ("total", "women", "minority", "religious", "youth_union", "trade_union", "age_sum")
+    result: dict[str, dict[str, int]] = {}
+    for child, *values, education, occupation in rows:
+        counts = result.setdefault(child, {})
+        if education is None and occupation is None:
+            counts.update(zip(keys, values, strict=True))
+        else:
+            counts[education or occupation] = values[0]
+    return result
+
+
 def duck_board(duck: Any, span_path: str) -> dict[str, int]:
     rows = duck.execute(
         "SELECT c.stage, count(*) FROM cases c JOIN spans s ON s.org_id = c.cell_id "
@@ -665,6 +695,25 @@ def _leader_client(nation: Any) -> Any:
     client = Client()
     client.force_login(user)
     return client
+
+
+def _province_target(province: Any, leader: Any) -> str:
+    """Set the province's new-members target for TODAY's year (through the service) and
+    return the URL of its target page."""
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from ptdv.access.models import User
+    from ptdv.targets.services import set_target
+
+    actor = User.objects.create(username="bench.targets")
+    set_target(unit=province, start_year=TODAY.year, end_year=TODAY.year, metric="new_members",
+               value=Decimal(900), version=None, actor=actor, today=TODAY)  # fmt: skip
+    url = reverse("targets:unit", args=[province.pk]) + f"?ky={TODAY.year}"
+    response = leader.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return url
 
 
 def run(scale: float, folder: Path) -> list[str]:
@@ -758,6 +807,14 @@ def run(scale: float, folder: Path) -> list[str]:
     response = client.get(board_url)
     assert response.status_code == 200, response.status_code
     leader = _leader_client(nation)
+    since = DAY.replace(month=1, day=1)
+    new_table = tables.build("new-members", nation, since=since, day=DAY)
+    scanned_new = duck_admissions(duck, paths[nation.pk], since, DAY)
+    for row in new_table.rows:
+        want = scanned_new.get(child_paths[row.org_id], {})
+        assert row.values.get("total", 0) == want.get("total", 0), (row.org_id, row.values, want)
+        assert row.values.get("women", 0) == want.get("women", 0), (row.org_id, row.values, want)
+    target_url = _province_target(province, leader)
 
     def dashboard(unit: Any) -> Callable[[], object]:
         url = reverse("reports:dashboard", args=[unit.pk]) + f"?day={DAY:%Y-%m-%d}"
@@ -769,8 +826,9 @@ def run(scale: float, folder: Path) -> list[str]:
 
         return get
 
-    say("answers agree: aggregates = DuckDB scan for the nation, a province, a cell and every "
-        "row of the national members table")  # fmt: skip
+    say("answers agree: aggregates = DuckDB scan for the nation, a province, a cell, every row "
+        "of the national members table, and every row's admissions and women in the national "
+        "new-members table of 2025")  # fmt: skip
 
     rows: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
         ("national member figures (totals)", lambda: aggregates.totals(nation, DAY),
@@ -789,6 +847,11 @@ def run(scale: float, folder: Path) -> list[str]:
          lambda: duck_members_table(duck, paths[province.pk], DAY)),
         ("national members table, 31/12/2025", lambda: tables.build("members", nation, day=DAY),
          lambda: duck_members_table(duck, paths[nation.pk], DAY)),
+        ("national new-members table, 2025", lambda: tables.build("new-members", nation,
+         since=since, day=DAY), lambda: duck_admissions(duck, paths[nation.pk], since, DAY)),
+        ("target page of a province, 2026 (HTTP)", lambda: leader.get(target_url),
+         lambda: duck_admissions(duck, paths[province.pk], TODAY.replace(month=1, day=1),
+                                 TODAY)),
         ("board page of a province (HTTP)", lambda: client.get(board_url),
          lambda: duck_board(duck, paths[province.pk])),
     ]  # fmt: skip
