@@ -321,15 +321,48 @@ def generate(
 def aggregates_deferred() -> Iterator[None]:
     """Run bulk_enter without its per-batch aggregate upserts (replay, memberships, events and
     periods unchanged); `write_aggregates` then writes them all in one statement. bulk_enter has
-    no switch for this, so the bench swaps the three stats functions it calls."""
+    no switch for this, so the bench swaps the four stats functions it calls."""
     from ptdv.members.services import stats
 
     with (
         mock.patch.object(stats, "periods_of", return_value=[]),
         mock.patch.object(stats, "contributions", return_value=Counter()),
+        mock.patch.object(stats, "admission_contributions", return_value=Counter()),
         mock.patch.object(stats, "apply", return_value=0),
     ):
         yield
+
+
+def _flag(expr: str) -> str:
+    return f"CASE WHEN {expr} THEN '1' ELSE '0' END"
+
+
+def _person_dims(birth: str) -> list[tuple[str, str, str]]:
+    """Return (dimension, value expression, source) for every dimension of a person x in
+    members.rules.stats.dims_of, the month of birth given as an expression; the age, an
+    admission's, stands beside them with an empty value (the admissions' writer fills it)."""
+    people = "people_person x JOIN people_ethnicgroup e ON e.id = x.ethnic_group_id"
+    lists = {"religion": ("people_religion", "religion_id"),
+             "education": ("people_educationlevel", "education_id"),
+             "qualification": ("people_qualification", "qualification_id"),
+             "theory": ("people_theorylevel", "theory_level_id"),
+             "occupation": ("people_occupation", "occupation_id")}  # fmt: skip
+    dims = [("''", "''", people), ("'sex'", "x.sex", people), ("'birth'", birth, people),
+            ("'age'", "''", people), ("'ethnic'", "e.code", people),
+            ("'minority'", _flag("e.is_minority"), people),
+            ("'religious'", _flag("x.religion_id IS NOT NULL"), people),
+            ("'youth'", _flag("x.youth_union_member"), people),
+            ("'trade'", _flag("x.trade_union_member"), people)]  # fmt: skip
+    for dim, (table, column) in lists.items():
+        dims.append((f"'{dim}'", "coalesce(r.code, '')",
+                     f"{people} LEFT JOIN {table} r ON r.id = x.{column}"))  # fmt: skip
+    return dims
+
+
+def _dims_sql(dims: list[tuple[str, str, str]]) -> str:
+    return " UNION ALL ".join(
+        f"SELECT x.id AS person_id, {d} AS dim, {v} AS value FROM {src}" for d, v, src in dims
+    )
 
 
 def _aggregates_sql(vendor: str, max_depth: int) -> str:
@@ -338,7 +371,7 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
     overlaps, +1 in the month of the later start and −1 in the month of the earlier end (the
     month after the last month end it covers), for every unit on the span path above the cell
     among the kept levels (the units below keep no rows) and every dimension of the person."""
-    from ptdv.members.rules.stats import MEASURES
+    from ptdv.members.rules.stats import DIMENSIONS, MEASURES
     from ptdv.orgs.models import SPAN_STEP
 
     if vendor == "postgresql":
@@ -351,26 +384,9 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
     stop = ("CASE WHEN p.valid_to IS NULL THEN s.valid_to WHEN s.valid_to IS NULL THEN p.valid_to "
             "WHEN p.valid_to < s.valid_to THEN p.valid_to ELSE s.valid_to END")  # fmt: skip
 
-    def flag(expr: str) -> str:
-        return f"CASE WHEN {expr} THEN '1' ELSE '0' END"
-
-    people = "people_person x JOIN people_ethnicgroup e ON e.id = x.ethnic_group_id"
-    lists = {"religion": ("people_religion", "religion_id"),
-             "education": ("people_educationlevel", "education_id"),
-             "qualification": ("people_qualification", "qualification_id"),
-             "theory": ("people_theorylevel", "theory_level_id"),
-             "occupation": ("people_occupation", "occupation_id")}  # fmt: skip
-    dims = [("''", "''", people), ("'sex'", "x.sex", people), ("'birth'", birth, people),
-            ("'ethnic'", "e.code", people), ("'minority'", flag("e.is_minority"), people),
-            ("'religious'", flag("x.religion_id IS NOT NULL"), people),
-            ("'youth'", flag("x.youth_union_member"), people),
-            ("'trade'", flag("x.trade_union_member"), people)]  # fmt: skip
-    for dim, (table, column) in lists.items():
-        dims.append((f"'{dim}'", "coalesce(r.code, '')",
-                     f"{people} LEFT JOIN {table} r ON r.id = x.{column}"))  # fmt: skip
-    dim_sql = " UNION ALL ".join(
-        f"SELECT x.id AS person_id, {d} AS dim, {v} AS value FROM {src}" for d, v, src in dims
-    )
+    dims = [(d, v, src) for d, v, src in _person_dims(birth) if d.strip("'") in DIMENSIONS]
+    assert {d.strip("'") for d, _v, _s in dims} == set(DIMENSIONS)
+    dim_sql = _dims_sql(dims)
     from ptdv.members.aggregates import kept_levels
 
     top = min(max_depth, kept_levels())
@@ -406,16 +422,66 @@ def write_aggregates() -> int:
     from django.db import connection, transaction
     from django.db.models import Max
 
-    from ptdv.members.models import MemberStat, MemberStatYear
+    from ptdv.members.models import AdmissionStat, MemberStat, MemberStatYear
     from ptdv.orgs.models import OrgSpan
 
     depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
     with transaction.atomic(), connection.cursor() as cursor:
         MemberStat.objects.all().delete()
         MemberStatYear.objects.all().delete()
+        AdmissionStat.objects.all().delete()
         cursor.execute(_aggregates_sql(connection.vendor, depth))
         cursor.execute(_years_sql(connection.vendor))
+        cursor.execute(_admissions_sql(connection.vendor, depth))
     return MemberStat.objects.count()
+
+
+def _admissions_sql(vendor: str, max_depth: int) -> str:
+    """Return the INSERT … SELECT of every AdmissionStat row from the memberships' admissions,
+    following members.rules.stats.admission_contributions: each admission counts for every kept
+    unit on its cell's span path on the ceremony day (the cell too), in the month of the day the
+    setting counts it on, by the person's dimensions and the age in full years on the ceremony
+    day; the all-admissions row sums the ages in days."""
+    from ptdv.members.aggregates import kept_levels
+    from ptdv.members.asof import admission_counts_by
+    from ptdv.members.rules.stats import ADMISSION_DIMENSIONS
+    from ptdv.orgs.models import SPAN_STEP
+
+    counted = "m.decision_on" if admission_counts_by() == "decision" else "m.joined_on"
+    if vendor == "postgresql":
+        month = f"CAST(date_trunc('month', {counted}) AS date)"
+        year, monthday = "CAST(extract(year FROM {}) AS INTEGER)", "to_char({}, 'MM-DD')"
+        days = "(m.joined_on - x.birth_date)"
+        text = "CAST(a.age AS VARCHAR)"
+    else:
+        month = f"date({counted}, 'start of month')"
+        year, monthday = "CAST(strftime('%Y', {}) AS INTEGER)", "strftime('%m-%d', {})"
+        days = "CAST(julianday(m.joined_on) - julianday(x.birth_date) AS INTEGER)"
+        text = "CAST(a.age AS TEXT)"
+    age = (f"{year.format('m.joined_on')} - {year.format('x.birth_date')} - CASE WHEN "
+           f"{monthday.format('m.joined_on')} < {monthday.format('x.birth_date')} THEN 1 "
+           f"ELSE 0 END")  # fmt: skip
+
+    dims = [(d, v, src) for d, v, src in _person_dims("''") if d.strip("'") in ADMISSION_DIMENSIONS]
+    assert {d.strip("'") for d, _v, _s in dims} == set(ADMISSION_DIMENSIONS)
+    dim_sql = _dims_sql(dims)
+    top = min(max_depth, kept_levels())
+    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, top + 1))
+    unit = f"CAST(substr(a.path, (l.k - 1) * {SPAN_STEP} + 1, {SPAN_STEP}) AS INTEGER)"
+    value = f"CASE WHEN d.dim = 'age' THEN {text} ELSE d.value END"
+    return (
+        "INSERT INTO members_admissionstat (org_id, month, dim, value, admitted, age_days) "
+        f"SELECT {unit}, a.month, d.dim, {value}, COUNT(*), "
+        "SUM(CASE WHEN d.dim = '' THEN a.days ELSE 0 END) FROM ("
+        f"SELECT m.person_id, s.path, {month} AS month, {age} AS age, {days} AS days "
+        "FROM members_membership m JOIN people_person x ON x.id = m.person_id "
+        "JOIN orgs_orgspan s ON s.org_id = m.admission_cell_id "
+        "AND s.valid_from <= m.joined_on AND (s.valid_to IS NULL OR s.valid_to > m.joined_on) "
+        "WHERE m.admission_cell_id IS NOT NULL) a "
+        f"JOIN ({levels}) l ON length(a.path) >= l.k * {SPAN_STEP} "
+        f"JOIN ({dim_sql}) d ON d.person_id = a.person_id "
+        f"GROUP BY {unit}, a.month, d.dim, {value}"
+    )
 
 
 def _years_sql(vendor: str) -> str:
@@ -760,16 +826,18 @@ def run(scale: float, folder: Path) -> list[str]:
     else:
         say(f"aggregates check: skipped ({country.members:,} members > BENCH_CHECK_MEMBERS="
             f"{limit:,}; the check recomputes every period in Python)")  # fmt: skip
-    sizes_now = storage(["members_memberstat", "members_memberstatyear", "members_memberevent",
-                         "members_memberperiod"])  # fmt: skip
+    sizes_now = storage(["members_memberstat", "members_memberstatyear", "members_admissionstat",
+                         "members_memberevent", "members_memberperiod"])  # fmt: skip
     month_rows, month_bytes = sizes_now["members_memberstat"]
     year_rows, year_bytes = sizes_now["members_memberstatyear"]
-    stat_rows, stat_bytes = month_rows + year_rows, month_bytes + year_bytes
+    admission_rows, admission_bytes = sizes_now["members_admissionstat"]
+    stat_rows = month_rows + year_rows + admission_rows
+    stat_bytes = month_bytes + year_bytes + admission_bytes
     event_rows, event_bytes = sizes_now["members_memberevent"]
     period_rows, period_bytes = sizes_now["members_memberperiod"]
     say(f"storage: aggregates {stat_rows:,} rows {stat_bytes / 2**20:,.1f} MiB ({month_rows:,} "
         f"monthly {month_bytes / 2**20:,.1f} MiB, {year_rows:,} yearly {year_bytes / 2**20:,.1f} "
-        f"MiB); events "
+        f"MiB, {admission_rows:,} admissions {admission_bytes / 2**20:,.1f} MiB); events "
         f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
         f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
         f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip

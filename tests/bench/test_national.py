@@ -29,8 +29,11 @@ def test_fast_load_writes_the_aggregates_a_rebuild_computes() -> None:
 def test_set_based_aggregates_equal_those_bulk_enter_keeps() -> None:
     national.generate(TINY, seed=11, fast=False)
     kept = stats.stored()
+    admitted = stats.stored_admissions()
 
     national.write_aggregates()
 
     assert stats.stored() == kept
     assert len(kept) > 1000
+    assert stats.stored_admissions() == admitted
+    assert len(admitted) > 500

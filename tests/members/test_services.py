@@ -3,14 +3,14 @@ stale versions, and the rebuild that reproduces every cached column and period."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from ptdv.core.errors import StaleVersion
 from ptdv.members import services as registry
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
-from ptdv.members.services import MemberInvalid
+from ptdv.members.services import MemberInvalid, stats
 from tests.factories import TODAY, make_person, system_user
 
 DECISION = date(2015, 5, 20)
@@ -197,6 +197,25 @@ def test_voiding_an_exit_restores_the_member(cast):
     assert MemberPeriod.objects.get(membership=m, standing=Standing.OFFICIAL).valid_to is None
     assert MemberEvent.objects.filter(membership=m).count() == 4
     assert MemberEvent.objects.get(supersedes=death).kind == EventKind.VOIDED
+
+
+def test_an_admission_cannot_be_corrected_to_before_its_decision(cast):
+    m = _enter(cast)
+    admission = MemberEvent.objects.get(membership=m, kind=EventKind.ADMITTED)
+    m.refresh_from_db()
+    with pytest.raises(MemberInvalid) as exc:
+        registry.correct_event(event=admission, actor=None, today=TODAY, reason="Sai ngày",
+                               version=m.version, on=DECISION - timedelta(days=1))  # fmt: skip
+    assert _refusal(exc) == {
+        "on": [f"Ngày lễ kết nạp không được trước ngày quyết định kết nạp ({DECISION:%d/%m/%Y})."]
+    }
+    assert not MemberEvent.objects.filter(supersedes=admission).exists()
+    # The decision day itself is allowed, and the admission rows follow (D43).
+    registry.correct_event(event=admission, actor=None, today=TODAY, reason="Sai ngày",
+                           version=m.version, on=DECISION)  # fmt: skip
+    m.refresh_from_db()
+    assert (m.joined_on, m.admission_cell_id) == (DECISION, cast.cell_a.pk)
+    assert stats.differences() == []
 
 
 def test_a_correction_needs_a_reason_and_a_corrected_event_cannot_be_corrected_again(cast):

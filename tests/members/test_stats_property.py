@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptdv.members import aggregates
-from ptdv.members.asof import figures, periods_on
+from ptdv.members.asof import figures, periods_on, units_on
 from ptdv.members.models import MemberEvent, MemberStat
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.members.services import MemberInvalid, correct_event
@@ -28,7 +28,7 @@ from ptdv.orgs.models import OrgKind
 from ptdv.orgs.selectors import span_on
 from ptdv.orgs.services import move_org
 from ptdv.people.services import update_person
-from ptdv.reports import tables
+from ptdv.reports import admissions, tables
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people, enter
 from tests.members.test_asof_property import ORIGIN, _life
@@ -55,7 +55,11 @@ def test_month_end_aggregates_equal_the_direct_count(db, data):  # type: ignore[
     # How many levels keep rows: 1 leaves the grassroots and cells to the direct count, 2 only
     # the cells, 3 (the default) reaches below this tree.
     levels = data.draw(st.integers(1, 3), label="levels")
-    with override_settings(PTDV_STATS_LEVELS=levels), transaction.atomic():
+    counted_on = data.draw(st.sampled_from(["ceremony", "decision"]), label="admission date")
+    with (
+        override_settings(PTDV_STATS_LEVELS=levels, PTDV_MEMBERS_ADMISSION_DATE=counted_on),
+        transaction.atomic(),
+    ):
         province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=ORIGIN)
         g1 = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 1", code="G1",
                       valid_from=ORIGIN)  # fmt: skip
@@ -90,26 +94,29 @@ def test_month_end_aggregates_equal_the_direct_count(db, data):  # type: ignore[
         )
         if reorganise == "after":
             move()  # a backdated move: the members' periods are counted again
-        exempt = MemberEvent.objects.filter(kind="exempt_start").first()
-        if exempt is not None and data.draw(st.booleans(), label="correct"):
-            shift = data.draw(st.integers(-40, 40), label="shift")
-            try:
-                correct_event(
-                    event=exempt, actor=system_user(), today=TODAY, reason="Sai ngày",
-                    version=exempt.membership.version, on=exempt.on + timedelta(days=shift),
-                )  # fmt: skip
-            except MemberInvalid:
-                pass
-        if data.draw(st.booleans(), label="edit a person"):
+        for kind in ("exempt_start", "admitted"):
+            event = MemberEvent.objects.filter(kind=kind).first()
+            if event is not None and data.draw(st.booleans(), label=f"correct {kind}"):
+                shift = data.draw(st.integers(-40, 40), label="shift")
+                try:
+                    correct_event(
+                        event=event, actor=system_user(), today=TODAY, reason="Sai ngày",
+                        version=event.membership.version, on=event.on + timedelta(days=shift),
+                    )  # fmt: skip
+                except MemberInvalid:
+                    pass
+        edit = data.draw(st.sampled_from(["none", "sex", "birth"]), label="edit a person")
+        if edit != "none":
             person = people[0]
             person.refresh_from_db()
-            update_person(
-                person=person,
-                values={"sex": "F" if person.sex == "M" else "M"},
-                version=person.version,
-                actor=system_user(),
-                today=TODAY,
-            )
+            values = (
+                {"sex": "F" if person.sex == "M" else "M"}
+                if edit == "sex"
+                else {"birth_date": person.birth_date - timedelta(days=data.draw(
+                    st.integers(1, 400), label="born earlier"))}
+            )  # fmt: skip
+            update_person(person=person, values=values, version=person.version,
+                          actor=system_user(), today=TODAY)  # fmt: skip
 
         months = {month_of(ORIGIN + timedelta(days=data.draw(st.integers(0, 9500), label="day")))
                   for _ in range(3)}  # fmt: skip
@@ -139,6 +146,24 @@ def test_month_end_aggregates_equal_the_direct_count(db, data):  # type: ignore[
                     births = periods_on(span.path, day).values_list("person__birth_date", flat=True)
                     ages = Counter(day.year - b.year - (b.month > day.month) for b in births)
                     assert aggregates.ages([unit.pk], day).get(unit.pk, Counter()) == +ages
+                    # The month's and the year's admissions: the admission rows (where they
+                    # answer) against the events, for the unit and each child on the day.
+                    children = dict(
+                        units_on(span.path, day)
+                        .filter(depth=span.depth + 1)
+                        .values_list("path", "org_id")
+                    )
+                    for since in (month, month.replace(month=1)):
+                        got_total, got_children = admissions.admission_counts(
+                            unit, since, day, children, today=TODAY
+                        )
+                        want_total, want_children = admissions.from_events(
+                            unit, since, day, children
+                        )
+                        assert +got_total == +want_total, (unit.code, since, day)
+                        assert {k: +v for k, v in got_children.items() if v} == {
+                            k: +v for k, v in want_children.items() if v
+                        }, (unit.code, since, day)
         # What the writes kept is exactly what a rebuild computes.
         assert kept.differences() == []
         rows = MemberStat.objects.count()

@@ -19,8 +19,9 @@ from tests.targets.conftest import set_
 
 
 def test_progress_of_the_year_with_forecast_and_risk(plan, django_assert_num_queries):
-    # Nine: the admissions and the pace each read the unit's cells first (asof.events_in).
-    with django_assert_num_queries(9):
+    # Eight: the admissions from the admission rows (the unit's spans, then the rows: D43), the
+    # pace from the events (the unit's cells first: asof.events_in), the pipeline.
+    with django_assert_num_queries(8):
         result = selectors.progress(plan.cast.grassroots, year=2026, today=TODAY)
     # 4 admitted; pace 5 admissions over the 3 years before 21/11/2026 → 0.18 in 40 days.
     assert result == TargetProgress(

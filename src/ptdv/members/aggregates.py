@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
-from ptdv.members.models import MemberPeriod, MemberStat, MemberStatYear
+from ptdv.members.models import AdmissionStat, MemberPeriod, MemberStat, MemberStatYear
 from ptdv.members.rules.stats import (
     DEFAULT_LEVELS,
     MEASURES,
@@ -121,6 +121,53 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
     return {org_id: +counts for org_id, counts in result.items()}
 
 
+@dataclass
+class Admitted:
+    """A unit's admissions of a period from the admission rows (D43): by dimension and value
+    (dimension "" value "" is all of them; "age" is the age in full years on the ceremony day),
+    and the sum of their ages in days."""
+
+    counts: Counter[tuple[str, str]]
+    age_days: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.counts[("", "")]
+
+
+def admissions(
+    units: Iterable[int], since: date, day: date, today: date
+) -> dict[int, Admitted] | None:
+    """Return each unit's admissions of [since, day] from the admission rows (one grouped query
+    over at most a row per month, dimension and value), or None when the rows cannot answer:
+    the period is not whole months (from a month's first day to a month's last day or today),
+    or a unit stood below the kept levels at some time in the period."""
+    ids = list(units)
+    if since.day != 1 or not answers(day, today) or since > day:
+        return None
+    limit = kept_levels() * SPAN_STEP
+    paths = (
+        OrgSpan.objects.filter(org_id__in=ids, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+        .values_list("path", flat=True)
+    )
+    if any(len(path) > limit for path in paths):
+        return None
+    rows = (
+        AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=month_of(day))
+        .values_list("org_id", "dim", "value")
+        .annotate(n=Sum("admitted"), days=Sum("age_days"))
+        .order_by()
+    )
+    result = {org_id: Admitted(Counter()) for org_id in ids}
+    for org_id, dim, value, n, days in rows:
+        found = result[org_id]
+        if n:
+            found.counts[(dim, value)] += int(n)
+        found.age_days += int(days or 0)
+    return result
+
+
 def stock(unit: Org, day: date, *, dims: tuple[str, ...] | None = None) -> Stock:
     """Return the unit's members on the day (see `answers`) by dimension and value."""
     return stocks([unit.pk], day, dims=dims).get(unit.pk, {})
@@ -152,7 +199,7 @@ def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str]]:
     limit = kept_levels() * SPAN_STEP
     paths = dict(OrgSpan.objects.on(day).filter(org_id__in=ids).values_list("org_id", "path"))
     deep = {org_id: path for org_id, path in paths.items() if len(path) > limit}
-    return [org_id for org_id in ids if org_id not in deep], deep
+    return [org_id for org_id in ids if org_id in paths and org_id not in deep], deep
 
 
 def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], ...]:

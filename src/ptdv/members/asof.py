@@ -302,6 +302,27 @@ def admissions(unit: Org, since: date, day: date) -> QuerySet[MemberEvent]:
     return _admissions(unit, since, day)
 
 
+def moved_cells(path: str, since: date, day: date) -> set[int]:
+    """Return the units under the span path whose place changed in (since, day]: a span that
+    began or ended then (two index ranges: few units move in a month or a year)."""
+    spans = OrgSpan.objects.under(path)
+    began = spans.filter(valid_from__gt=since, valid_from__lte=day)
+    ended = spans.filter(valid_to__gt=since, valid_to__lte=day)
+    return set(began.values_list("org_id", flat=True)) | set(ended.values_list("org_id", flat=True))
+
+
+def admissions_in_cells(cells: Iterable[int], since: date, day: date) -> QuerySet[MemberEvent]:
+    """Return the admissions (and re-admissions) of [since, day] made in these cells, wherever
+    the cells stood, counted on the day the setting names."""
+    entry = [EventKind.ADMITTED, EventKind.READMITTED]
+    replaced = MemberEvent.objects.filter(supersedes=OuterRef("pk"))
+    events = MemberEvent.objects.filter(kind__in=entry, cell_id__in=list(cells), other_party="")
+    events = events.filter(~Exists(replaced))
+    if admission_counts_by() == "decision":
+        return events.filter(membership__decision_on__gte=since, membership__decision_on__lte=day)
+    return events.filter(on__gte=since, on__lte=day)
+
+
 def _admissions(unit: Org, since: date, day: date) -> QuerySet[MemberEvent]:
     entry = [EventKind.ADMITTED, EventKind.READMITTED]
     if admission_counts_by() == "decision":

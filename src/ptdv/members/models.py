@@ -127,6 +127,11 @@ class Membership(VersionedModel):
         blank=True,
     )
     in_transit = models.BooleanField(_("đang chuyển sinh hoạt"), default=False)
+    # The cell of the admission in force (joined_on is its day); NULL for a membership that
+    # began by a transfer from outside PTĐV. What the admission aggregates count (D43).
+    admission_cell = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
     left_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True)
     left_kind = models.CharField(
         _("hình thức ra khỏi Đảng"), max_length=20, choices=EventKind.choices, blank=True
@@ -505,3 +510,29 @@ class MemberStatYear(StatCounts):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.year} {self.dim}={self.value}"
+
+
+class AdmissionStat(models.Model):
+    """Admissions of one unit in one month, by a dimension of the person and its value
+    (decision D43): `admitted` counts them, `age_days` sums their ages in days on the day of
+    admission (the average age). The month is that of the day the setting counts admissions on
+    (PTDV_MEMBERS_ADMISSION_DATE); a unit counts the admissions of the cells that stood under it
+    on the ceremony day, as members.asof does. Kept by members.services.stats beside the stock
+    rows, for the same kept levels; `ptdv stats rebuild` recomputes them."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    dim = models.CharField(max_length=16)  # "" for all admissions
+    value = models.CharField(max_length=40)
+    admitted = models.IntegerField(default=0)
+    age_days = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "month", "dim", "value"], name="members_admissionstat_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%m/%Y} {self.dim}={self.value}"

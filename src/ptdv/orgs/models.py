@@ -302,6 +302,9 @@ class OrgSpan(models.Model):
         indexes = [
             models.Index(fields=["path", "valid_from"], name="orgs_orgspan_path"),
             models.Index(fields=["kind", "path"], name="orgs_orgspan_kind_path"),
+            # The spans that began or ended in a period: what moved (members.asof.moved_cells).
+            models.Index(fields=["valid_from"], name="orgs_orgspan_from"),
+            models.Index(fields=["valid_to"], name="orgs_orgspan_to"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,7 @@ from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
-from ptdv.reports import charts, rules, tables
+from ptdv.reports import admissions, charts, rules, tables
 from ptdv.targets import selectors as target_selectors
 
 # How many years without an admission put a cell on the list (the page lets the user choose).
@@ -141,8 +141,8 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
     board.ageing = rules.ageing(ages.get(unit.pk, {}), mode=_mode())
 
     board.year_start = date(day.year, 1, 1)
-    total, by_child = tables.admission_counts(
-        unit, board.year_start, day, {path: org_id for org_id, path, *_r in children}
+    total, by_child = admissions.admission_counts(
+        unit, board.year_start, day, {path: org_id for org_id, path, *_r in children}, today=today
     )
     board.admitted = total["total"]
     board.target = target_selectors.progress(unit, year=day.year, today=day)

@@ -34,9 +34,8 @@ from ptdv.members.models import Standing
 from ptdv.members.rules.stats import DIMENSIONS
 from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
-from ptdv.people.models import EducationLevel, Occupation, Qualification, TheoryLevel
 from ptdv.people.selectors import reference_items
-from ptdv.reports import rules
+from ptdv.reports import admissions, counting, rules
 from ptdv.targets import selectors as target_selectors
 
 KINDS: dict[str, str] = {
@@ -45,13 +44,6 @@ KINDS: dict[str, str] = {
     "organisations": "Tổ chức đảng phân theo loại hình",
     "targets": "Kết nạp đảng viên so với chỉ tiêu",
 }
-# The person's reference lists a table splits by: (prefix, model, heading).
-_LISTS: tuple[tuple[str, Any, str], ...] = (
-    ("education", EducationLevel, "Giáo dục phổ thông"),
-    ("qualification", Qualification, "Chuyên môn nghiệp vụ"),
-    ("theory_level", TheoryLevel, "Lý luận chính trị"),
-    ("occupation", Occupation, "Nghề nghiệp, thành phần"),
-)
 UNKNOWN = "Chưa cập nhật"
 
 
@@ -184,49 +176,11 @@ def person_columns() -> list[Column]:
     for low, high in asof.AGE_BANDS:
         label = asof.band_label(low, high)
         columns.append(Column(f"age:{label}", label, "Độ tuổi"))
-    for prefix, model, heading in _LISTS:
+    for prefix, model, heading in counting.LISTS:
         for item in reference_items(model):
             columns.append(Column(f"{prefix}:{item.code}", item.name, heading))
         columns.append(Column(f"{prefix}:", UNKNOWN, heading))
     return columns
-
-
-def _band(birth: date, on: date) -> str:
-    return _age_band(on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)))
-
-
-def _age_band(age: int) -> str:
-    for low, high in asof.AGE_BANDS:
-        if age >= low and (high is None or age <= high):
-            return asof.band_label(low, high)
-    return "<18"
-
-
-_PERSON_FIELDS = (
-    "person__sex",
-    "person__ethnic_group__is_minority",
-    "person__religion_id",
-    "person__youth_union_member",
-    "person__trade_union_member",
-    *(f"person__{prefix}__code" for prefix, _m, _h in _LISTS),
-)
-
-
-def _add_person(counts: Counter[str], row: dict[str, Any], n: int, band: str) -> None:
-    counts["total"] += n
-    if row["person__sex"] == "F":
-        counts["women"] += n
-    if row["person__ethnic_group__is_minority"]:
-        counts["minority"] += n
-    if row["person__religion_id"] is not None:
-        counts["religious"] += n
-    if row["person__youth_union_member"]:
-        counts["youth_union"] += n
-    if row["person__trade_union_member"]:
-        counts["trade_union"] += n
-    counts[f"age:{band}"] += n
-    for prefix, _m, _h in _LISTS:
-        counts[f"{prefix}:{row[f'person__{prefix}__code'] or ''}"] += n
 
 
 # --- counting ---------------------------------------------------------------------------------
@@ -236,14 +190,14 @@ def member_counts(path: str, day: date) -> Counter[str]:
     """Return the members under the span path on the day by column key: one grouped query."""
     rows = (
         asof.periods_on(path, day)
-        .values("standing", "exempted", *_PERSON_FIELDS, band=asof.age_band_expression(day))
+        .values("standing", "exempted", *counting.PERSON_FIELDS, band=asof.age_band_expression(day))
         .annotate(n=Count("pk"))
         .order_by()
     )
     counts: Counter[str] = Counter()
     for row in rows:
         n = row["n"]
-        _add_person(counts, row, n, row["band"])
+        counting.add_person(counts, row, n, row["band"])
         if row["standing"] == Standing.OFFICIAL:
             counts["official"] += n
         else:
@@ -251,14 +205,6 @@ def member_counts(path: str, day: date) -> Counter[str]:
         if row["exempted"]:
             counts["exempted"] += n
     return counts
-
-
-# The aggregates' dimensions (members.rules.stats.DIMENSIONS) behind the table's columns; ages
-# come from aggregates.ages.
-_FLAG_DIMS = (("minority", "minority"), ("religious", "religious"), ("youth", "youth_union"),
-              ("trade", "trade_union"))  # fmt: skip
-_LIST_DIMS = {"education": "education", "qualification": "qualification",
-              "theory_level": "theory", "occupation": "occupation"}  # fmt: skip
 
 
 def stock_counts(units: list[int], day: date) -> dict[int, Counter[str]]:
@@ -277,51 +223,15 @@ def stock_counts(units: list[int], day: date) -> dict[int, Counter[str]]:
             return stock.get(dim, {}).get(value, {}).get("total", 0)
 
         counts["women"] = of("sex", "F")
-        for dim, key in _FLAG_DIMS:
+        for dim, key in counting.FLAG_DIMS:
             counts[key] = of(dim, "1")
         for age, n in ages.get(org_id, {}).items():
-            counts[f"age:{_age_band(age)}"] += n
-        for prefix, dim in _LIST_DIMS.items():
+            counts[f"age:{counting.age_band(age)}"] += n
+        for prefix, dim in counting.LIST_DIMS.items():
             for value, measures in stock.get(dim, {}).items():
                 counts[f"{prefix}:{value}"] += measures["total"]
         result[org_id] = counts
     return result
-
-
-def admission_counts(
-    unit: Org, since: date, day: date, children: dict[str, int] | None = None
-) -> tuple[Counter[str], dict[int | None, Counter[str]]]:
-    """Return the unit's admissions in [since, day] by column key, each member's age taken on
-    the day of admission (with the sum of ages for the average), and the same per child unit:
-    `children` maps each child's span path on the day to its id; an admission goes to the child
-    its cell stands under on the day (None: a cell no longer under the unit then). One query."""
-    fields = ("on", "cell_id", "membership__person__birth_date",
-              *(f"membership__{f}" for f in _PERSON_FIELDS))  # fmt: skip
-    place = _placer(unit, day, children or {})
-    total: Counter[str] = Counter()
-    by_child: dict[int | None, Counter[str]] = {}
-    for values in asof.admissions(unit, since, day).values(*fields):
-        row = {key.removeprefix("membership__"): value for key, value in values.items()}
-        birth = row["person__birth_date"]
-        band = _band(birth, values["on"])
-        age = (values["on"] - birth).days
-        for counts in (total, by_child.setdefault(place(values["cell_id"]), Counter())):
-            _add_person(counts, row, 1, band)
-            counts["age_days"] += age
-    return total, by_child
-
-
-def _placer(unit: Org, day: date, children: dict[str, int]) -> Any:
-    """Return cell id -> the id of the child (by span path on the day) it stands under."""
-    root = span_on(unit, day)
-    spans = dict(asof.units_on(root.path, day).values_list("org_id", "path")) if root else {}
-    width = (len(root.path) + SPAN_STEP) if root else 0
-
-    def place(cell_id: int) -> int | None:
-        path = spans.get(cell_id)
-        return children.get(path[:width]) if path is not None else None
-
-    return place
 
 
 # --- the tables -------------------------------------------------------------------------------
@@ -418,7 +328,8 @@ def _new_members_table(
         *person_columns(),
     ]
     keys = [c.key for c in columns]
-    total, by_child = admission_counts(unit, since, day, {path: org.pk for org, path in children})
+    placed = {path: org.pk for org, path in children}
+    total, by_child = admissions.admission_counts(unit, since, day, placed)
 
     def row(org_id: int | None, label: str, counts: Counter[str]) -> TableRow:
         values = _only(counts, keys)

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ptdv.core.numbers import percent, rounding_mode
 from ptdv.core.text import prefix_upper_bound
+from ptdv.members import aggregates
 from ptdv.members.asof import (
     IDLE_YEARS_DEFAULT as IDLE_YEARS_DEFAULT,  # the target page's default (re-exported)
 )
@@ -158,9 +159,18 @@ def pace(unit: Org, *, today: date) -> rules.Pace:
     return rules.Pace(admissions(unit, since, last).count(), (today - since).days)
 
 
+def _admitted(unit: Org, start: date, day: date, today: date) -> int:
+    """Return how many were admitted under the unit in [start, day]: from the admission rows
+    where they answer (D43), else from the events."""
+    found = aggregates.admissions([unit.pk], start, day, today)
+    if found is not None:
+        return found[unit.pk].total
+    return admissions(unit, start, day).count()
+
+
 def _count_progress(target: Target, unit: Org, *, today: date) -> MetricProgress:
     start, end = target.starts_on, target.ends_on
-    achieved = admissions(unit, start, min(today, end)).count() if today >= start else 0
+    achieved = _admitted(unit, start, min(today, end), today) if today >= start else 0
     value = int(target.value)
     if today > end:
         outlook = rules.forecast(achieved=achieved, start=start, end=end, today=today,

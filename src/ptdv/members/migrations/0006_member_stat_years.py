@@ -3,12 +3,9 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    # Cells no longer keep rows and every year gets its sums: recompute them all (the rebuild
-    # reads only named columns of the periods, spans and persons; an empty database writes
-    # nothing).
-    from ptdv.members.services.stats import rebuild
-
-    rebuild()
+    # The rows are recomputed by 0008 (the rebuild of the code of today writes the admission
+    # rows too, whose table does not exist yet here).
+    return
 
 
 class Migration(migrations.Migration):

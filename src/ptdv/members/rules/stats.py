@@ -6,9 +6,12 @@ scanning members. A row is (unit, month, dimension, value) with one integer per 
 
 each measure (`total`, `official`, `probationary`, `exempted`, `away`) holds the *change*, over
 that month, of the count on the month's last day, so the count on the last day of month M is the
-sum of the unit's rows for months up to M. Flows (admissions, recognitions of a period) are not
-aggregated: they are the events of the period, read by date (a year's admissions of a province
-are a few thousand rows); the stocks are what would otherwise scan every member.
+sum of the unit's rows for months up to M.
+
+Admissions are a flow (decision D43): an admission adds 1 to `admitted` (and its age in days to
+`age_days`) in the month of the day it counts on, for every kept unit above the cell it happened
+in as the tree stood on the ceremony day, by the person's dimensions with the age at admission
+instead of the month of birth; a period's admissions are the sum of its months' rows.
 
 A member period counts on a month's last day E when it is in force on E (valid_from ≤ E <
 valid_to) and for every unit *above* its cell, among the top `levels` of the tree, whose span path
@@ -181,6 +184,54 @@ def period_contributions(
                     result[(unit, first, dim, value, measure)] += 1
                     if after is not None:
                         result[(unit, after, dim, value, measure)] -= 1
+    return result
+
+
+# The dimensions of an admission: the person's, with the age in full years on the ceremony day
+# in place of the month of birth, and without the codes no table splits admissions by.
+ADMISSION_DIMENSIONS = tuple(
+    "age" if dim == "birth" else dim for dim in DIMENSIONS if dim not in ("ethnic", "religion")
+)
+ADMISSION_MEASURES = ("admitted", "age_days")
+
+
+@dataclass(frozen=True)
+class AdmissionFacts:
+    cell_id: int
+    on: date  # the ceremony: the tree of this day places the admission
+    counted_on: date  # the day the admission counts on (the ceremony or the decision)
+    birth_date: date
+
+
+def age_on(birth: date, day: date) -> int:
+    """Return the age in full years on the day."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def admission_contributions(
+    fact: AdmissionFacts,
+    spans: Iterable[SpanFacts],
+    dims: Mapping[str, str],
+    step: int,
+    levels: int = DEFAULT_LEVELS,
+) -> Counter[Key]:
+    """Return what one admission adds to the admission rows: for every kept unit on the cell's
+    span path on the ceremony day, +1 admitted in each dimension and its age in days on the
+    all-admissions row."""
+    span = span_on(spans, fact.on)
+    result: Counter[Key] = Counter()
+    if span is None:
+        return result
+    month = month_of(fact.counted_on)
+    values = {dim: dims[dim] for dim in ADMISSION_DIMENSIONS if dim != "age"}
+    values["age"] = str(age_on(fact.birth_date, fact.on))
+    days = (fact.on - fact.birth_date).days
+    # The cell itself too when it stands among the kept levels: a unit's admissions include
+    # those made in it (members.asof), and no unit below keeps rows to count them otherwise.
+    for unit in unit_ids(span.path, step)[:levels]:
+        for dim, value in values.items():
+            result[(unit, month, dim, value, "admitted")] += 1
+        result[(unit, month, "", "", "age_days")] += days
     return result
 
 

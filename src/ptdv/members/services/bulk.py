@@ -67,9 +67,10 @@ def bulk_enter(
             reasons = " ".join(r.message for r in result.refusals) or _("không có sự kiện")
             raise MemberInvalid(_("Dòng %(n)s: %(reasons)s") % {"n": index + 1, "reasons": reasons})
         replays.append(result)
+    entries = [next((e for e in r.effective if e.kind in rp.ENTRY_KINDS), None) for r in replays]
     with transaction.atomic():
         memberships = []
-        for history, result in zip(histories, replays, strict=True):
+        for history, result, entry in zip(histories, replays, entries, strict=True):
             state = result.state
             assert state.cell_id is not None
             memberships.append(
@@ -77,7 +78,7 @@ def bulk_enter(
                     person_id=history.person_id,
                     sort_key=history.sort_key,
                     decision_on=history.decision_on,
-                    joined_on=history.events[0].on,
+                    joined_on=entry.on if entry else history.events[0].on,
                     official_on=state.official_on,
                     status=state.standing,
                     cell_id=state.cell_id,
@@ -86,6 +87,7 @@ def bulk_enter(
                     in_transit=state.place in (rp.Place.TRANSIT, rp.Place.OUTSIDE),
                     left_on=state.left_on,
                     left_kind=state.left_kind,
+                    admission_cell_id=entry.cell_id if entry and not entry.other_party else None,
                     card_number=history.card_number,
                     card_issued_on=history.card_issued_on,
                     dossier_number=history.dossier_number,
@@ -135,6 +137,8 @@ def bulk_enter(
             ),
             batch_size=batch_size,
         )
-        # The monthly aggregates (D39), from the periods just written.
-        stats.apply(stats.contributions(stats.periods_of(m.pk for m in memberships)))
+        # The monthly aggregates (D39, D43), from the periods and admissions just written.
+        delta = stats.contributions(stats.periods_of(m.pk for m in memberships))
+        delta.update(stats.admission_contributions(stats.admissions_of(memberships)))
+        stats.apply(delta)
     return memberships

@@ -61,9 +61,12 @@ def _apply(membership: Membership, result: rp.Replay) -> None:
     membership.left_on = state.left_on
     membership.left_kind = state.left_kind
     membership.official_on = state.official_on
+    admissions_before = stats.admission_of(membership)
     entry = next((e for e in result.effective if e.kind in rp.ENTRY_KINDS), None)
     if entry is not None:
         membership.joined_on = entry.on
+    # The admission the aggregates count: one made in a cell of PTĐV (D43).
+    membership.admission_cell_id = entry.cell_id if entry and not entry.other_party else None
     before = stats.periods_of([membership.pk])
     MemberPeriod.objects.filter(membership=membership).delete()
     MemberPeriod.objects.bulk_create(
@@ -79,8 +82,9 @@ def _apply(membership: Membership, result: rp.Replay) -> None:
         )
         for p in result.periods
     )
-    # The monthly aggregates follow the periods, in this transaction (D39).
+    # The monthly aggregates follow the periods and the admission, in this transaction (D39).
     stats.periods_replaced(before, stats.periods_of([membership.pk]))
+    stats.admissions_replaced(admissions_before, stats.admission_of(membership))
 
 
 def _raise_refusals(refusals: list[rp.Refusal]) -> None:
@@ -249,6 +253,13 @@ def correct_event(
         new_on = on or original.on
         if new_on > today:
             raise _refuse(_("Ngày hiệu lực không được sau ngày hôm nay."), "on")
+        if original.kind in rp.ENTRY_KINDS and new_on < locked.decision_on:
+            # As when it was recorded (_check_dates): the ceremony follows the decision.
+            raise _refuse(
+                _("Ngày lễ kết nạp không được trước ngày quyết định kết nạp (%(d)s).")
+                % {"d": f"{locked.decision_on:%d/%m/%Y}"},
+                "on",
+            )
         values = {
             "kind": EventKind.VOIDED if void else original.kind,
             "on": new_on,
@@ -550,4 +561,5 @@ def _cached(m: Membership) -> tuple[object, ...]:
         m.left_kind,
         m.official_on,
         m.joined_on,
+        m.admission_cell_id,
     )

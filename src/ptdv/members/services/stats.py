@@ -1,7 +1,8 @@
 """Keeping the monthly aggregates (decision D39): every write that changes member periods, a
-unit's place in the tree or a person's attributes applies the difference it makes to the
-`MemberStat` rows and their yearly sums (`MemberStatYear`), in its own transaction; `rebuild`
-recomputes them all from the periods.
+membership's admission, a unit's place in the tree or a person's attributes applies the
+difference it makes to the `MemberStat` rows and their yearly sums (`MemberStatYear`), and to
+the admission rows (`AdmissionStat`, D43), in its own transaction; `rebuild` recomputes them all
+from the periods and the memberships.
 
 The arithmetic is members.rules.stats (pure); this module loads its inputs in bulk — the
 periods, the spans of their cells, the persons' attributes — and writes the rows with one
@@ -21,9 +22,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from ptdv.members.aggregates import kept_levels
-from ptdv.members.models import MemberPeriod, MemberStat, MemberStatYear
+from ptdv.members.asof import admission_counts_by
+from ptdv.members.models import AdmissionStat, MemberPeriod, Membership, MemberStat, MemberStatYear
 from ptdv.members.rules import stats as rules
-from ptdv.members.rules.stats import DIMENSIONS, PERSON_VALUES, dims_of
+from ptdv.members.rules.stats import ADMISSION_MEASURES, DIMENSIONS, PERSON_VALUES, dims_of
 from ptdv.orgs.models import SPAN_STEP, OrgSpan
 from ptdv.people.models import Person
 
@@ -40,9 +42,20 @@ PERIOD_VALUES = (
 )
 
 
+# A person as the aggregates read them: the dimensions' values and the birth date (the age at
+# admission needs the day, the stock rows only the month).
+PersonFacts = tuple[dict[str, str], date]
+# A membership's admission as the aggregates read it: (person, cell, ceremony, decision).
+AdmissionRow = tuple[int, int, date, date]
+
+
 def _people(person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    return {pid: dims for pid, (dims, _birth) in _persons(person_ids).items()}
+
+
+def _persons(person_ids: Iterable[int]) -> dict[int, PersonFacts]:
     return {
-        row["pk"]: dims_of(row)
+        row["pk"]: (dims_of(row), row["birth_date"])
         for row in Person.objects.filter(pk__in=set(person_ids)).values(*PERSON_VALUES)
     }
 
@@ -108,7 +121,8 @@ def _rows(delta: Counter[rules.Key]) -> MonthRows:
     rows: MonthRows = {}
     index = {m: i for i, m in enumerate(_COLUMNS)}
     for (org_id, month, dim, value, measure), n in delta.items():
-        rows.setdefault((org_id, month, dim, value), [0] * len(_COLUMNS))[index[measure]] += n
+        if measure in index:
+            rows.setdefault((org_id, month, dim, value), [0] * len(_COLUMNS))[index[measure]] += n
     return {k: v for k, v in rows.items() if any(v)}
 
 
@@ -122,11 +136,31 @@ def years_of(rows: MonthRows) -> YearRows:
     return {k: v for k, v in years.items() if any(v)}
 
 
+_UPSERT_ADMISSIONS = (
+    "INSERT INTO members_admissionstat (org_id, month, dim, value, admitted, age_days) VALUES "
+    "(%s, %s, %s, %s, %s, %s) ON CONFLICT (org_id, month, dim, value) DO UPDATE SET "
+    "admitted = members_admissionstat.admitted + excluded.admitted, "
+    "age_days = members_admissionstat.age_days + excluded.age_days"
+)
+AdmissionRows = dict[tuple[int, date, str, str], list[int]]
+
+
+def _admission_rows(delta: Counter[rules.Key]) -> AdmissionRows:
+    rows: AdmissionRows = {}
+    index = {m: i for i, m in enumerate(ADMISSION_MEASURES)}
+    for (org_id, month, dim, value, measure), n in delta.items():
+        if measure in index:
+            rows.setdefault((org_id, month, dim, value), [0, 0])[index[measure]] += n
+    return {k: v for k, v in rows.items() if any(v)}
+
+
 def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
-    """Add the delta to the monthly and yearly rows (creating them), drop the rows left at zero;
-    return how many monthly rows were touched. Runs inside the caller's transaction."""
+    """Add the delta to the monthly and yearly rows and to the admission rows (creating them),
+    drop the rows left at zero; return how many monthly rows were touched. Runs inside the
+    caller's transaction."""
+    admissions = _admission_rows(delta)
     rows = _rows(delta)
-    if not rows:
+    if not rows and not admissions:
         return 0
     years = years_of(rows)
     zero = Q(**{c: 0 for c in _COLUMNS})
@@ -134,13 +168,19 @@ def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
     batches: list[tuple[str, list[tuple[Any, ...]]]] = [
         (_UPSERT_MONTH, [(*key, *values) for key, values in rows.items()]),
         (_UPSERT_YEAR, [(*key, *values) for key, values in years.items()]),
+        (_UPSERT_ADMISSIONS, [(*key, *values) for key, values in admissions.items()]),
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in batches:
             for i in range(0, len(params), batch_size):
                 cursor.executemany(sql, params[i : i + batch_size])
-        MemberStat.objects.filter(zero, org_id__in=touched).delete()
-        MemberStatYear.objects.filter(zero, org_id__in=touched).delete()
+        if rows:
+            MemberStat.objects.filter(zero, org_id__in=touched).delete()
+            MemberStatYear.objects.filter(zero, org_id__in=touched).delete()
+        if admissions:
+            AdmissionStat.objects.filter(
+                admitted=0, age_days=0, org_id__in={k[0] for k in admissions}
+            ).delete()
     return len(rows)
 
 
@@ -162,11 +202,71 @@ def periods_replaced(before: list[PeriodRow], after: list[PeriodRow]) -> None:
     apply(difference(contributions(before), contributions(after)))
 
 
+def admission_of(membership: Membership) -> list[AdmissionRow]:
+    """Return the membership's admission as the aggregates count it (none for a membership
+    that began by a transfer from outside PTĐV), from its columns as they are in memory."""
+    if membership.admission_cell_id is None:
+        return []
+    return [(membership.person_id, membership.admission_cell_id, membership.joined_on,
+             membership.decision_on)]  # fmt: skip
+
+
+def admissions_of(memberships: Iterable[Membership]) -> list[AdmissionRow]:
+    return [row for m in memberships for row in admission_of(m)]
+
+
+def _admissions(condition: Q) -> list[AdmissionRow]:
+    return list(
+        Membership.objects.filter(condition, admission_cell__isnull=False).values_list(
+            "person_id", "admission_cell_id", "joined_on", "decision_on"
+        )
+    )
+
+
+def admission_contributions(
+    rows: list[AdmissionRow],
+    *,
+    persons: dict[int, PersonFacts] | None = None,
+    spans: dict[int, list[rules.SpanFacts]] | None = None,
+) -> Counter[rules.Key]:
+    """Return what the admissions add to the admission rows (inputs loaded unless given); the
+    month is the ceremony's or the decision's, as PTDV_MEMBERS_ADMISSION_DATE says."""
+    persons = persons if persons is not None else _persons(r[0] for r in rows)
+    spans = spans if spans is not None else _spans(r[1] for r in rows)
+    by_decision = admission_counts_by() == "decision"
+    levels = kept_levels()
+    total: Counter[rules.Key] = Counter()
+    for person_id, cell_id, on, decision_on in rows:
+        dims, birth = persons[person_id]
+        fact = rules.AdmissionFacts(cell_id, on, decision_on if by_decision else on, birth)
+        total.update(
+            rules.admission_contributions(fact, spans.get(cell_id, []), dims, SPAN_STEP, levels)
+        )
+    return total
+
+
+def admissions_replaced(before: list[AdmissionRow], after: list[AdmissionRow]) -> None:
+    """A membership's admission was entered, corrected or withdrawn: add what changed."""
+    if before == after:
+        return
+    apply(difference(admission_contributions(before), admission_contributions(after)))
+
+
+def _everything(
+    periods: list[PeriodRow], admissions: list[AdmissionRow], persons: dict[int, PersonFacts]
+) -> Counter[rules.Key]:
+    """Return what the periods and the admissions add (spans read now)."""
+    people = {pid: dims for pid, (dims, _birth) in persons.items()}
+    total = contributions(periods, people=people)
+    total.update(admission_contributions(admissions, persons=persons))
+    return total
+
+
 @contextmanager
 def tree_changing(path: str, day: date) -> Iterator[None]:
     """Around a change of the tree under a span path from a day on (a move, a dissolution): the
-    periods of the cells that stood under it then, or later, are counted again with the new
-    spans."""
+    periods of the cells that stood under it then, or later, and their admissions from that day
+    on, are counted again with the new spans."""
     cells = set(
         OrgSpan.objects.under(path)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
@@ -177,28 +277,33 @@ def tree_changing(path: str, day: date) -> Iterator[None]:
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
         .values_list(*PERIOD_VALUES)
     )
-    people = _people(p[0] for p in affected)
-    before = contributions(affected, people=people)
+    admitted = _admissions(Q(admission_cell_id__in=cells, joined_on__gte=day))
+    persons = _persons({p[0] for p in affected} | {a[0] for a in admitted})
+    before = _everything(affected, admitted, persons)
     yield
-    apply(difference(before, contributions(affected, people=people)))
+    apply(difference(before, _everything(affected, admitted, persons)))
 
 
-def person_changed(person_id: int, before: dict[str, str], after: dict[str, str]) -> None:
-    """A person's attributes changed: their periods move from the old values to the new."""
+def person_changed(person_id: int, before: PersonFacts, after: PersonFacts) -> None:
+    """A person's attributes changed: their periods and admissions move from the old values to
+    the new."""
     if before == after:
         return
     periods = list(MemberPeriod.objects.filter(person_id=person_id).values_list(*PERIOD_VALUES))
-    if not periods:
+    admitted = _admissions(Q(person_id=person_id))
+    if not periods and not admitted:
         return
-    spans = _spans(p[1] for p in periods)
-    old = contributions(periods, people={person_id: before}, spans=spans)
-    new = contributions(periods, people={person_id: after}, spans=spans)
+    spans = _spans([p[1] for p in periods] + [a[1] for a in admitted])
+    old = contributions(periods, people={person_id: before[0]}, spans=spans)
+    old.update(admission_contributions(admitted, persons={person_id: before}, spans=spans))
+    new = contributions(periods, people={person_id: after[0]}, spans=spans)
+    new.update(admission_contributions(admitted, persons={person_id: after}, spans=spans))
     apply(difference(old, new))
 
 
-def person_dims(person_id: int) -> dict[str, str] | None:
+def person_dims(person_id: int) -> PersonFacts | None:
     row = Person.objects.filter(pk=person_id).values(*PERSON_VALUES).first()
-    return dims_of(row) if row else None
+    return (dims_of(row), row["birth_date"]) if row else None
 
 
 # --- rebuild and check ------------------------------------------------------------------------
@@ -217,9 +322,26 @@ def computed(*, chunk: int = 20000) -> MonthRows:
     return _rows(total)
 
 
-def _stored(model: type[MemberStat] | type[MemberStatYear], period: str) -> dict[Any, list[int]]:
-    rows = model.objects.values_list("org_id", period, "dim", "value", *_COLUMNS)
+def computed_admissions(*, chunk: int = 20000) -> AdmissionRows:
+    """Return every admission row as recomputed from the memberships."""
+    total: Counter[rules.Key] = Counter()
+    ids = list(
+        Membership.objects.filter(admission_cell__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for i in range(0, len(ids), chunk):
+        total.update(admission_contributions(_admissions(Q(pk__in=ids[i : i + chunk]))))
+    return _admission_rows(total)
+
+
+def _stored(model: Any, period: str, columns: tuple[str, ...] = _COLUMNS) -> dict[Any, list[int]]:
+    rows = model.objects.values_list("org_id", period, "dim", "value", *columns)
     return {(r[0], r[1], r[2], r[3]): list(r[4:]) for r in rows}
+
+
+def stored_admissions() -> AdmissionRows:
+    return _stored(AdmissionStat, "month", ADMISSION_MEASURES)
 
 
 def stored() -> MonthRows:
@@ -238,6 +360,7 @@ def differences(limit: int = 20) -> list[str]:
     checks: tuple[tuple[dict[Any, list[int]], dict[Any, list[int]], str], ...] = (
         (want, stored(), "tháng {:%m/%Y}"),
         (years_of(want), stored_years(), "năm {}"),
+        (computed_admissions(), stored_admissions(), "kết nạp tháng {:%m/%Y}"),
     )
     for wanted, have, when in checks:
         for key in sorted(set(wanted) | set(have), key=lambda k: (k[0], k[2], k[1], k[3])):
@@ -252,7 +375,13 @@ def differences(limit: int = 20) -> list[str]:
     return problems
 
 
-def _replace(model: Any, period: str, kept: dict[Any, list[int]], batch_size: int) -> None:
+def _replace(
+    model: Any,
+    period: str,
+    kept: dict[Any, list[int]],
+    batch_size: int,
+    columns: tuple[str, ...] = _COLUMNS,
+) -> None:
     model.objects.all().delete()
     model.objects.bulk_create(
         (
@@ -261,7 +390,7 @@ def _replace(model: Any, period: str, kept: dict[Any, list[int]], batch_size: in
                 dim=dim,
                 value=value,
                 **{period: when},
-                **dict(zip(_COLUMNS, values, strict=True)),
+                **dict(zip(columns, values, strict=True)),
             )  # fmt: skip
             for (org_id, when, dim, value), values in kept.items()
         ),
@@ -272,9 +401,11 @@ def _replace(model: Any, period: str, kept: dict[Any, list[int]], batch_size: in
 def rebuild(*, batch_size: int = 5000) -> int:
     """Replace every aggregate row by the recomputation; return how many monthly rows."""
     rows = computed()
+    admissions = computed_admissions()
     with transaction.atomic():
         _replace(MemberStat, "month", rows, batch_size)
         _replace(MemberStatYear, "year", years_of(rows), batch_size)
+        _replace(AdmissionStat, "month", admissions, batch_size, ADMISSION_MEASURES)
     return len(rows)
 
 

@@ -1,0 +1,171 @@
+"""Admissions of a period for the tables and the dashboard (DOMAIN §6.2, issue 8): by column
+key (counting), each member's age taken on the day of admission, for a unit and per child unit
+as the children stood on the period's last day.
+
+Read from the admission rows (members.aggregates.admissions, decision D43) when they answer,
+else from the events (members.asof)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from ptdv.members import aggregates, asof
+from ptdv.members.rules.stats import SpanFacts, unit_ids
+from ptdv.members.rules.stats import span_on as stats_span_on
+from ptdv.orgs.models import SPAN_STEP, Org, OrgSpan
+from ptdv.orgs.selectors import span_on
+from ptdv.reports import counting
+
+
+def admission_counts(
+    unit: Org,
+    since: date,
+    day: date,
+    children: dict[str, int] | None = None,
+    *,
+    today: date | None = None,
+) -> tuple[Counter[str], dict[int | None, Counter[str]]]:
+    """Return the unit's admissions in [since, day] by column key, each member's age taken on
+    the day of admission (with the sum of ages for the average), and the same per child unit:
+    `children` maps each child's span path on the day to its id; an admission goes to the child
+    its cell stands under on the day (None: a cell no longer under the unit then).
+
+    Read from the admission rows (D43) when they answer (whole months, the unit and its
+    children among the kept levels; `today`, by default the clock's, says whether a day that is
+    not a month's last is today), with the admissions of the cells that moved in the period
+    placed again by the day; otherwise from the events, in one query."""
+    children = children or {}
+    kept = _admissions_kept(unit, since, day, children, today or timezone.localdate())
+    if kept is not None:
+        return kept
+    return from_events(unit, since, day, children)
+
+
+def from_events(
+    unit: Org, since: date, day: date, children: dict[str, int]
+) -> tuple[Counter[str], dict[int | None, Counter[str]]]:
+    """Return `admission_counts` read from the events (one query)."""
+    fields = ("on", "cell_id", "membership__person__birth_date",
+              *(f"membership__{f}" for f in counting.PERSON_FIELDS))  # fmt: skip
+    place = _placer(unit, day, children)
+    total: Counter[str] = Counter()
+    by_child: dict[int | None, Counter[str]] = {}
+    for values in asof.admissions(unit, since, day).values(*fields):
+        row = {key.removeprefix("membership__"): value for key, value in values.items()}
+        birth = row["person__birth_date"]
+        for counts in (total, by_child.setdefault(place(values["cell_id"]), Counter())):
+            _add_admission(counts, row, values["on"], birth, 1)
+    return total, by_child
+
+
+def _add_admission(
+    counts: Counter[str], row: dict[str, Any], on: date, birth: date, n: int
+) -> None:
+    counting.add_person(counts, row, n, counting.band(birth, on))
+    counts["age_days"] += n * (on - birth).days
+
+
+def _admission_keys(found: aggregates.Admitted | None) -> Counter[str]:
+    """Return the column keys of admissions read from the admission rows."""
+    counts: Counter[str] = Counter()
+    if found is None:
+        return counts
+    flags = {("sex", "F"): "women", **{(dim, "1"): key for dim, key in counting.FLAG_DIMS}}
+    lists = {dim: prefix for prefix, dim in counting.LIST_DIMS.items()}
+    for (dim, value), n in found.counts.items():
+        if dim == "":
+            counts["total"] += n
+        elif (dim, value) in flags:
+            counts[flags[(dim, value)]] += n
+        elif dim == "age":
+            counts[f"age:{counting.age_band(int(value))}"] += n
+        elif dim in lists:
+            counts[f"{lists[dim]}:{value}"] += n
+    counts["age_days"] += found.age_days
+    return +counts
+
+
+def _admissions_kept(
+    unit: Org, since: date, day: date, children: dict[str, int], today: date
+) -> tuple[Counter[str], dict[int | None, Counter[str]]] | None:
+    """Return `admission_counts` from the admission rows, or None when they cannot answer.
+
+    The rows place an admission by where its cell stood on the ceremony day, the table by where
+    it stands on the last day: the two differ only for the cells that moved in the period, whose
+    admissions are read from the events and moved from the one child to the other."""
+    found = aggregates.admissions([unit.pk, *children.values()], since, day, today)
+    if found is None:
+        return None
+    total = _admission_keys(found.get(unit.pk))
+    by_child: dict[int | None, Counter[str]] = {
+        child: _admission_keys(found.get(child)) for child in children.values()
+    }
+    # What no child counts: the admissions in the unit itself (a unit without children, or a
+    # cell standing directly among the kept levels) and, below, those of the cells that moved.
+    unplaced = Counter(total)
+    root = span_on(unit, day)
+    moved = asof.moved_cells(root.path, since, day) if root else set()
+    if moved:
+        _place_again(unit, since, day, children, moved, by_child, unplaced)
+    for child in children.values():
+        unplaced.subtract(by_child[child])
+    by_child[None] = unplaced + by_child.get(None, Counter())
+    return total, {k: +v for k, v in by_child.items() if k is not None or +v}
+
+
+def _place_again(
+    unit: Org,
+    since: date,
+    day: date,
+    children: dict[str, int],
+    moved: set[int],
+    by_child: dict[int | None, Counter[str]],
+    unplaced: Counter[str],
+) -> None:
+    """Take the admissions of the cells that moved in the period out of what the rows count
+    (each child the cell stood under on the ceremony day, and the unit's total) and place them
+    as the table does: under the child the cell stands under on the day (None: no child, or
+    not under the unit then), counting only those made under the unit."""
+    fields = ("on", "cell_id", "membership__person__birth_date",
+              *(f"membership__{f}" for f in counting.PERSON_FIELDS))  # fmt: skip
+    events = list(asof.admissions_in_cells(moved, since, day).values(*fields))
+    if not events:
+        return
+    spans: dict[int, list[SpanFacts]] = {}
+    for org_id, start, stop, path in (
+        OrgSpan.objects.filter(org_id__in={e["cell_id"] for e in events})
+        .order_by("valid_from")
+        .values_list("org_id", "valid_from", "valid_to", "path")
+    ):
+        spans.setdefault(org_id, []).append(SpanFacts(start, stop, path))
+    levels = aggregates.kept_levels()
+    place = _placer(unit, day, children)
+    child_ids = set(children.values())
+    for values in events:
+        then = stats_span_on(spans.get(values["cell_id"], []), values["on"])
+        ids = unit_ids(then.path, SPAN_STEP)[:levels] if then else []
+        row = {key.removeprefix("membership__"): value for key, value in values.items()}
+        birth, on = row["person__birth_date"], values["on"]
+        for counted in child_ids.intersection(ids):
+            _add_admission(by_child[counted], row, on, birth, -1)
+        if unit.pk in ids:
+            _add_admission(unplaced, row, on, birth, -1)
+            target = by_child.setdefault(place(values["cell_id"]), Counter())
+            _add_admission(target, row, on, birth, 1)
+
+
+def _placer(unit: Org, day: date, children: dict[str, int]) -> Any:
+    """Return cell id -> the id of the child (by span path on the day) it stands under."""
+    root = span_on(unit, day)
+    spans = dict(asof.units_on(root.path, day).values_list("org_id", "path")) if root else {}
+    width = (len(root.path) + SPAN_STEP) if root else 0
+
+    def place(cell_id: int) -> int | None:
+        path = spans.get(cell_id)
+        return children.get(path[:width]) if path is not None else None
+
+    return place
