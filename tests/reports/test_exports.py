@@ -100,3 +100,13 @@ def test_out_of_scope_is_404_and_a_bad_period_is_explained(client, cast, admissi
     export = client.get(reverse("reports:table-xlsx", args=[cast.grassroots.pk]), bad)
     assert export.status_code == 400
     assert not AccessLog.objects.filter(kind=AccessLog.Kind.EXPORT).exists()
+
+
+def test_a_missing_or_unknown_table_is_explained_in_vietnamese(client, cast):
+    client.force_login(cast.viewer)
+    url = reverse("reports:table", args=[cast.grassroots.pk])
+    missing = client.get(url, {"day": "30/11/2026"}).content.decode()
+    assert "Hãy chọn một biểu." in missing
+    assert "This field is required" not in missing
+    unknown = client.get(url, {"kind": "x", "day": "30/11/2026"}).content.decode()
+    assert "Biểu không có trong danh sách." in unknown

@@ -13,7 +13,14 @@ from ptdv.reports.tables import KINDS
 
 
 class TableForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Biểu"), choices=list(KINDS.items()))
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Biểu"),
+        choices=list(KINDS.items()),
+        error_messages={
+            "required": gettext_lazy("Hãy chọn một biểu."),
+            "invalid_choice": gettext_lazy("Biểu không có trong danh sách."),
+        },
+    )
     since = date_field(
         gettext_lazy("Từ ngày"),
         required=False,
