@@ -20,6 +20,15 @@ from ptdv.orgs.models import SPAN_STEP, Org, OrgSpan
 from ptdv.orgs.selectors import span_on
 from ptdv.reports import counting
 
+# What an admission is read with: its day and cell, and the person's birth date and columns.
+_FIELDS = ("on", "cell_id", "membership__person__birth_date",
+           *(f"membership__{f}" for f in counting.PERSON_FIELDS))  # fmt: skip
+
+
+def _person(values: dict[str, Any]) -> dict[str, Any]:
+    """Return an admission's values keyed as counting.add_person reads them."""
+    return {key.removeprefix("membership__"): value for key, value in values.items()}
+
 
 def admission_counts(
     unit: Org,
@@ -49,13 +58,11 @@ def from_events(
     unit: Org, since: date, day: date, children: dict[str, int]
 ) -> tuple[Counter[str], dict[int | None, Counter[str]]]:
     """Return `admission_counts` read from the events (one query)."""
-    fields = ("on", "cell_id", "membership__person__birth_date",
-              *(f"membership__{f}" for f in counting.PERSON_FIELDS))  # fmt: skip
     place = _placer(unit, day, children)
     total: Counter[str] = Counter()
     by_child: dict[int | None, Counter[str]] = {}
-    for values in asof.admissions(unit, since, day).values(*fields):
-        row = {key.removeprefix("membership__"): value for key, value in values.items()}
+    for values in asof.admissions(unit, since, day).values(*_FIELDS):
+        row = _person(values)
         birth = row["person__birth_date"]
         for counts in (total, by_child.setdefault(place(values["cell_id"]), Counter())):
             _add_admission(counts, row, values["on"], birth, 1)
@@ -130,9 +137,7 @@ def _place_again(
     (each child the cell stood under on the ceremony day, and the unit's total) and place them
     as the table does: under the child the cell stands under on the day (None: no child, or
     not under the unit then), counting only those made under the unit."""
-    fields = ("on", "cell_id", "membership__person__birth_date",
-              *(f"membership__{f}" for f in counting.PERSON_FIELDS))  # fmt: skip
-    events = list(asof.admissions_in_cells(moved, since, day).values(*fields))
+    events = list(asof.admissions_in_cells(moved, since, day).values(*_FIELDS))
     if not events:
         return
     spans: dict[int, list[SpanFacts]] = {}
@@ -148,7 +153,7 @@ def _place_again(
     for values in events:
         then = stats_span_on(spans.get(values["cell_id"], []), values["on"])
         ids = unit_ids(then.path, SPAN_STEP)[:levels] if then else []
-        row = {key.removeprefix("membership__"): value for key, value in values.items()}
+        row = _person(values)
         birth, on = row["person__birth_date"], values["on"]
         for counted in child_ids.intersection(ids):
             _add_admission(by_child[counted], row, on, birth, -1)
