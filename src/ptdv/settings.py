@@ -341,6 +341,9 @@ PTDV_MEMBERS_RATING_CAP_PERCENT = envcount("PTDV_MEMBERS_RATING_CAP_PERCENT", "2
 # How the statistical tables print percentages to two decimals: "round" (half up) or
 # "truncate", as some sources do (DOMAIN §7: 7.4255 % printed 7.42 %).
 PTDV_REPORTS_ROUNDING = envchoice("PTDV_REPORTS_ROUNDING", "round", ("round", "truncate"))
+# The cells that admitted nobody for years are listed one by one under a unit with at most this
+# many cells; above it the dashboard and the target page count them per unit below.
+PTDV_IDLE_LIST_LIMIT = envcount("PTDV_IDLE_LIST_LIMIT", "1000")
 # The targets' forecast (decision D40): the years of history that give a unit's pace and its
 # pass-through rates, the fewest resolved cases a rate needs before it replaces the default,
 # and the default rates in percent (a case awaiting its decision / its ceremony goes on).

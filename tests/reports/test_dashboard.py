@@ -139,19 +139,28 @@ def test_cells_that_admitted_nobody_residential_first(quang_tri):
 
     board = dashboard.build(root, day=TODAY, today=TODAY, idle_years=3)
 
-    names = [c.name for c in board.idle_cells]
+    idle = board.idle_cells
+    assert idle.listed
+    names = [c.name for c in idle.cells]
     assert named["TP"][1].name not in names
     assert "Chi bộ mới" not in names
     assert names[-1] == office.name  # not residential: after every residential cell
-    assert all(c.residential for c in board.idle_cells[:-1])
-    dh = next(c for c in board.idle_cells if c.org_id == named["DH"][1].pk)
+    assert all(c.residential for c in idle.cells[:-1])
+    dh = next(c for c in idle.cells if c.org_id == named["DH"][1].pk)
     assert dh.last_admission == date(2021, 3, 10)
     # Never admitted comes before admitted long ago, among residential cells.
     assert names.index(named["DH"][1].name) == len(names) - 2
-    assert board.cells_counted == 8
+    assert (idle.counted, idle.idle) == (8, 7)
+    # Per unit below: Khối's two cells (its residential one and the office) are idle, Triệu
+    # Phong's one is not.
+    per_child = {c.org_id: (c.counted, c.idle) for c in idle.children}
+    assert per_child[named["KCQ"][0].pk] == (2, 2)
+    assert per_child[named["TP"][0].pk] == (1, 0)
+    assert [c.name for c in idle.children] == sorted(c.name for c in idle.children)
     # Six years: Đông Hà's 2021 admission counts.
     six = dashboard.build(root, day=TODAY, today=TODAY, idle_years=6)
-    assert named["DH"][1].pk not in [c.org_id for c in six.idle_cells]
+    assert named["DH"][1].pk not in [c.org_id for c in six.idle_cells.cells]
+    assert six.idle_cells.idle == 6
 
     # Triệu Phong's admission was recorded on the wrong day: corrected to 10/01/2023, its cell
     # has admitted nobody in three years, and the replaced day no longer counts.
@@ -159,12 +168,56 @@ def test_cells_that_admitted_nobody_residential_first(quang_tri):
     correct_event(event=event, actor=system_user(), today=TODAY, reason="Sai ngày",
                   version=event.membership.version, on=date(2023, 1, 10))  # fmt: skip
     again = dashboard.build(root, day=TODAY, today=TODAY, idle_years=3)
-    tp = next(c for c in again.idle_cells if c.org_id == named["TP"][1].pk)
+    tp = next(c for c in again.idle_cells.cells if c.org_id == named["TP"][1].pk)
     assert tp.last_admission == date(2023, 1, 10)
     # On a day before the corrected date, the cell had never admitted anyone.
     early = dashboard.build(root, day=date(2022, 12, 31), today=TODAY, idle_years=3)
-    tp = next(c for c in early.idle_cells if c.org_id == named["TP"][1].pk)
+    tp = next(c for c in early.idle_cells.cells if c.org_id == named["TP"][1].pk)
     assert tp.last_admission is None
+
+
+def test_a_member_admitted_outside_ptdv_is_not_the_cells_admission(quang_tri):
+    root, named = quang_tri
+    [a] = bulk_people([named["VL"][1]], 1)
+    # Admitted in 2025 by a party organisation outside PTĐV (the army's), then joined this cell.
+    enter([(a, date(2025, 3, 1), [EventSpec("admitted", date(2025, 3, 10), named["VL"][1].pk,
+                                            other_party="Đảng ủy Quân sự tỉnh")])])  # fmt: skip
+    board = dashboard.build(root, day=TODAY, today=TODAY, idle_years=3)
+    assert named["VL"][1].pk in [c.org_id for c in board.idle_cells.cells]
+
+
+def test_a_unit_with_more_cells_than_the_limit_gives_counts_per_unit_below(
+    client, quang_tri, settings
+):
+    root, named = quang_tri
+    [a] = bulk_people([named["TP"][1]], 1)
+    enter([(a, date(2025, 3, 1), admitted(a, date(2025, 3, 10)))])
+    settings.PTDV_IDLE_LIST_LIMIT = 6  # the province has 7 cells
+
+    board = dashboard.build(root, day=TODAY, today=TODAY, idle_years=3)
+
+    idle = board.idle_cells
+    assert not idle.listed
+    assert idle.cells == []
+    assert (idle.counted, idle.idle) == (7, 6)
+    assert {c.org_id: (c.counted, c.idle) for c in idle.children} == {
+        unit.pk: (1, 0 if code == "TP" else 1) for code, (unit, _c, _n) in named.items()
+    }
+    officer = make_user("bantochuc", "board_specialist", root)
+    client.force_login(officer)
+    html = client.get(
+        reverse("reports:dashboard", args=[root.pk]), {"day": "21/11/2026", "years": 3}
+    ).content.decode()
+    assert "6 trên 7 chi bộ." in html
+    assert "Đơn vị có hơn 6 chi bộ: danh sách từng chi bộ xem ở từng đơn vị trực thuộc." in html
+    child = reverse("reports:dashboard", args=[named["DH"][0].pk])
+    assert f'href="{child}?day=21%2F11%2F2026&amp;years=3"' in html
+    assert reverse("orgs:detail", args=[named["DH"][1].pk]) not in html  # no list of cells
+    # A district under the limit lists its cell.
+    below = client.get(
+        reverse("reports:dashboard", args=[named["DH"][0].pk]), {"years": 3}
+    ).content.decode()
+    assert reverse("orgs:detail", args=[named["DH"][1].pk]) in below
 
 
 def test_the_pipeline_by_stage_with_days_in_stage_overdue_and_sources(quang_tri):

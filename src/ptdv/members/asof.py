@@ -20,7 +20,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -30,7 +29,7 @@ from django.db.models import (
 
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
-from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgField, OrgKind, OrgSpan
+from ptdv.orgs.models import SPAN_STEP, Org, OrgKind, OrgSpan
 from ptdv.orgs.selectors import span_on
 
 # Age bands of the statistical reports: 18–30, 31–35, then 5-year bands (DOMAIN §6.2).
@@ -377,65 +376,3 @@ def child_figures(unit: Org, day: date) -> list[ChildFigures]:
         total, official = counts.get(path, [0, 0])
         result.append(ChildFigures(org_id, name, kind, total, official, total - official))
     return result
-
-
-# How many years without an admission put a cell on the list, unless the user chooses.
-IDLE_YEARS_DEFAULT = 3
-
-
-@dataclass(frozen=True)
-class IdleCell:
-    """A cell that admitted nobody in the years looked at."""
-
-    org_id: int
-    name: str
-    residential: bool
-    last_admission: date | None  # None: no admission in the registry
-    founded: date
-
-
-def idle_cells(root_path: str, day: date, years: int) -> tuple[list[IdleCell], int]:
-    """Return the cells under the path on the day that admitted nobody in the last `years`
-    years — residential cells first, then those idle longest — among the cells that existed
-    for all those years; and how many cells were looked at. Three or four queries."""
-    since = years_before(day, years)
-    cells = {
-        row["org_id"]: row
-        for row in units_on(root_path, day)
-        .filter(kind__in=CELL_KINDS, org__valid_from__lte=since)
-        .values("org_id", "name", "org__valid_from", "org__field")
-    }
-    if not cells:
-        return [], 0
-    looked_at = units_on(root_path, day).filter(kind__in=CELL_KINDS).values("org_id")
-    entry = [EventKind.ADMITTED, EventKind.READMITTED]
-    # Each cell's last admission: one index seek per cell (cell, kind, day), every event
-    # counted; then, for the few cells where an admission was corrected, again without the
-    # events a correction replaced.
-    found = MemberEvent.objects.filter(cell_id__in=looked_at, kind__in=entry, on__lte=day)
-    last = dict(found.values("cell_id").annotate(last=Max("on")).values_list("cell_id", "last"))
-    corrected = set(
-        MemberEvent.objects.filter(
-            supersedes__isnull=False, supersedes__kind__in=entry, supersedes__cell_id__in=looked_at
-        ).values_list("supersedes__cell_id", flat=True)
-    )
-    if corrected:
-        for cell_id in corrected:
-            last.pop(cell_id, None)
-        exact = found.filter(cell_id__in=corrected, superseded_by__isnull=True)
-        last |= dict(
-            exact.values("cell_id").annotate(last=Max("on")).values_list("cell_id", "last")
-        )
-    idle = [
-        IdleCell(
-            org_id,
-            row["name"],
-            row["org__field"] == OrgField.RESIDENTIAL,
-            last.get(org_id),
-            row["org__valid_from"],
-        )  # fmt: skip
-        for org_id, row in cells.items()
-        if last.get(org_id) is None or last[org_id] <= since
-    ]
-    idle.sort(key=lambda c: (not c.residential, c.last_admission or date.min, c.name.lower()))
-    return idle, len(cells)

@@ -130,7 +130,13 @@ class Membership(VersionedModel):
     # The cell of the admission in force (joined_on is its day); NULL for a membership that
     # began by a transfer from outside PTĐV. What the admission aggregates count (D43).
     admission_cell = models.ForeignKey(
-        Org, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+        Org,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # leads the index members_membership_cell_adm
     )
     left_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True)
     left_kind = models.CharField(
@@ -162,6 +168,15 @@ class Membership(VersionedModel):
         indexes = [
             models.Index(fields=["cell", "status", "sort_key"], name="members_membership_roll"),
             models.Index(fields=["sort_key"], name="members_membership_sort"),
+            # The admissions of a period, of one cell or of all (the idle cells, D43's moves):
+            # PostgreSQL seeks the first per cell under a small unit, and hashes one range of
+            # the second under a large one.
+            models.Index(
+                fields=["admission_cell", "joined_on"], name="members_membership_cell_adm"
+            ),
+            models.Index(
+                fields=["joined_on", "admission_cell"], name="members_membership_admitted"
+            ),
         ]
 
     def __str__(self) -> str:

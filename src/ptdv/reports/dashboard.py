@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 
 from ptdv.core.numbers import rounding_mode
 from ptdv.core.text import prefix_upper_bound
-from ptdv.members import aggregates, asof
+from ptdv.members import aggregates, asof, idle
 from ptdv.members.models import Transfer
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import SPAN_STEP, Org
@@ -29,7 +29,7 @@ from ptdv.reports import admissions, charts, rules, tables
 from ptdv.targets import selectors as target_selectors
 
 # How many years without an admission put a cell on the list (the page lets the user choose).
-IDLE_YEARS_DEFAULT = asof.IDLE_YEARS_DEFAULT
+IDLE_YEARS_DEFAULT = idle.IDLE_YEARS_DEFAULT
 # How far back the conversion by source looks (pool entries listed in these years).
 SOURCE_YEARS = 5
 # The funnel's stages, in path order: the open cases' stages up to the ceremony.
@@ -105,8 +105,7 @@ class Dashboard:
     pool: int = 0
     sources: list[SourceRow] = field(default_factory=list)
     idle_years: int = IDLE_YEARS_DEFAULT
-    idle_cells: list[asof.IdleCell] = field(default_factory=list)
-    cells_counted: int = 0
+    idle_cells: idle.IdleCells = field(default_factory=idle.IdleCells)
     overdue_cases: int | None = None
     overdue_transfers: int | None = None
     target: target_selectors.TargetProgress | None = None
@@ -166,7 +165,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
                 rules.ageing(ages.get(org_id, {}), mode=_mode()),
             )  # fmt: skip
         )
-    board.idle_cells, board.cells_counted = asof.idle_cells(root.path, day, idle_years)
+    board.idle_cells = idle.idle_cells(root.path, day, idle_years)
     board.sources = _sources(unit, day)
     if day == today:
         board.funnel, board.pool = _funnel(unit, today)

@@ -4,6 +4,7 @@ Excel file (every export is written to the access log)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -90,4 +91,7 @@ def dashboard_page(request: AuthenticatedHttpRequest, org_id: int) -> HttpRespon
     context = {"org": org, "form": form, "board": board,
                "charts": dashboard.charts_of(board) if board and board.exists else {},
                "month_ends": dashboard.month_ends(today, 6)}  # fmt: skip
+    if board is not None:
+        context["idle_query"] = urlencode({"day": f"{board.day:%d/%m/%Y}",
+                                           "years": board.idle_years})  # fmt: skip
     return render(request, "reports/dashboard.html", context, status=status)

@@ -19,16 +19,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from ptdv.core.numbers import percent, rounding_mode
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members import aggregates
-from ptdv.members.asof import (
+from ptdv.members.asof import admissions, units_on, years_before
+from ptdv.members.idle import (
     IDLE_YEARS_DEFAULT as IDLE_YEARS_DEFAULT,  # the target page's default (re-exported)
 )
-from ptdv.members.asof import (
-    IdleCell,
-    admissions,
-    idle_cells,
-    units_on,
-    years_before,
-)
+from ptdv.members.idle import IdleCells, idle_cells
 from ptdv.members.models import MemberPeriod, Standing
 from ptdv.orgs.models import SPAN_STEP, Org, OrgField, OrgSpan
 from ptdv.orgs.selectors import span_on
@@ -490,9 +485,9 @@ def progress_report(unit: Org, start_year: int, end_year: int, *, today: date) -
     }  # fmt: skip
 
 
-def idle_cells_of(unit: Org, day: date, years: int) -> tuple[list[IdleCell], int]:
-    """Return the cells under the unit on the day that admitted nobody in `years` years
-    (residential first), and how many cells were looked at: the list a target page shows
-    beside the progress."""
+def idle_cells_of(unit: Org, day: date, years: int) -> IdleCells:
+    """Return the cells under the unit on the day that admitted nobody in `years` years (per
+    unit below, and one by one when they are few): what a target page shows beside the
+    progress."""
     root = span_on(unit, day)
-    return idle_cells(root.path, day, years) if root is not None else ([], 0)
+    return idle_cells(root.path, day, years) if root is not None else IdleCells(years)

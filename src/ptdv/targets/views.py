@@ -4,6 +4,7 @@ children's split; the form that sets one target."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -65,10 +66,8 @@ def unit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     }
     valid = form.is_bound and form.is_valid()
     years = (form.cleaned_data.get("nam") if valid else None) or selectors.IDLE_YEARS_DEFAULT
-    context["idle"], context["idle_counted"] = selectors.idle_cells_of(
-        org, min(today, date(end, 12, 31)), years
-    )
-    context["idle_years"] = years
+    context["idle"] = selectors.idle_cells_of(org, min(today, date(end, 12, 31)), years)
+    context["idle_query"] = urlencode({"ky": _ky(start, end), "nam": years})
     return render(request, "targets/unit.html", context)
 
 

@@ -1,0 +1,148 @@
+"""Cells that admitted nobody for years (issue 8: "many residential cells have admitted nobody
+for years"), for any unit on any day.
+
+A cell is counted when it stood under the unit on the day and existed for all the years looked
+at; it is idle when no admission in force was made in it in those years (the membership's
+admission cell and ceremony day, D43: a corrected admission counts on its corrected day, a
+member who came from outside PTĐV is nobody's admission).
+
+The answer has two parts, so that it stays one grouped query at any size:
+- counts per unit directly under the chosen one (how many cells, how many idle), read as one
+  anti-join of the cells with the admissions of the years looked at;
+- the list of idle cells (residential first, then those idle longest) with each one's last
+  admission, only when the unit has at most `list_limit()` cells: a list of the country's tens
+  of thousands of cells helps nobody, its per-province counts lead to the provinces' lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models.functions import Substr
+
+from ptdv.members.asof import units_on, years_before
+from ptdv.members.models import Membership
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgField, OrgSpan
+
+# How many years without an admission put a cell on the list, unless the user chooses.
+IDLE_YEARS_DEFAULT = 3
+# Above this many cells the page gives counts per unit below instead of the list.
+LIST_LIMIT_DEFAULT = 1000
+
+
+def list_limit() -> int:
+    """Return how many cells a unit may have for its idle cells to be listed one by one
+    (PTDV_IDLE_LIST_LIMIT, default 1,000; above it, counts per unit below)."""
+    return int(getattr(settings, "PTDV_IDLE_LIST_LIMIT", LIST_LIMIT_DEFAULT))
+
+
+@dataclass(frozen=True)
+class IdleCell:
+    """A cell that admitted nobody in the years looked at."""
+
+    org_id: int
+    name: str
+    residential: bool
+    last_admission: date | None  # None: no admission in the registry
+    founded: date
+
+
+@dataclass(frozen=True)
+class IdleChild:
+    """A unit directly under the chosen one: its cells looked at and how many are idle."""
+
+    org_id: int
+    name: str
+    counted: int
+    idle: int
+
+
+@dataclass
+class IdleCells:
+    """The idle cells under a unit on a day: how many of how many, per unit below, and the
+    cells themselves when there are few enough (`listed`)."""
+
+    years: int = IDLE_YEARS_DEFAULT
+    counted: int = 0
+    idle: int = 0
+    children: list[IdleChild] = field(default_factory=list)
+    cells: list[IdleCell] = field(default_factory=list)
+    listed: bool = True
+    limit: int = LIST_LIMIT_DEFAULT
+
+
+def idle_cells(root_path: str, day: date, years: int, *, limit: int | None = None) -> IdleCells:
+    """Return the cells under the path on the day that admitted nobody in the `years` years up
+    to the day, among those that existed for all of them: two queries, plus one for the names
+    of the units below, and two for the list (see the module's docstring)."""
+    since = years_before(day, years)
+    result = IdleCells(years, limit=list_limit() if limit is None else limit)
+    cells = units_on(root_path, day).filter(kind__in=CELL_KINDS, org__valid_from__lte=since)
+    # Correlated, so PostgreSQL chooses between a search per cell (a small unit) and one hashed
+    # range of the admissions of the years (the nation): both have an index.
+    admitted = Membership.objects.filter(
+        admission_cell_id=OuterRef("org_id"), joined_on__gt=since, joined_on__lte=day
+    )
+    active = Exists(admitted)
+    child_path = len(root_path) + SPAN_STEP
+    rows = (
+        cells.annotate(child=Substr("path", 1, child_path), active=active)
+        .values_list("child", "active")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_child: dict[str, list[int]] = {}
+    for child, active, n in rows:
+        counts = per_child.setdefault(child, [0, 0])
+        counts[0] += n
+        if not active:
+            counts[1] += n
+    result.counted = sum(c for c, _i in per_child.values())
+    result.idle = sum(i for _c, i in per_child.values())
+    if not result.counted:
+        return result
+    spans = (
+        units_on(root_path, day)
+        .filter(path__in=[p for p in per_child if len(p) == child_path])
+        .order_by("name", "org_id")
+        .values_list("org_id", "name", "path")
+    )
+    result.children = [IdleChild(org_id, name, *per_child[path]) for org_id, name, path in spans]
+    result.listed = result.counted <= result.limit
+    if result.listed and result.idle:
+        result.cells = _listed(cells, admitted, day)
+    return result
+
+
+def _listed(cells: QuerySet[OrgSpan], admitted: QuerySet[Membership], day: date) -> list[IdleCell]:
+    """Return the idle cells one by one with their last admission up to the day."""
+    idle = {
+        row["org_id"]: row
+        for row in cells.exclude(Exists(admitted)).values(
+            "org_id", "name", "org__valid_from", "org__field"
+        )
+    }
+    last = dict(
+        Membership.objects.filter(admission_cell_id__in=list(idle), joined_on__lte=day)
+        .values("admission_cell_id")
+        .annotate(last=Max("joined_on"))
+        .values_list("admission_cell_id", "last")
+    )
+    found = [
+        IdleCell(
+            org_id,
+            row["name"],
+            row["org__field"] == OrgField.RESIDENTIAL,
+            last.get(org_id),
+            row["org__valid_from"],
+        )  # fmt: skip
+        for org_id, row in idle.items()
+    ]
+    found.sort(key=lambda c: (not c.residential, c.last_admission or date.min, c.name.lower()))
+    return found
+
+
+__all__ = ["IDLE_YEARS_DEFAULT", "IdleCell", "IdleCells", "IdleChild", "idle_cells", "list_limit"]
