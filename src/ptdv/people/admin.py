@@ -36,7 +36,8 @@ class EducationLevelAdmin(ReferenceAdmin):
 
 @admin.register(Conscription)
 class ConscriptionAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    """Conscriptions are few and entered from the military command's lists: the admin serves."""
+    """Conscriptions are entered on the person's page (people:conscription); the admin lists
+    them for administrators."""
 
     list_display = ("person", "entered_on", "org")
     list_filter = ("entered_on",)

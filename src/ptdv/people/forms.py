@@ -171,6 +171,33 @@ class MoveForm(forms.Form):
             _name_errors(field)
 
 
+class ConscriptionForm(forms.Form):
+    """A person's enlistment for military service (nhập ngũ)."""
+
+    entered_on = date_field(gettext_lazy("Ngày nhập ngũ"))
+    notes = forms.CharField(
+        label=gettext_lazy("Ghi chú"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Ví dụ: theo danh sách giao quân của Ban Chỉ huy quân sự huyện."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _name_errors(field)
+
+
+class RemoveConscriptionForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Lý do xóa"), max_length=255)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _name_errors(field)
+
+
 class PersonFilterForm(forms.Form):
     """The list page's filters; every field is optional."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Length, Right
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
@@ -21,7 +21,13 @@ from ptdv.access.services import log_read
 from ptdv.core.text import prefix_upper_bound, search_terms
 from ptdv.orgs.models import Org
 from ptdv.people import rules
-from ptdv.people.models import REFERENCE_FIELDS, Person, PersonNameToken, ReferenceItem
+from ptdv.people.models import (
+    REFERENCE_FIELDS,
+    Conscription,
+    Person,
+    PersonNameToken,
+    ReferenceItem,
+)
 
 PAGE_SIZE = 50
 # Tokens are stored cut to the column width; query words are cut the same way.
@@ -141,6 +147,21 @@ def get_dossier(user: Any, pk: Any, request: HttpRequest | None = None) -> Perso
     )
     log_read(user=user, obj=person, request=request)
     return person
+
+
+def conscriptions_of(person: Person) -> list[Conscription]:
+    """Return the person's recorded enlistments, latest first, with the unit that sent them
+    (part of the dossier: read only after the person was resolved through the policy)."""
+    return list(person.conscriptions.select_related("org").order_by("-entered_on"))
+
+
+def conscription_of(person: Person, pk: Any) -> Conscription:
+    """Return one of the person's conscriptions, or 404 (the person was resolved through the
+    policy; an id of someone else's answers as an absent one)."""
+    found = person.conscriptions.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise Http404
+    return found
 
 
 def created_person_record(pk: Any) -> Person:

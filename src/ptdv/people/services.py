@@ -243,15 +243,27 @@ def record_conscription(
     if entered_on < person.birth_date:
         message = _("Ngày nhập ngũ không thể trước ngày sinh.")
         raise PersonInvalid(message, field_errors={"entered_on": [message]})
-    with transaction.atomic():
-        if Conscription.objects.filter(person=person, entered_on=entered_on).exists():
-            message = _("Đã ghi nhận người này nhập ngũ ngày %(d)s.") % {
-                "d": f"{entered_on:%d/%m/%Y}"
-            }
-            raise PersonInvalid(message, field_errors={"entered_on": [message]})
-        conscription = Conscription(
-            person=person, org_id=person.org_id, entered_on=entered_on, notes=notes
-        )
-        conscription._history_user = actor  # type: ignore[attr-defined]
-        conscription.save()
+    message = _("Đã ghi nhận người này nhập ngũ ngày %(d)s.") % {"d": f"{entered_on:%d/%m/%Y}"}
+    if Conscription.objects.filter(person=person, entered_on=entered_on).exists():
+        raise PersonInvalid(message, field_errors={"entered_on": [message]})
+    conscription = Conscription(
+        person=person, org_id=person.org_id, entered_on=entered_on, notes=notes
+    )
+    conscription._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            conscription.save()
+    except IntegrityError:  # the same day recorded by someone else a moment ago
+        raise PersonInvalid(message, field_errors={"entered_on": [message]}) from None
     return conscription
+
+
+def remove_conscription(*, conscription: Conscription, actor: User, reason: str) -> None:
+    """Remove a conscription recorded by mistake; its history keeps who removed it and why."""
+    reason = reason.strip()
+    if not reason:
+        message = _("Hãy ghi lý do xóa.")
+        raise PersonInvalid(message, field_errors={"reason": [message]})
+    conscription._history_user = actor  # type: ignore[attr-defined]
+    conscription._change_reason = reason  # type: ignore[attr-defined]
+    conscription.delete()

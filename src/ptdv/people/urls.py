@@ -10,4 +10,10 @@ urlpatterns = [
     path("<int:person_id>/sua/", views.person_edit, name="edit"),
     path("<int:person_id>/chuyen-don-vi/", views.person_move, name="move"),
     path("<int:person_id>/lich-su/", views.person_history, name="history"),
+    path("<int:person_id>/nhap-ngu/", views.person_conscription, name="conscription"),
+    path(
+        "<int:person_id>/nhap-ngu/<int:conscription_id>/xoa/",
+        views.person_conscription_remove,
+        name="conscription_remove",
+    ),
 ]

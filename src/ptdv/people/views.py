@@ -25,7 +25,14 @@ from ptdv.access.policy import Action
 from ptdv.core.errors import DomainError
 from ptdv.core.forms import add_domain_errors
 from ptdv.people import selectors, services
-from ptdv.people.forms import FIELD_GROUPS, MoveForm, PersonFilterForm, PersonForm
+from ptdv.people.forms import (
+    FIELD_GROUPS,
+    ConscriptionForm,
+    MoveForm,
+    PersonFilterForm,
+    PersonForm,
+    RemoveConscriptionForm,
+)
 from ptdv.people.models import Person
 
 _DOSSIER_ACTIONS = (Action.PERSON_EDIT, Action.HISTORY_VIEW)
@@ -104,6 +111,7 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
             "party": _standing_sources[0].panel(request.user, person)
             if _standing_sources
             else None,
+            "conscriptions": selectors.conscriptions_of(person),
         },
     )
 
@@ -226,6 +234,58 @@ def person_move(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
             initial={"version": person.version},
         )
     return render(request, "people/person_move.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_conscription(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """Record that the person enlisted for military service (the conscripts' targets, D40)."""
+    person = selectors.person_for_user(request.user, person_id, Action.PERSON_EDIT)
+    form = ConscriptionForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.record_conscription(
+                person=person,
+                entered_on=form.cleaned_data["entered_on"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+                today=timezone.localdate(),
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã ghi nhận %(name)s nhập ngũ ngày %(day)s.")
+                % {"name": person, "day": f"{form.cleaned_data['entered_on']:%d/%m/%Y}"},
+            )
+            return redirect("people:detail", person.pk)
+    return render(request, "people/person_conscription.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_conscription_remove(
+    request: AuthenticatedHttpRequest, person_id: int, conscription_id: int
+) -> HttpResponse:
+    """Remove a conscription recorded by mistake, with a reason kept in its history."""
+    person = selectors.person_for_user(request.user, person_id, Action.PERSON_EDIT)
+    conscription = selectors.conscription_of(person, conscription_id)
+    form = RemoveConscriptionForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.remove_conscription(
+                conscription=conscription, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã xóa ghi nhận nhập ngũ ngày %(day)s.")
+                % {"day": f"{conscription.entered_on:%d/%m/%Y}"},
+            )
+            return redirect("people:detail", person.pk)
+    context = {"form": form, "person": person, "conscription": conscription}
+    return render(request, "people/person_conscription_remove.html", context)
 
 
 @require_GET
