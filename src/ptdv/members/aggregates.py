@@ -73,8 +73,11 @@ def stocks(
             counts = _counts(result, org_id, dim, value)
             for m, n in zip(MEASURES, sums, strict=True):
                 counts[m] += int(n or 0)
-    for counted in _counted(kept, deep, day):
-        person = dims_of(counted.person)
+    # The totals alone need nothing of the person (a query with half the joins to plan).
+    totals_only = dims is not None and set(dims) <= {""}
+    person_fields = () if totals_only else _PERSON
+    for counted in _counted(kept, deep, day, person_fields):
+        person = {"": ""} if totals_only else dims_of(counted.person)
         for dim, value in person.items():
             if dims is None or dim in dims:
                 counts = _counts(result, counted.unit, dim, value)
@@ -114,7 +117,7 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
         for org_id, age, n in grouped:
             if n:
                 result.setdefault(org_id, Counter())[age] += n
-    for counted in _counted(kept, deep, day):
+    for counted in _counted(kept, deep, day, ("person__birth_date",)):
         born: date = counted.person["birth_date"]
         age = end.year - born.year - (1 if born.month > end.month else 0)
         result.setdefault(counted.unit, Counter())[age] += 1
@@ -227,10 +230,12 @@ def _in_force(day: date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
 
 
-def _counted(kept: list[int], deep: dict[int, str], day: date) -> Iterator[_Counted]:
+def _counted(
+    kept: list[int], deep: dict[int, str], day: date, person_fields: tuple[str, ...]
+) -> Iterator[_Counted]:
     """Yield, per period in force on the day, each unit it counts for directly: the kept units'
     own members (members whose cell is the unit itself) and every member under a deep unit."""
-    fields = ("cell_id", "standing", "exempted", "temp_cell_id", *_PERSON)
+    fields = ("cell_id", "standing", "exempted", "temp_cell_id", *person_fields)
     places: dict[int, list[int]] = {org_id: [org_id] for org_id in kept}
     condition = Q(cell_id__in=kept)
     if deep:
@@ -253,7 +258,7 @@ def _counted(kept: list[int], deep: dict[int, str], day: date) -> Iterator[_Coun
             measures.append("exempted")
         if row["temp_cell_id"] is not None:
             measures.append("away")
-        person = {name: row[f"person__{name}"] for name in PERSON_VALUES if name != "pk"}
+        person = {name.removeprefix("person__"): row[name] for name in person_fields}
         for unit in places.get(row["cell_id"], []):
             yield _Counted(unit, tuple(measures), person)
 

@@ -127,14 +127,14 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         board.exists = False
         return board
     board.name = root.name
-    spans = list(
-        asof.units_on(root.path, day).values_list("org_id", "path", "depth", "name", "kind")
-    )
     children = sorted(
-        (s for s in spans if s[2] == root.depth + 1), key=lambda s: (s[3].lower(), s[0])
+        asof.units_on(root.path, day)
+        .filter(depth=root.depth + 1)
+        .values_list("org_id", "path", "depth", "name", "kind"),
+        key=lambda s: (s[3].lower(), s[0]),
     )
-    board.units = asof.units_by_kind(dict(Counter(kind for *_r, kind in spans)))
-    stock, ages = _stock(root.path, [unit.pk, *(c[0] for c in children)], spans, day, today)
+    board.units = asof.unit_counts(root.path, day)
+    stock, ages = _stock(root.path, [unit.pk, *(c[0] for c in children)], day, today)
     board.from_aggregates = aggregates.answers(day, today)
     board.members = _members(stock.get(unit.pk, {}))
     board.ageing = rules.ageing(ages.get(unit.pk, {}), mode=_mode())
@@ -183,17 +183,14 @@ def _members(stock: aggregates.Stock) -> dict[str, int]:
 
 
 def _stock(
-    root_path: str,
-    unit_ids: list[int],
-    spans: list[tuple[int, str, int, str, str]],
-    day: date,
-    today: date,
+    root_path: str, unit_ids: list[int], day: date, today: date
 ) -> tuple[dict[int, aggregates.Stock], dict[int, Counter[int]]]:
     """Return the members of each unit, and their ages at the end of the day's month: from the
-    aggregates when they hold the day, else counted from the periods in one query."""
+    aggregates when they hold the day, else counted from the periods (placed by their cells'
+    paths, one query each)."""
     if aggregates.answers(day, today):
         return aggregates.stocks(unit_ids, day, dims=("",)), aggregates.ages(unit_ids, day)
-    paths = {org_id: path for org_id, path, *_r in spans}
+    paths = dict(asof.units_on(root_path, day).values_list("org_id", "path"))
     wanted = {paths[u]: u for u in unit_ids if u in paths}
     result: dict[int, aggregates.Stock] = {u: {} for u in unit_ids}
     ages: dict[int, Counter[int]] = {}
