@@ -11,6 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
 
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import (
@@ -59,18 +62,22 @@ class WatchLists:
     ageing: list[CellAgeing]
 
 
-def current_members(unit: Org) -> list[Membership]:
-    """Return the members on the rolls of the unit's cells today, in name order."""
-    return list(
-        Membership.objects.filter(
-            cell__path__gte=unit.path,
-            cell__path__lt=prefix_upper_bound(unit.path),
-            status__in=CURRENT,
-            in_transit=False,
-        )
-        .select_related("person", "cell")
-        .order_by("sort_key", "pk")
+def current_members(unit: Org, *, admitted_by: date | None = None) -> list[Membership]:
+    """Return the members on the rolls of the unit's cells today, in name order; with
+    `admitted_by`, only those first admitted (any membership's decision) on or before it."""
+    members = Membership.objects.filter(
+        cell__path__gte=unit.path,
+        cell__path__lt=prefix_upper_bound(unit.path),
+        status__in=CURRENT,
+        in_transit=False,
     )
+    if admitted_by is not None:
+        members = members.filter(person_id__in=_admitted_by(admitted_by))
+    return list(members.select_related("person", "cell").order_by("sort_key", "pk"))
+
+
+def _admitted_by(day: date) -> QuerySet[Membership, Any]:
+    return Membership.objects.filter(decision_on__lte=day).values("person_id")
 
 
 def _histories(
@@ -121,9 +128,12 @@ def watch_lists(unit: Org, today: date) -> WatchLists:
         (a.meeting_id, a.membership_id): a.with_reason
         for a in Absence.objects.filter(meeting_id__in=[h[0] for h in held])
     }
+    in_cell: dict[int, list[Membership]] = defaultdict(list)
+    for m in members:
+        in_cell[m.cell_id].append(m)
     for meeting_id, cell_id, held_on in held:
-        for m in members:
-            if m.cell_id == cell_id and m.joined_on <= held_on:
+        for m in in_cell[cell_id]:
+            if m.joined_on <= held_on:
                 key = (meeting_id, m.pk)
                 meetings[m.pk].append((held_on, key in absences, absences.get(key, False)))
     paid: dict[int, set[date]] = defaultdict(set)
@@ -170,11 +180,8 @@ def watch_lists(unit: Org, today: date) -> WatchLists:
         if rules.temporary_overdue(t.planned_end_on, today)
     ]
     away = [WatchRow(m, "") for m in members if m.away_without_transfer]
-    cells: dict[int, list[Membership]] = defaultdict(list)
-    for m in members:
-        cells[m.cell_id].append(m)
     ageing = []
-    for group in cells.values():
+    for group in in_cell.values():
         average, share = rules.ageing([m.person.birth_date for m in group], today)
         ageing.append(CellAgeing(group[0].cell, len(group), average, share))
     ageing.sort(key=lambda a: (-(a.average_age or 0), a.cell.name))
@@ -187,28 +194,34 @@ class BadgeRow:
     due: badge_rules.BadgeDue
 
 
-def recently_dead(unit: Org, since: date, until: date) -> list[Membership]:
+def recently_dead(
+    unit: Org, since: date, until: date, *, admitted_by: date | None = None
+) -> list[Membership]:
     """Return the members of the unit's cells who died in [since, until] (a posthumous badge
-    may be given to a member who died up to 12 months before the milestone)."""
-    return list(
-        Membership.objects.filter(
-            cell__path__gte=unit.path,
-            cell__path__lt=prefix_upper_bound(unit.path),
-            status=Standing.LEFT,
-            left_kind=EventKind.DIED,
-            left_on__gte=since,
-            left_on__lte=until,
-        )
-        .select_related("person", "cell")
-        .order_by("sort_key", "pk")
+    may be given to a member who died up to 12 months before the milestone); with
+    `admitted_by`, only those first admitted on or before it."""
+    dead = Membership.objects.filter(
+        cell__path__gte=unit.path,
+        cell__path__lt=prefix_upper_bound(unit.path),
+        status=Standing.LEFT,
+        left_kind=EventKind.DIED,
+        left_on__gte=since,
+        left_on__lte=until,
     )
+    if admitted_by is not None:
+        dead = dead.filter(person_id__in=_admitted_by(admitted_by))
+    return list(dead.select_related("person", "cell").order_by("sort_key", "pk"))
 
 
 def badges_for(unit: Org, start: date, end: date, today: date) -> list[BadgeRow]:
     """Return who reaches which badge in [start, end] in the unit (party age from events):
     the seriously ill up to 12 or 24 months early, the dead posthumously (DOMAIN §5.5)."""
-    members = current_members(unit)
-    dead = recently_dead(unit, add_months(start, -badge_rules.POSTHUMOUS_EARLY_MONTHS), end)
+    # Only members first admitted early enough can reach a milestone by the end: the party-age
+    # histories (every event of each member) are read for them alone.
+    senior = badge_rules.latest_first_decision(end)
+    members = current_members(unit, admitted_by=senior)
+    early = add_months(start, -badge_rules.POSTHUMOUS_EARLY_MONTHS)
+    dead = recently_dead(unit, early, end, admitted_by=senior)
     histories = _histories([m.person_id for m in members + dead], max(today, end))
     candidates = []
     by_id = {}

@@ -15,6 +15,7 @@ from ptdv.members.rules.badges import (
     BadgeDue,
     badges_due,
     count_by_milestone,
+    latest_first_decision,
     presentation_day,
 )
 from ptdv.members.rules.dates import add_months
@@ -201,3 +202,30 @@ def test_consecutive_periods_list_each_badge_once(rows, start, first_len, second
             (2, 9),
             (7, 11),
         }
+
+
+@given(
+    st.dates(min_value=date(1940, 1, 1), max_value=date(2010, 12, 31)),
+    st.lists(st.integers(min_value=0, max_value=3000), max_size=3),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(min_value=-800, max_value=800)),
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+)
+def test_no_badge_is_due_by_a_day_for_a_member_admitted_after_the_bound(
+    decision, gaps, ill, died_after, end
+) -> None:
+    """The bound that spares reading most members' histories (watch.badges_for): whatever the
+    gaps (they only push milestones later), illness or death, nobody first admitted after
+    latest_first_decision(end) has a badge due on or before `end`."""
+    delay = timedelta(days=sum(gaps))
+    reached = {m: add_months(decision, 12 * m) + delay for m in MILESTONES}
+    died_on = None if died_after is None else reached[30] + timedelta(days=died_after)
+    member = BadgeCandidate(1, reached, seriously_ill=ill, died_on=died_on)
+    due = badges_due([member], date(1900, 1, 1), end)
+    if decision > latest_first_decision(end):
+        assert due == []
+    # And the bound is tight: a seriously ill member admitted on the bound with no gap has
+    # a badge whose eligible day is the end itself.
+    tight = latest_first_decision(end)
+    sick = BadgeCandidate(2, {m: add_months(tight, 12 * m) for m in MILESTONES}, seriously_ill=True)
+    assert any(d.eligible_on <= end for d in badges_due([sick], date(1900, 1, 1), end))

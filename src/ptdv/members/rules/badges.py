@@ -81,6 +81,14 @@ def _eligible_on(candidate: BadgeCandidate, milestone: int, reached_on: date) ->
     return reached_on
 
 
+def latest_first_decision(period_end: date) -> date:
+    """Return the latest first admission decision that can give a badge due by period_end:
+    gaps only push a milestone later, and the earliest a badge may be given is 12 or 24 months
+    before it (ill, posthumous). A member admitted later needs no party-age history read."""
+    months = min(m * 12 - max(ill_early_months(m), POSTHUMOUS_EARLY_MONTHS) for m in MILESTONES)
+    return add_months(period_end, -months)
+
+
 def badges_due(
     members: Iterable[BadgeCandidate],
     period_start: date,
