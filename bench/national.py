@@ -303,6 +303,13 @@ def generate(
         build_members(country, sizes, rng)
         seconds["members"] = time.perf_counter() - t0
         seconds["aggregates"] = 0.0
+    # The monthly `ptdv stats fold` of a deployment (D46): the base through December of the
+    # year before TODAY's, so the figures of DAY (31/12/2025) are read from the base alone.
+    from ptdv.members.services import stats
+
+    t0 = time.perf_counter()
+    stats.fold(stats.default_fold(TODAY))
+    seconds["fold"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     with transaction.atomic():
         build_cases(country, sizes, rng)
@@ -422,11 +429,12 @@ def write_aggregates() -> int:
     from django.db import connection, transaction
     from django.db.models import Max
 
-    from ptdv.members.models import AdmissionStat, MemberStat, MemberStatYear
+    from ptdv.members.models import AdmissionStat, MemberStat, MemberStatBase, MemberStatYear
     from ptdv.orgs.models import OrgSpan
 
     depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
     with transaction.atomic(), connection.cursor() as cursor:
+        MemberStatBase.objects.all().delete()  # folded again by generate()
         MemberStat.objects.all().delete()
         MemberStatYear.objects.all().delete()
         AdmissionStat.objects.all().delete()
@@ -812,8 +820,8 @@ def run(scale: float, folder: Path) -> list[str]:
                f"{seconds['aggregates']:.1f} s")  # fmt: skip
     else:
         how = f"members through bulk_enter with its aggregates {seconds['members']:.1f} s"
-    say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, cases "
-        f"{seconds['cases']:.1f} s")  # fmt: skip
+    say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, fold "
+        f"{seconds['fold']:.1f} s, cases {seconds['cases']:.1f} s")  # fmt: skip
     limit = int(os.environ.get("BENCH_CHECK_MEMBERS", "20000"))
     if country.members <= limit:
         t0 = time.perf_counter()
@@ -827,17 +835,20 @@ def run(scale: float, folder: Path) -> list[str]:
         say(f"aggregates check: skipped ({country.members:,} members > BENCH_CHECK_MEMBERS="
             f"{limit:,}; the check recomputes every period in Python)")  # fmt: skip
     sizes_now = storage(["members_memberstat", "members_memberstatyear", "members_admissionstat",
-                         "members_memberevent", "members_memberperiod"])  # fmt: skip
+                         "members_memberstatbase", "members_memberevent",
+                         "members_memberperiod"])  # fmt: skip
     month_rows, month_bytes = sizes_now["members_memberstat"]
     year_rows, year_bytes = sizes_now["members_memberstatyear"]
     admission_rows, admission_bytes = sizes_now["members_admissionstat"]
-    stat_rows = month_rows + year_rows + admission_rows
-    stat_bytes = month_bytes + year_bytes + admission_bytes
+    base_rows, base_bytes = sizes_now["members_memberstatbase"]
+    stat_rows = month_rows + year_rows + admission_rows + base_rows
+    stat_bytes = month_bytes + year_bytes + admission_bytes + base_bytes
     event_rows, event_bytes = sizes_now["members_memberevent"]
     period_rows, period_bytes = sizes_now["members_memberperiod"]
     say(f"storage: aggregates {stat_rows:,} rows {stat_bytes / 2**20:,.1f} MiB ({month_rows:,} "
         f"monthly {month_bytes / 2**20:,.1f} MiB, {year_rows:,} yearly {year_bytes / 2**20:,.1f} "
-        f"MiB, {admission_rows:,} admissions {admission_bytes / 2**20:,.1f} MiB); events "
+        f"MiB, {admission_rows:,} admissions {admission_bytes / 2**20:,.1f} MiB, {base_rows:,} "
+        f"base {base_bytes / 2**20:,.1f} MiB); events "
         f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
         f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
         f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip

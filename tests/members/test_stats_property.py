@@ -1,9 +1,10 @@
 """The monthly aggregates equal the direct as-of count (decision D39; issue 8 item 4): for random
 histories — corrections, transfers, temporary transfers, exemptions, exits — a reorganisation
-before or after the members are entered, and a person whose attributes change, every month end's
-counts read from the aggregates equal `members.asof` (itself checked against a plain model in
-test_asof_property), every column of the members table too, and `ptdv stats rebuild` reproduces
-the kept rows exactly. Runs on SQLite and, with PTDV_TEST_DATABASE_URL, on PostgreSQL."""
+before or after the members are entered, a fold of the base rows (D46) at a random month, and a
+person whose attributes change, every month end's counts read from the aggregates equal
+`members.asof` (itself checked against a plain model in test_asof_property), every column of the
+members table too, and `ptdv stats rebuild` reproduces the kept rows exactly. Runs on SQLite
+and, with PTDV_TEST_DATABASE_URL, on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -92,6 +93,11 @@ def test_month_end_aggregates_equal_the_direct_count(db, data):  # type: ignore[
                 for person, life in zip(people, lives, strict=True)
             ]
         )
+        # A fold (D46) at a random month: the later writes keep the base rows, the reads of the
+        # month-ends after it start from them.
+        fold_day = data.draw(st.one_of(st.none(), st.integers(0, 9500)), label="fold")
+        if fold_day is not None:
+            kept.fold(ORIGIN + timedelta(days=fold_day))
         if reorganise == "after":
             move()  # a backdated move: the members' periods are counted again
         for kind in ("exempt_start", "admitted"):

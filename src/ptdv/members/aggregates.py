@@ -23,7 +23,13 @@ from django.conf import settings
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
-from ptdv.members.models import AdmissionStat, MemberPeriod, MemberStat, MemberStatYear
+from ptdv.members.models import (
+    AdmissionStat,
+    MemberPeriod,
+    MemberStat,
+    MemberStatBase,
+    MemberStatYear,
+)
 from ptdv.members.rules.stats import (
     DEFAULT_LEVELS,
     MEASURES,
@@ -205,18 +211,41 @@ def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str]]:
     return [org_id for org_id in ids if org_id in paths and org_id not in deep], deep
 
 
+def folded_through() -> date | None:
+    """Return the last month the base rows hold (D46; None: no base rows)."""
+    return MemberStatBase.objects.values_list("through", flat=True).first()
+
+
 def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], ...]:
-    """Return the rows that add up to the units' stock on the day: the yearly sums of the years
-    before the day's, and the monthly rows of its own year up to the day's month."""
+    """Return the rows that add up to the units' stock on the day. From the base (D46) when
+    the day's month is not before it: the base, the monthly rows after it (of the base's year
+    and of the day's), and the yearly sums of any whole year between. Otherwise the yearly sums
+    of the years before the day's and the monthly rows of its own year up to the day's month."""
     if not ids:
         return ()
     month = month_of(day)
-    return (
-        MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
-        MemberStat.objects.filter(
-            org_id__in=ids, month__gte=month.replace(month=1), month__lte=month
-        ),
-    )
+    through = folded_through()
+    if through is None or month < through:
+        return (
+            MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
+            MemberStat.objects.filter(
+                org_id__in=ids, month__gte=month.replace(month=1), month__lte=month
+            ),
+        )
+    months = Q(month__gt=through, month__lte=month)
+    if through.year < month.year:
+        months &= Q(month__lt=date(through.year + 1, 1, 1)) | Q(month__gte=month.replace(month=1))
+    parts: list[QuerySet[Any]] = [
+        MemberStatBase.objects.filter(org_id__in=ids),
+        MemberStat.objects.filter(months, org_id__in=ids),
+    ]
+    if month.year - through.year > 1:
+        parts.append(
+            MemberStatYear.objects.filter(
+                org_id__in=ids, year__gt=through.year, year__lt=month.year
+            )
+        )
+    return tuple(parts)
 
 
 @dataclass(frozen=True)

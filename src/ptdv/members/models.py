@@ -527,6 +527,26 @@ class MemberStatYear(StatCounts):
         return f"{self.org_id} {self.year} {self.dim}={self.value}"
 
 
+class MemberStatBase(StatCounts):
+    """A unit's stock on the last day of the month `through`, per dimension and value: the sum
+    of its `MemberStat` rows up to and including that month (decision D46), so a read of a
+    later day adds only the months after it. Every row has the same `through` (the fold); a
+    write whose month is not after it updates the row too. `ptdv stats fold` and `ptdv stats
+    rebuild` recompute the table; without rows, reads sum the yearly and monthly rows."""
+
+    through = models.DateField()  # the first day of the last month folded in
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "dim", "value"], name="members_memberstatbase_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} ≤{self.through:%m/%Y} {self.dim}={self.value}"
+
+
 class AdmissionStat(models.Model):
     """Admissions of one unit in one month, by a dimension of the person and its value
     (decision D43): `admitted` counts them, `age_days` sums their ages in days on the day of

@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     # Each membership's admission in force (not replaced by a correction, made in a cell of
-    # PTĐV), then every aggregate row recomputed (D43; an empty database writes nothing).
+    # PTĐV). Every aggregate row is then recomputed by 0010 (today's rebuild also writes the
+    # base rows, whose table 0010 creates).
     Membership = apps.get_model("members", "Membership")
     MemberEvent = apps.get_model("members", "MemberEvent")
     replaced = set(
@@ -27,10 +28,6 @@ def fill(apps, schema_editor):
         for membership in changed:
             membership.admission_cell_id = cells[membership.pk]
         Membership.objects.bulk_update(changed, ["admission_cell"])
-
-    from ptdv.members.services.stats import rebuild
-
-    rebuild()
 
 
 class Migration(migrations.Migration):

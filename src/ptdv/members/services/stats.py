@@ -20,12 +20,26 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from ptdv.members.aggregates import kept_levels
+from ptdv.members.aggregates import folded_through, kept_levels
 from ptdv.members.asof import admission_counts_by
-from ptdv.members.models import AdmissionStat, MemberPeriod, Membership, MemberStat, MemberStatYear
+from ptdv.members.models import (
+    AdmissionStat,
+    MemberPeriod,
+    Membership,
+    MemberStat,
+    MemberStatBase,
+    MemberStatYear,
+)
 from ptdv.members.rules import stats as rules
-from ptdv.members.rules.stats import ADMISSION_MEASURES, DIMENSIONS, PERSON_VALUES, dims_of
+from ptdv.members.rules.stats import (
+    ADMISSION_MEASURES,
+    DIMENSIONS,
+    PERSON_VALUES,
+    dims_of,
+    month_of,
+)
 from ptdv.orgs.models import SPAN_STEP, OrgSpan
 from ptdv.people.models import Person
 
@@ -136,6 +150,27 @@ def years_of(rows: MonthRows) -> YearRows:
     return {k: v for k, v in years.items() if any(v)}
 
 
+BaseRows = dict[tuple[int, str, str], list[int]]
+_UPSERT_BASE = (
+    f"INSERT INTO members_memberstatbase (org_id, dim, value, through, {', '.join(_COLUMNS)}) "
+    f"VALUES (%s, %s, %s, %s, {', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT (org_id, dim, "
+    "value) DO UPDATE SET "
+    + ", ".join(f"{c} = members_memberstatbase.{c} + excluded.{c}" for c in _COLUMNS)
+)
+
+
+def bases_of(rows: MonthRows, through: date) -> BaseRows:
+    """Return the base rows: the monthly rows up to and including the month `through`, summed
+    per unit, dimension and value (zero sums dropped) — D46."""
+    bases: BaseRows = {}
+    for (org_id, month, dim, value), counts in rows.items():
+        if month <= through:
+            kept = bases.setdefault((org_id, dim, value), [0] * len(_COLUMNS))
+            for i, n in enumerate(counts):
+                kept[i] += n
+    return {k: v for k, v in bases.items() if any(v)}
+
+
 _UPSERT_ADMISSIONS = (
     "INSERT INTO members_admissionstat (org_id, month, dim, value, admitted, age_days) VALUES "
     "(%s, %s, %s, %s, %s, %s) ON CONFLICT (org_id, month, dim, value) DO UPDATE SET "
@@ -177,6 +212,14 @@ def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
         if rows:
             MemberStat.objects.filter(zero, org_id__in=touched).delete()
             MemberStatYear.objects.filter(zero, org_id__in=touched).delete()
+            # After the monthly rows are written (a fold waits for this transaction, D46).
+            through = folded_through()
+            bases = bases_of(rows, through) if through is not None else {}
+            if bases:
+                params = [(*key, through, *values) for key, values in bases.items()]
+                for i in range(0, len(params), batch_size):
+                    cursor.executemany(_UPSERT_BASE, params[i : i + batch_size])
+                MemberStatBase.objects.filter(zero, org_id__in=touched).delete()
         if admissions:
             AdmissionStat.objects.filter(
                 admitted=0, age_days=0, org_id__in={k[0] for k in admissions}
@@ -352,15 +395,26 @@ def stored_years() -> YearRows:
     return _stored(MemberStatYear, "year")
 
 
+def stored_bases() -> dict[tuple[int, date, str, str], list[int]]:
+    """Return the base rows keyed like the others: (unit, through, dimension, value)."""
+    return _stored(MemberStatBase, "through")
+
+
 def differences(limit: int = 20) -> list[str]:
-    """Return up to `limit` rows (monthly, then yearly) where the stored aggregates differ from
-    a recomputation."""
+    """Return up to `limit` rows (monthly, yearly, admissions, base) where the stored
+    aggregates differ from a recomputation."""
     want = computed()
+    through = folded_through()
+    bases = {
+        (org_id, through, dim, value): counts
+        for (org_id, dim, value), counts in (bases_of(want, through) if through else {}).items()
+    }
     problems: list[str] = []
     checks: tuple[tuple[dict[Any, list[int]], dict[Any, list[int]], str], ...] = (
         (want, stored(), "tháng {:%m/%Y}"),
         (years_of(want), stored_years(), "năm {}"),
         (computed_admissions(), stored_admissions(), "kết nạp tháng {:%m/%Y}"),
+        (bases, stored_bases(), "đến hết tháng {:%m/%Y}"),
     )
     for wanted, have, when in checks:
         for key in sorted(set(wanted) | set(have), key=lambda k: (k[0], k[2], k[1], k[3])):
@@ -398,15 +452,48 @@ def _replace(
     )
 
 
-def rebuild(*, batch_size: int = 5000) -> int:
-    """Replace every aggregate row by the recomputation; return how many monthly rows."""
+def default_fold(today: date) -> date:
+    """Return the month a fold defaults to: December of the year before today's, so that every
+    day of this year is read from the base and this year's months (D46)."""
+    return date(today.year - 1, 12, 1)
+
+
+def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
+    """Replace every aggregate row by the recomputation, the base folded through `through`
+    (default: `default_fold` of today); return how many monthly rows."""
     rows = computed()
     admissions = computed_admissions()
+    through = month_of(through or default_fold(timezone.localdate()))
+    bases = {
+        (org_id, through, dim, value): counts
+        for (org_id, dim, value), counts in bases_of(rows, through).items()
+    }
     with transaction.atomic():
         _replace(MemberStat, "month", rows, batch_size)
         _replace(MemberStatYear, "year", years_of(rows), batch_size)
         _replace(AdmissionStat, "month", admissions, batch_size, ADMISSION_MEASURES)
+        _replace(MemberStatBase, "through", bases, batch_size)
     return len(rows)
+
+
+def fold(through: date) -> int:
+    """Recompute the base rows as the monthly rows up to and including `through`'s month, in
+    one statement; return how many base rows. Writers wait (PostgreSQL: the monthly rows are
+    locked against writes while the base is replaced), so no write is counted twice or lost."""
+    through = month_of(through)
+    sums = ", ".join(f"SUM({c})" for c in _COLUMNS)
+    nonzero = " OR ".join(f"SUM({c}) <> 0" for c in _COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("LOCK TABLE members_memberstat IN SHARE MODE")
+        cursor.execute("DELETE FROM members_memberstatbase")
+        cursor.execute(
+            f"INSERT INTO members_memberstatbase (org_id, dim, value, through, "
+            f"{', '.join(_COLUMNS)}) SELECT org_id, dim, value, %s, {sums} FROM "
+            f"members_memberstat WHERE month <= %s GROUP BY org_id, dim, value HAVING {nonzero}",
+            [through, through],
+        )
+        return int(cursor.rowcount)
 
 
 __all__ = ["DIMENSIONS", "apply", "contributions", "rebuild"]

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -63,13 +64,25 @@ class Command(BaseCommand):
             "--check", action="store_true",
             help="Chỉ so sánh số liệu đang lưu với số tính lại, không ghi; lỗi nếu khác.",
         )  # fmt: skip
+        fold = sub.add_parser(
+            "fold",
+            help="Cộng dồn số liệu tổng hợp đến hết một tháng, để đọc số liệu các ngày sau "
+            "đó nhanh hơn (nên chạy hằng tháng).",
+        )
+        fold.add_argument(
+            "--through", metavar="YYYY-MM",
+            help="Tháng cuối cùng được cộng dồn (mặc định: tháng trước tháng hiện tại).",
+        )  # fmt: skip
 
     def handle(self, *args: Any, task: str | None = None, **options: Any) -> None:
         if task == "rebuild":
             self._rebuild(check=options["check"])
             return
+        if task == "fold":
+            self._fold(options.get("through"))
+            return
         if task not in ("asof", "table"):
-            raise CommandError(_("Hãy chọn một công việc: asof, table hoặc rebuild."))
+            raise CommandError(_("Hãy chọn một công việc: asof, table, rebuild hoặc fold."))
         unit = Org.objects.filter(code=options["unit_code"]).first()
         if unit is None:
             raise CommandError(_("Không có tổ chức đảng mã “%(c)s”.") % {"c": options["unit_code"]})
@@ -163,4 +176,26 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Đã tính lại %(n)s dòng số liệu tổng hợp trong %(s).1f giây.")
             % {"n": _n(rows), "s": time.perf_counter() - started}
+        )
+
+    def _fold(self, through: str | None) -> None:
+        today = timezone.localdate()
+        if through is None:
+            month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        else:
+            try:
+                year, number = (int(part) for part in through.split("-"))
+                month = date(year, number, 1)
+            except ValueError:
+                raise CommandError(
+                    _("Tháng “%(m)s” không hợp lệ: hãy viết dạng YYYY-MM, ví dụ 2026-10.")
+                    % {"m": through}
+                ) from None
+            if month > today.replace(day=1):
+                raise CommandError(_("Không thể cộng dồn đến một tháng sau tháng hiện tại."))
+        started = time.perf_counter()
+        rows = stats.fold(month)
+        self.stdout.write(
+            _("Đã cộng dồn số liệu tổng hợp đến hết tháng %(m)s: %(n)s dòng, %(s).1f giây.")
+            % {"m": f"{month:%m/%Y}", "n": _n(rows), "s": time.perf_counter() - started}
         )
