@@ -89,6 +89,11 @@ PAGES: dict[str, Page] = {
     "people:edit": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
     "people:move": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
     "people:history": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
+    "people:conscription": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
+    "people:conscription_remove": Page(
+        kwargs=lambda c: {"person_id": c.person_a.pk, "conscription_id": _conscription(c).pk},
+        allowed=EDIT_CELL_A,
+    ),
     # The pipeline: a case and a pool of cell_a (opened on first use, see _case below).
     "pipeline:board": Page(allowed=EVERYONE - {"nobody"}),
     "pipeline:todo": Page(allowed=EVERYONE - {"nobody"}),
@@ -216,6 +221,20 @@ def _case(cast: Any) -> Any:
             actor=cast.board_specialist, today=TODAY,
         )  # fmt: skip
     return cast.case
+
+
+def _conscription(cast: Any) -> Any:
+    """Return an enlistment of person_a, recorded the first time a page needs it."""
+    from datetime import date
+
+    from ptdv.people.services import record_conscription
+    from tests.factories import TODAY, system_user
+
+    if not hasattr(cast, "conscription"):
+        cast.conscription = record_conscription(
+            person=cast.person_a, entered_on=date(2025, 9, 1), actor=system_user(), today=TODAY
+        )
+    return cast.conscription
 
 
 def _membership(cast: Any) -> Any:
