@@ -364,6 +364,8 @@ PTDV_TARGETS = {
 # list what is due; overdue and at-risk items are always listed.
 PTDV_ALERTS_PAGE_DAYS = envcount("PTDV_ALERTS_PAGE_DAYS", "30")
 PTDV_ALERTS_EMAIL_DAYS = envcount("PTDV_ALERTS_EMAIL_DAYS", "7")
+# How many items of each urgency the digest (page and e-mail) lists; the rest are counted.
+PTDV_ALERTS_LIST_LIMIT = envcount("PTDV_ALERTS_LIST_LIMIT", "100")
 # The address the e-mails link back to (no request to take it from): "https://ptdv.example.vn".
 PTDV_SITE_URL = os.environ.get("PTDV_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -75,6 +75,16 @@ def test_each_user_gets_their_own_scope_once(addresses, settings) -> None:
     )
 
 
+def test_the_mail_lists_at_most_the_limit_and_counts_the_rest(addresses, settings) -> None:
+    settings.PTDV_ALERTS_LIST_LIMIT = 0
+    _remind()
+    secretary = next(m for m in mail.outbox if m.to == ["bithu@example.vn"])
+    assert "QUÁ HẠN (1)" in secretary.body
+    assert "… và 1 việc nữa." in secretary.body
+    assert "Lê Thị Lan" not in secretary.body
+    assert "… và 1 việc nữa." in secretary.alternatives[0][0]
+
+
 def test_a_dry_run_sends_and_records_nothing(addresses) -> None:
     output = _remind("--dry-run")
     assert mail.outbox == []

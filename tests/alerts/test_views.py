@@ -52,6 +52,21 @@ def test_the_page_groups_the_scope_by_urgency_with_counts(client, scene) -> None
     assert "Lê Thị Bích" not in html
 
 
+def test_a_large_scope_lists_the_most_urgent_items_and_counts_the_rest(
+    client, scene, settings
+) -> None:
+    settings.PTDV_ALERTS_LIST_LIMIT = 0
+    client.force_login(scene.cast.grassroots_officer)
+    html = unescape(client.get(URL).content.decode())
+    assert _groups(html) == {"overdue": [], "due": [], "at_risk": []}
+    assert '<a href="#digest-overdue">Quá hạn</a> <span class="badge badge-red">1</span>' in html
+    assert "Trên đây là 0 việc gấp nhất; còn 1 việc nữa." in html
+    settings.PTDV_ALERTS_LIST_LIMIT = 1
+    html = unescape(client.get(URL).content.decode())
+    assert _groups(html)["overdue"] == ["Lê Thị Lan"]
+    assert "còn" not in html.split("digest-overdue")[2].split("</section>")[0]
+
+
 def test_nav_and_the_todo_page_link_to_it(client, cast) -> None:
     client.force_login(cast.cell_secretary)
     html = client.get(reverse("pipeline:todo")).content.decode()

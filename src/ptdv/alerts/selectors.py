@@ -7,6 +7,8 @@ from datetime import date
 from itertools import chain
 from typing import Any
 
+from django.conf import settings
+
 from ptdv.access import policy
 from ptdv.access.policy import Action
 from ptdv.alerts import rules
@@ -17,12 +19,32 @@ from ptdv.alerts.rules import Alert, Urgency
 DIGEST_ACTIONS = (Action.CASE_VIEW, Action.MEMBER_VIEW)
 
 
+# How many items of each urgency a digest lists (a province's board sees thousands): the rest
+# are counted, and the unit's own pages list them (PTDV_ALERTS_LIST_LIMIT).
+LIST_LIMIT_DEFAULT = 100
+
+
+@dataclass(frozen=True)
+class Section:
+    """One urgency of a digest: the items listed (the most urgent first) and how many more."""
+
+    key: Urgency
+    title: str
+    total: int
+    shown: list[Alert]
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
+
+
 @dataclass(frozen=True)
 class Digest:
     today: date
     within_days: int
     alerts: list[Alert]
     counts: dict[Urgency, int] = field(default_factory=dict)
+    limit: int = LIST_LIMIT_DEFAULT
 
     @property
     def total(self) -> int:
@@ -34,6 +56,14 @@ class Digest:
         return [
             (u, str(rules.URGENCY_TITLES[u]), [a for a in self.alerts if a.urgency == u])
             for u in rules.URGENCY_ORDER
+        ]
+
+    @property
+    def sections(self) -> list[Section]:
+        """Return each urgency with at most `limit` of its items, most urgent first."""
+        return [
+            Section(key, title, len(alerts), alerts[: self.limit])
+            for key, title, alerts in self.groups
         ]
 
     @property
@@ -57,8 +87,9 @@ def has_digest(user: Any) -> bool:
 def digest_for(user: Any, *, today: date, within_days: int) -> Digest:
     """Return the user's digest for today: every registered provider's items (each scoped by
     the policy), overdue, due within `within_days` days, or at risk, most urgent first."""
+    limit = int(getattr(settings, "PTDV_ALERTS_LIST_LIMIT", LIST_LIMIT_DEFAULT))
     if not has_digest(user):
-        return Digest(today, within_days, [], rules.counts([]))
+        return Digest(today, within_days, [], rules.counts([]), limit)
     items = chain.from_iterable(provider(user, today) for provider in providers())
     alerts = rules.classify(items, today=today, within_days=within_days)
-    return Digest(today, within_days, alerts, rules.counts(alerts))
+    return Digest(today, within_days, alerts, rules.counts(alerts), limit)
