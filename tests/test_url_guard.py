@@ -91,7 +91,7 @@ PAGES: dict[str, Page] = {
     "people:history": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
     "people:conscription": Page(kwargs=lambda c: {"person_id": c.person_a.pk}, allowed=EDIT_CELL_A),
     "people:conscription_remove": Page(
-        kwargs=lambda c: {"person_id": c.person_a.pk, "conscription_id": _conscription(c).pk},
+        kwargs=lambda c: {"conscription_id": _conscription(c).pk},
         allowed=EDIT_CELL_A,
     ),
     # The pipeline: a case and a pool of cell_a (opened on first use, see _case below).

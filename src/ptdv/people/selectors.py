@@ -155,12 +155,13 @@ def conscriptions_of(person: Person) -> list[Conscription]:
     return list(person.conscriptions.select_related("org").order_by("-entered_on"))
 
 
-def conscription_of(person: Person, pk: Any) -> Conscription:
-    """Return one of the person's conscriptions, or 404 (the person was resolved through the
-    policy; an id of someone else's answers as an absent one)."""
-    found = person.conscriptions.filter(pk=pk).first() if str(pk).isdigit() else None
+def conscription_for_user(user: Any, pk: Any, action: Action) -> Conscription:
+    """Return a conscription whose person the user may do action on, or 404 (absent and out
+    of reach answer alike)."""
+    found = Conscription.objects.filter(pk=pk).first() if str(pk).isdigit() else None
     if found is None:
         raise Http404
+    found.person = person_for_user(user, found.person_id, action)
     return found
 
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("<int:person_id>/lich-su/", views.person_history, name="history"),
     path("<int:person_id>/nhap-ngu/", views.person_conscription, name="conscription"),
     path(
-        "<int:person_id>/nhap-ngu/<int:conscription_id>/xoa/",
+        "nhap-ngu/<int:conscription_id>/xoa/",
         views.person_conscription_remove,
         name="conscription_remove",
     ),

@@ -264,11 +264,13 @@ def person_conscription(request: AuthenticatedHttpRequest, person_id: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def person_conscription_remove(
-    request: AuthenticatedHttpRequest, person_id: int, conscription_id: int
+    request: AuthenticatedHttpRequest, conscription_id: int
 ) -> HttpResponse:
     """Remove a conscription recorded by mistake, with a reason kept in its history."""
-    person = selectors.person_for_user(request.user, person_id, Action.PERSON_EDIT)
-    conscription = selectors.conscription_of(person, conscription_id)
+    conscription = selectors.conscription_for_user(
+        request.user, conscription_id, Action.PERSON_EDIT
+    )
+    person = conscription.person
     form = RemoveConscriptionForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
