@@ -33,6 +33,11 @@ def _n(value: int) -> str:
     return number_format(value, force_grouping=True)
 
 
+def _seconds(started: float) -> str:
+    """Return the seconds since `started`, one decimal, written the Vietnamese way (0,1)."""
+    return number_format(time.perf_counter() - started, decimal_pos=1, force_grouping=True)
+
+
 class Command(BaseCommand):
     help = "Số liệu thống kê đảng viên và tổ chức đảng (asof: số liệu tại một ngày)."
 
@@ -174,8 +179,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rows = stats.rebuild()
         self.stdout.write(
-            _("Đã tính lại %(n)s dòng số liệu tổng hợp trong %(s).1f giây.")
-            % {"n": _n(rows), "s": time.perf_counter() - started}
+            _("Đã tính lại %(n)s dòng số liệu tổng hợp trong %(s)s giây.")
+            % {"n": _n(rows), "s": _seconds(started)}
         )
 
     def _fold(self, through: str | None) -> None:
@@ -196,6 +201,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rows = stats.fold(month)
         self.stdout.write(
-            _("Đã cộng dồn số liệu tổng hợp đến hết tháng %(m)s: %(n)s dòng, %(s).1f giây.")
-            % {"m": f"{month:%m/%Y}", "n": _n(rows), "s": time.perf_counter() - started}
+            _("Đã cộng dồn số liệu tổng hợp đến hết tháng %(m)s: %(n)s dòng, %(s)s giây.")
+            % {"m": f"{month:%m/%Y}", "n": _n(rows), "s": _seconds(started)}
         )
