@@ -76,7 +76,7 @@ class IdleCells:
 
 def idle_cells(root_path: str, day: date, years: int, *, limit: int | None = None) -> IdleCells:
     """Return the cells under the path on the day that admitted nobody in the `years` years up
-    to the day, among those that existed for all of them: two queries, plus one for the names
+    to the day, among those that existed for all of them: one grouped query, one for the names
     of the units below, and two for the list (see the module's docstring)."""
     since = years_before(day, years)
     result = IdleCells(years, limit=list_limit() if limit is None else limit)
@@ -86,10 +86,9 @@ def idle_cells(root_path: str, day: date, years: int, *, limit: int | None = Non
     admitted = Membership.objects.filter(
         admission_cell_id=OuterRef("org_id"), joined_on__gt=since, joined_on__lte=day
     )
-    active = Exists(admitted)
     child_path = len(root_path) + SPAN_STEP
     rows = (
-        cells.annotate(child=Substr("path", 1, child_path), active=active)
+        cells.annotate(child=Substr("path", 1, child_path), active=Exists(admitted))
         .values_list("child", "active")
         .annotate(n=Count("pk"))
         .order_by()

@@ -13,7 +13,7 @@ writers adding to the same row never lose an update.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -140,35 +140,40 @@ def _rows(delta: Counter[rules.Key]) -> MonthRows:
     return {k: v for k, v in rows.items() if any(v)}
 
 
+def _summed(rows: MonthRows, period: Callable[[date], Any]) -> dict[Any, list[int]]:
+    """Return the monthly rows summed per unit, `period(month)`, dimension and value (a month
+    whose period is None left out; zero sums dropped)."""
+    sums: dict[Any, list[int]] = {}
+    for (org_id, month, dim, value), counts in rows.items():
+        when = period(month)
+        if when is not None:
+            kept = sums.setdefault((org_id, when, dim, value), [0] * len(_COLUMNS))
+            for i, n in enumerate(counts):
+                kept[i] += n
+    return {k: v for k, v in sums.items() if any(v)}
+
+
 def years_of(rows: MonthRows) -> YearRows:
     """Return the yearly rows: the monthly rows summed per calendar year (zero sums dropped)."""
-    years: YearRows = {}
-    for (org_id, month, dim, value), counts in rows.items():
-        kept = years.setdefault((org_id, month.year, dim, value), [0] * len(_COLUMNS))
-        for i, n in enumerate(counts):
-            kept[i] += n
-    return {k: v for k, v in years.items() if any(v)}
+    return _summed(rows, lambda month: month.year)
 
 
-BaseRows = dict[tuple[int, str, str], list[int]]
+# Keyed like the other rows: (unit, through, dimension, value).
+BaseRows = dict[tuple[int, date, str, str], list[int]]
 _UPSERT_BASE = (
-    f"INSERT INTO members_memberstatbase (org_id, dim, value, through, {', '.join(_COLUMNS)}) "
+    f"INSERT INTO members_memberstatbase (org_id, through, dim, value, {', '.join(_COLUMNS)}) "
     f"VALUES (%s, %s, %s, %s, {', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT (org_id, dim, "
     "value) DO UPDATE SET "
     + ", ".join(f"{c} = members_memberstatbase.{c} + excluded.{c}" for c in _COLUMNS)
 )
 
 
-def bases_of(rows: MonthRows, through: date) -> BaseRows:
+def bases_of(rows: MonthRows, through: date | None) -> BaseRows:
     """Return the base rows: the monthly rows up to and including the month `through`, summed
-    per unit, dimension and value (zero sums dropped) — D46."""
-    bases: BaseRows = {}
-    for (org_id, month, dim, value), counts in rows.items():
-        if month <= through:
-            kept = bases.setdefault((org_id, dim, value), [0] * len(_COLUMNS))
-            for i, n in enumerate(counts):
-                kept[i] += n
-    return {k: v for k, v in bases.items() if any(v)}
+    per unit, dimension and value (zero sums dropped; none without a fold) — D46."""
+    if through is None:
+        return {}
+    return _summed(rows, lambda month: through if month <= through else None)
 
 
 _UPSERT_ADMISSIONS = (
@@ -213,10 +218,9 @@ def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
             MemberStat.objects.filter(zero, org_id__in=touched).delete()
             MemberStatYear.objects.filter(zero, org_id__in=touched).delete()
             # After the monthly rows are written (a fold waits for this transaction, D46).
-            through = folded_through()
-            bases = bases_of(rows, through) if through is not None else {}
+            bases = bases_of(rows, folded_through())
             if bases:
-                params = [(*key, through, *values) for key, values in bases.items()]
+                params = [(*key, *values) for key, values in bases.items()]
                 for i in range(0, len(params), batch_size):
                     cursor.executemany(_UPSERT_BASE, params[i : i + batch_size])
                 MemberStatBase.objects.filter(zero, org_id__in=touched).delete()
@@ -395,8 +399,7 @@ def stored_years() -> YearRows:
     return _stored(MemberStatYear, "year")
 
 
-def stored_bases() -> dict[tuple[int, date, str, str], list[int]]:
-    """Return the base rows keyed like the others: (unit, through, dimension, value)."""
+def stored_bases() -> BaseRows:
     return _stored(MemberStatBase, "through")
 
 
@@ -404,11 +407,7 @@ def differences(limit: int = 20) -> list[str]:
     """Return up to `limit` rows (monthly, yearly, admissions, base) where the stored
     aggregates differ from a recomputation."""
     want = computed()
-    through = folded_through()
-    bases = {
-        (org_id, through, dim, value): counts
-        for (org_id, dim, value), counts in (bases_of(want, through) if through else {}).items()
-    }
+    bases = bases_of(want, folded_through())
     problems: list[str] = []
     checks: tuple[tuple[dict[Any, list[int]], dict[Any, list[int]], str], ...] = (
         (want, stored(), "tháng {:%m/%Y}"),
@@ -464,15 +463,11 @@ def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
     rows = computed()
     admissions = computed_admissions()
     through = month_of(through or default_fold(timezone.localdate()))
-    bases = {
-        (org_id, through, dim, value): counts
-        for (org_id, dim, value), counts in bases_of(rows, through).items()
-    }
     with transaction.atomic():
         _replace(MemberStat, "month", rows, batch_size)
         _replace(MemberStatYear, "year", years_of(rows), batch_size)
         _replace(AdmissionStat, "month", admissions, batch_size, ADMISSION_MEASURES)
-        _replace(MemberStatBase, "through", bases, batch_size)
+        _replace(MemberStatBase, "through", bases_of(rows, through), batch_size)
     return len(rows)
 
 
