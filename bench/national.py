@@ -9,11 +9,12 @@ the same run.
 Scale 1.0 is the country of DESIGN.md: 5.6 M members, 60 k grassroots organisations, 300 k cells,
 1.2 M cases, 15 years of events, under 63 provinces. The tree (nation → provinces → districts →
 grassroots → cells) and its spans are bulk-inserted the way orgs.services would write them; people
-are bulk-inserted; memberships, events, periods and the aggregates go through the registry's own
-bulk entry (members.services.bulk.bulk_enter), so the aggregates are the services' own; the run
-checks them against a full recomputation (`ptdv stats rebuild --check`) while the data is small
-enough (BENCH_CHECK_MEMBERS, 20,000 members by default). Cases are bare Case rows at every open
-stage with their cached due dates; their steps are not written (the board reads cases only).
+are copied in (core.bulk.copy_rows: COPY on PostgreSQL); memberships, events and periods go
+through the registry's own bulk entry (members.services.bulk.bulk_enter, the services' replay),
+and the aggregates are written once, set-based (write_aggregates), equal to the services' own;
+the run checks them against a full recomputation (`ptdv stats rebuild --check`) while the data is
+small enough (BENCH_CHECK_MEMBERS, 20,000 members by default). Cases are bare Case rows at every
+open stage with their cached due dates; their steps are not written (the board reads cases only).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 TODAY = date(2026, 11, 21)
 DAY = date(2025, 12, 31)  # the month end the figures are read on (a year's table)
@@ -145,6 +145,7 @@ class PeopleMaker:
         from ptdv.people import models as people
 
         self.rng = rng
+        self.names: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         self.kinh = people.EthnicGroup.objects.get(code="01").pk
         self.minorities = list(
             people.EthnicGroup.objects.exclude(code="01").values_list("pk", flat=True)
@@ -163,35 +164,51 @@ class PeopleMaker:
             return None
         return self.rng.choice(self.lists[name])
 
-    def make(self, cell_ids: list[int], *, young: bool) -> list[Any]:
-        """Return unsaved people, one per cell id given."""
+    def _names(self, fam: str, mid: str, giv: str) -> tuple[str, str, str]:
+        """Full name, folded name and sort key (a few thousand combinations, computed once)."""
         from ptdv.core.text import fold, name_sort_key
-        from ptdv.people.models import Person
 
+        key = (fam, mid, giv)
+        if key not in self.names:
+            full = f"{fam} {mid} {giv}"
+            self.names[key] = (full, fold(full), name_sort_key(fam, mid, giv))
+        return self.names[key]
+
+    def make(self, cell_ids: list[int], *, young: bool) -> list[tuple[Any, ...]]:
+        """Return one row of PERSON_COLUMNS per cell id given."""
         rng, result = self.rng, []
         for cell in cell_ids:
             fam, mid, giv = rng.choice(FAMILIES), rng.choice(MIDDLES), rng.choice(GIVENS)
-            full = f"{fam} {mid} {giv}"
+            full, folded, sort_key = self._names(fam, mid, giv)
             born = date(1990 if young else 1945, 1, 1) + timedelta(
                 days=rng.randrange((15 if young else 45) * 365)
             )
             minority = bool(self.minorities) and rng.random() < 0.12
             result.append(
-                Person(
-                    org_id=cell, family_name=fam, middle_name=mid, given_name=giv,
-                    full_name=full, name_folded=fold(full), sort_key=name_sort_key(fam, mid, giv),
-                    sex="F" if rng.random() < 0.38 else "M", birth_date=born,
-                    ethnic_group_id=rng.choice(self.minorities) if minority else self.kinh,
-                    religion_id=self._pick("religion", 0.9),
-                    education_id=self._pick("education", 0.05),
-                    qualification_id=self._pick("qualification", 0.2),
-                    theory_level_id=self._pick("theory_level", 0.3),
-                    occupation_id=self._pick("occupation", 0.1),
-                    youth_union_member=rng.random() < 0.25,
-                    trade_union_member=rng.random() < 0.45,
-                )
+                (cell, fam, mid, giv, full, folded, sort_key,
+                 "F" if rng.random() < 0.38 else "M", born,
+                 rng.choice(self.minorities) if minority else self.kinh,
+                 self._pick("religion", 0.9), self._pick("education", 0.05),
+                 self._pick("qualification", 0.2), self._pick("theory_level", 0.3),
+                 self._pick("occupation", 0.1), rng.random() < 0.25, rng.random() < 0.45)
             )  # fmt: skip
         return result
+
+    def insert(self, cell_ids: list[int], *, young: bool) -> list[tuple[int, int, str]]:
+        """Insert one person per cell id given; return (id, cell id, sort key) for each."""
+        from ptdv.core.bulk import copy_rows
+        from ptdv.people.models import Person
+
+        rows = self.make(cell_ids, young=young)
+        ids = copy_rows(Person, PERSON_COLUMNS, rows, with_ids=True, batch_size=5000)
+        return [(pk, row[0], row[6]) for pk, row in zip(ids, rows, strict=True)]
+
+
+PERSON_COLUMNS = (
+    "org_id", "family_name", "middle_name", "given_name", "full_name", "name_folded", "sort_key",
+    "sex", "birth_date", "ethnic_group_id", "religion_id", "education_id", "qualification_id",
+    "theory_level_id", "occupation_id", "youth_union_member", "trade_union_member",
+)  # fmt: skip
 
 
 def story(rng: random.Random, cell: int, cells: list[int]) -> list[Any]:
@@ -227,32 +244,35 @@ def story(rng: random.Random, cell: int, cells: list[int]) -> list[Any]:
     return events
 
 
-def build_members(country: Country, sizes: Sizes, rng: random.Random, chunk: int = 10_000) -> None:
-    """Bulk-insert the members' people, then enter their histories through bulk_enter (which
-    writes memberships, events, periods and the aggregates), a chunk at a time."""
+def build_members(
+    country: Country, sizes: Sizes, rng: random.Random, *, aggregates: bool, chunk: int = 10_000
+) -> None:
+    """Insert the members' people, then enter their histories through bulk_enter (memberships,
+    events, periods, and the aggregates when `aggregates`), a chunk at a time."""
     from ptdv.members.services.bulk import HistorySpec, bulk_enter
-    from ptdv.people.models import Person
 
     maker, cells = PeopleMaker(rng), country.cells
     for start in range(0, sizes.members, chunk):
         n = min(chunk, sizes.members - start)
-        people = Person.objects.bulk_create(
-            maker.make([rng.choice(cells) for _ in range(n)], young=False), batch_size=5000
-        )
+        people = maker.insert([rng.choice(cells) for _ in range(n)], young=False)
         histories = []
-        for person in people:
-            events = story(rng, person.org_id, cells)
+        for person_id, cell_id, sort_key in people:
+            events = story(rng, cell_id, cells)
             country.events += len(events)
-            histories.append(HistorySpec(person_id=person.pk, sort_key=person.sort_key,
+            histories.append(HistorySpec(person_id=person_id, sort_key=sort_key,
                                          decision_on=events[0].on - timedelta(days=21),
                                          events=events))  # fmt: skip
-        bulk_enter(histories, actor=None, today=TODAY, batch_size=5000)
+        bulk_enter(histories, actor=None, today=TODAY, batch_size=5000, aggregates=aggregates)
         country.members += n
 
 
+CASE_COLUMNS = ("person_id", "cell_id", "source", "opened_on", "stage", "stage_since",
+                "next_due_on", "next_due_rule")  # fmt: skip
+
+
 def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int = 20_000) -> None:
-    """Bulk-insert open cases spread over the stages, with their people (steps not written)."""
-    from ptdv.people.models import Person
+    """Insert open cases spread over the stages, with their people (steps not written)."""
+    from ptdv.core.bulk import copy_rows
     from ptdv.pipeline.models import Case, Source, Stage
 
     stages = [s.value for s in Stage if s not in (Stage.EXITED, Stage.PROBATION)]
@@ -260,20 +280,16 @@ def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int =
     maker = PeopleMaker(rng)
     for start in range(0, sizes.cases, chunk):
         n = min(chunk, sizes.cases - start)
-        people = Person.objects.bulk_create(
-            maker.make([rng.choice(country.cells) for _ in range(n)], young=True), batch_size=5000
-        )
+        people = maker.insert([rng.choice(country.cells) for _ in range(n)], young=True)
         cases = []
-        for person in people:
+        for person_id, cell_id, _sort_key in people:
             opened = TODAY - timedelta(days=rng.randrange(30, 730))
             cases.append(
-                Case(person_id=person.pk, cell_id=person.org_id, source=rng.choice(sources),
-                     opened_on=opened, stage=rng.choice(stages),
-                     stage_since=opened + timedelta(days=rng.randrange((TODAY - opened).days)),
-                     next_due_on=TODAY + timedelta(days=rng.randrange(-200, 200)),
-                     next_due_rule="DECIDE-60WD")
+                (person_id, cell_id, rng.choice(sources), opened, rng.choice(stages),
+                 opened + timedelta(days=rng.randrange((TODAY - opened).days)),
+                 TODAY + timedelta(days=rng.randrange(-200, 200)), "DECIDE-60WD")
             )  # fmt: skip
-        Case.objects.bulk_create(cases, batch_size=5000)
+        copy_rows(Case, CASE_COLUMNS, cases, batch_size=5000)
         country.cases += n
 
 
@@ -282,38 +298,36 @@ def generate(
 ) -> tuple[Country, dict[str, float]]:
     """Build the whole dataset in the current database; return it and the seconds per step.
     `fast`: the aggregates are written once at the end, set-based (write_aggregates), instead of
-    by bulk_enter batch after batch (the services' way, about 300 members a second on SQLite
-    against about 480 this way)."""
+    by bulk_enter batch after batch (the services' way). On PostgreSQL the load runs as a
+    restore does (`bulk_loading`): the secondary indexes and the foreign keys of the tables it
+    fills are dropped first and built again at the end."""
     from django.db import connection, transaction
+
+    from ptdv.members.services import stats
 
     rng, seconds = random.Random(seed), {}
     t0 = time.perf_counter()
     with transaction.atomic():
         country = build_tree(sizes)
     seconds["tree"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    if fast:
-        with aggregates_deferred():
-            build_members(country, sizes, rng)
+    with bulk_loading(LOADED_TABLES + (STAT_TABLES if fast else [])) as timing:
+        t0 = time.perf_counter()
+        build_members(country, sizes, rng, aggregates=not fast)
         seconds["members"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        write_aggregates()
+        if fast:
+            write_aggregates()
         seconds["aggregates"] = time.perf_counter() - t0
-    else:
-        build_members(country, sizes, rng)
-        seconds["members"] = time.perf_counter() - t0
-        seconds["aggregates"] = 0.0
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            build_cases(country, sizes, rng)
+        seconds["cases"] = time.perf_counter() - t0
+    seconds["indexes"] = timing["restore"]
     # The monthly `ptdv stats fold` of a deployment (D46): the base through December of the
     # year before TODAY's, so the figures of DAY (31/12/2025) are read from the base alone.
-    from ptdv.members.services import stats
-
     t0 = time.perf_counter()
     stats.fold(stats.default_fold(TODAY))
     seconds["fold"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with transaction.atomic():
-        build_cases(country, sizes, rng)
-    seconds["cases"] = time.perf_counter() - t0
     if connection.vendor == "postgresql":
         # What autovacuum does after a bulk load; without statistics the planner guesses.
         with connection.cursor() as cursor:
@@ -321,23 +335,62 @@ def generate(
     return country, seconds
 
 
-# --- the fast bulk path: aggregates written once, set-based -----------------------------------
+# Filled by the load: their secondary indexes and foreign keys wait until it ends (PostgreSQL).
+LOADED_TABLES = ["people_person", "members_membership", "members_memberevent",
+                 "members_memberperiod", "pipeline_case"]  # fmt: skip
+# Filled set-based when the load is fast (bulk_enter's own upserts need their unique keys).
+STAT_TABLES = ["members_memberstat", "members_memberstatyear", "members_admissionstat"]
 
 
 @contextmanager
-def aggregates_deferred() -> Iterator[None]:
-    """Run bulk_enter without its per-batch aggregate upserts (replay, memberships, events and
-    periods unchanged); `write_aggregates` then writes them all in one statement. bulk_enter has
-    no switch for this, so the bench swaps the four stats functions it calls."""
-    from ptdv.members.services import stats
+def bulk_loading(tables: list[str]) -> Iterator[dict[str, float]]:
+    """On PostgreSQL, load as pg_restore does: drop the foreign keys, the unique constraints
+    and the other secondary indexes of the tables (their primary keys stay), then build them
+    again from their own definitions (which checks every key and every unique index against the
+    loaded rows), with the session's memory for sorts raised. Yields a dict that gets the
+    rebuild's seconds."""
+    from django.db import connection
 
-    with (
-        mock.patch.object(stats, "periods_of", return_value=[]),
-        mock.patch.object(stats, "contributions", return_value=Counter()),
-        mock.patch.object(stats, "admission_contributions", return_value=Counter()),
-        mock.patch.object(stats, "apply", return_value=0),
-    ):
-        yield
+    timing = {"restore": 0.0}
+    if connection.vendor != "postgresql":
+        yield timing
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype IN ('f', 'u')"
+            " AND conrelid::regclass::text = ANY(%s) ORDER BY contype",  # the foreign keys first
+            [tables],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid::regclass::text = ANY(%s) AND NOT EXISTS"
+            " (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+        for table, name, _ in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        cursor.execute("SET maintenance_work_mem = '1GB'; SET work_mem = '512MB'")
+    try:
+        yield timing
+    finally:
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            for _, definition in indexes:
+                cursor.execute(definition)
+            for table, name, definition in reversed(keys):
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            cursor.execute(f"RESET maintenance_work_mem; SET work_mem = '{work_mem}'")
+        timing["restore"] = time.perf_counter() - t0
+
+
+# --- the fast bulk path: aggregates written once, set-based -----------------------------------
 
 
 def _flag(expr: str) -> str:
@@ -398,29 +451,35 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
 
     top = min(max_depth, kept_levels())
     levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, top + 1))
-    unit = f"CAST(substr(c.path, (l.k - 1) * {SPAN_STEP} + 1, {SPAN_STEP}) AS INTEGER)"
     flags = ("CASE WHEN p.standing = 'official' THEN 1 ELSE 0 END AS official, "
              "CASE WHEN p.standing = 'probationary' THEN 1 ELSE 0 END AS probationary, "
              "CASE WHEN p.exempted THEN 1 ELSE 0 END AS exempted, "
              "CASE WHEN p.temp_cell_id IS NOT NULL THEN 1 ELSE 0 END AS away")  # fmt: skip
-    carried = "person_id, path, official, probationary, exempted, away"
-    sums = ", ".join(f"SUM(c.sign{'' if m == 'total' else ' * c.' + m})" for m in MEASURES)
+    carried = "person_id, anc, official, probationary, exempted, away"
+    sums = ", ".join(f"SUM(c.sign{'' if m == 'total' else ' * c.' + m}) AS {m}" for m in MEASURES)
+    rolled = ", ".join(f"SUM(g.{m})" for m in MEASURES)
+    # `anc`: the span path of the kept units above the cell (at most `top` of them). Grouped by
+    # it first, then rolled up to each level: one pass over people × dimensions, not one a level.
+    above = f"length(s.path) - {SPAN_STEP}"
+    anc = (f"substr(s.path, 1, CASE WHEN {above} < {top * SPAN_STEP} THEN {above} "
+           f"ELSE {top * SPAN_STEP} END)")  # fmt: skip
+    seg = (f"(SELECT * FROM (SELECT p.person_id, {anc} AS anc, {flags}, "
+           f"{month.format(start)} AS first, {month.format(stop)} AS after "
+           f"FROM members_memberperiod p JOIN orgs_orgspan s ON s.org_id = p.cell_id) o "
+           f"WHERE after IS NULL OR first < after) seg")  # fmt: skip
+    unit = f"CAST(substr(g.anc, (l.k - 1) * {SPAN_STEP} + 1, {SPAN_STEP}) AS INTEGER)"
     return (
-        f"INSERT INTO members_memberstat (org_id, month, dim, value, {', '.join(MEASURES)}) "
-        f"SELECT {unit}, c.month, d.dim, d.value, {sums} FROM ("
-        f"SELECT {carried}, first AS month, 1 AS sign FROM seg "
-        f"UNION ALL SELECT {carried}, after AS month, -1 AS sign FROM seg "
+        f"WITH g AS MATERIALIZED (SELECT c.anc, c.month, d.dim, d.value, {sums} FROM ("
+        f"SELECT {carried}, first AS month, 1 AS sign FROM {seg} "
+        f"UNION ALL SELECT {carried}, after AS month, -1 AS sign FROM {seg} "
         f"WHERE after IS NOT NULL) c "
-        f"JOIN ({levels}) l ON length(c.path) > l.k * {SPAN_STEP} "
         f"JOIN ({dim_sql}) d ON d.person_id = c.person_id "
-        f"GROUP BY {unit}, c.month, d.dim, d.value "
-        f"HAVING " + " OR ".join(f"{s} <> 0" for s in sums.split(", "))
-    ).replace(
-        "FROM seg",
-        f"FROM (SELECT * FROM (SELECT p.person_id, s.path, {flags}, "
-        f"{month.format(start)} AS first, {month.format(stop)} AS after "
-        f"FROM members_memberperiod p JOIN orgs_orgspan s ON s.org_id = p.cell_id) o "
-        f"WHERE after IS NULL OR first < after) seg",
+        f"GROUP BY c.anc, c.month, d.dim, d.value) "
+        f"INSERT INTO members_memberstat (org_id, month, dim, value, {', '.join(MEASURES)}) "
+        f"SELECT {unit}, g.month, g.dim, g.value, {rolled} FROM g "
+        f"JOIN ({levels}) l ON length(g.anc) >= l.k * {SPAN_STEP} "
+        f"GROUP BY {unit}, g.month, g.dim, g.value "
+        f"HAVING " + " OR ".join(f"{r} <> 0" for r in rolled.split(", "))
     )
 
 
@@ -820,8 +879,9 @@ def run(scale: float, folder: Path) -> list[str]:
                f"{seconds['aggregates']:.1f} s")  # fmt: skip
     else:
         how = f"members through bulk_enter with its aggregates {seconds['members']:.1f} s"
-    say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, fold "
-        f"{seconds['fold']:.1f} s, cases {seconds['cases']:.1f} s")  # fmt: skip
+    say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, cases "
+        f"{seconds['cases']:.1f} s, indexes and keys {seconds['indexes']:.1f} s, fold "
+        f"{seconds['fold']:.1f} s")  # fmt: skip
     limit = int(os.environ.get("BENCH_CHECK_MEMBERS", "20000"))
     if country.members <= limit:
         t0 = time.perf_counter()

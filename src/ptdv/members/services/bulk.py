@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ptdv.access.models import User
+from ptdv.core.bulk import copy_rows
 from ptdv.members.models import MemberEvent, MemberPeriod, Membership
 from ptdv.members.rules import replay as rp
 from ptdv.members.services import stats
@@ -44,10 +45,27 @@ class HistorySpec:
     previous_index: int | None = None  # index of the person's earlier history in the batch
 
 
+# The columns bulk_enter sets on a membership (the others keep their defaults).
+_MEMBERSHIP_COLUMNS = (
+    "person_id", "sort_key", "decision_on", "joined_on", "official_on", "status", "cell_id",
+    "exempted", "temp_cell_id", "in_transit", "left_on", "left_kind", "admission_cell_id",
+    "card_number", "card_issued_on", "dossier_number",
+)  # fmt: skip
+
+
 def bulk_enter(
-    histories: list[HistorySpec], *, actor: User | None, today: date, batch_size: int = 2000
+    histories: list[HistorySpec],
+    *,
+    actor: User | None,
+    today: date,
+    batch_size: int = 2000,
+    aggregates: bool = True,
 ) -> list[Membership]:
-    """Enter many memberships with their events; return the memberships, in order."""
+    """Enter many memberships with their events; return the memberships, in order.
+
+    `aggregates=False` leaves the monthly aggregates (D39) unwritten: for a load into an empty
+    database followed by a recomputation of them all (`ptdv stats rebuild`, or the national
+    benchmark's set-based write), never beside data already counted."""
     replays: list[rp.Replay] = []
     for index, history in enumerate(histories):
         facts = [
@@ -94,7 +112,16 @@ def bulk_enter(
                 )
             )
         # Earlier memberships first, so a re-admission can point at its predecessor.
-        Membership.objects.bulk_create(memberships, batch_size=batch_size)
+        ids = copy_rows(
+            Membership,
+            _MEMBERSHIP_COLUMNS,
+            [tuple(getattr(m, c) for c in _MEMBERSHIP_COLUMNS) for m in memberships],
+            with_ids=True,
+            batch_size=batch_size,
+        )
+        for membership, pk in zip(memberships, ids, strict=True):
+            membership.pk = pk
+            membership._state.adding = False
         linked = []
         for membership, history in zip(memberships, histories, strict=True):
             if history.previous_index is not None:
@@ -102,41 +129,27 @@ def bulk_enter(
                 linked.append(membership)
         if linked:
             Membership.objects.bulk_update(linked, ["previous"], batch_size=batch_size)
-        MemberEvent.objects.bulk_create(
-            (
-                MemberEvent(
-                    membership=membership,
-                    kind=e.kind,
-                    on=e.on,
-                    cell_id=e.cell_id,
-                    other_cell_id=e.other_cell_id,
-                    other_party=e.other_party,
-                    ground=e.ground,
-                    cause=e.cause,
-                    actor=actor,
-                )
-                for membership, history in zip(memberships, histories, strict=True)
-                for e in history.events
-            ),
+        actor_id = actor.pk if actor else None
+        copy_rows(
+            MemberEvent,
+            ("membership_id", "kind", "on", "cell_id", "other_cell_id", "other_party", "ground",
+             "cause", "actor_id"),
+            [(pk, e.kind, e.on, e.cell_id, e.other_cell_id, e.other_party, e.ground, e.cause,
+              actor_id)
+             for pk, history in zip(ids, histories, strict=True) for e in history.events],
             batch_size=batch_size,
-        )
-        MemberPeriod.objects.bulk_create(
-            (
-                MemberPeriod(
-                    membership=membership,
-                    person_id=membership.person_id,
-                    cell_id=p.cell_id,
-                    standing=p.standing,
-                    exempted=p.exempted,
-                    temp_cell_id=p.temp_cell_id,
-                    valid_from=p.valid_from,
-                    valid_to=p.valid_to,
-                )
-                for membership, result in zip(memberships, replays, strict=True)
-                for p in result.periods
-            ),
+        )  # fmt: skip
+        copy_rows(
+            MemberPeriod,
+            ("membership_id", "person_id", "cell_id", "standing", "exempted", "temp_cell_id",
+             "valid_from", "valid_to"),
+            [(m.pk, m.person_id, p.cell_id, p.standing, p.exempted, p.temp_cell_id, p.valid_from,
+              p.valid_to)
+             for m, result in zip(memberships, replays, strict=True) for p in result.periods],
             batch_size=batch_size,
-        )
+        )  # fmt: skip
+        if not aggregates:
+            return memberships
         # The monthly aggregates (D39, D43), from the periods and admissions just written.
         delta = stats.contributions(stats.periods_of(m.pk for m in memberships))
         delta.update(stats.admission_contributions(stats.admissions_of(memberships)))
