@@ -17,6 +17,7 @@ from ptdv.reports.rules import (
     ages_on_month_end,
     average,
     median,
+    median_of_counts,
     percent,
 )
 
@@ -74,6 +75,19 @@ def test_median_of_odd_even_and_no_values():
 @given(st.lists(st.integers(0, 5000), min_size=1, max_size=40))
 def test_median_agrees_with_the_statistics_module(values):
     assert median(values) == Decimal(str(plain_median(values))).quantize(Decimal("0.1"))
+
+
+@given(st.dictionaries(st.integers(0, 800), st.integers(0, 6), max_size=30))
+def test_median_of_counts_is_the_median_of_the_values_listed(counts):
+    listed = [value for value, n in counts.items() for _ in range(n)]
+    assert median_of_counts(counts) == median(listed)
+
+
+def test_median_of_counts_for_a_few_days():
+    assert median_of_counts({}) is None
+    assert median_of_counts({10: 0}) is None
+    assert median_of_counts({51: 1, 10: 1, 20: 1}) == Decimal("20.0")
+    assert median_of_counts({3: 2, 9: 2}) == Decimal("6.0")
 
 
 @given(

@@ -247,18 +247,26 @@ def _subtree(unit: Org, prefix: str) -> Q:
 def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
     """Return today's open cases under the unit by stage (how many, the median of their days in
     the stage, how many overdue) and the outstanding people on the cells' lists."""
-    rows = Case.objects.filter(_subtree(unit, "cell"), outcome=Outcome.OPEN).values_list(
-        "stage", "stage_since", "next_due_on"
+    # Grouped by stage and day entered: a few thousand rows, however many cases (the nation's
+    # 1.2 M open cases came to Python one by one).
+    rows = (
+        Case.objects.filter(_subtree(unit, "cell"), outcome=Outcome.OPEN)
+        .values_list("stage", "stage_since")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_due_on__lt=today)))
+        .order_by()
     )
-    days: dict[str, list[int]] = {}
+    days: dict[str, Counter[int]] = {}
     overdue: Counter[str] = Counter()
-    for stage, since, due in rows:
-        days.setdefault(stage, []).append((today - since).days)
-        if due is not None and due < today:
-            overdue[stage] += 1
+    for stage, since, n, late in rows:
+        days.setdefault(stage, Counter())[(today - since).days] += n
+        overdue[stage] += late
     funnel = [
         StageRow(
-            s.value, str(s.label), len(days.get(s, [])), rules.median(days.get(s, [])), overdue[s]
+            s.value,
+            str(s.label),
+            sum(days.get(s, {}).values()),
+            rules.median_of_counts(days.get(s, {})),
+            overdue[s],
         )  # fmt: skip
         for s in FUNNEL_STAGES
     ]

@@ -30,6 +30,22 @@ def median(values: Sequence[int]) -> Decimal | None:
     return pair.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def median_of_counts(counts: Mapping[int, int]) -> Decimal | None:
+    """Return `median` of the values counted (value → how many times), without listing them:
+    a funnel of a million cases comes grouped by day."""
+    size = sum(counts.values())
+    if not size:
+        return None
+    wanted = {(size - 1) // 2, size // 2}  # the middle position(s), from 0
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        n = counts[value]
+        found += [value for position in wanted if seen <= position < seen + n]
+        seen += n
+    return median(found)
+
+
 def age_on_month_end(birth_month: str, day: date) -> int:
     """Return the age in full years, on the last day of the day's month, of someone born in the
     month "YYYY-MM": exact from the month alone (their birthday has passed by then)."""
