@@ -3,9 +3,12 @@ registry (admissions placed by the dated tree) with pinned query counts."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
+from ptdv.members.asof import admissions, years_before
 from ptdv.members.models import Membership
 from ptdv.orgs.services import move_org
 from ptdv.people.models import Person
@@ -14,14 +17,15 @@ from ptdv.targets import selectors
 from ptdv.targets.models import Metric
 from ptdv.targets.selectors import TargetProgress
 from tests.factories import TODAY, make_person, system_user
-from tests.members.helpers import admitted, enter
+from tests.members.helpers import admitted, bulk_people, enter
 from tests.targets.conftest import set_
 
 
 def test_progress_of_the_year_with_forecast_and_risk(plan, django_assert_num_queries):
-    # Eight: the admissions from the admission rows (the unit's spans, then the rows: D43), the
-    # pace from the events (the unit's cells first: asof.events_in), the pipeline.
-    with django_assert_num_queries(8):
+    # Thirteen: the admissions from the admission rows (the unit's spans, then the rows: D43);
+    # the pace likewise for its whole months, from the events for the days before the first and
+    # after the last (the unit's cells first: asof.events_in); the pipeline.
+    with django_assert_num_queries(13):
         result = selectors.progress(plan.cast.grassroots, year=2026, today=TODAY)
     # 4 admitted; pace 5 admissions over the 3 years before 21/11/2026 → 0.18 in 40 days.
     assert result == TargetProgress(
@@ -128,3 +132,22 @@ def test_progress_report_json_shape(plan):
     assert item["forecast"]["total"] == 4
     assert report["split"] == {"parent": 10, "children_total": 9, "difference": -1,
                                "missing": [], "adds_up": False}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "today",
+    [TODAY, date(2026, 3, 1), date(2026, 3, 2), date(2026, 5, 1), date(2026, 6, 30),
+     date(2026, 3, 20), date(2028, 6, 1), date(2029, 3, 1), date(2029, 3, 10),
+     date(2025, 6, 1)],
+)  # fmt: skip
+def test_the_pace_from_the_admission_rows_equals_the_events_count(plan, today):
+    """Whole months from the rows, the partial months at either end from the events: the same
+    count as the events alone, whatever day today is (on a month's first day, or the day after,
+    when the three years begin or end on an admission)."""
+    unit = plan.cast.grassroots
+    [person] = bulk_people([plan.cast.cell_a], 1)
+    enter([(person, date(2026, 3, 1), admitted(person, date(2026, 3, 15), official=False))])
+    since = years_before(today, selectors.config()["pace_years"])
+    expected = admissions(unit, since, today - timedelta(days=1)).count()
+
+    assert selectors.pace(unit, today=today).admissions == expected

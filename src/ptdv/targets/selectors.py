@@ -25,6 +25,7 @@ from ptdv.members.idle import (
 )
 from ptdv.members.idle import IdleCells, idle_cells
 from ptdv.members.models import MemberPeriod, Standing
+from ptdv.members.rules.stats import month_of, next_month
 from ptdv.orgs.models import SPAN_STEP, Org, OrgField, OrgSpan
 from ptdv.orgs.selectors import span_on
 from ptdv.people.models import Conscription
@@ -151,16 +152,24 @@ def pace(unit: Org, *, today: date) -> rules.Pace:
     """Return the admissions under the unit over the N years before today."""
     since = years_before(today, config()["pace_years"])
     last = today - timedelta(days=1)
-    return rules.Pace(admissions(unit, since, last).count(), (today - since).days)
+    return rules.Pace(_admitted(unit, since, last, today), (today - since).days)
 
 
 def _admitted(unit: Org, start: date, day: date, today: date) -> int:
-    """Return how many were admitted under the unit in [start, day]: from the admission rows
-    where they answer (D43), else from the events."""
-    found = aggregates.admissions([unit.pk], start, day, today)
-    if found is not None:
-        return found[unit.pk].total
-    return admissions(unit, start, day).count()
+    """Return how many were admitted under the unit in [start, day]: the whole months from the
+    admission rows where they answer (D43), the days before the first whole month and after
+    the last from the events (at most two partial months); all from the events otherwise."""
+    first = start if start.day == 1 else next_month(start)
+    last = day if aggregates.answers(day, today) else month_of(day) - timedelta(days=1)
+    found = aggregates.admissions([unit.pk], first, last, today) if first <= last else None
+    if found is None:
+        return admissions(unit, start, day).count()
+    counted = found[unit.pk].total
+    if start < first:
+        counted += admissions(unit, start, min(day, first - timedelta(days=1))).count()
+    if last < day:
+        counted += admissions(unit, max(start, last + timedelta(days=1)), day).count()
+    return counted
 
 
 def _count_progress(target: Target, unit: Org, *, today: date) -> MetricProgress:
