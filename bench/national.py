@@ -955,8 +955,11 @@ def run(scale: float, folder: Path) -> list[str]:
         assert row.values.get("women", 0) == want.get("women", 0), (row.org_id, row.values, want)
     target_url = _province_target(province, leader)
 
-    def dashboard(unit: Any) -> Callable[[], object]:
-        url = reverse("reports:dashboard", args=[unit.pk]) + f"?day={DAY:%Y-%m-%d}"
+    def dashboard(unit: Any, *, on: date | None = DAY) -> Callable[[], object]:
+        """The unit's dashboard on a day, or as a user first opens it (today: the pipeline's
+        funnel and the overdue items too)."""
+        url = reverse("reports:dashboard", args=[unit.pk])
+        url += f"?day={on:%Y-%m-%d}" if on else ""
 
         def get() -> object:
             response = leader.get(url)
@@ -982,6 +985,10 @@ def run(scale: float, folder: Path) -> list[str]:
          lambda: duck_members_table(duck, paths[province.pk], DAY)),
         ("cell dashboard (HTTP)", dashboard(cell),
          lambda: duck_members_table(duck, paths[cell.pk], DAY, by_child=False)),
+        ("national dashboard today (HTTP)", dashboard(nation, on=None),
+         lambda: duck_members_table(duck, paths[nation.pk], TODAY)),
+        ("province dashboard today (HTTP)", dashboard(province, on=None),
+         lambda: duck_members_table(duck, paths[province.pk], TODAY)),
         ("province composition (all dimensions)", lambda: aggregates.stock(province, DAY),
          lambda: duck_members_table(duck, paths[province.pk], DAY)),
         ("national members table, 31/12/2025", lambda: tables.build("members", nation, day=DAY),
