@@ -490,8 +490,7 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
         f"SELECT {unit}, g.month, g.dim, g.value, {rolled} FROM g "
         f"JOIN ({levels}) l ON length(g.anc) >= l.k * {SPAN_STEP} "
         f"GROUP BY {unit}, g.month, g.dim, g.value "
-        f"HAVING " + " OR ".join(f"{r} <> 0" for r in rolled.split(", "))
-        + f" {IN_WRITING_ORDER}"
+        f"HAVING {' OR '.join(f'{r} <> 0' for r in rolled.split(', '))} {IN_WRITING_ORDER}"
     )
 
 
