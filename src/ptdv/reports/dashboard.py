@@ -267,7 +267,7 @@ def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
             sum(days.get(s, {}).values()),
             rules.median_of_counts(days.get(s, {})),
             overdue[s],
-        )  # fmt: skip
+        )
         for s in FUNNEL_STAGES
     ]
     pool = PoolEntry.objects.filter(_subtree(unit, "cell"), status=PoolEntry.Status.ACTIVE).count()
