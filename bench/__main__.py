@@ -125,7 +125,8 @@ def _build(n_people: int, seed: int) -> dict[str, object]:
         for i, pk in enumerate(Person.objects.values_list("pk", flat=True)[: n_people // 10]):
             cases.append(
                 Case(
-                    person_id=pk, cell=cells[i % len(cells)], source="youth_union",
+                    person_id=pk, cell=cells[i % len(cells)], cell_path=cells[i % len(cells)].path,
+                    source="youth_union",
                     opened_on=date(2025, 1, 1), stage=stages[i % len(stages)],
                     stage_since=date(2025, 6, 1),
                     next_due_on=date.fromordinal(today.toordinal() - 200 + rng.randrange(400)),

@@ -266,15 +266,18 @@ def build_members(
         country.members += n
 
 
-CASE_COLUMNS = ("person_id", "cell_id", "source", "opened_on", "stage", "stage_since",
-                "next_due_on", "next_due_rule")  # fmt: skip
+CASE_COLUMNS = ("person_id", "cell_id", "cell_path", "source", "opened_on", "stage",
+                "stage_since", "next_due_on", "next_due_rule")  # fmt: skip
 
 
 def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int = 20_000) -> None:
     """Insert open cases spread over the stages, with their people (steps not written)."""
     from ptdv.core.bulk import copy_rows
+    from ptdv.orgs.models import Org
     from ptdv.pipeline.models import Case, Source, Stage
 
+    # Each case carries its cell's path (D48), as the services copy it.
+    paths = dict(Org.objects.filter(pk__in=country.cells).values_list("pk", "path"))
     stages = [s.value for s in Stage if s not in (Stage.EXITED, Stage.PROBATION)]
     sources = [s.value for s in Source]
     maker = PeopleMaker(rng)
@@ -285,7 +288,8 @@ def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int =
         for person_id, cell_id, _sort_key in people:
             opened = TODAY - timedelta(days=rng.randrange(30, 730))
             cases.append(
-                (person_id, cell_id, rng.choice(sources), opened, rng.choice(stages),
+                (person_id, cell_id, paths[cell_id], rng.choice(sources), opened,
+                 rng.choice(stages),
                  opened + timedelta(days=rng.randrange((TODAY - opened).days)),
                  TODAY + timedelta(days=rng.randrange(-200, 200)), "DECIDE-60WD")
             )  # fmt: skip

@@ -64,8 +64,8 @@ def test_the_check_sees_a_manager_call(tmp_path):
     [
         (Org, "path"),
         (Person, "org__path"),
-        (Case, "cell__path"),
-        (PoolEntry, "cell__path"),
+        (Case, "cell_path"),
+        (PoolEntry, "cell_path"),
         (TrainingBatch, "organiser__path"),
     ],
 )

@@ -68,6 +68,21 @@ def test_recompute_reproduces_every_demo_case_exactly(db) -> None:
     assert out.getvalue().strip() == f"Đã tính lại {n} hồ sơ; 0 hồ sơ có thay đổi."
 
 
+def test_recompute_copies_the_cells_paths_again_where_a_bulk_write_got_them_wrong(world) -> None:
+    cast = world.cast
+    case = open_test_case(world.candidate, cast.cell_a, actor=cast.board_specialist)
+    Case.objects.update(cell_path="")
+
+    out = StringIO()
+    call_command("pipeline", "recompute", stdout=out)
+
+    assert Case.objects.get(pk=case.pk).cell_path == cast.cell_a.path
+    assert out.getvalue().strip().splitlines() == [
+        "Đã tính lại 1 hồ sơ; 0 hồ sơ có thay đổi.",
+        "Đã sửa vị trí chi bộ của 1 hồ sơ và quần chúng ưu tú theo cây tổ chức.",
+    ]
+
+
 def test_ptdv_pipeline_recompute_works_as_typed(world, capsys, monkeypatch) -> None:
     cast = world.cast
     case = open_test_case(world.candidate, cast.cell_a, actor=cast.board_specialist)

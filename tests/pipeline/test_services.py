@@ -853,6 +853,7 @@ def test_transfer_moves_the_case_and_keeps_its_history(world, case):
 
     case.refresh_from_db()
     assert (case.cell_id, case.stage, case.outcome) == (cast.cell_b.pk, Stage.DOSSIER, "")
+    assert case.cell_path == cast.cell_b.path  # the scope follows the case (D48)
     assert list(Step.objects.filter(case=case).values_list("seq", "action")) == [
         *steps_before,
         (len(steps_before) + 1, actions.TRANSFERRED),

@@ -305,7 +305,7 @@ def admission_case_of(user: Any, membership: Membership) -> CaseLink | None:
     import the pipeline)."""
     row = (
         Membership.objects.filter(pk=membership.pk, case__isnull=False)
-        .values_list("case__pk", "case__cell__path")
+        .values_list("case__pk", "case__cell_path")
         .first()
     )
     if row is None:

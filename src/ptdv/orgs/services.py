@@ -17,7 +17,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 from ptdv.access.models import User
 from ptdv.core.errors import DomainError, StaleVersion
 from ptdv.core.text import normalize_spaces
-from ptdv.orgs import rules, spans
+from ptdv.orgs import rules, signals, spans
 from ptdv.orgs.models import Org, OrgSpan, span_segment
 
 EDITABLE_FIELDS = (
@@ -315,11 +315,13 @@ def move_org(
         if old_parent is not None and old_parent.pk == target.pk:
             return locked
         _move_spans(locked, target, day=day, today=today)
+        old_path = locked.path
         try:
             locked.move(target, pos="last-child")
         except InvalidMoveToDescendant as exc:  # defence in depth; checked above
             raise OrgInvalid(_("Không thể chuyển tổ chức vào đơn vị trực thuộc nó.")) from exc
         moved = Org.objects.get(pk=locked.pk)
+        signals.paths_moved.send(sender=Org, old=old_path, new=moved.path)
         moved.version = locked.version + 1
         _set_parent_name(moved, target.name)
         moved._history_user = actor

@@ -8,11 +8,18 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         from ptdv.access.policy import register_scoped_model
+        from ptdv.orgs.models import Org
         from ptdv.pipeline.models import Case, PoolEntry, TrainingBatch
 
-        # Cases and pool entries belong to the cell that owns them.
-        register_scoped_model(Case, "cell__path")
-        register_scoped_model(PoolEntry, "cell__path")
+        # Cases and pool entries belong to the cell that owns them: the scope is a range of the
+        # cell's path as the row carries it (D48), kept when the tree moves.
+        register_scoped_model(Case, "cell_path")
+        register_scoped_model(PoolEntry, "cell_path")
+
+        from ptdv.orgs.signals import paths_moved
+        from ptdv.pipeline.paths import moved
+
+        paths_moved.connect(moved, sender=Org, dispatch_uid="pipeline-cell-paths")
         register_scoped_model(TrainingBatch, "organiser__path")
 
         from ptdv.pipeline.config import rules_config

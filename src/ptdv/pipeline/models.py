@@ -7,6 +7,8 @@ and "due in N days" are indexed queries.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -31,7 +33,41 @@ class Source(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class PoolEntry(VersionedModel):
+class CellPathed(VersionedModel):
+    """A row owned by a cell that carries the cell's path in the tree (`cell_path`), so that
+    "everything under a unit" and the access scope are one indexed range on the row's own table
+    instead of a join through the cells (decision D48).
+
+    The path is copied from the cell when the row is first saved or moves to another cell, and
+    rewritten in the move's transaction when the cell's branch of the tree moves
+    (`ptdv.orgs.signals.paths_moved`, received by `ptdv.pipeline.paths`). Bulk writes must set
+    it themselves."""
+
+    cell_path = models.CharField(max_length=255, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._cell_loaded = instance.__dict__.get("cell_id")
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        cell_id = self.__dict__.get("cell_id")
+        if cell_id is not None and (
+            not self.cell_path or cell_id != getattr(self, "_cell_loaded", None)
+        ):
+            self.cell_path = self.cell.path  # type: ignore[attr-defined]
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "cell_path"}
+        super().save(*args, **kwargs)
+        self._cell_loaded = cell_id
+
+
+class PoolEntry(CellPathed):
     """A person on a cell's list of outstanding non-members (quần chúng ưu tú)."""
 
     class Status(models.TextChoices):
@@ -55,7 +91,7 @@ class PoolEntry(VersionedModel):
     drop_reason = models.CharField(_("lý do đưa ra"), max_length=255, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["cell_path"])
 
     class Meta:
         verbose_name = _("quần chúng ưu tú")
@@ -68,7 +104,12 @@ class PoolEntry(VersionedModel):
                 name="pipeline_pool_one_active_per_person",
             )
         ]
-        indexes = [models.Index(fields=["cell", "status"], name="pipeline_pool_cell_status")]
+        indexes = [
+            models.Index(fields=["cell", "status"], name="pipeline_pool_cell_status"),
+            models.Index(
+                fields=["cell_path", "listed_on"], include=["source"], name="pipeline_pool_path"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.person)
@@ -219,7 +260,7 @@ CHOICE_LABELS: dict[str, object] = {
 }
 
 
-class Case(VersionedModel):
+class Case(CellPathed):
     """One person's path from the source pool to official member, owned by one cell."""
 
     person = models.ForeignKey(
@@ -264,7 +305,7 @@ class Case(VersionedModel):
         _("ngày quyết định công nhận"), null=True, blank=True
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["cell_path"])
 
     class Meta:
         verbose_name = _("hồ sơ phát triển đảng viên")
@@ -281,6 +322,20 @@ class Case(VersionedModel):
             models.Index(fields=["cell", "stage"], name="pipeline_case_cell_stage"),
             models.Index(fields=["next_due_on"], name="pipeline_case_due"),
             models.Index(fields=["outcome", "next_due_on"], name="pipeline_case_open_due"),
+            # The open cases under a unit: the funnel, the board, the forecast's pipeline (read
+            # from the index alone on PostgreSQL).
+            models.Index(
+                fields=["cell_path", "stage"],
+                include=["stage_since", "next_due_on", "source"],
+                condition=models.Q(outcome=""),
+                name="pipeline_case_path_open",
+            ),
+            # Every case under a unit: the pass-through of the years (decided, refused, admitted).
+            models.Index(
+                fields=["cell_path", "decision_on"],
+                include=["outcome", "closed_on", "ceremony_on"],
+                name="pipeline_case_path",
+            ),
         ]
 
     def __str__(self) -> str:

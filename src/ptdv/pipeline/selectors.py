@@ -58,7 +58,8 @@ _STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
 
 
 def _in_subtree(qs: QuerySet[Case], org: Org) -> QuerySet[Case]:
-    return qs.filter(cell__path__gte=org.path, cell__path__lt=prefix_upper_bound(org.path))
+    # The path the case carries (D48): a range of the cases' own index, no join to the cells.
+    return qs.filter(cell_path__gte=org.path, cell_path__lt=prefix_upper_bound(org.path))
 
 
 def cases_for_user(

@@ -106,7 +106,7 @@ def period_bounds(start_year: int, end_year: int) -> tuple[date, date]:
 
 def _subtree_cases(unit: Org) -> QuerySet[Case]:
     return Case.objects.filter(
-        cell__path__gte=unit.path, cell__path__lt=prefix_upper_bound(unit.path)
+        cell_path__gte=unit.path, cell_path__lt=prefix_upper_bound(unit.path)
     )
 
 

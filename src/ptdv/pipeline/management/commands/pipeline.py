@@ -3,7 +3,9 @@
 The stage, outcome, closing date, next due date and the member's dates on a case are caches of
 its steps (decision D15); this command recomputes them with the services' own code, e.g. after
 a change of the rules or of the working-day calendar outside the admin, and reports how many
-cases changed. Running it twice changes nothing the second time.
+cases changed. Run over every case, it also copies each case's and list entry's cell path from
+the tree again where a write that bypassed the services left it wrong (D48), and says how many.
+Running it twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ptdv.pipeline import paths
 from ptdv.pipeline.models import Case
 from ptdv.pipeline.services import recompute_cases
 
@@ -43,3 +46,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Đã tính lại %(n)s hồ sơ; %(c)s hồ sơ có thay đổi.") % {"n": total, "c": changed}
         )
+        if not options.get("case_ids"):
+            repaired = paths.refresh()
+            if repaired:
+                self.stdout.write(
+                    _("Đã sửa vị trí chi bộ của %(n)s hồ sơ và quần chúng ưu tú theo cây tổ chức.")
+                    % {"n": repaired}
+                )
