@@ -107,7 +107,9 @@ class PoolEntry(CellPathed):
         indexes = [
             models.Index(fields=["cell", "status"], name="pipeline_pool_cell_status"),
             models.Index(
-                fields=["cell_path", "listed_on"], include=["source"], name="pipeline_pool_path"
+                fields=["cell_path", "listed_on"],
+                include=["source", "status"],
+                name="pipeline_pool_path",
             ),
         ]
 
@@ -326,14 +328,14 @@ class Case(CellPathed):
             # from the index alone on PostgreSQL).
             models.Index(
                 fields=["cell_path", "stage"],
-                include=["stage_since", "next_due_on", "source"],
+                include=["stage_since", "next_due_on", "source", "id"],
                 condition=models.Q(outcome=""),
                 name="pipeline_case_path_open",
             ),
             # Every case under a unit: the pass-through of the years (decided, refused, admitted).
             models.Index(
                 fields=["cell_path", "decision_on"],
-                include=["outcome", "closed_on", "ceremony_on"],
+                include=["outcome", "closed_on", "ceremony_on", "id"],
                 name="pipeline_case_path",
             ),
         ]

@@ -36,14 +36,14 @@ class Migration(migrations.Migration):
         migrations.RunPython(copy_paths, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('outcome', '')), fields=['cell_path', 'stage'], include=('stage_since', 'next_due_on', 'source'), name='pipeline_case_path_open'),
+            index=models.Index(condition=models.Q(('outcome', '')), fields=['cell_path', 'stage'], include=('stage_since', 'next_due_on', 'source', 'id'), name='pipeline_case_path_open'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['cell_path', 'decision_on'], include=('outcome', 'closed_on', 'ceremony_on'), name='pipeline_case_path'),
+            index=models.Index(fields=['cell_path', 'decision_on'], include=('outcome', 'closed_on', 'ceremony_on', 'id'), name='pipeline_case_path'),
         ),
         migrations.AddIndex(
             model_name='poolentry',
-            index=models.Index(fields=['cell_path', 'listed_on'], include=('source',), name='pipeline_pool_path'),
+            index=models.Index(fields=['cell_path', 'listed_on'], include=('source', 'status'), name='pipeline_pool_path'),
         ),
     ]
