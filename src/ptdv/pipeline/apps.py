@@ -15,12 +15,12 @@ class PipelineConfig(AppConfig):
         # cell's path as the row carries it (D48), kept when the tree moves.
         register_scoped_model(Case, "cell_path")
         register_scoped_model(PoolEntry, "cell_path")
+        register_scoped_model(TrainingBatch, "organiser__path")
 
         from ptdv.orgs.signals import paths_moved
         from ptdv.pipeline.paths import moved
 
         paths_moved.connect(moved, sender=Org, dispatch_uid="pipeline-cell-paths")
-        register_scoped_model(TrainingBatch, "organiser__path")
 
         from ptdv.pipeline.config import rules_config
 

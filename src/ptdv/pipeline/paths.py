@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Substr
 
 from ptdv.core.text import prefix_upper_bound
@@ -20,19 +20,26 @@ from ptdv.pipeline.models import Case, PoolEntry
 MODELS: tuple[type[Case], type[PoolEntry]] = (Case, PoolEntry)
 
 
+def under(path: str) -> Q:
+    """Return the condition for a case or a list entry under the unit with this tree path: one
+    range of the row's own copy, the index the readers use."""
+    return Q(cell_path__gte=path, cell_path__lt=prefix_upper_bound(path))
+
+
 def moved(sender: Any, *, old: str, new: str, **_kwargs: Any) -> None:
     """Rewrite the copied paths under `old` to start with `new` (paths_moved's receiver)."""
     if old == new:
         return
     for model in MODELS:
-        model.objects.filter(cell_path__gte=old, cell_path__lt=prefix_upper_bound(old)).update(
+        model.objects.filter(under(old)).update(
             cell_path=Concat(Value(new), Substr(F("cell_path"), len(old) + 1))
         )
 
 
 def refresh() -> int:
-    """Copy every row's cell path from the tree again; return how many rows changed (the
-    migration that added the copies, and a repair after a write that bypassed the services)."""
+    """Copy every row's cell path from the tree again; return how many rows changed (a repair
+    after a write that bypassed the services; migration pipeline 0003 does the same with its
+    historical models)."""
     changed = 0
     for model in MODELS:
         path = Subquery(Org.objects.filter(pk=OuterRef("cell_id")).values("path")[:1])

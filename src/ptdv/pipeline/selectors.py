@@ -23,13 +23,12 @@ from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
-from ptdv.core.text import prefix_upper_bound
 from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.rules import committee_name
 from ptdv.orgs.selectors import ancestors_of
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
-from ptdv.pipeline import rules
+from ptdv.pipeline import paths, rules
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE, ActionSpec
 from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.facts import (
@@ -62,7 +61,7 @@ _STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
 
 def _in_subtree(qs: QuerySet[Case], org: Org) -> QuerySet[Case]:
     # The path the case carries (D48): a range of the cases' own index, no join to the cells.
-    return qs.filter(cell_path__gte=org.path, cell_path__lt=prefix_upper_bound(org.path))
+    return qs.filter(paths.under(org.path))
 
 
 def cases_for_user(

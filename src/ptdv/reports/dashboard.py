@@ -24,6 +24,7 @@ from ptdv.members.models import Transfer
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
+from ptdv.pipeline import paths
 from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
 from ptdv.reports import admissions, charts, rules, tables
 from ptdv.targets import selectors as target_selectors
@@ -238,9 +239,9 @@ def _lists(total: Counter[str]) -> dict[str, list[Share]]:
 # --- the pipeline -----------------------------------------------------------------------------
 
 
-def _subtree(unit: Org, path: str) -> Q:
-    """Return the rows under the unit by the path lookup (a case's own copy, D48)."""
-    return Q(**{f"{path}__gte": unit.path, f"{path}__lt": prefix_upper_bound(unit.path)})
+def _from_cells_under(unit: Org) -> Q:
+    """Return the transfers that leave a cell under the unit."""
+    return Q(from_cell__path__gte=unit.path, from_cell__path__lt=prefix_upper_bound(unit.path))
 
 
 def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
@@ -249,7 +250,7 @@ def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
     # Grouped by stage and day entered: a few thousand rows, however many cases (the nation's
     # 1.2 M open cases came to Python one by one).
     rows = (
-        Case.objects.filter(_subtree(unit, "cell_path"), outcome=Outcome.OPEN)
+        Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
         .values_list("stage", "stage_since")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_due_on__lt=today)))
         .order_by()
@@ -269,9 +270,7 @@ def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
         )
         for s in FUNNEL_STAGES
     ]
-    pool = PoolEntry.objects.filter(
-        _subtree(unit, "cell_path"), status=PoolEntry.Status.ACTIVE
-    ).count()
+    pool = PoolEntry.objects.filter(paths.under(unit.path), status=PoolEntry.Status.ACTIVE).count()
     return funnel, pool
 
 
@@ -280,9 +279,7 @@ def _sources(unit: Org, day: date) -> list[SourceRow]:
     the day, how many got a case, and how many were admitted by the day."""
     since = asof.years_before(day, SOURCE_YEARS)
     rows = (
-        PoolEntry.objects.filter(
-            _subtree(unit, "cell_path"), listed_on__gt=since, listed_on__lte=day
-        )
+        PoolEntry.objects.filter(paths.under(unit.path), listed_on__gt=since, listed_on__lte=day)
         .values("source")
         .annotate(
             n_listed=Count("pk", distinct=True),
@@ -308,7 +305,7 @@ def _sources(unit: Org, day: date) -> list[SourceRow]:
 def _overdue_transfers(unit: Org, today: date) -> int:
     started = Q(state=Transfer.State.STARTED, letter_due_on__lt=today)
     sent = Q(state=Transfer.State.SENT, present_due_on__lt=today)
-    return Transfer.objects.filter(_subtree(unit, "from_cell__path")).filter(started | sent).count()
+    return Transfer.objects.filter(_from_cells_under(unit)).filter(started | sent).count()
 
 
 def month_ends(today: date, count: int = 12) -> list[date]:

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ptdv.core.numbers import percent, rounding_mode
-from ptdv.core.text import prefix_upper_bound
 from ptdv.members import aggregates
 from ptdv.members.asof import admissions, units_on, years_before
 from ptdv.members.idle import (
@@ -30,6 +29,7 @@ from ptdv.orgs.models import SPAN_STEP, Org, OrgField, OrgSpan
 from ptdv.orgs.selectors import span_on
 from ptdv.people.models import Conscription
 from ptdv.people.rules import age_on
+from ptdv.pipeline import paths
 from ptdv.pipeline.models import Case, Outcome, Stage
 from ptdv.targets import rules
 from ptdv.targets.models import COUNT_METRICS, Metric, Target, period_label
@@ -105,9 +105,7 @@ def period_bounds(start_year: int, end_year: int) -> tuple[date, date]:
 
 
 def _subtree_cases(unit: Org) -> QuerySet[Case]:
-    return Case.objects.filter(
-        cell_path__gte=unit.path, cell_path__lt=prefix_upper_bound(unit.path)
-    )
+    return Case.objects.filter(paths.under(unit.path))
 
 
 def pipeline_cases(unit: Org) -> list[rules.PipelineCase]:
