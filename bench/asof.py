@@ -78,10 +78,7 @@ def build_members(cells: list[Any], rng: random.Random) -> dict[str, Any]:
         histories.append(HistorySpec(person_id=pk, sort_key=key, decision_on=decided, events=story))
     # These benchmarks read the periods, not the monthly aggregates (D39): entering 200,000
     # members with them would take about an hour (bench/national.py times them).
-    from bench.national import aggregates_deferred
-
-    with aggregates_deferred():
-        bulk_enter(histories, actor=None, today=TODAY, batch_size=5000)
+    bulk_enter(histories, actor=None, today=TODAY, batch_size=5000, aggregates=False)
     return {"members": len(histories), "events": events, "seconds": time.perf_counter() - t0}
 
 
