@@ -499,11 +499,13 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
 
 
 def write_aggregates() -> int:
-    """Replace every MemberStat row by the set-based computation; return how many rows."""
+    """Replace every MemberStat row by the set-based computation, and the cells' last
+    admissions (D49) by theirs; return how many monthly rows."""
     from django.db import connection, transaction
     from django.db.models import Max
 
     from ptdv.members.models import AdmissionStat, MemberStat, MemberStatBase, MemberStatYear
+    from ptdv.members.services import last_admissions
     from ptdv.orgs.models import OrgSpan
 
     depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
@@ -515,6 +517,7 @@ def write_aggregates() -> int:
         cursor.execute(_aggregates_sql(connection.vendor, depth))
         cursor.execute(_years_sql(connection.vendor))
         cursor.execute(_admissions_sql(connection.vendor, depth))
+        last_admissions.rebuild()
     return MemberStat.objects.count()
 
 

@@ -1,4 +1,5 @@
-"""The party standing kept on Person (D16) moves into the registry (members 0002)."""
+"""The party standing kept on Person (D16) moves into the registry (members 0002), and what
+the later migrations derive from it (the aggregates, each cell's last admission)."""
 
 from __future__ import annotations
 
@@ -102,3 +103,10 @@ def test_person_columns_become_memberships_events_and_periods(reference_lists) -
         ("probationary", date(1990, 5, 19), date(1991, 5, 19)),
         ("official", date(1991, 5, 19), date(2010, 6, 1)),
     ]
+    # The later migrations recompute what the registry keeps from it: every aggregate row and
+    # each cell's last admission (members 0011) equal a recomputation.
+    from ptdv.members.models import LastAdmission
+    from ptdv.members.services import stats
+
+    assert stats.differences() == []
+    assert dict(LastAdmission.objects.values_list("cell_id", "on")) == {cell.pk: date(2025, 9, 20)}

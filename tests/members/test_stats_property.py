@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptdv.members import aggregates
-from ptdv.members.asof import figures, periods_on, units_on
-from ptdv.members.models import MemberEvent, MemberStat
+from ptdv.members.asof import figures, periods_on, units_on, years_before
+from ptdv.members.idle import idle_cells
+from ptdv.members.models import MemberEvent, Membership, MemberStat
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.members.services import MemberInvalid, correct_event
 from ptdv.members.services import stats as kept
 from ptdv.members.services.bulk import EventSpec
-from ptdv.orgs.models import OrgKind
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind
 from ptdv.orgs.selectors import span_on
 from ptdv.orgs.services import move_org
 from ptdv.people.services import update_person
@@ -44,6 +45,25 @@ def _sexes(unit, day):  # type: ignore[no-untyped-def]
     for sex in periods_on(span.path, day).values_list("person__sex", flat=True):
         counts[sex] = counts.get(sex, 0) + 1
     return counts
+
+
+def _idle(path, day, years):  # type: ignore[no-untyped-def]
+    """Return (counted, idle, per child path) of the cells under the path on the day, counted
+    plainly: each cell founded by the years' start, idle when none of its admissions falls in
+    (start, day]."""
+    since = years_before(day, years)
+    admitted = list(Membership.objects.exclude(admission_cell=None).values_list(
+        "admission_cell_id", "joined_on"))  # fmt: skip
+    per_child: dict[str, list[int]] = {}
+    for span in units_on(path, day).filter(kind__in=CELL_KINDS).select_related("org"):
+        if span.org.valid_from > since:
+            continue
+        active = any(c == span.org_id and since < on <= day for c, on in admitted)
+        counts = per_child.setdefault(span.path[: len(path) + SPAN_STEP], [0, 0])
+        counts[0] += 1
+        counts[1] += not active
+    return (sum(c for c, _ in per_child.values()), sum(i for _, i in per_child.values()),
+            {p: tuple(c) for p, c in per_child.items() if len(p) > len(path)})  # fmt: skip
 
 
 @settings(
@@ -148,6 +168,15 @@ def test_month_end_aggregates_equal_the_direct_count(db, data):  # type: ignore[
                 if span is not None:
                     plain = +tables.member_counts(span.path, day)
                     assert +tables.stock_counts([unit.pk], day).get(unit.pk, Counter()) == plain
+                    # The idle cells (D49: each cell's kept last admission, searched only when
+                    # it came after the day) against a plain count.
+                    for years in (1, 3):
+                        idle = idle_cells(span.path, day, years)
+                        by_child = {c.org_id: (c.counted, c.idle) for c in idle.children}
+                        want_counted, want_idle, want_children = _idle(span.path, day, years)
+                        assert (idle.counted, idle.idle) == (want_counted, want_idle)
+                        paths = dict(units_on(span.path, day).values_list("org_id", "path"))
+                        assert {paths[k]: v for k, v in by_child.items()} == want_children
                     # Every age, in full years on the month's last day.
                     births = periods_on(span.path, day).values_list("person__birth_date", flat=True)
                     ages = Counter(day.year - b.year - (b.month > day.month) for b in births)

@@ -7,8 +7,10 @@ admission cell and ceremony day, D43: a corrected admission counts on its correc
 member who came from outside PTĐV is nobody's admission).
 
 The answer has two parts, so that it stays one grouped query at any size:
-- counts per unit directly under the chosen one (how many cells, how many idle), read as one
-  anti-join of the cells with the admissions of the years looked at;
+- counts per unit directly under the chosen one (how many cells, how many idle), read with each
+  cell's kept last admission (D49): a cell whose last admission is on or before the day is idle
+  exactly when it is before the years looked at; only a cell that admitted someone after the
+  day (a past day) has its admissions of the years searched;
 - the list of idle cells (residential first, then those idle longest) with each one's last
   admission, only when the unit has at most `list_limit()` cells: a list of the country's tens
   of thousands of cells helps nobody, its per-province counts lead to the provinces' lists.
@@ -20,7 +22,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 
 from ptdv.members.asof import units_on, years_before
@@ -81,24 +94,16 @@ def idle_cells(root_path: str, day: date, years: int, *, limit: int | None = Non
     since = years_before(day, years)
     result = IdleCells(years, limit=list_limit() if limit is None else limit)
     cells = units_on(root_path, day).filter(kind__in=CELL_KINDS, org__valid_from__lte=since)
-    # Correlated, so PostgreSQL chooses between a search per cell (a small unit) and one hashed
-    # range of the admissions of the years (the nation): both have an index.
-    admitted = Membership.objects.filter(
-        admission_cell_id=OuterRef("org_id"), joined_on__gt=since, joined_on__lte=day
-    )
+    admitted = _admitted_in(day, since)
     child_path = len(root_path) + SPAN_STEP
+    # Grouped by the unit below alone (a few hundred groups: PostgreSQL hashes them).
     rows = (
-        cells.annotate(child=Substr("path", 1, child_path), active=Exists(admitted))
-        .values_list("child", "active")
-        .annotate(n=Count("pk"))
+        cells.annotate(child=Substr("path", 1, child_path), active=admitted)
+        .values_list("child")
+        .annotate(n=Count("pk"), idle=Count("pk", filter=Q(active=False)))
         .order_by()
     )
-    per_child: dict[str, list[int]] = {}
-    for child, active, n in rows:
-        counts = per_child.setdefault(child, [0, 0])
-        counts[0] += n
-        if not active:
-            counts[1] += n
+    per_child = {child: [n, idle] for child, n, idle in rows}
     result.counted = sum(c for c, _i in per_child.values())
     result.idle = sum(i for _c, i in per_child.values())
     if not result.counted:
@@ -112,17 +117,32 @@ def idle_cells(root_path: str, day: date, years: int, *, limit: int | None = Non
     result.children = [IdleChild(org_id, name, *per_child[path]) for org_id, name, path in spans]
     result.listed = result.counted <= result.limit
     if result.listed and result.idle:
-        result.cells = _listed(cells, admitted, day)
+        result.cells = _listed(cells.annotate(active=admitted).filter(active=False), day)
     return result
 
 
-def _listed(cells: QuerySet[OrgSpan], admitted: QuerySet[Membership], day: date) -> list[IdleCell]:
+def _admitted_in(day: date, since: date) -> Case:
+    """Return whether a cell's span admitted anyone after `since` up to the day: from the cell's
+    kept last admission (D49) when it is on or before the day; by a search of the cell's
+    admissions of those years only when it came later."""
+    last = "org__last_admission__on"
+    searched = Membership.objects.filter(
+        admission_cell_id=OuterRef("org_id"), joined_on__gt=since, joined_on__lte=day
+    )
+    return Case(
+        When(**{f"{last}__isnull": True}, then=Value(False)),
+        When(**{f"{last}__lte": since}, then=Value(False)),
+        When(**{f"{last}__lte": day}, then=Value(True)),
+        default=Exists(searched),
+        output_field=BooleanField(),
+    )
+
+
+def _listed(idle_cells: QuerySet[OrgSpan], day: date) -> list[IdleCell]:
     """Return the idle cells one by one with their last admission up to the day."""
     idle = {
         row["org_id"]: row
-        for row in cells.exclude(Exists(admitted)).values(
-            "org_id", "name", "org__valid_from", "org__field"
-        )
+        for row in idle_cells.values("org_id", "name", "org__valid_from", "org__field")
     }
     last = dict(
         Membership.objects.filter(admission_cell_id__in=list(idle), joined_on__lte=day)

@@ -571,3 +571,19 @@ class AdmissionStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.month:%m/%Y} {self.dim}={self.value}"
+
+
+class LastAdmission(models.Model):
+    """A cell's last admission in force: the latest ceremony day of the memberships admitted in
+    it (D43's admission cell), so the idle cells of a large unit read one row per cell instead
+    of searching each cell's admissions (D49). No row: nobody admitted there. Kept by
+    members.services.last_admissions in the transaction of every admission written; `ptdv
+    stats rebuild` recomputes it."""
+
+    cell = models.OneToOneField(
+        Org, on_delete=models.CASCADE, primary_key=True, related_name="last_admission"
+    )
+    on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} {self.on:%d/%m/%Y}"

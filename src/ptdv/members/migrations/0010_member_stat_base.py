@@ -7,19 +7,16 @@ from django.db import migrations, models
 def fill(apps, schema_editor):
     # The base rows folded through December of last year (D46), in one set-based statement. A
     # database that came through 0008 after 0008 stopped recomputing the aggregates has
-    # members but no admission rows (D43): every aggregate row is recomputed instead (today's
-    # rebuild, so a later migration that adds an aggregate table moves this call after it).
+    # members but no admission rows (D43): its every aggregate row is recomputed by 0011 (today's
+    # rebuild, after the last aggregate table is created; a later migration that adds one moves
+    # that call after it).
     from django.utils import timezone
 
-    from ptdv.members.services.stats import default_fold, fold, rebuild
+    from ptdv.members.services.stats import default_fold, fold
 
     Membership = apps.get_model("members", "Membership")
     AdmissionStat = apps.get_model("members", "AdmissionStat")
-    if not Membership.objects.exists():
-        return
-    if not AdmissionStat.objects.exists():
-        rebuild()
-    else:
+    if Membership.objects.exists() and AdmissionStat.objects.exists():
         fold(default_fold(timezone.localdate()))
 
 

@@ -16,7 +16,7 @@ from ptdv.access.models import User
 from ptdv.core.bulk import copy_rows
 from ptdv.members.models import MemberEvent, MemberPeriod, Membership
 from ptdv.members.rules import replay as rp
-from ptdv.members.services import stats
+from ptdv.members.services import last_admissions, stats
 from ptdv.members.services.events import MemberInvalid
 
 
@@ -154,4 +154,5 @@ def bulk_enter(
         delta = stats.contributions(stats.periods_of(m.pk for m in memberships))
         delta.update(stats.admission_contributions(stats.admissions_of(memberships)))
         stats.apply(delta)
+        last_admissions.refresh(m.admission_cell_id for m in memberships if m.admission_cell_id)
     return memberships

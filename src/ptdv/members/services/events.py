@@ -84,7 +84,9 @@ def _apply(membership: Membership, result: rp.Replay) -> None:
     )
     # The monthly aggregates follow the periods and the admission, in this transaction (D39).
     stats.periods_replaced(before, stats.periods_of([membership.pk]))
-    stats.admissions_replaced(admissions_before, stats.admission_of(membership))
+    stats.admissions_replaced(
+        admissions_before, stats.admission_of(membership), membership_id=membership.pk
+    )
 
 
 def _raise_refusals(refusals: list[rp.Refusal]) -> None:

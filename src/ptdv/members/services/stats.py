@@ -40,6 +40,7 @@ from ptdv.members.rules.stats import (
     dims_of,
     month_of,
 )
+from ptdv.members.services import last_admissions
 from ptdv.orgs.models import SPAN_STEP, OrgSpan
 from ptdv.people.models import Person
 
@@ -292,11 +293,20 @@ def admission_contributions(
     return total
 
 
-def admissions_replaced(before: list[AdmissionRow], after: list[AdmissionRow]) -> None:
-    """A membership's admission was entered, corrected or withdrawn: add what changed."""
+def admissions_replaced(
+    before: list[AdmissionRow], after: list[AdmissionRow], *, membership_id: int | None = None
+) -> None:
+    """A membership's admission was entered, corrected or withdrawn (the membership, not saved
+    yet, named by its id if it has one): add what changed, and keep its cells' last admission
+    (D49)."""
     if before == after:
         return
     apply(difference(admission_contributions(before), admission_contributions(after)))
+    last_admissions.refresh(
+        (row[1] for row in before + after),
+        membership_id=membership_id,
+        admissions=[(row[1], row[2]) for row in after],
+    )
 
 
 def _everything(
@@ -404,8 +414,8 @@ def stored_bases() -> BaseRows:
 
 
 def differences(limit: int = 20) -> list[str]:
-    """Return up to `limit` rows (monthly, yearly, admissions, base) where the stored
-    aggregates differ from a recomputation."""
+    """Return up to `limit` rows (monthly, yearly, admissions, base, then the cells' last
+    admissions) where the stored aggregates differ from a recomputation."""
     want = computed()
     bases = bases_of(want, folded_through())
     problems: list[str] = []
@@ -425,7 +435,7 @@ def differences(limit: int = 20) -> list[str]:
                 )
                 if len(problems) >= limit:
                     return problems
-    return problems
+    return problems + last_admissions.differences(limit - len(problems))
 
 
 def _replace(
@@ -458,8 +468,9 @@ def default_fold(today: date) -> date:
 
 
 def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
-    """Replace every aggregate row by the recomputation, the base folded through `through`
-    (default: `default_fold` of today); return how many monthly rows."""
+    """Replace every aggregate row (and the cells' last admissions) by the recomputation, the
+    base folded through `through` (default: `default_fold` of today); return how many monthly
+    rows."""
     rows = computed()
     admissions = computed_admissions()
     through = month_of(through or default_fold(timezone.localdate()))
@@ -468,6 +479,7 @@ def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
         _replace(MemberStatYear, "year", years_of(rows), batch_size)
         _replace(AdmissionStat, "month", admissions, batch_size, ADMISSION_MEASURES)
         _replace(MemberStatBase, "through", bases_of(rows, through), batch_size)
+        last_admissions.rebuild()
     return len(rows)
 
 
