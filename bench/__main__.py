@@ -117,6 +117,7 @@ def _build(n_people: int, seed: int) -> dict[str, object]:
         del tokens
         # Cases: one for every tenth person, spread over the stages, with cached due dates
         # (what the services store), to time the board and the due list.
+        from ptdv.pipeline import stagecounts
         from ptdv.pipeline.models import Case, Stage
 
         stages = [s.value for s in Stage if s != Stage.EXITED]
@@ -134,6 +135,7 @@ def _build(n_people: int, seed: int) -> dict[str, object]:
                 )
             )  # fmt: skip
         Case.objects.bulk_create(cases, batch_size=5000)
+        stagecounts.rebuild()  # the counts per unit and stage (D50), as the services keep them
     from bench import asof
 
     asof.add_spans(root)

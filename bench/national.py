@@ -295,6 +295,10 @@ def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int =
             )  # fmt: skip
         copy_rows(Case, CASE_COLUMNS, cases, batch_size=5000)
         country.cases += n
+    # The counts per unit and stage (D50), as the services keep them, in one pass.
+    from ptdv.pipeline import stagecounts
+
+    stagecounts.rebuild()
 
 
 def generate(

@@ -22,6 +22,13 @@ class PipelineConfig(AppConfig):
 
         paths_moved.connect(moved, sender=Org, dispatch_uid="pipeline-cell-paths")
 
+        # A deleted case leaves the funnel's kept counts (D50); saves are kept by Case.save.
+        from django.db.models.signals import post_delete
+
+        from ptdv.pipeline.stagecounts import deleted
+
+        post_delete.connect(deleted, sender=Case, dispatch_uid="pipeline-stage-counts")
+
         from ptdv.pipeline.config import rules_config
 
         # A wrong PTDV_RULES stops the server at start, not at the first step recorded.

@@ -17,6 +17,11 @@ from ptdv.access.models import User
 from ptdv.core.models import VersionedModel
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
+from ptdv.pipeline.rules.funnel import CaseFacts
+
+# What the funnel's kept counts read of a case (D50), and the mark of a case loaded without them.
+_COUNTED_FIELDS = ("cell_path", "stage", "stage_since", "next_due_on", "outcome")
+_UNKNOWN = object()
 
 
 class Source(models.TextChoices):
@@ -343,6 +348,41 @@ class Case(CellPathed):
     def __str__(self) -> str:
         return f"{self.person} — {self.get_stage_display()}"
 
+    # The funnel's kept counts (D50) follow every save: what the case counted for when it was
+    # loaded (or last saved) is taken away, what it counts for now is added.
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._counted = instance._counted_now()
+        return instance
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._counted = self._counted_now()
+
+    def _counted_now(self) -> Any:
+        """Return `counted_as()`, or _UNKNOWN when a field it reads was not loaded."""
+        if any(f not in self.__dict__ for f in _COUNTED_FIELDS):
+            return _UNKNOWN
+        return self.counted_as()
+
+    def counted_as(self) -> CaseFacts | None:
+        """Return what the case counts for in the funnel's kept rows, from its values now."""
+        if not self.cell_path:
+            return None
+        return CaseFacts(self.cell_path, self.stage, self.stage_since, self.next_due_on,
+                         self.outcome == Outcome.OPEN)  # fmt: skip
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from ptdv.pipeline import stagecounts
+
+        before: Any = None if self._state.adding else getattr(self, "_counted", _UNKNOWN)
+        if before is _UNKNOWN:
+            before = Case.objects.get(pk=self.pk).counted_as()
+        super().save(*args, **kwargs)
+        self._counted = self.counted_as()
+        stagecounts.saved(before, self._counted)
+
     @property
     def is_open(self) -> bool:
         return self.outcome == Outcome.OPEN
@@ -402,3 +442,27 @@ class Mentor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.case.person}"
+
+
+class StageCount(models.Model):
+    """How many open cases of a unit at a kept level entered a stage on a day (kind "s"), or
+    are due on a day (kind "d") (decision D50): today's funnel of a large unit in a few thousand
+    rows. The unit is named by its tree path, as the cases' copy names their cell (D48). Kept
+    by pipeline.stagecounts on every save of a case and every move of the tree, in the write's
+    transaction; `ptdv pipeline recompute` recomputes them."""
+
+    path = models.CharField(max_length=255)
+    stage = models.CharField(max_length=32)
+    kind = models.CharField(max_length=1)
+    day = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "stage", "kind", "day"], name="pipeline_stagecount_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.stage} {self.kind} {self.day:%d/%m/%Y}: {self.n}"

@@ -15,6 +15,7 @@ from django.db.models.functions import Concat, Substr
 
 from ptdv.core.text import prefix_upper_bound
 from ptdv.orgs.models import Org
+from ptdv.pipeline import stagecounts
 from ptdv.pipeline.models import Case, PoolEntry
 
 MODELS: tuple[type[Case], type[PoolEntry]] = (Case, PoolEntry)
@@ -30,6 +31,7 @@ def moved(sender: Any, *, old: str, new: str, **_kwargs: Any) -> None:
     """Rewrite the copied paths under `old` to start with `new` (paths_moved's receiver)."""
     if old == new:
         return
+    stagecounts.moved(old, new, under(old))  # before the copies change (D50)
     for model in MODELS:
         model.objects.filter(under(old)).update(
             cell_path=Concat(Value(new), Substr(F("cell_path"), len(old) + 1))

@@ -24,8 +24,9 @@ from ptdv.members.models import Transfer
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
-from ptdv.pipeline import paths
-from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
+from ptdv.pipeline import paths, stagecounts
+from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage, StageCount
+from ptdv.pipeline.rules.funnel import StageFigures, figures
 from ptdv.reports import admissions, charts, rules, tables
 from ptdv.targets import selectors as target_selectors
 
@@ -247,31 +248,32 @@ def _from_cells_under(unit: Org) -> Q:
 def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
     """Return today's open cases under the unit by stage (how many, the median of their days in
     the stage, how many overdue) and the outstanding people on the cells' lists."""
-    # Grouped by stage and day entered: a few thousand rows, however many cases (the nation's
-    # 1.2 M open cases came to Python one by one).
-    rows = (
-        Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
-        .values_list("stage", "stage_since")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_due_on__lt=today)))
-        .order_by()
-    )
-    days: dict[str, Counter[int]] = {}
-    overdue: Counter[str] = Counter()
-    for stage, since, n, late in rows:
-        days.setdefault(stage, Counter())[(today - since).days] += n
-        overdue[stage] += late
-    funnel = [
-        StageRow(
-            s.value,
-            str(s.label),
-            sum(days.get(s, {}).values()),
-            rules.median_of_counts(days.get(s, {})),
-            overdue[s],
+    if unit.depth <= stagecounts.kept_levels():
+        # A unit at a kept level: its counts per stage and day, kept (D50).
+        kept = StageCount.objects.filter(path=unit.path).values_list("stage", "kind", "day", "n")
+        found = figures(kept, today)
+    else:
+        # Grouped by stage and day entered: a few hundred rows under a unit below them.
+        rows = (
+            Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
+            .values_list("stage", "stage_since")
+            .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_due_on__lt=today)))
+            .order_by()
         )
+        days: dict[str, Counter[int]] = {}
+        overdue: Counter[str] = Counter()
+        for stage, since, n, late in rows:
+            days.setdefault(stage, Counter())[(today - since).days] += n
+            overdue[stage] += late
+        found = {s: StageFigures(sum(d.values()), d, overdue[s]) for s, d in days.items()}
+    none = StageFigures(0, Counter(), 0)
+    stages = [
+        StageRow(s.value, str(s.label), f.count, rules.median_of_counts(f.days), f.overdue)
         for s in FUNNEL_STAGES
+        for f in [found.get(s, none)]
     ]
     pool = PoolEntry.objects.filter(paths.under(unit.path), status=PoolEntry.Status.ACTIVE).count()
-    return funnel, pool
+    return stages, pool
 
 
 def _sources(unit: Org, day: date) -> list[SourceRow]:

@@ -4,7 +4,8 @@ The stage, outcome, closing date, next due date and the member's dates on a case
 its steps (decision D15); this command recomputes them with the services' own code, e.g. after
 a change of the rules or of the working-day calendar outside the admin, and reports how many
 cases changed. Run over every case, it also copies each case's and list entry's cell path from
-the tree again where a write that bypassed the services left it wrong (D48), and says how many.
+the tree again where a write that bypassed the services left it wrong (D48), and says how many,
+and recomputes the open cases' counts per unit and stage (D50) when they disagree with the cases.
 Running it twice changes nothing the second time.
 """
 
@@ -16,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ptdv.pipeline import paths
+from ptdv.pipeline import paths, stagecounts
 from ptdv.pipeline.models import Case
 from ptdv.pipeline.services import recompute_cases
 
@@ -52,4 +53,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("Đã sửa vị trí chi bộ của %(n)s hồ sơ và quần chúng ưu tú theo cây tổ chức.")
                     % {"n": repaired}
+                )
+            if stagecounts.differences(limit=1):
+                stagecounts.rebuild()
+                self.stdout.write(
+                    _("Đã tính lại số hồ sơ đang mở theo giai đoạn của các đơn vị cấp trên.")
                 )

@@ -1,0 +1,151 @@
+"""Keeping the open cases' counts per unit, stage and day (decision D50; the arithmetic is
+pipeline.rules.funnel).
+
+Every save of a case adds the difference between what it counted before and what it counts
+now (`Case.save` calls `saved`), a deletion takes its count away, and a move of the tree moves
+the counts of the cases under the moved branch (`moved`, from pipeline.paths' receiver) — each in
+its write's transaction, with one "insert or add" statement per row, which both SQLite and
+PostgreSQL run atomically, so two writers adding to one row never lose an update. `rebuild`
+recomputes every row in SQL; `differences` compares them with the rules' own count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from ptdv.orgs.models import Org
+from ptdv.pipeline.models import Case, Outcome, StageCount
+from ptdv.pipeline.rules import funnel as rules
+from ptdv.pipeline.rules.funnel import CaseFacts, Key
+
+# One level of the tree paths the cases carry (treebeard's, D48).
+STEP = Org.steplen
+# How many levels from the top keep counts, unless PTDV_FUNNEL_LEVELS says otherwise: the top
+# unit only. Below it a unit's open cases are one range of their index, read as fast as its
+# kept rows would be (at full scale a province's 19,000 cases against its 12,000 rows, 36 ms
+# either way), so more levels would only cost space (2.9 M rows, 460 MB, for three levels).
+DEFAULT_LEVELS = 1
+
+
+def kept_levels() -> int:
+    """Return how many levels from the top of the tree keep counts (PTDV_FUNNEL_LEVELS, default
+    1; after a change run `ptdv pipeline recompute`, which rebuilds them)."""
+    return int(getattr(settings, "PTDV_FUNNEL_LEVELS", DEFAULT_LEVELS))
+
+
+_UPSERT = (
+    "INSERT INTO pipeline_stagecount (path, stage, kind, day, n) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (path, stage, kind, day) DO UPDATE SET n = pipeline_stagecount.n + excluded.n"
+)
+
+
+def apply(delta: Counter[Key]) -> None:
+    """Add the delta to the rows (creating them) and drop the rows left at zero."""
+    if not delta:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_UPSERT, [(*key, n) for key, n in delta.items()])
+        StageCount.objects.filter(n=0, path__in={key[0] for key in delta}).delete()
+
+
+def _counted(cases: list[tuple[CaseFacts | None, int]]) -> Counter[Key]:
+    levels = kept_levels()
+    total: Counter[Key] = Counter()
+    for case, n in cases:
+        total.update(rules.contributions(case, STEP, levels, n))
+    return total
+
+
+def saved(before: CaseFacts | None, after: CaseFacts | None) -> None:
+    """A case was saved (or deleted: `after` None): add what its count changed."""
+    if before != after:
+        apply(rules.difference(_counted([(before, 1)]), _counted([(after, 1)])))
+
+
+def _grouped(condition: Q) -> list[tuple[CaseFacts | None, int]]:
+    """Return the open cases matching the condition, alike ones counted together."""
+    rows = (
+        Case.objects.filter(condition, outcome=Outcome.OPEN)
+        .values_list("cell_path", "stage", "stage_since", "next_due_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(CaseFacts(path, stage, since, due, True), n) for path, stage, since, due, n in rows]
+
+
+def moved(old: str, new: str, under_old: Q) -> None:
+    """Before the cases under the branch at `old` take the path `new` (pipeline.paths.moved):
+    move their counts from the units above the old place to those above the new."""
+    cases = _grouped(under_old)
+    after = [(rules.moved(case, old, new) if case else None, n) for case, n in cases]
+    apply(rules.difference(_counted(cases), _counted(after)))
+
+
+def deleted(sender: Any, instance: Case, **_kwargs: Any) -> None:
+    """post_delete's receiver: a deleted case counts no more."""
+    before = getattr(instance, "_counted", None)
+    saved(before if isinstance(before, CaseFacts) else instance.counted_as(), None)
+
+
+def computed() -> dict[Key, int]:
+    """Return every row as the rules count the open cases now."""
+    return +_counted(_grouped(Q()))
+
+
+def stored() -> dict[Key, int]:
+    rows = StageCount.objects.values_list("path", "stage", "kind", "day", "n")
+    return {(path, stage, kind, day): n for path, stage, kind, day, n in rows}
+
+
+def differences(limit: int = 20) -> list[str]:
+    """Return up to `limit` rows where the kept counts differ from a recomputation."""
+    want, have = computed(), stored()
+    problems = []
+    for key in sorted(set(want) | set(have)):
+        if want.get(key) != have.get(key):
+            path, stage, kind, day = key
+            problems.append(
+                f"đơn vị {path}, giai đoạn {stage}, {kind} {day:%d/%m/%Y}: "
+                f"lưu {have.get(key)}, tính lại {want.get(key)}"
+            )
+            if len(problems) >= limit:
+                break
+    return problems
+
+
+def rebuild() -> int:
+    """Replace every row by a recomputation in SQL (one statement per kept level and kind);
+    return how many rows."""
+    selects = []
+    for level in range(1, kept_levels() + 1):
+        length = level * STEP
+        for kind, column in ((rules.ENTERED, "stage_since"), (rules.DUE, "next_due_on")):
+            selects.append(
+                f"SELECT SUBSTR(cell_path, 1, {length}), stage, '{kind}', {column}, COUNT(*) "
+                f"FROM pipeline_case WHERE outcome = '' AND LENGTH(cell_path) >= {length} "
+                f"AND {column} IS NOT NULL GROUP BY SUBSTR(cell_path, 1, {length}), stage, "
+                f"{column}"
+            )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pipeline_stagecount")
+        for select in selects:
+            cursor.execute(f"INSERT INTO pipeline_stagecount (path, stage, kind, day, n) {select}")
+    return StageCount.objects.count()
+
+
+__all__ = [
+    "DEFAULT_LEVELS",
+    "apply",
+    "kept_levels",
+    "computed",
+    "deleted",
+    "differences",
+    "moved",
+    "rebuild",
+    "saved",
+]
