@@ -12,12 +12,14 @@ recomputes every row in SQL; `differences` compares them with the rules' own cou
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
+from ptdv.core.compare import mismatches
 from ptdv.orgs.models import Org
 from ptdv.pipeline.models import Case, Outcome, StageCount
 from ptdv.pipeline.rules import funnel as rules
@@ -53,7 +55,7 @@ def apply(delta: Counter[Key]) -> None:
         StageCount.objects.filter(n=0, path__in={key[0] for key in delta}).delete()
 
 
-def _counted(cases: list[tuple[CaseFacts | None, int]]) -> Counter[Key]:
+def _counted(cases: Iterable[tuple[CaseFacts | None, int]]) -> Counter[Key]:
     levels = kept_levels()
     total: Counter[Key] = Counter()
     for case, n in cases:
@@ -67,7 +69,7 @@ def saved(before: CaseFacts | None, after: CaseFacts | None) -> None:
         apply(rules.difference(_counted([(before, 1)]), _counted([(after, 1)])))
 
 
-def _grouped(condition: Q) -> list[tuple[CaseFacts | None, int]]:
+def _grouped(condition: Q) -> list[tuple[CaseFacts, int]]:
     """Return the open cases matching the condition, alike ones counted together."""
     rows = (
         Case.objects.filter(condition, outcome=Outcome.OPEN)
@@ -82,7 +84,7 @@ def moved(old: str, new: str, under_old: Q) -> None:
     """Before the cases under the branch at `old` take the path `new` (pipeline.paths.moved):
     move their counts from the units above the old place to those above the new."""
     cases = _grouped(under_old)
-    after = [(rules.moved(case, old, new) if case else None, n) for case, n in cases]
+    after = [(rules.moved(case, old, new), n) for case, n in cases]
     apply(rules.difference(_counted(cases), _counted(after)))
 
 
@@ -104,18 +106,13 @@ def stored() -> dict[Key, int]:
 
 def differences(limit: int = 20) -> list[str]:
     """Return up to `limit` rows where the kept counts differ from a recomputation."""
-    want, have = computed(), stored()
-    problems = []
-    for key in sorted(set(want) | set(have)):
-        if want.get(key) != have.get(key):
-            path, stage, kind, day = key
-            problems.append(
-                f"đơn vị {path}, giai đoạn {stage}, {kind} {day:%d/%m/%Y}: "
-                f"lưu {have.get(key)}, tính lại {want.get(key)}"
-            )
-            if len(problems) >= limit:
-                break
-    return problems
+
+    def describe(key: Key, kept: int | None, recomputed: int | None) -> str:
+        path, stage, kind, day = key
+        return (f"đơn vị {path}, giai đoạn {stage}, {kind} {day:%d/%m/%Y}: "
+                f"lưu {kept}, tính lại {recomputed}")  # fmt: skip
+
+    return mismatches(computed(), stored(), describe, limit=limit)
 
 
 def rebuild() -> int:
@@ -141,10 +138,10 @@ def rebuild() -> int:
 __all__ = [
     "DEFAULT_LEVELS",
     "apply",
-    "kept_levels",
     "computed",
     "deleted",
     "differences",
+    "kept_levels",
     "moved",
     "rebuild",
     "saved",

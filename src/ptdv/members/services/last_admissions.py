@@ -20,6 +20,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import Max
 
+from ptdv.core.compare import mismatches
 from ptdv.members.models import LastAdmission, Membership
 from ptdv.orgs.models import Org
 
@@ -89,17 +90,14 @@ def rebuild() -> int:
 
 def differences(limit: int = 20) -> list[str]:
     """Return up to `limit` cells whose kept last admission differs from the memberships'."""
-    want, have = computed(), stored()
-    problems = []
-    for cell in sorted(set(want) | set(have)):
-        if want.get(cell) != have.get(cell):
-            problems.append(
-                f"chi bộ {cell}: lần kết nạp cuối lưu {_day(have.get(cell))}, "
-                f"tính lại {_day(want.get(cell))}"
-            )
-            if len(problems) >= limit:
-                break
-    return problems
+    return mismatches(
+        computed(),
+        stored(),
+        lambda cell, kept, recomputed: (
+            f"chi bộ {cell}: lần kết nạp cuối lưu {_day(kept)}, tính lại {_day(recomputed)}"
+        ),
+        limit=limit,
+    )
 
 
 def _day(day: date | None) -> str:

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ptdv.core.compare import mismatches
 from ptdv.members.aggregates import folded_through, kept_levels
 from ptdv.members.asof import admission_counts_by
 from ptdv.members.models import (
@@ -426,15 +427,14 @@ def differences(limit: int = 20) -> list[str]:
         (bases, stored_bases(), "đến hết tháng {:%m/%Y}"),
     )
     for wanted, have, when in checks:
-        for key in sorted(set(wanted) | set(have), key=lambda k: (k[0], k[2], k[1], k[3])):
-            if wanted.get(key) != have.get(key):
-                org_id, period, dim, value = key
-                problems.append(
-                    f"đơn vị {org_id}, {when.format(period)}, {dim or 'tổng'}={value}: "
-                    f"lưu {have.get(key)}, tính lại {wanted.get(key)}"
-                )
-                if len(problems) >= limit:
-                    return problems
+
+        def describe(key: Any, kept: Any, recomputed: Any, when: str = when) -> str:
+            org_id, period, dim, value = key
+            return (f"đơn vị {org_id}, {when.format(period)}, {dim or 'tổng'}={value}: "
+                    f"lưu {kept}, tính lại {recomputed}")  # fmt: skip
+
+        problems += mismatches(wanted, have, describe, limit=limit - len(problems),
+                               order=lambda k: (k[0], k[2], k[1], k[3]))  # fmt: skip
     return problems + last_admissions.differences(limit - len(problems))
 
 

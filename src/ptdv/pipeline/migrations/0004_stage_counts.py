@@ -3,7 +3,7 @@ from django.db import migrations, models
 # The open cases' counts per kept unit, stage and day (D50), computed in SQL on an upgraded
 # database, as pipeline.stagecounts.rebuild does today (kept here as it is now, so later changes
 # to the service do not change this migration). The cases carry their cell's path (0003).
-STEP = 4  # treebeard's step, orgs.models.SPAN_STEP
+STEP = 4  # the tree paths' step (treebeard's, Org.steplen), not the spans' SPAN_STEP
 
 
 def fill(apps, schema_editor):
