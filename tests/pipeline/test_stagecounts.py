@@ -137,3 +137,18 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
         stagecounts.rebuild()
         assert stagecounts.stored() == want
         transaction.set_rollback(True)
+
+
+def test_a_wrong_count_is_named_in_vietnamese(db) -> None:  # type: ignore[no-untyped-def]
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P")
+    grassroots = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 1", code="G1")
+    cell = make_org(grassroots, OrgKind.CELL, "Chi bộ 1", code="C1")
+    [person] = bulk_people([cell], 1)
+    Case(person=person, cell=cell, source=Source.YOUTH_UNION, opened_on=DAY, stage=Stage.DOSSIER,
+         stage_since=DAY, next_due_on=None).save()  # fmt: skip
+    assert stagecounts.differences() == []
+    StageCount.objects.filter(path=province.path).update(n=3)
+    assert stagecounts.differences() == [
+        f"đơn vị {province.path}, giai đoạn “Đã nhận đơn và lý lịch”, hồ sơ vào giai đoạn ngày "
+        "01/03/2026: lưu 3, tính lại 1"
+    ]

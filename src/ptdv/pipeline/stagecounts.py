@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 
 from ptdv.core.compare import mismatches
 from ptdv.orgs.models import Org
-from ptdv.pipeline.models import Case, Outcome, StageCount
+from ptdv.pipeline.models import Case, Outcome, Stage, StageCount
 from ptdv.pipeline.rules import funnel as rules
 from ptdv.pipeline.rules.funnel import CaseFacts, Key
 
@@ -109,7 +109,9 @@ def differences(limit: int = 20) -> list[str]:
 
     def describe(key: Key, kept: int | None, recomputed: int | None) -> str:
         path, stage, kind, day = key
-        return (f"đơn vị {path}, giai đoạn {stage}, {kind} {day:%d/%m/%Y}: "
+        label = Stage(stage).label if stage in Stage.values else stage
+        when = "vào giai đoạn ngày" if kind == rules.ENTERED else "đến hạn ngày"
+        return (f"đơn vị {path}, giai đoạn “{label}”, hồ sơ {when} {day:%d/%m/%Y}: "
                 f"lưu {kept}, tính lại {recomputed}")  # fmt: skip
 
     return mismatches(computed(), stored(), describe, limit=limit)
