@@ -503,13 +503,19 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
 
 
 def write_aggregates() -> int:
-    """Replace every MemberStat row by the set-based computation, and the cells' last
-    admissions (D49) by theirs; return how many monthly rows."""
+    """Replace every MemberStat row by the set-based computation, the cells' last admissions
+    (D49) and the tree's counts (D52) by theirs; return how many monthly rows."""
     from django.db import connection, transaction
     from django.db.models import Max
 
-    from ptdv.members.models import AdmissionStat, MemberStat, MemberStatBase, MemberStatYear
-    from ptdv.members.services import last_admissions
+    from ptdv.members.models import (
+        AdmissionStat,
+        AdmissionStatYear,
+        MemberStat,
+        MemberStatBase,
+        MemberStatYear,
+    )
+    from ptdv.members.services import last_admissions, treecounts
     from ptdv.orgs.models import OrgSpan
 
     depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
@@ -518,10 +524,13 @@ def write_aggregates() -> int:
         MemberStat.objects.all().delete()
         MemberStatYear.objects.all().delete()
         AdmissionStat.objects.all().delete()
+        AdmissionStatYear.objects.all().delete()
         cursor.execute(_aggregates_sql(connection.vendor, depth))
         cursor.execute(_years_sql(connection.vendor))
         cursor.execute(_admissions_sql(connection.vendor, depth))
+        cursor.execute(_admission_years_sql(connection.vendor))
         last_admissions.rebuild()
+        treecounts.rebuild()
     return MemberStat.objects.count()
 
 
@@ -589,6 +598,21 @@ def _years_sql(vendor: str) -> str:
         f"GROUP BY org_id, {year}, dim, value HAVING "
         + " OR ".join(f"SUM({m}) <> 0" for m in MEASURES)
         + f" {IN_WRITING_ORDER}"
+    )
+
+
+def _admission_years_sql(vendor: str) -> str:
+    """Return the INSERT … SELECT of the admission rows' yearly sums (D51)."""
+    year = (
+        "CAST(extract(year FROM month) AS INTEGER)"
+        if vendor == "postgresql"
+        else "CAST(strftime('%Y', month) AS INTEGER)"
+    )
+    return (
+        "INSERT INTO members_admissionstatyear (org_id, year, dim, value, admitted, age_days) "
+        f"SELECT org_id, {year}, dim, value, SUM(admitted), SUM(age_days) FROM "
+        f"members_admissionstat GROUP BY org_id, {year}, dim, value "
+        f"HAVING SUM(admitted) <> 0 OR SUM(age_days) <> 0 {IN_WRITING_ORDER}"
     )
 
 
@@ -917,21 +941,26 @@ def run(scale: float, folder: Path) -> list[str]:
     else:
         say(f"aggregates check: skipped ({country.members:,} members > BENCH_CHECK_MEMBERS="
             f"{limit:,}; the check recomputes every period in Python)")  # fmt: skip
+    kept_tables = ["members_admissionstatyear", "members_lastadmission", "members_unitfacts",
+                   "members_unitcount", "members_cellcount"]  # fmt: skip
     sizes_now = storage(["members_memberstat", "members_memberstatyear", "members_admissionstat",
-                         "members_memberstatbase", "members_memberevent",
-                         "members_memberperiod"])  # fmt: skip
+                         "members_memberstatbase", "members_memberevent", "members_memberperiod",
+                         *kept_tables])  # fmt: skip
     month_rows, month_bytes = sizes_now["members_memberstat"]
     year_rows, year_bytes = sizes_now["members_memberstatyear"]
     admission_rows, admission_bytes = sizes_now["members_admissionstat"]
     base_rows, base_bytes = sizes_now["members_memberstatbase"]
-    stat_rows = month_rows + year_rows + admission_rows + base_rows
-    stat_bytes = month_bytes + year_bytes + admission_bytes + base_bytes
+    other_rows = sum(sizes_now[t][0] for t in kept_tables)
+    other_bytes = sum(sizes_now[t][1] for t in kept_tables)
+    stat_rows = month_rows + year_rows + admission_rows + base_rows + other_rows
+    stat_bytes = month_bytes + year_bytes + admission_bytes + base_bytes + other_bytes
     event_rows, event_bytes = sizes_now["members_memberevent"]
     period_rows, period_bytes = sizes_now["members_memberperiod"]
     say(f"storage: aggregates {stat_rows:,} rows {stat_bytes / 2**20:,.1f} MiB ({month_rows:,} "
         f"monthly {month_bytes / 2**20:,.1f} MiB, {year_rows:,} yearly {year_bytes / 2**20:,.1f} "
         f"MiB, {admission_rows:,} admissions {admission_bytes / 2**20:,.1f} MiB, {base_rows:,} "
-        f"base {base_bytes / 2**20:,.1f} MiB); events "
+        f"base {base_bytes / 2**20:,.1f} MiB, {other_rows:,} other kept rows (admissions by "
+        f"year, last admissions, the tree's counts) {other_bytes / 2**20:,.1f} MiB); events "
         f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
         f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
         f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip

@@ -110,3 +110,32 @@ def test_person_columns_become_memberships_events_and_periods(reference_lists) -
 
     assert stats.differences() == []
     assert dict(LastAdmission.objects.values_list("cell_id", "on")) == {cell.pk: date(2025, 9, 20)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admission_years_and_the_tree_counts_are_filled_on_an_upgrade(reference_lists) -> None:
+    """Members 0012 and 0013 fill the tree's counts (D52) and the admission rows' yearly sums
+    (D51) of a database that has the rest: back to 0011, forward again."""
+    from ptdv.members.models import AdmissionStatYear, CellCount, UnitFacts
+    from ptdv.members.services import stats
+    from ptdv.orgs.models import OrgKind
+    from tests.factories import make_org
+    from tests.members.helpers import admitted, bulk_people, enter
+
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=date(2000, 1, 1))
+    grassroots = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ", code="G",
+                          valid_from=date(2000, 1, 1))  # fmt: skip
+    cell = make_org(grassroots, OrgKind.CELL, "Chi bộ", code="C", valid_from=date(2005, 1, 1))
+    people = bulk_people([cell], 6)
+    enter([(p, date(2015 + i, 1, 5), admitted(p, date(2015 + i, 2, 1)))
+           for i, p in enumerate(people)])  # fmt: skip
+    years = AdmissionStatYear.objects.count()
+    assert years
+    assert CellCount.objects.exists()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0011_last_admission")])
+    executor.loader.build_graph()
+    executor.migrate([("members", "0013_admission_years")])
+    assert AdmissionStatYear.objects.count() == years
+    assert UnitFacts.objects.count() == 3
+    assert stats.differences() == []

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ptdv.members import aggregates
-from ptdv.members.models import MemberStatBase
+from ptdv.members.models import AdmissionStat, MemberStatBase
+from ptdv.members.rules.stats import month_of
 from ptdv.members.services import stats
 from ptdv.orgs.models import OrgKind
 from tests.factories import make_org
@@ -81,3 +82,64 @@ def test_rebuild_folds_through_december_of_last_year(province):
     with_base = _everything(province[0], [date(2019, 3, 31), date(2018, 12, 31)])
     MemberStatBase.objects.all().delete()
     assert _everything(province[0], [date(2019, 3, 31), date(2018, 12, 31)]) == with_base
+
+
+@pytest.mark.parametrize("folded", [False, True])
+def test_a_years_later_months_without_rows_read_its_yearly_sums(province, monkeypatch, folded):
+    """D51: a day whose year has no rows after its month (today, a year's end, a month after
+    the year's last change) reads the year's sums instead of its months; a day with rows after
+    it reads the months. Same figures either way."""
+    root, cell = province
+    [april] = bulk_people([cell], 1, birth=date(1980, 3, 1))
+    enter([(april, date(2019, 4, 1), admitted(april, date(2019, 4, 20)))])
+    if folded:
+        call_command("stats", "fold", "--through", "2014-12", stdout=StringIO())
+    # 2019 changes in February and April: June has nothing after it, January has.
+    days = [date(2019, 6, 30), date(2019, 1, 31), date(2019, 12, 31), date(2016, 3, 31)]
+    assert aggregates._nothing_after([root.pk], date(2019, 6, 1), None)
+    assert not aggregates._nothing_after([root.pk], date(2019, 1, 1), None)
+    assert not aggregates._nothing_after([root.pk], date(2019, 1, 1), ("birth",))
+    shortcut = _everything(root, days)
+    rows = {d: _rows_read(root, d) for d in days}
+    monkeypatch.setattr(aggregates, "_nothing_after", lambda *args: False)
+    assert _everything(root, days) == shortcut
+    assert aggregates.totals(root, date(2019, 6, 30))["total"] == 31
+    assert aggregates.ages([root.pk], date(2019, 6, 30)) == {root.pk: {39: 31}}
+    assert _rows_read(root, date(2019, 1, 31)) == rows[date(2019, 1, 31)]  # months either way
+    assert _rows_read(root, date(2019, 6, 30)) > rows[date(2019, 6, 30)]
+
+
+def test_admissions_of_whole_years_read_their_yearly_sums(province, monkeypatch):
+    """D51: a period's whole years (and its last year when nothing follows its last month)
+    read the admission rows' yearly sums; the figures are those of the months."""
+    root, cell = province
+    [april] = bulk_people([cell], 1, birth=date(1980, 3, 1))
+    enter([(april, date(2019, 4, 1), admitted(april, date(2019, 4, 20)))])
+    today = date(2026, 11, 21)
+    periods = [
+        (date(2010, 1, 1), date(2019, 12, 31)),  # whole years
+        (date(2019, 1, 1), date(2019, 3, 31)),  # April follows: months
+        (date(2019, 1, 1), date(2019, 6, 30)),  # nothing after June: the year
+        (date(2012, 3, 1), date(2019, 2, 28)),  # begins inside a year, ends before April
+        (date(2019, 3, 1), date(2019, 5, 31)),  # inside one year
+        (date(2026, 1, 1), today),
+    ]
+    read = [aggregates.admissions([root.pk], s, d, today) for s, d in periods]
+    kinds = [[rows.model.__name__ for rows in aggregates._admission_rows([root.pk], s, month_of(d))]
+             for s, d in periods]  # fmt: skip
+    assert kinds == [
+        ["AdmissionStatYear"],
+        ["AdmissionStat"],
+        ["AdmissionStatYear"],
+        ["AdmissionStat", "AdmissionStatYear", "AdmissionStat"],
+        ["AdmissionStat"],
+        ["AdmissionStatYear"],
+    ]
+
+    def months_only(ids, since, month):  # type: ignore[no-untyped-def]
+        return [AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=month)]
+
+    monkeypatch.setattr(aggregates, "_admission_rows", months_only)
+    assert [aggregates.admissions([root.pk], s, d, today) for s, d in periods] == read
+    assert [r[root.pk].total for r in read] == [31, 3, 4, 21, 1, 0]
+    assert stats.differences() == []

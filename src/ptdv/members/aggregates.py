@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Substr
 
 from ptdv.members.models import (
     AdmissionStat,
+    AdmissionStatYear,
     MemberPeriod,
     MemberStat,
     MemberStatBase,
@@ -32,6 +33,7 @@ from ptdv.members.models import (
 )
 from ptdv.members.rules.stats import (
     DEFAULT_LEVELS,
+    DIMENSIONS,
     MEASURES,
     PERSON_VALUES,
     dims_of,
@@ -67,7 +69,7 @@ def stocks(
     the units below the kept levels)."""
     kept, deep = _split(list(units), day)
     result: dict[int, Stock] = {}
-    for rows in _kept(kept, day):  # type: QuerySet[Any]
+    for rows in _kept(kept, day, dims):  # type: QuerySet[Any]
         if dims is not None:
             rows = rows.filter(dim__in=dims)
         grouped = (
@@ -104,7 +106,7 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
     kept, deep = _split(list(units), day)
     end = month_end(month_of(day))
     result: dict[int, Counter[int]] = {}
-    for rows in _kept(kept, day):  # type: QuerySet[Any]
+    for rows in _kept(kept, day, ("birth",)):  # type: QuerySet[Any]
         grouped = (
             rows.filter(dim="birth")
             .annotate(
@@ -162,19 +164,51 @@ def admissions(
     )
     if any(len(path) > limit for path in paths):
         return None
-    rows = (
-        AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=month_of(day))
-        .values_list("org_id", "dim", "value")
-        .annotate(n=Sum("admitted"), days=Sum("age_days"))
-        .order_by()
-    )
     result = {org_id: Admitted(Counter()) for org_id in ids}
-    for org_id, dim, value, n, days in rows:
-        found = result[org_id]
-        if n:
-            found.counts[(dim, value)] += int(n)
-        found.age_days += int(days or 0)
+    for rows in _admission_rows(ids, since, month_of(day)):  # type: QuerySet[Any]
+        grouped = (
+            rows.values_list("org_id", "dim", "value")
+            .annotate(n=Sum("admitted"), days=Sum("age_days"))
+            .order_by()
+        )
+        for org_id, dim, value, n, days in grouped:
+            found = result[org_id]
+            if n:
+                found.counts[(dim, value)] += int(n)
+            found.age_days += int(days or 0)
     return result
+
+
+def _admission_rows(ids: list[int], since: date, month: date) -> list[QuerySet[Any]]:
+    """Return the admission rows that add up to the months from `since` to `month` (first
+    days): the months of a year the period begins inside, the yearly sums (D51) of the whole
+    years, and the last year's months up to `month` — or its yearly sums, when none of the
+    units has a row of that year after `month`."""
+    parts: list[QuerySet[Any]] = []
+    first_year = since.year
+    if since.month > 1:
+        last = month if since.year == month.year else date(since.year, 12, 1)
+        parts.append(
+            AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=last)
+        )
+        first_year += 1
+    if first_year > month.year:
+        return parts
+    later = AdmissionStat.objects.filter(
+        org_id__in=ids, month__gt=month, month__lt=date(month.year + 1, 1, 1)
+    )
+    whole = month.year if month.month == 12 or not later.exists() else month.year - 1
+    if whole >= first_year:
+        parts.append(
+            AdmissionStatYear.objects.filter(org_id__in=ids, year__gte=first_year, year__lte=whole)
+        )
+    if whole < month.year:
+        parts.append(
+            AdmissionStat.objects.filter(
+                org_id__in=ids, month__gte=date(month.year, 1, 1), month__lte=month
+            )
+        )
+    return parts
 
 
 def stock(unit: Org, day: date, *, dims: tuple[str, ...] | None = None) -> Stock:
@@ -216,16 +250,25 @@ def folded_through() -> date | None:
     return MemberStatBase.objects.values_list("through", flat=True).first()
 
 
-def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], ...]:
-    """Return the rows that add up to the units' stock on the day. From the base (D46) when
-    the day's month is not before it: the base, the monthly rows after it (of the base's year
-    and of the day's), and the yearly sums of any whole year between. Otherwise the yearly sums
-    of the years before the day's and the monthly rows of its own year up to the day's month."""
+def _kept(
+    ids: list[int], day: date, dims: tuple[str, ...] | None = None
+) -> tuple[QuerySet[Any], ...]:
+    """Return the rows that add up to the units' stock on the day (of the dimensions `dims`,
+    None: all). From the base (D46) when the day's month is not before it: the base, the
+    monthly rows after it (of the base's year and of the day's), and the yearly sums of any
+    whole year between. Otherwise the yearly sums of the years before the day's and the monthly
+    rows of its own year up to the day's month.
+
+    The day's year is read from its yearly sums instead of its months when none of the units
+    has a row of that year after the day's month (D51): today, and any month end of a year
+    whose later months changed nothing — one row per value instead of up to twelve."""
     if not ids:
         return ()
     month = month_of(day)
     through = folded_through()
     if through is None or month < through:
+        if _nothing_after(ids, month, dims):
+            return (MemberStatYear.objects.filter(org_id__in=ids, year__lte=day.year),)
         return (
             MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
             MemberStat.objects.filter(
@@ -233,19 +276,40 @@ def _kept(ids: list[int], day: date) -> tuple[QuerySet[Any], ...]:
             ),
         )
     months = Q(month__gt=through, month__lte=month)
+    last_year = month.year - 1
     if through.year < month.year:
-        months &= Q(month__lt=date(through.year + 1, 1, 1)) | Q(month__gte=month.replace(month=1))
+        if _nothing_after(ids, month, dims):
+            months = Q(month__gt=through, month__lt=date(through.year + 1, 1, 1))
+            last_year = month.year
+        else:
+            months &= Q(month__lt=date(through.year + 1, 1, 1)) | Q(
+                month__gte=month.replace(month=1)
+            )
     parts: list[QuerySet[Any]] = [
         MemberStatBase.objects.filter(org_id__in=ids),
         MemberStat.objects.filter(months, org_id__in=ids),
     ]
-    if month.year - through.year > 1:
+    if last_year > through.year:
         parts.append(
             MemberStatYear.objects.filter(
-                org_id__in=ids, year__gt=through.year, year__lt=month.year
+                org_id__in=ids, year__gt=through.year, year__lte=last_year
             )
         )
     return tuple(parts)
+
+
+def _nothing_after(ids: list[int], month: date, dims: tuple[str, ...] | None) -> bool:
+    """Return whether no unit has a monthly row of the dimensions after the month in its year
+    (one probe per unit and dimension of the key's index)."""
+    if month.month == 12:
+        return True
+    later = MemberStat.objects.filter(
+        org_id__in=ids,
+        dim__in=DIMENSIONS if dims is None else dims,
+        month__gt=month,
+        month__lt=date(month.year + 1, 1, 1),
+    )
+    return not later.exists()
 
 
 @dataclass(frozen=True)

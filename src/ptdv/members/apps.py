@@ -50,6 +50,18 @@ class MembersConfig(AppConfig):
         from ptdv.people.models import Person
 
         spans.watch(stats.tree_changing)
+
+        # The counts kept for the top of the tree (D52) follow its writes.
+        from django.db.models.signals import post_delete
+
+        from ptdv.members.models import UnitFacts
+        from ptdv.members.services import treecounts
+        from ptdv.orgs.signals import units_changed
+
+        units_changed.connect(treecounts.units_changed, dispatch_uid="members-tree-counts")
+        post_delete.connect(
+            treecounts.deleted, sender=UnitFacts, dispatch_uid="members-tree-counts-deleted"
+        )
         pre_save.connect(_person_before, sender=Person, dispatch_uid="members-stats-person-pre")
         post_save.connect(_person_after, sender=Person, dispatch_uid="members-stats-person-post")
 

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 
 from ptdv.core.text import prefix_upper_bound
+from ptdv.members import treecounts
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
 from ptdv.orgs.models import SPAN_STEP, Org, OrgKind, OrgSpan
 from ptdv.orgs.selectors import span_on
@@ -158,7 +159,11 @@ def periods_on(root_path: str, day: date) -> QuerySet[MemberPeriod]:
     )
 
 
-def unit_counts(root_path: str, day: date) -> UnitCounts:
+def unit_counts(root_path: str, day: date, *, today: date | None = None) -> UnitCounts:
+    """Return the units under the path on the day (itself included) by kind: today (`today`
+    given) at the top of the tree from the tree's counts (D52), else counted from the spans."""
+    if today is not None and treecounts.answers(len(root_path) // SPAN_STEP, day, today):
+        return units_by_kind(treecounts.unit_counts(root_path))
     rows = units_on(root_path, day).values("kind").annotate(n=Count("pk")).order_by()
     return units_by_kind({row["kind"]: row["n"] for row in rows})
 

@@ -6,7 +6,8 @@ at; it is idle when no admission in force was made in it in those years (the mem
 admission cell and ceremony day, D43: a corrected admission counts on its corrected day, a
 member who came from outside PTĐV is nobody's admission).
 
-The answer has two parts, so that it stays one grouped query at any size:
+The answer has two parts, so that it stays one grouped query at any size (today, at the top of
+the tree, a read of the tree's counts, D52):
 - counts per unit directly under the chosen one (how many cells, how many idle), read with each
   cell's kept last admission (D49): a cell whose last admission is on or before the day is idle
   exactly when it is before the years looked at; only a cell that admitted someone after the
@@ -38,6 +39,8 @@ from django.db.models.functions import Substr
 
 from ptdv.members.asof import units_on, years_before
 from ptdv.members.models import Membership
+from ptdv.members.rules.treecounts import FOUNDED, QUIET
+from ptdv.members.treecounts import answers, cell_counts
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgField, OrgSpan
 
 # How many years without an admission put a cell on the list, unless the user chooses.
@@ -87,23 +90,35 @@ class IdleCells:
     limit: int = LIST_LIMIT_DEFAULT
 
 
-def idle_cells(root_path: str, day: date, years: int, *, limit: int | None = None) -> IdleCells:
+def idle_cells(
+    root_path: str,
+    day: date,
+    years: int,
+    *,
+    limit: int | None = None,
+    today: date | None = None,
+) -> IdleCells:
     """Return the cells under the path on the day that admitted nobody in the `years` years up
     to the day, among those that existed for all of them: one grouped query, one for the names
-    of the units below, and two for the list (see the module's docstring)."""
+    of the units below, and two for the list (see the module's docstring). Today (`today`
+    given) the counts of a unit at the top of the tree are read from the tree's counts (D52)."""
     since = years_before(day, years)
     result = IdleCells(years, limit=list_limit() if limit is None else limit)
     cells = units_on(root_path, day).filter(kind__in=CELL_KINDS, org__valid_from__lte=since)
     admitted = _admitted_in(day, since)
     child_path = len(root_path) + SPAN_STEP
-    # Grouped by the unit below alone (a few hundred groups: PostgreSQL hashes them).
-    rows = (
-        cells.annotate(child=Substr("path", 1, child_path), active=admitted)
-        .values_list("child")
-        .annotate(n=Count("pk"), idle=Count("pk", filter=Q(active=False)))
-        .order_by()
-    )
-    per_child = {child: [n, idle] for child, n, idle in rows}
+    if today is not None and _kept(root_path, day, today):
+        kept = cell_counts(root_path, len(root_path) // SPAN_STEP, since)
+        per_child = {child: [n[FOUNDED], n[QUIET]] for child, n in kept.items() if n[FOUNDED]}
+    else:
+        # Grouped by the unit below alone (a few hundred groups: PostgreSQL hashes them).
+        rows = (
+            cells.annotate(child=Substr("path", 1, child_path), active=admitted)
+            .values_list("child")
+            .annotate(n=Count("pk"), idle=Count("pk", filter=Q(active=False)))
+            .order_by()
+        )
+        per_child = {child: [n, idle] for child, n, idle in rows}
     result.counted = sum(c for c, _i in per_child.values())
     result.idle = sum(i for _c, i in per_child.values())
     if not result.counted:
@@ -119,6 +134,15 @@ def idle_cells(root_path: str, day: date, years: int, *, limit: int | None = Non
     if result.listed and result.idle:
         result.cells = _listed(cells.annotate(active=admitted).filter(active=False), day)
     return result
+
+
+def _kept(root_path: str, day: date, today: date) -> bool:
+    """Return whether the tree's counts (D52) answer for the unit at the path (not a cell
+    itself: a cell counts only under the units above it)."""
+    if not answers(len(root_path) // SPAN_STEP, day, today):
+        return False
+    own = OrgSpan.objects.filter(path=root_path, valid_to__isnull=True)
+    return not own.filter(kind__in=CELL_KINDS).exists()
 
 
 def _admitted_in(day: date, since: date) -> Case:

@@ -130,6 +130,7 @@ def create_org(*, parent: Org | None, values: dict[str, Any], actor: User, today
                 field_errors={"code": [_("Mã tổ chức đã được dùng.")]},
             ) from exc
         spans.open_first_spans(created, parent)
+        signals.units_changed.send(sender=Org, org_ids=[created.pk])
     return created
 
 
@@ -237,6 +238,8 @@ def update_org(
         locked.version += 1
         locked._history_user = actor
         _save(locked)
+        if {"valid_from", "kind"} & set(changed):
+            signals.units_changed.send(sender=Org, org_ids=[locked.pk])
         if "name" in changed:
             _rename_in_children(locked)
     return locked
@@ -322,6 +325,8 @@ def move_org(
             raise OrgInvalid(_("Không thể chuyển tổ chức vào đơn vị trực thuộc nó.")) from exc
         moved = Org.objects.get(pk=locked.pk)
         signals.paths_moved.send(sender=Org, old=old_path, new=moved.path)
+        subtree = Org.objects.subtree(moved).values_list("pk", flat=True)
+        signals.units_changed.send(sender=Org, org_ids=list(subtree))
         moved.version = locked.version + 1
         _set_parent_name(moved, target.name)
         moved._history_user = actor
@@ -401,6 +406,7 @@ def dissolve_org(*, org: Org, on_date: date, version: int, actor: User, today: d
                 )
             with spans.changing(current.path, on_date):
                 spans.close_at(current, on_date)
+            signals.units_changed.send(sender=Org, org_ids=[locked.pk])
         locked.valid_to = on_date
         locked.version += 1
         locked._history_user = actor

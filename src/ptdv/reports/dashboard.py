@@ -135,7 +135,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         .values_list("org_id", "path", "depth", "name", "kind"),
         key=lambda s: (s[3].lower(), s[0]),
     )
-    board.units = asof.unit_counts(root.path, day)
+    board.units = asof.unit_counts(root.path, day, today=today)
     stock, ages = _stock(root.path, [unit.pk, *(c[0] for c in children)], day, today)
     board.from_aggregates = aggregates.answers(day, today)
     board.members = _members(stock.get(unit.pk, {}))
@@ -167,7 +167,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
                 rules.ageing(ages.get(org_id, {}), mode=_mode()),
             )  # fmt: skip
         )
-    board.idle_cells = idle.idle_cells(root.path, day, idle_years)
+    board.idle_cells = idle.idle_cells(root.path, day, idle_years, today=today)
     board.sources = _sources(unit, day)
     if day == today:
         board.funnel, board.pool = _funnel(unit, today)

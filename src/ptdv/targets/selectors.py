@@ -492,9 +492,11 @@ def progress_report(unit: Org, start_year: int, end_year: int, *, today: date) -
     }  # fmt: skip
 
 
-def idle_cells_of(unit: Org, day: date, years: int) -> IdleCells:
+def idle_cells_of(unit: Org, day: date, years: int, *, today: date | None = None) -> IdleCells:
     """Return the cells under the unit on the day that admitted nobody in `years` years (per
     unit below, and one by one when they are few): what a target page shows beside the
     progress."""
     root = span_on(unit, day)
-    return idle_cells(root.path, day, years) if root is not None else IdleCells(years)
+    if root is None:
+        return IdleCells(years)
+    return idle_cells(root.path, day, years, today=today)

@@ -66,7 +66,9 @@ def unit(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     }
     valid = form.is_bound and form.is_valid()
     years = (form.cleaned_data.get("nam") if valid else None) or selectors.IDLE_YEARS_DEFAULT
-    context["idle"] = selectors.idle_cells_of(org, min(today, date(end, 12, 31)), years)
+    context["idle"] = selectors.idle_cells_of(
+        org, min(today, date(end, 12, 31)), years, today=today
+    )
     context["idle_query"] = urlencode({"ky": _ky(start, end), "nam": years})
     return render(request, "targets/unit.html", context)
 

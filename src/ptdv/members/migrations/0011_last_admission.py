@@ -12,19 +12,13 @@ FILL = (
 
 def fill(apps, schema_editor):
     # A database that came through 0008 after 0008 stopped recomputing the aggregates has
-    # members but no admission rows (D43): every aggregate row is recomputed, this table's too
-    # (today's rebuild, moved here from 0010: a later migration that adds an aggregate table
-    # moves it after that table).
+    # members but no admission rows (D43): 0013 recomputes every aggregate row then (today's
+    # rebuild, moved there from here: a later migration that adds an aggregate table moves it
+    # after that table).
     Membership = apps.get_model("members", "Membership")
     AdmissionStat = apps.get_model("members", "AdmissionStat")
-    if not Membership.objects.exists():
-        return
-    if AdmissionStat.objects.exists():
+    if Membership.objects.exists() and AdmissionStat.objects.exists():
         schema_editor.execute(FILL)
-    else:
-        from ptdv.members.services.stats import rebuild
-
-        rebuild()
 
 
 class Migration(migrations.Migration):

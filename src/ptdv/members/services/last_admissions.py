@@ -22,6 +22,7 @@ from django.db.models import Max
 
 from ptdv.core.compare import mismatches
 from ptdv.members.models import LastAdmission, Membership
+from ptdv.members.services import treecounts
 from ptdv.orgs.models import Org
 
 
@@ -74,6 +75,8 @@ def refresh(
             unique_fields=["cell"],
             update_fields=["on"],
         )
+        # The day each cell has been quiet since follows (D52).
+        treecounts.refresh(cells)
 
 
 def rebuild() -> int:

@@ -27,6 +27,7 @@ from ptdv.members.aggregates import folded_through, kept_levels
 from ptdv.members.asof import admission_counts_by
 from ptdv.members.models import (
     AdmissionStat,
+    AdmissionStatYear,
     MemberPeriod,
     Membership,
     MemberStat,
@@ -41,7 +42,7 @@ from ptdv.members.rules.stats import (
     dims_of,
     month_of,
 )
-from ptdv.members.services import last_admissions
+from ptdv.members.services import last_admissions, treecounts
 from ptdv.orgs.models import SPAN_STEP, OrgSpan
 from ptdv.people.models import Person
 
@@ -185,6 +186,12 @@ _UPSERT_ADMISSIONS = (
     "age_days = members_admissionstat.age_days + excluded.age_days"
 )
 AdmissionRows = dict[tuple[int, date, str, str], list[int]]
+_UPSERT_ADMISSION_YEARS = (
+    "INSERT INTO members_admissionstatyear (org_id, year, dim, value, admitted, age_days) VALUES "
+    "(%s, %s, %s, %s, %s, %s) ON CONFLICT (org_id, year, dim, value) DO UPDATE SET "
+    "admitted = members_admissionstatyear.admitted + excluded.admitted, "
+    "age_days = members_admissionstatyear.age_days + excluded.age_days"
+)
 
 
 def _admission_rows(delta: Counter[rules.Key]) -> AdmissionRows:
@@ -196,10 +203,21 @@ def _admission_rows(delta: Counter[rules.Key]) -> AdmissionRows:
     return {k: v for k, v in rows.items() if any(v)}
 
 
+def admission_years_of(rows: AdmissionRows) -> dict[tuple[int, int, str, str], list[int]]:
+    """Return the yearly admission rows: the monthly ones summed per calendar year (D51; zero
+    sums dropped)."""
+    sums: dict[tuple[int, int, str, str], list[int]] = {}
+    for (org_id, month, dim, value), counts in rows.items():
+        kept = sums.setdefault((org_id, month.year, dim, value), [0] * len(counts))
+        for i, n in enumerate(counts):
+            kept[i] += n
+    return {k: v for k, v in sums.items() if any(v)}
+
+
 def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
-    """Add the delta to the monthly and yearly rows and to the admission rows (creating them),
-    drop the rows left at zero; return how many monthly rows were touched. Runs inside the
-    caller's transaction."""
+    """Add the delta to the monthly and yearly rows and to the admission rows, monthly and
+    yearly (creating them), drop the rows left at zero; return how many monthly rows were
+    touched. Runs inside the caller's transaction."""
     admissions = _admission_rows(delta)
     rows = _rows(delta)
     if not rows and not admissions:
@@ -211,6 +229,10 @@ def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
         (_UPSERT_MONTH, [(*key, *values) for key, values in rows.items()]),
         (_UPSERT_YEAR, [(*key, *values) for key, values in years.items()]),
         (_UPSERT_ADMISSIONS, [(*key, *values) for key, values in admissions.items()]),
+        (
+            _UPSERT_ADMISSION_YEARS,
+            [(*key, *values) for key, values in admission_years_of(admissions).items()],
+        ),
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in batches:
@@ -227,9 +249,9 @@ def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
                     cursor.executemany(_UPSERT_BASE, params[i : i + batch_size])
                 MemberStatBase.objects.filter(zero, org_id__in=touched).delete()
         if admissions:
-            AdmissionStat.objects.filter(
-                admitted=0, age_days=0, org_id__in={k[0] for k in admissions}
-            ).delete()
+            admitting = {k[0] for k in admissions}
+            AdmissionStat.objects.filter(admitted=0, age_days=0, org_id__in=admitting).delete()
+            AdmissionStatYear.objects.filter(admitted=0, age_days=0, org_id__in=admitting).delete()
     return len(rows)
 
 
@@ -402,6 +424,10 @@ def stored_admissions() -> AdmissionRows:
     return _stored(AdmissionStat, "month", ADMISSION_MEASURES)
 
 
+def stored_admission_years() -> dict[tuple[int, int, str, str], list[int]]:
+    return _stored(AdmissionStatYear, "year", ADMISSION_MEASURES)
+
+
 def stored() -> MonthRows:
     return _stored(MemberStat, "month")
 
@@ -416,14 +442,16 @@ def stored_bases() -> BaseRows:
 
 def differences(limit: int = 20) -> list[str]:
     """Return up to `limit` rows (monthly, yearly, admissions, base, then the cells' last
-    admissions) where the stored aggregates differ from a recomputation."""
+    admissions and the tree's counts) where the stored aggregates differ from a recomputation."""
     want = computed()
     bases = bases_of(want, folded_through())
+    admitted = computed_admissions()
     problems: list[str] = []
     checks: tuple[tuple[dict[Any, list[int]], dict[Any, list[int]], str], ...] = (
         (want, stored(), "tháng {:%m/%Y}"),
         (years_of(want), stored_years(), "năm {}"),
-        (computed_admissions(), stored_admissions(), "kết nạp tháng {:%m/%Y}"),
+        (admitted, stored_admissions(), "kết nạp tháng {:%m/%Y}"),
+        (admission_years_of(admitted), stored_admission_years(), "kết nạp năm {}"),
         (bases, stored_bases(), "đến hết tháng {:%m/%Y}"),
     )
     for wanted, have, when in checks:
@@ -435,7 +463,8 @@ def differences(limit: int = 20) -> list[str]:
 
         problems += mismatches(wanted, have, describe, limit=limit - len(problems),
                                order=lambda k: (k[0], k[2], k[1], k[3]))  # fmt: skip
-    return problems + last_admissions.differences(limit - len(problems))
+    problems += last_admissions.differences(limit - len(problems))
+    return problems + treecounts.differences(limit - len(problems))
 
 
 def _replace(
@@ -468,9 +497,9 @@ def default_fold(today: date) -> date:
 
 
 def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
-    """Replace every aggregate row (and the cells' last admissions) by the recomputation, the
-    base folded through `through` (default: `default_fold` of today); return how many monthly
-    rows."""
+    """Replace every aggregate row (and the cells' last admissions, the tree's counts) by the
+    recomputation, the base folded through `through` (default: `default_fold` of today);
+    return how many monthly rows."""
     rows = computed()
     admissions = computed_admissions()
     through = month_of(through or default_fold(timezone.localdate()))
@@ -478,8 +507,11 @@ def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
         _replace(MemberStat, "month", rows, batch_size)
         _replace(MemberStatYear, "year", years_of(rows), batch_size)
         _replace(AdmissionStat, "month", admissions, batch_size, ADMISSION_MEASURES)
+        _replace(AdmissionStatYear, "year", admission_years_of(admissions), batch_size,
+                 ADMISSION_MEASURES)  # fmt: skip
         _replace(MemberStatBase, "through", bases_of(rows, through), batch_size)
         last_admissions.rebuild()
+        treecounts.rebuild()
     return len(rows)
 
 

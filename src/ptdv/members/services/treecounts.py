@@ -1,0 +1,233 @@
+"""Keeping the tree's counts for its top units (decision D52; the arithmetic is
+members.rules.treecounts): the units by kind under each kept unit, and the cells under each
+unit directly below one by founding day and by the day they have been quiet since — so the
+nation's dashboard of today reads a few thousand rows instead of the country's 360,000 spans.
+
+Every change of what a unit counts with goes through `refresh(org_ids)`, in its write's
+transaction: it reads the units' facts now (current span, founding day, last admission), takes
+the difference from the facts kept in `UnitFacts` and adds it with one "insert or add"
+statement per row, which SQLite and PostgreSQL both run atomically (the reads:
+members.treecounts). Its callers: the tree's
+writes (orgs.signals.units_changed: a unit created, moved with its subtree, dissolved, its kind
+or founding day changed) and the cells' last admission (members.services.last_admissions).
+A deleted unit takes its count away (post_delete of its facts). `rebuild` recomputes every row;
+`differences` compares them with the recomputation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from ptdv.core.compare import mismatches
+from ptdv.members.models import CellCount, LastAdmission, UnitCount, UnitFacts
+from ptdv.members.rules import treecounts as rules
+from ptdv.members.rules.treecounts import CellKey, UnitKey
+from ptdv.members.treecounts import kept_levels
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
+
+# How many units one statement reads or writes.
+CHUNK = 2000
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def facts_of(org_ids: Iterable[int] | None = None) -> dict[int, rules.UnitFacts]:
+    """Return the facts of these units (None: every unit) as the tree stands now; a unit with
+    no current span (dissolved) has none."""
+    result: dict[int, rules.UnitFacts] = {}
+    groups: Iterable[list[int] | None] = [None] if org_ids is None else _chunks(sorted(org_ids))
+    for ids in groups:
+        spans = OrgSpan.objects.filter(valid_to__isnull=True)
+        last = LastAdmission.objects.all()
+        if ids is not None:
+            spans, last = spans.filter(org_id__in=ids), last.filter(cell_id__in=ids)
+        latest = dict(last.values_list("cell_id", "on"))
+        for org_id, path, kind, founded in spans.values_list(
+            "org_id", "path", "kind", "org__valid_from"
+        ):
+            result[org_id] = rules.facts(
+                path, kind, founded, latest.get(org_id), cell=kind in CELL_KINDS
+            )
+    return result
+
+
+def _stored_facts(org_ids: list[int]) -> dict[int, rules.UnitFacts]:
+    result = {}
+    for ids in _chunks(org_ids):
+        for org_id, path, kind, founded, quiet in UnitFacts.objects.filter(
+            org_id__in=ids
+        ).values_list("org_id", "path", "kind", "founded", "quiet"):
+            result[org_id] = rules.UnitFacts(path, kind, founded, quiet)
+    return result
+
+
+def _counts(
+    units: Iterable[rules.UnitFacts | None],
+) -> tuple[Counter[UnitKey], Counter[CellKey]]:
+    levels = kept_levels()
+    by_kind: Counter[UnitKey] = Counter()
+    cells: Counter[CellKey] = Counter()
+    for unit in units:
+        by_kind.update(rules.unit_contributions(unit, SPAN_STEP, levels))
+        cells.update(rules.cell_contributions(unit, SPAN_STEP, levels))
+    return by_kind, cells
+
+
+_UNIT_UPSERT = (
+    "INSERT INTO members_unitcount (path, kind, n) VALUES (%s, %s, %s) "
+    "ON CONFLICT (path, kind) DO UPDATE SET n = members_unitcount.n + excluded.n"
+)
+_CELL_UPSERT = (
+    "INSERT INTO members_cellcount (depth, grain, day, path, what, n) "
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (depth, grain, day, path, what) "
+    "DO UPDATE SET n = members_cellcount.n + excluded.n"
+)
+_UNIT_ZERO = "DELETE FROM members_unitcount WHERE path = %s AND kind = %s AND n = 0"
+_CELL_ZERO = (
+    "DELETE FROM members_cellcount WHERE depth = %s AND grain = %s AND day = %s AND path = %s "
+    "AND what = %s AND n = 0"
+)
+
+
+def apply(by_kind: Counter[UnitKey], cells: Counter[CellKey]) -> None:
+    """Add the deltas to the rows (creating them) and drop the rows left at zero (by their
+    keys: one index probe each)."""
+    units = [(*key, n) for key, n in by_kind.items() if n]
+    rows = [
+        (len(path) // SPAN_STEP, grain, day, path, what, n)
+        for (path, what, grain, day), n in cells.items()
+        if n
+    ]
+    if not units and not rows:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        if units:
+            cursor.executemany(_UNIT_UPSERT, units)
+            cursor.executemany(_UNIT_ZERO, [row[:-1] for row in units])
+        if rows:
+            cursor.executemany(_CELL_UPSERT, rows)
+            cursor.executemany(_CELL_ZERO, [row[:-1] for row in rows])
+
+
+def refresh(org_ids: Iterable[int]) -> None:
+    """What these units count with may have changed (their span, kind, founding day, last
+    admission): add the difference between their kept facts and their facts now. The units'
+    rows are locked first (PostgreSQL), so two writers of one unit do not both add."""
+    ids = sorted(set(org_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        for chunk in _chunks(ids):
+            list(Org.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk"))
+        before = _stored_facts(ids)
+        after = facts_of(ids)
+        changed = [i for i in ids if before.get(i) != after.get(i)]
+        if not changed:
+            return
+        old = _counts(before.get(i) for i in changed)
+        new = _counts(after.get(i) for i in changed)
+        apply(rules.difference(old[0], new[0]), rules.difference(old[1], new[1]))
+        gone = [i for i in changed if i not in after]
+        for chunk in _chunks(gone):
+            # Without post_delete (`deleted`): their count was just taken away.
+            UnitFacts.objects.filter(org_id__in=chunk)._raw_delete(UnitFacts.objects.db)
+        UnitFacts.objects.bulk_create(
+            [_row(i, after[i]) for i in changed if i in after],
+            update_conflicts=True,
+            unique_fields=["org"],
+            update_fields=["path", "kind", "founded", "quiet"],
+            batch_size=CHUNK,
+        )
+
+
+def _row(org_id: int, unit: rules.UnitFacts) -> UnitFacts:
+    return UnitFacts(org_id=org_id, path=unit.path, kind=unit.kind, founded=unit.founded,
+                     quiet=unit.quiet)  # fmt: skip
+
+
+def units_changed(sender: Any, org_ids: Iterable[int], **_kwargs: Any) -> None:
+    """orgs.signals.units_changed's receiver."""
+    refresh(org_ids)
+
+
+def deleted(sender: Any, instance: UnitFacts, **_kwargs: Any) -> None:
+    """post_delete's receiver: a unit deleted from the tree (its facts go with it) counts no
+    more. (`refresh` deletes the facts of a dissolved unit without the signal, having taken
+    its count away itself.)"""
+    unit = rules.UnitFacts(instance.path, instance.kind, instance.founded, instance.quiet)
+    by_kind, cells = _counts([unit])
+    apply(rules.difference(by_kind, Counter()), rules.difference(cells, Counter()))
+
+
+# --- rebuild and check ------------------------------------------------------------------------
+
+
+def computed() -> tuple[dict[UnitKey, int], dict[CellKey, int]]:
+    """Return every row as recomputed from the tree and the last admissions."""
+    by_kind, cells = _counts(facts_of().values())
+    return +by_kind, +cells
+
+
+def stored() -> tuple[dict[UnitKey, int], dict[CellKey, int]]:
+    by_kind = {(p, k): n for p, k, n in UnitCount.objects.values_list("path", "kind", "n")}
+    cells = {
+        (p, w, g, d): n
+        for p, w, g, d, n in CellCount.objects.values_list("path", "what", "grain", "day", "n")
+    }
+    return by_kind, cells
+
+
+def rebuild() -> int:
+    """Replace the facts and every row by the recomputation; return how many units."""
+    found = facts_of()
+    by_kind, cells = _counts(found.values())
+    with transaction.atomic():
+        UnitFacts.objects.all()._raw_delete(UnitFacts.objects.db)
+        UnitCount.objects.all().delete()
+        CellCount.objects.all().delete()
+        UnitFacts.objects.bulk_create([_row(i, u) for i, u in found.items()], batch_size=CHUNK)
+        UnitCount.objects.bulk_create(
+            [UnitCount(path=p, kind=k, n=n) for (p, k), n in by_kind.items() if n],
+            batch_size=CHUNK,
+        )
+        CellCount.objects.bulk_create(
+            [
+                CellCount(depth=len(p) // SPAN_STEP, path=p, what=w, grain=g, day=d, n=n)
+                for (p, w, g, d), n in cells.items()
+                if n
+            ],
+            batch_size=CHUNK,
+        )
+    return len(found)
+
+
+def differences(limit: int = 20) -> list[str]:
+    """Return up to `limit` rows where the kept counts differ from a recomputation."""
+    want, have = computed(), stored()
+    grains = {rules.YEAR: "năm", rules.MONTH: "tháng", rules.DAY: "ngày"}
+
+    def describe_unit(key: UnitKey, kept: int | None, recomputed: int | None) -> str:
+        return f"đơn vị {key[0]}, cấp {key[1]}: lưu {kept}, tính lại {recomputed}"
+
+    def describe_cell(key: CellKey, kept: int | None, recomputed: int | None) -> str:
+        path, what, grain, day = key
+        label = "thành lập" if what == rules.FOUNDED else "không kết nạp từ"
+        when = {rules.YEAR: f"{day:%Y}", rules.MONTH: f"{day:%m/%Y}"}.get(grain, f"{day:%d/%m/%Y}")
+        return (f"đơn vị {path}, chi bộ {label} {grains[grain]} {when}: lưu {kept}, "
+                f"tính lại {recomputed}")  # fmt: skip
+
+    problems = mismatches(want[0], have[0], describe_unit, limit=limit)
+    return problems + mismatches(want[1], have[1], describe_cell, limit=limit - len(problems))
+
+
+__all__ = ["computed", "differences", "facts_of", "rebuild", "refresh", "stored"]
