@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import CellCount, UnitCount
@@ -52,17 +52,23 @@ def unit_counts(path: str) -> dict[str, int]:
 
 def cell_counts(path: str, depth: int, since: date) -> dict[str, Counter[str]]:
     """Return, per unit directly under the kept unit at the path (by path), how many of its
-    cells were founded (FOUNDED) and have been quiet (QUIET) on or before `since`."""
-    year, month = date(since.year, 1, 1), since.replace(day=1)
-    grains = (
-        Q(grain=rules.YEAR, day__lt=year)
-        | Q(grain=rules.MONTH, day__gte=year, day__lt=month)
-        | Q(grain=rules.DAY, day__gte=month, day__lte=since)
+    cells were founded (FOUNDED) and have been quiet (QUIET) on or before `since`: the rows of
+    `rules.ranges`, summed in the database."""
+    grains = Q(pk__in=[])
+    for grain, low, high in rules.ranges(since):
+        grains |= Q(grain=grain, day__gte=low, day__lte=high)
+    rows = (
+        CellCount.objects.filter(
+            grains, depth=depth + 1, path__gte=path, path__lt=prefix_upper_bound(path)
+        )
+        .values_list("path", "what")
+        .annotate(n=Sum("n"))
+        .order_by()
     )
-    rows = CellCount.objects.filter(
-        grains, depth=depth + 1, path__gte=path, path__lt=prefix_upper_bound(path)
-    ).values_list("path", "what", "grain", "day", "n")
-    return rules.counted(rows, since)
+    result: dict[str, Counter[str]] = {}
+    for child, what, n in rows:
+        result.setdefault(child, Counter())[what] += n
+    return result
 
 
 __all__ = ["DEFAULT_LEVELS", "answers", "cell_counts", "kept_levels", "unit_counts"]

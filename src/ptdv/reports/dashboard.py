@@ -130,8 +130,9 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         return board
     board.name = root.name
     children = sorted(
+        # By the parent's id too: its index, not a range of every span under the unit.
         asof.units_on(root.path, day)
-        .filter(depth=root.depth + 1)
+        .filter(depth=root.depth + 1, parent_id=unit.pk)
         .values_list("org_id", "path", "depth", "name", "kind"),
         key=lambda s: (s[3].lower(), s[0]),
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 # What a cell row counts.
 FOUNDED = "f"  # cells by founding day
@@ -92,15 +92,21 @@ def difference(before: Counter, after: Counter) -> Counter:  # type: ignore[type
     return Counter({key: n for key, n in delta.items() if n})
 
 
-def on_or_before(grain: str, day: date, since: date) -> bool:
-    """Return whether a row of the grain starting on `day` is among those that add up to the
-    days on or before `since` (see the module's docstring)."""
+def ranges(since: date) -> list[tuple[str, date, date]]:
+    """Return, per grain, the days [from, to] of the rows that add up to the days on or before
+    `since` (see the module's docstring): the year rows before its year, the month rows of its
+    year before its month, the day rows of its month up to it."""
     year, month = date(since.year, 1, 1), since.replace(day=1)
-    if grain == YEAR:
-        return day < year
-    if grain == MONTH:
-        return year <= day < month
-    return month <= day <= since
+    return [
+        (YEAR, date.min, year - timedelta(days=1)),
+        (MONTH, year, month - timedelta(days=1)),
+        (DAY, month, since),
+    ]
+
+
+def on_or_before(grain: str, day: date, since: date) -> bool:
+    """Return whether a row of the grain starting on `day` is among those of `ranges`."""
+    return any(g == grain and low <= day <= high for g, low, high in ranges(since))
 
 
 def counted(
@@ -129,5 +135,6 @@ __all__ = [
     "grain_start",
     "on_or_before",
     "prefixes",
+    "ranges",
     "unit_contributions",
 ]
