@@ -5,6 +5,7 @@ fewer rows read; `ptdv stats rebuild --check` covers them."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from io import StringIO
 
@@ -143,3 +144,31 @@ def test_admissions_of_whole_years_read_their_yearly_sums(province, monkeypatch)
     assert [aggregates.admissions([root.pk], s, d, today) for s, d in periods] == read
     assert [r[root.pk].total for r in read] == [31, 3, 4, 21, 1, 0]
     assert stats.differences() == []
+
+
+def test_a_unit_read_for_its_totals_alone_holds_the_same_total(province):
+    root, cell = province
+    today = date(2026, 11, 21)
+    full = aggregates.admissions([root.pk], date(2010, 1, 1), date(2019, 12, 31), today)
+    short = aggregates.admissions([root.pk], date(2010, 1, 1), date(2019, 12, 31), today,
+                                  totals=[root.pk])  # fmt: skip
+    assert set(full[root.pk].counts) > {("", "")}
+    assert short[root.pk].counts == Counter({("", ""): 30})
+    assert short[root.pk].age_days == full[root.pk].age_days
+
+
+def test_the_ages_summed_in_the_database_are_those_of_the_ages(province):
+    root, cell = province
+    [old] = bulk_people([cell], 1, birth=date(1950, 12, 1))
+    enter([(old, date(1990, 1, 5), admitted(old, date(1990, 2, 1)))])
+    for day in (date(2010, 11, 30), date(2011, 1, 31), date(2019, 6, 30), date(2026, 11, 21)):
+        ages = aggregates.ages([root.pk], day).get(root.pk, Counter())
+        want = aggregates.AgeSums(
+            sum(ages.values()),
+            sum(age * n for age, n in ages.items()),
+            sum(n for age, n in ages.items() if age >= 60),
+        )
+        assert aggregates.age_sums([root.pk], day).get(root.pk, aggregates.AgeSums()) == want
+    # The member born in December 1950 is 59 on 30/11/2010 and 60 on 31/12/2010 onwards.
+    assert aggregates.age_sums([root.pk], date(2010, 11, 30))[root.pk].aged_60 == 0
+    assert aggregates.age_sums([root.pk], date(2011, 1, 31))[root.pk].aged_60 == 1

@@ -37,6 +37,7 @@ def admission_counts(
     children: dict[str, int] | None = None,
     *,
     today: date | None = None,
+    child_totals: bool = False,
 ) -> tuple[Counter[str], dict[int | None, Counter[str]]]:
     """Return the unit's admissions in [since, day] by column key, each member's age taken on
     the day of admission (with the sum of ages for the average), and the same per child unit:
@@ -46,9 +47,12 @@ def admission_counts(
     Read from the admission rows (D43) when they answer (whole months, the unit and its
     children among the kept levels; `today`, by default the clock's, says whether a day that is
     not a month's last is today), with the admissions of the cells that moved in the period
-    placed again by the day; otherwise from the events, in one query."""
+    placed again by the day; otherwise from the events, in one query. With `child_totals`
+    (the dashboard's column of admissions per unit below) the children's counts from the rows
+    may hold their "total" alone."""
     children = children or {}
-    kept = _admissions_kept(unit, since, day, children, today or timezone.localdate())
+    today = today or timezone.localdate()
+    kept = _admissions_kept(unit, since, day, children, today, child_totals=child_totals)
     if kept is not None:
         return kept
     return from_events(unit, since, day, children)
@@ -97,14 +101,26 @@ def _admission_keys(found: aggregates.Admitted | None) -> Counter[str]:
 
 
 def _admissions_kept(
-    unit: Org, since: date, day: date, children: dict[str, int], today: date
+    unit: Org,
+    since: date,
+    day: date,
+    children: dict[str, int],
+    today: date,
+    *,
+    child_totals: bool = False,
 ) -> tuple[Counter[str], dict[int | None, Counter[str]]] | None:
     """Return `admission_counts` from the admission rows, or None when they cannot answer.
 
     The rows place an admission by where its cell stood on the ceremony day, the table by where
     it stands on the last day: the two differ only for the cells that moved in the period, whose
     admissions are read from the events and moved from the one child to the other."""
-    found = aggregates.admissions([unit.pk, *children.values()], since, day, today)
+    found = aggregates.admissions(
+        [unit.pk, *children.values()],
+        since,
+        day,
+        today,
+        totals=children.values() if child_totals else (),
+    )
     if found is None:
         return None
     total = _admission_keys(found.get(unit.pk))

@@ -137,14 +137,20 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         key=lambda s: (s[3].lower(), s[0]),
     )
     board.units = asof.unit_counts(root.path, day, today=today)
-    stock, ages = _stock(root.path, [unit.pk, *(c[0] for c in children)], day, today)
+    stock, ageing = _stock(root.path, [unit.pk, *(c[0] for c in children)], day, today)
+    no_one = rules.ageing({}, mode=_mode())
     board.from_aggregates = aggregates.answers(day, today)
     board.members = _members(stock.get(unit.pk, {}))
-    board.ageing = rules.ageing(ages.get(unit.pk, {}), mode=_mode())
+    board.ageing = ageing.get(unit.pk, no_one)
 
     board.year_start = date(day.year, 1, 1)
     total, by_child = admissions.admission_counts(
-        unit, board.year_start, day, {path: org_id for org_id, path, *_r in children}, today=today
+        unit,
+        board.year_start,
+        day,
+        {path: org_id for org_id, path, *_r in children},
+        today=today,
+        child_totals=True,
     )
     board.admitted = total["total"]
     board.target = target_selectors.progress(unit, year=day.year, today=day)
@@ -165,7 +171,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
                 members["official"],
                 members["probationary"],
                 by_child.get(org_id, Counter())["total"],
-                rules.ageing(ages.get(org_id, {}), mode=_mode()),
+                ageing.get(org_id, no_one),
             )  # fmt: skip
         )
     board.idle_cells = idle.idle_cells(root.path, day, idle_years, today=today)
@@ -187,12 +193,17 @@ def _members(stock: aggregates.Stock) -> dict[str, int]:
 
 def _stock(
     root_path: str, unit_ids: list[int], day: date, today: date
-) -> tuple[dict[int, aggregates.Stock], dict[int, Counter[int]]]:
-    """Return the members of each unit, and their ages at the end of the day's month: from the
-    aggregates when they hold the day, else counted from the periods (placed by their cells'
-    paths, one query each)."""
+) -> tuple[dict[int, aggregates.Stock], dict[int, rules.Ageing]]:
+    """Return the members of each unit, and their ageing at the end of the day's month: from
+    the aggregates when they hold the day (the ages summed in the database), else counted from
+    the periods (placed by their cells' paths, one query each)."""
     if aggregates.answers(day, today):
-        return aggregates.stocks(unit_ids, day, dims=("",)), aggregates.ages(unit_ids, day)
+        sums = aggregates.age_sums(unit_ids, day)
+        ageing = {
+            org_id: rules.ageing_of(found.count, found.years, found.aged_60, mode=_mode())
+            for org_id, found in sums.items()
+        }
+        return aggregates.stocks(unit_ids, day, dims=("",)), ageing
     paths = dict(asof.units_on(root_path, day).values_list("org_id", "path"))
     wanted = {paths[u]: u for u in unit_ids if u in paths}
     result: dict[int, aggregates.Stock] = {u: {} for u in unit_ids}
@@ -220,7 +231,7 @@ def _stock(
             for measure in measures:
                 counts[measure] = counts.get(measure, 0) + row["n"]
             ages.setdefault(org_id, Counter())[rules.age_on_month_end(birth, day)] += row["n"]
-    return result, ages
+    return result, {org_id: rules.ageing(counts, mode=_mode()) for org_id, counts in ages.items()}
 
 
 def _lists(total: Counter[str]) -> dict[str, list[Share]]:

@@ -83,7 +83,13 @@ def ageing(ages: Mapping[int, int], *, mode: str = "round") -> Ageing:
         total += age * n
         if age >= 60:
             aged_60 += n
-    return Ageing(count, average(total, count), aged_60, percent(aged_60, count, mode=mode))
+    return ageing_of(count, total, aged_60, mode=mode)
+
+
+def ageing_of(count: int, years: int, aged_60: int, *, mode: str = "round") -> Ageing:
+    """Return the ageing of `count` members whose ages in full years add up to `years`, of whom
+    `aged_60` are 60 or over."""
+    return Ageing(count, average(years, count), aged_60, percent(aged_60, count, mode=mode))
 
 
 __all__ = [
@@ -91,6 +97,7 @@ __all__ = [
     "Ageing",
     "age_on_month_end",
     "ageing",
+    "ageing_of",
     "ages_on_month_end",
     "average",
     "median",
