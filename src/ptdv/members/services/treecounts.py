@@ -101,13 +101,14 @@ _CELL_ZERO = (
 
 def apply(by_kind: Counter[UnitKey], cells: Counter[CellKey]) -> None:
     """Add the deltas to the rows (creating them) and drop the rows left at zero (by their
-    keys: one index probe each)."""
-    units = [(*key, n) for key, n in by_kind.items() if n]
-    rows = [
+    keys: one index probe each). The rows are written in key order, so two writers that share
+    rows lock them in the same order (PostgreSQL) and never wait for each other in a circle."""
+    units = sorted((*key, n) for key, n in by_kind.items() if n)
+    rows = sorted(
         (len(path) // SPAN_STEP, grain, day, path, what, n)
         for (path, what, grain, day), n in cells.items()
         if n
-    ]
+    )
     if not units and not rows:
         return
     with transaction.atomic(), connection.cursor() as cursor:
