@@ -246,10 +246,7 @@ def _admission_rows(ids: list[int], since: date, month: date) -> list[QuerySet[A
         first_year += 1
     if first_year > month.year:
         return parts
-    later = AdmissionStat.objects.filter(
-        org_id__in=ids, month__gt=month, month__lt=date(month.year + 1, 1, 1)
-    )
-    whole = month.year if month.month == 12 or not later.exists() else month.year - 1
+    whole = month.year if _none_after(AdmissionStat, ids, month) else month.year - 1
     if whole >= first_year:
         parts.append(
             AdmissionStatYear.objects.filter(org_id__in=ids, year__gte=first_year, year__lte=whole)
@@ -353,13 +350,16 @@ def _kept(
 def _nothing_after(ids: list[int], month: date, dims: tuple[str, ...] | None) -> bool:
     """Return whether no unit has a monthly row of the dimensions after the month in its year
     (one probe per unit and dimension of the key's index)."""
+    return _none_after(MemberStat, ids, month, dim__in=DIMENSIONS if dims is None else dims)
+
+
+def _none_after(model: Any, ids: list[int], month: date, **condition: Any) -> bool:
+    """Return whether none of the units has a row of the model (monthly rows) after the month
+    in its year (the year's sums then hold its months up to it: D51)."""
     if month.month == 12:
         return True
-    later = MemberStat.objects.filter(
-        org_id__in=ids,
-        dim__in=DIMENSIONS if dims is None else dims,
-        month__gt=month,
-        month__lt=date(month.year + 1, 1, 1),
+    later = model.objects.filter(
+        org_id__in=ids, month__gt=month, month__lt=date(month.year + 1, 1, 1), **condition
     )
     return not later.exists()
 
