@@ -5,6 +5,7 @@ scaled to a tree)."""
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -26,6 +27,29 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 hypothesis_settings.load_profile("ptdv")
+
+
+# The fixtures through which a test reaches the database (pytest-django refuses any other way).
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+     "live_server"}
+)  # fmt: skip
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With PTDV_TEST_DATABASE_ONLY set (CI's PostgreSQL leg), run only the tests that use the
+    database: the others (the rules, the charts, the text helpers) answer alike on any database
+    and run on the SQLite leg beside it. They are reported as deselected, never skipped."""
+    if not os.environ.get("PTDV_TEST_DATABASE_ONLY"):
+        return
+    keep, drop = [], []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses = bool(fixtures & _DATABASE_FIXTURES) or item.get_closest_marker("django_db")
+        (keep if uses else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @dataclass

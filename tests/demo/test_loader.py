@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
+from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from ptdv.access.models import Role, RoleGrant, User
 from ptdv.core.text import search_terms
@@ -31,165 +35,6 @@ def digest() -> str:
         "full_name", "national_id", "phone", "birth_date", "org__code", "job_title"
     )
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-
-
-def test_demo_tree_has_the_planned_units(db):
-    summary = load()
-
-    assert summary == loader.DemoSummary(orgs=383, grassroots=119, cells=248, people=300, users=7)
-    kinds = Counter(Org.objects.values_list("kind", flat=True))
-    assert kinds == {
-        OrgKind.PROVINCE: 1,
-        OrgKind.DISTRICT: 1,
-        OrgKind.COMMUNE: 12,
-        OrgKind.BLOC: 2,
-        OrgKind.GRASSROOTS_COMMITTEE: 60,
-        OrgKind.GRASSROOTS_CELL: 59,
-        OrgKind.CELL: 248,
-    }
-    assert set(Org.objects.values_list("code", flat=True)) == loader.demo_org_codes()
-    fields = set(Org.objects.filter(kind__in=GRASSROOTS_KINDS).values_list("field", flat=True))
-    assert {
-        OrgField.RESIDENTIAL,
-        OrgField.SCHOOL,
-        OrgField.UNIVERSITY,
-        OrgField.HEALTH,
-        OrgField.POLICE,
-        OrgField.MILITARY,
-        OrgField.STATE_ENTERPRISE,
-        OrgField.PRIVATE_ENTERPRISE,
-        OrgField.FDI_ENTERPRISE,
-        OrgField.COMMUNE_GOV,
-    } <= fields
-    police = Org.objects.get(vested_superior_powers=True)
-    assert (police.code, police.kind, police.field) == (
-        "QT-CA",
-        OrgKind.GRASSROOTS_COMMITTEE,
-        OrgField.POLICE,
-    )
-    delegated = Org.objects.filter(admission_delegated=True).order_by("code")
-    assert list(delegated.values_list("code", "admission_delegated_from", "deciding_body")) == [
-        ("QT-DHA-DTH", date(2025, 7, 1), "full_committee"),
-        ("QT-QS", date(2025, 7, 1), "full_committee"),
-        ("QT-UBT-BVDK", date(2025, 7, 1), "full_committee"),
-        ("QT-UBT-DHQB", date(2025, 7, 1), "full_committee"),
-    ]
-
-
-def test_former_district_is_dissolved_and_its_units_moved_to_the_commune(db):
-    load()
-
-    district = Org.objects.get(kind=OrgKind.DISTRICT)
-    assert (district.name, district.valid_to, district.numchild) == (
-        "Đảng bộ huyện Cam Lộ",
-        date(2025, 7, 1),  # the first day it no longer exists (D28)
-        0,
-    )
-    assert Person.objects.filter(org__in=Org.objects.subtree(district)).count() == 0
-    commune = Org.objects.get(code="QT-CLO")
-    moved = Org.objects.filter(code__startswith="QT-HCL-").order_by("code")
-    assert [(o.code, o.get_parent().code) for o in moved.filter(depth=3)] == [
-        ("QT-HCL-THPTCL", commune.code),
-        ("QT-HCL-TTYTCL", commune.code),
-    ]
-    assert moved.count() == 5  # the school's three cells came along
-    assert district.history.count() == 2  # created, dissolved
-
-
-def test_the_province_on_30_6_and_1_7_2025_differs_in_structure_and_agrees_in_members(db):
-    from ptdv.members.asof import figures
-    from ptdv.orgs.spans import check_spans
-
-    load(people=2400)
-    province = Org.objects.get(kind=OrgKind.PROVINCE)
-    before = figures(province, date(2025, 6, 30))
-    after = figures(province, date(2025, 7, 1))
-
-    # The district level exists on 30/6/2025 and not on 1/7/2025; the new communes the other
-    # way round; the moved units stand under the district, then under xã Cam Lộ.
-    assert before.units.by_kind.get(OrgKind.DISTRICT) == 1
-    assert OrgKind.DISTRICT not in after.units.by_kind
-    assert OrgKind.COMMUNE not in before.units.by_kind
-    assert after.units.by_kind[OrgKind.COMMUNE] >= 3
-    school = Org.objects.get(code="QT-HCL-THPTCL")
-    district = Org.objects.get(kind=OrgKind.DISTRICT)
-    commune = Org.objects.get(code="QT-CLO")
-    assert figures(district, date(2025, 6, 30)).units.grassroots_total == 2
-    assert not figures(district, date(2025, 7, 1)).exists
-    assert figures(commune, date(2025, 7, 1)).units.grassroots_total >= 2
-    assert school.spans.order_by("valid_from").first().valid_to == date(2025, 7, 1)
-    # The same members on both days (nobody joined or left on 1/7/2025).
-    members = lambda f: (f.total, f.official, f.probationary)  # noqa: E731
-    assert members(before) == members(after)
-    assert before.total > 1000
-    assert check_spans() == []
-
-
-def test_demo_people_are_valid_and_sit_in_cells(db):
-    load()
-
-    people = list(Person.objects.select_related("org"))
-    assert len(people) == SMALL
-    for p in people:
-        assert rules.national_id_errors(p.national_id, sex=p.sex, birth_date=p.birth_date) == []
-        assert rules.phone_errors(p.phone) == []
-        assert p.org.kind in CELL_KINDS
-        assert date(1960, 1, 1) <= p.birth_date <= date(2007, 12, 31)
-        assert p.residence.endswith(", tỉnh Quảng Trị")
-    assert len({p.phone for p in people if p.phone}) == sum(1 for p in people if p.phone)
-    assert Person.history.filter(history_type="+").count() == SMALL
-    assert set(Person.history.values_list("history_user__username", flat=True)) == {"quantri"}
-
-
-def test_demo_people_counts_are_fixed_by_the_seed(db):
-    load()
-
-    people = Person.objects.all()
-    assert Counter(people.values_list("sex", flat=True)) == {"F": 159, "M": 141}
-    assert Counter(people.values_list("ethnic_group__code", flat=True)) == {
-        "01": 255,
-        "23": 34,
-        "31": 11,
-    }
-    assert Counter(people.values_list("religion__code", flat=True)) == {
-        None: 277,
-        "phat_giao": 13,
-        "cong_giao": 7,
-        "tin_lanh": 3,
-    }
-    assert Counter(p[:3] for p in people.values_list("national_id", flat=True)) == {
-        "045": 245,
-        "044": 37,
-        "046": 6,
-        "040": 5,
-        "042": 4,
-        "038": 1,
-        "048": 1,
-        "001": 1,
-    }
-    assert PersonNameToken.objects.count() == 898
-
-
-def test_pupils_teachers_police_and_villagers_have_fitting_records(db):
-    load(people=1200)
-
-    pupils = Person.objects.filter(occupation__code="hoc_sinh_sinh_vien", org__field="school")
-    assert pupils.exists()
-    assert set(pupils.values_list("birth_date__year", flat=True)) == {2007}
-    assert set(pupils.values_list("youth_union_member", flat=True)) == {True}
-    teachers = Person.objects.filter(job_title__startswith="Giáo viên, Trường THPT")
-    assert teachers.exists()
-    assert set(teachers.values_list("qualification__code", flat=True)) <= {
-        "dai_hoc",
-        "thac_si",
-        "cao_dang",
-    }
-    police = Person.objects.filter(org__field=OrgField.POLICE)
-    assert set(police.values_list("occupation__code", flat=True)) == {"vu_trang"}
-    assert set(police.values_list("trade_union_member", flat=True)) == {False}
-    mountain = Person.objects.filter(org__code__startswith="QT-HPH-T")
-    minority = mountain.exclude(ethnic_group__code="01").count()
-    assert minority > mountain.count() / 2
 
 
 def test_same_seed_gives_the_same_people_and_another_seed_does_not(db):
@@ -243,26 +88,6 @@ def test_bulk_inserted_person_is_identical_to_one_from_create_person(db):
         f: getattr(ha, f) for f in history_fields
     }
     assert (hb.history_type, hb.history_change_reason) == ("+", "Tạo hồ sơ")
-
-
-def test_demo_accounts_hold_their_grants(db):
-    load()
-
-    for spec in DEMO_USERS:
-        user = User.objects.get(username=spec.username)
-        assert user.check_password(DEMO_PASSWORD)
-        assert (user.full_name, user.is_staff, user.is_superuser) == (
-            spec.full_name,
-            spec.is_staff,
-            spec.is_superuser,
-        )
-        grants = list(RoleGrant.objects.filter(user=user).values_list("role", "org__code"))
-        assert grants == [(spec.role, spec.org_code)]
-    assert User.objects.count() == len(DEMO_USERS)
-    assert User.objects.get(is_staff=True).username == "quantri"
-    # Only the deployment administrator edits reference lists and users in the admin.
-    assert User.objects.get(is_superuser=True).username == "quantri"
-    assert RoleGrant.objects.get(role=Role.CELL_EDITOR).org.name == "Chi bộ Khu phố 2"
 
 
 def test_demo_logins_text_lists_every_login(db):
@@ -329,77 +154,281 @@ def test_demo_reset_refuses_when_the_database_holds_other_data(db):
     assert (Person.objects.count(), Org.objects.count()) == (20, 383)
 
 
-def test_demo_default_size_loads_over_three_thousand_people(db, capsys):
-    call_command("demo")
+def _loaded_once(django_db_setup: None, django_db_blocker: Any, load_it: Any) -> Iterator[Any]:
+    """Load the demo once for a class of tests that only read it: in a transaction undone after
+    the class's last test (each test runs in a savepoint inside it, as usual)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_it()
+        transaction.set_rollback(True)
 
-    assert Person.objects.count() == 3200
-    assert PersonNameToken.objects.values("person").distinct().count() == 3200
-    assert Person.objects.values("national_id").distinct().count() == 3200
-    out = capsys.readouterr().out
-    assert "3200 người, 32 hồ sơ phát triển đảng viên, 7 tài khoản" in out
-    assert "bithu.khupho2" in out
 
-    # Party standing: every cell holding people has at least three official members (enough
-    # to vote), dates follow decision → ceremony → official = ceremony + 12 months.
-    from django.db.models import Count, F, Q
+@pytest.fixture(scope="class")
+def small_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    yield from _loaded_once(django_db_setup, django_db_blocker, load)
 
-    from ptdv.members.models import Membership
-    from ptdv.pipeline.rules import add_months
 
-    cells = (
-        Person.objects.values("org")
-        .annotate(
-            official=Count(
-                "pk", filter=Q(memberships__status="official", memberships__cell=F("org"))
-            )
+class TestTheSmallDemo:
+    """The demo at 300 people and the default seed, loaded once."""
+
+    def test_demo_tree_has_the_planned_units(self, small_demo, db):
+        summary = small_demo
+        assert summary == loader.DemoSummary(
+            orgs=383, grassroots=119, cells=248, people=300, users=7
         )
-        .order_by()
-    )
-    assert min(c["official"] for c in cells) >= 3
-    officials = Membership.objects.filter(status="official")
-    assert 1500 < officials.count() < 3000
-    assert Membership.objects.filter(status="probationary").count() > 20
-    for m in officials[:200]:
-        assert m.decision_on < m.joined_on
-        assert m.official_on == add_months(m.joined_on, 12)
-        assert m.official_on <= TODAY
-        assert m.cell_id == m.person.org_id
+        kinds = Counter(Org.objects.values_list("kind", flat=True))
+        assert kinds == {
+            OrgKind.PROVINCE: 1,
+            OrgKind.DISTRICT: 1,
+            OrgKind.COMMUNE: 12,
+            OrgKind.BLOC: 2,
+            OrgKind.GRASSROOTS_COMMITTEE: 60,
+            OrgKind.GRASSROOTS_CELL: 59,
+            OrgKind.CELL: 248,
+        }
+        assert set(Org.objects.values_list("code", flat=True)) == loader.demo_org_codes()
+        fields = set(Org.objects.filter(kind__in=GRASSROOTS_KINDS).values_list("field", flat=True))
+        assert {
+            OrgField.RESIDENTIAL,
+            OrgField.SCHOOL,
+            OrgField.UNIVERSITY,
+            OrgField.HEALTH,
+            OrgField.POLICE,
+            OrgField.MILITARY,
+            OrgField.STATE_ENTERPRISE,
+            OrgField.PRIVATE_ENTERPRISE,
+            OrgField.FDI_ENTERPRISE,
+            OrgField.COMMUNE_GOV,
+        } <= fields
+        police = Org.objects.get(vested_superior_powers=True)
+        assert (police.code, police.kind, police.field) == (
+            "QT-CA",
+            OrgKind.GRASSROOTS_COMMITTEE,
+            OrgField.POLICE,
+        )
+        delegated = Org.objects.filter(admission_delegated=True).order_by("code")
+        assert list(delegated.values_list("code", "admission_delegated_from", "deciding_body")) == [
+            ("QT-DHA-DTH", date(2025, 7, 1), "full_committee"),
+            ("QT-QS", date(2025, 7, 1), "full_committee"),
+            ("QT-UBT-BVDK", date(2025, 7, 1), "full_committee"),
+            ("QT-UBT-DHQB", date(2025, 7, 1), "full_committee"),
+        ]
+
+    def test_former_district_is_dissolved_and_its_units_moved_to_the_commune(self, small_demo, db):
+        district = Org.objects.get(kind=OrgKind.DISTRICT)
+        assert (district.name, district.valid_to, district.numchild) == (
+            "Đảng bộ huyện Cam Lộ",
+            date(2025, 7, 1),  # the first day it no longer exists (D28)
+            0,
+        )
+        assert Person.objects.filter(org__in=Org.objects.subtree(district)).count() == 0
+        commune = Org.objects.get(code="QT-CLO")
+        moved = Org.objects.filter(code__startswith="QT-HCL-").order_by("code")
+        assert [(o.code, o.get_parent().code) for o in moved.filter(depth=3)] == [
+            ("QT-HCL-THPTCL", commune.code),
+            ("QT-HCL-TTYTCL", commune.code),
+        ]
+        assert moved.count() == 5  # the school's three cells came along
+        assert district.history.count() == 2  # created, dissolved
+
+    def test_demo_people_are_valid_and_sit_in_cells(self, small_demo, db):
+        people = list(Person.objects.select_related("org"))
+        assert len(people) == SMALL
+        for p in people:
+            assert rules.national_id_errors(p.national_id, sex=p.sex, birth_date=p.birth_date) == []
+            assert rules.phone_errors(p.phone) == []
+            assert p.org.kind in CELL_KINDS
+            assert date(1960, 1, 1) <= p.birth_date <= date(2007, 12, 31)
+            assert p.residence.endswith(", tỉnh Quảng Trị")
+        assert len({p.phone for p in people if p.phone}) == sum(1 for p in people if p.phone)
+        assert Person.history.filter(history_type="+").count() == SMALL
+        assert set(Person.history.values_list("history_user__username", flat=True)) == {"quantri"}
+
+    def test_demo_people_counts_are_fixed_by_the_seed(self, small_demo, db):
+        people = Person.objects.all()
+        assert Counter(people.values_list("sex", flat=True)) == {"F": 159, "M": 141}
+        assert Counter(people.values_list("ethnic_group__code", flat=True)) == {
+            "01": 255,
+            "23": 34,
+            "31": 11,
+        }
+        assert Counter(people.values_list("religion__code", flat=True)) == {
+            None: 277,
+            "phat_giao": 13,
+            "cong_giao": 7,
+            "tin_lanh": 3,
+        }
+        assert Counter(p[:3] for p in people.values_list("national_id", flat=True)) == {
+            "045": 245,
+            "044": 37,
+            "046": 6,
+            "040": 5,
+            "042": 4,
+            "038": 1,
+            "048": 1,
+            "001": 1,
+        }
+        assert PersonNameToken.objects.count() == 898
+
+    def test_demo_accounts_hold_their_grants(self, small_demo, db):
+        for spec in DEMO_USERS:
+            user = User.objects.get(username=spec.username)
+            assert user.check_password(DEMO_PASSWORD)
+            assert (user.full_name, user.is_staff, user.is_superuser) == (
+                spec.full_name,
+                spec.is_staff,
+                spec.is_superuser,
+            )
+            grants = list(RoleGrant.objects.filter(user=user).values_list("role", "org__code"))
+            assert grants == [(spec.role, spec.org_code)]
+        assert User.objects.count() == len(DEMO_USERS)
+        assert User.objects.get(is_staff=True).username == "quantri"
+        # Only the deployment administrator edits reference lists and users in the admin.
+        assert User.objects.get(is_superuser=True).username == "quantri"
+        assert RoleGrant.objects.get(role=Role.CELL_EDITOR).org.name == "Chi bộ Khu phố 2"
 
 
-def test_demo_cases_cover_every_stage_and_the_special_paths(db):
-    """Issue 3 §9: cases across every stage, overdue ones, failed votes, a re-admission and an
-    over-60 candidate, all built through the services (every step passed the rules)."""
-    from django.db.models import Count
-    from django.utils import timezone
+@pytest.fixture(scope="class")
+def demo_2400(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    yield from _loaded_once(django_db_setup, django_db_blocker, lambda: load(people=2400))
 
-    from ptdv.pipeline import actions as A
-    from ptdv.pipeline.models import Case, Outcome, Stage, Step
 
-    call_command("demo", verbosity=0)
-    today = timezone.localdate()  # the demo dates its cases from the real today
+class TestTheDemoOf2400People:
+    """The demo at 2,400 people (enough for the province's before and after 1/7/2025 and for
+    every kind of record), loaded once."""
 
-    stages = set(Case.objects.values_list("stage", flat=True))
-    # Appraisal and the committee's recognition vote depend on the cell's position in the tree.
-    assert stages >= set(Stage.values) - {Stage.APPRAISED, Stage.RECOGNITION_COMMITTEE}
-    open_cases = Case.objects.filter(outcome=Outcome.OPEN)
-    assert open_cases.filter(next_due_on__lt=today).count() >= 3
-    assert {"DECIDE-60WD", "CEREMONY-30WD"} <= set(
-        open_cases.filter(next_due_on__lt=today).values_list("next_due_rule", flat=True)
-    )
-    votes = (
-        Step.objects.filter(action=A.CELL_VOTE).values("case").annotate(n=Count("pk")).order_by()
-    )
-    assert max(v["n"] for v in votes) >= 3  # three failed votes: to be escalated
-    assert Case.objects.filter(is_readmission=True, stage=Stage.PROBATION).count() == 1
-    assert any(
-        (today - c.person.birth_date).days > 60 * 365 for c in Case.objects.select_related("person")
-    )
-    for case in Case.objects.filter(outcome=Outcome.OFFICIAL):
-        # The three dates (DOMAIN §4): official = ceremony + 12 months, even when the
-        # recognition decision came later.
+    def test_the_province_on_30_6_and_1_7_2025_differs_in_structure_and_agrees_in_members(
+        self, demo_2400, db
+    ):
+        from ptdv.members.asof import figures
+        from ptdv.orgs.spans import check_spans
+
+        province = Org.objects.get(kind=OrgKind.PROVINCE)
+        before = figures(province, date(2025, 6, 30))
+        after = figures(province, date(2025, 7, 1))
+
+        # The district level exists on 30/6/2025 and not on 1/7/2025; the new communes the other
+        # way round; the moved units stand under the district, then under xã Cam Lộ.
+        assert before.units.by_kind.get(OrgKind.DISTRICT) == 1
+        assert OrgKind.DISTRICT not in after.units.by_kind
+        assert OrgKind.COMMUNE not in before.units.by_kind
+        assert after.units.by_kind[OrgKind.COMMUNE] >= 3
+        school = Org.objects.get(code="QT-HCL-THPTCL")
+        district = Org.objects.get(kind=OrgKind.DISTRICT)
+        commune = Org.objects.get(code="QT-CLO")
+        assert figures(district, date(2025, 6, 30)).units.grassroots_total == 2
+        assert not figures(district, date(2025, 7, 1)).exists
+        assert figures(commune, date(2025, 7, 1)).units.grassroots_total >= 2
+        assert school.spans.order_by("valid_from").first().valid_to == date(2025, 7, 1)
+        # The same members on both days (nobody joined or left on 1/7/2025).
+        members = lambda f: (f.total, f.official, f.probationary)  # noqa: E731
+        assert members(before) == members(after)
+        assert before.total > 1000
+        assert check_spans() == []
+
+    def test_pupils_teachers_police_and_villagers_have_fitting_records(self, demo_2400, db):
+        pupils = Person.objects.filter(occupation__code="hoc_sinh_sinh_vien", org__field="school")
+        assert pupils.exists()
+        assert set(pupils.values_list("birth_date__year", flat=True)) == {2007}
+        assert set(pupils.values_list("youth_union_member", flat=True)) == {True}
+        teachers = Person.objects.filter(job_title__startswith="Giáo viên, Trường THPT")
+        assert teachers.exists()
+        assert set(teachers.values_list("qualification__code", flat=True)) <= {
+            "dai_hoc",
+            "thac_si",
+            "cao_dang",
+        }
+        police = Person.objects.filter(org__field=OrgField.POLICE)
+        assert set(police.values_list("occupation__code", flat=True)) == {"vu_trang"}
+        assert set(police.values_list("trade_union_member", flat=True)) == {False}
+        mountain = Person.objects.filter(org__code__startswith="QT-HPH-T")
+        minority = mountain.exclude(ethnic_group__code="01").count()
+        assert minority > mountain.count() / 2
+
+
+@pytest.fixture(scope="class")
+def default_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    def run() -> str:
+        out = StringIO()
+        call_command("demo", stdout=out)
+        return out.getvalue()
+
+    yield from _loaded_once(django_db_setup, django_db_blocker, run)
+
+
+class TestTheDefaultDemo:
+    """`ptdv demo` at its default size, run once; the fixture is what it printed."""
+
+    def test_demo_default_size_loads_over_three_thousand_people(self, default_demo, db):
+        assert Person.objects.count() == 3200
+        assert PersonNameToken.objects.values("person").distinct().count() == 3200
+        assert Person.objects.values("national_id").distinct().count() == 3200
+        out = default_demo
+        assert "3200 người, 32 hồ sơ phát triển đảng viên, 7 tài khoản" in out
+        assert "bithu.khupho2" in out
+
+        # Party standing: every cell holding people has at least three official members (enough
+        # to vote), dates follow decision → ceremony → official = ceremony + 12 months.
+        from django.db.models import Count, F, Q
+
+        from ptdv.members.models import Membership
         from ptdv.pipeline.rules import add_months
 
-        assert case.official_on == add_months(case.ceremony_on, 12)
-        assert case.decision_on < case.ceremony_on < case.official_on
-        assert case.recognition_decision_on > case.official_on
-        assert case.membership.status == "official"
+        cells = (
+            Person.objects.values("org")
+            .annotate(
+                official=Count(
+                    "pk", filter=Q(memberships__status="official", memberships__cell=F("org"))
+                )
+            )
+            .order_by()
+        )
+        assert min(c["official"] for c in cells) >= 3
+        officials = Membership.objects.filter(status="official")
+        assert 1500 < officials.count() < 3000
+        assert Membership.objects.filter(status="probationary").count() > 20
+        for m in officials[:200]:
+            assert m.decision_on < m.joined_on
+            assert m.official_on == add_months(m.joined_on, 12)
+            assert m.official_on <= TODAY
+            assert m.cell_id == m.person.org_id
+
+    def test_demo_cases_cover_every_stage_and_the_special_paths(self, default_demo, db):
+        """Issue 3 §9: cases across every stage, overdue ones, failed votes, a re-admission and an
+        over-60 candidate, all built through the services (every step passed the rules)."""
+        from django.db.models import Count
+        from django.utils import timezone
+
+        from ptdv.pipeline import actions as A
+        from ptdv.pipeline.models import Case, Outcome, Stage, Step
+
+        today = timezone.localdate()  # the demo dates its cases from the real today
+
+        stages = set(Case.objects.values_list("stage", flat=True))
+        # Appraisal and the committee's recognition vote depend on the cell's position in the tree.
+        assert stages >= set(Stage.values) - {Stage.APPRAISED, Stage.RECOGNITION_COMMITTEE}
+        open_cases = Case.objects.filter(outcome=Outcome.OPEN)
+        assert open_cases.filter(next_due_on__lt=today).count() >= 3
+        assert {"DECIDE-60WD", "CEREMONY-30WD"} <= set(
+            open_cases.filter(next_due_on__lt=today).values_list("next_due_rule", flat=True)
+        )
+        votes = (
+            Step.objects.filter(action=A.CELL_VOTE)
+            .values("case")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        assert max(v["n"] for v in votes) >= 3  # three failed votes: to be escalated
+        assert Case.objects.filter(is_readmission=True, stage=Stage.PROBATION).count() == 1
+        assert any(
+            (today - c.person.birth_date).days > 60 * 365
+            for c in Case.objects.select_related("person")
+        )
+        for case in Case.objects.filter(outcome=Outcome.OFFICIAL):
+            # The three dates (DOMAIN §4): official = ceremony + 12 months, even when the
+            # recognition decision came later.
+            from ptdv.pipeline.rules import add_months
+
+            assert case.official_on == add_months(case.ceremony_on, 12)
+            assert case.decision_on < case.ceremony_on < case.official_on
+            assert case.recognition_decision_on > case.official_on
+            assert case.membership.status == "official"
