@@ -190,3 +190,45 @@ def test_events_placed_in_a_dissolved_cell_get_their_own_row(province):
     table = tables.build("new-members", root, since=date(2024, 1, 1), day=date(2024, 12, 31))
     assert table.total.values["total"] == 2
     assert [r.values["total"] for r in table.rows if r.org_id is None] == [2]
+
+
+def test_the_tables_of_today_are_read_from_the_aggregates(province, django_assert_num_queries):
+    """Today (not a month's last day) the members and organisations tables read the aggregates
+    (a national members table of today counted 5.6 M periods directly: 143 s at full scale),
+    and say the same as the direct count of the same day, ages included: the age in full years
+    at the end of the day's month, on both paths."""
+    root, north, south, cells = province
+    today = date(2026, 11, 21)
+    # 30 on the day itself, 31 by the end of November: counted in the 31–35 band.
+    turning = bulk_people([cells[0]], 2, birth=date(1995, 11, 25))
+    others = bulk_people([cells[1], south], 4, birth=date(1970, 6, 1))
+    enter([(p, date(2020, 1, 1), admitted(p, date(2020, 2, 1))) for p in turning + others])
+    enter([(p, date(2026, 3, 1), admitted(p, date(2026, 4, 1), official=False))
+           for p in bulk_people([south], 2, birth=date(2001, 2, 2))])  # fmt: skip
+
+    for kind in ("members", "organisations"):
+        since = None if kind == "members" else date(2026, 1, 1)
+        kept = tables.build(kind, root, day=today, since=since, today=today)
+        # The same day, counted directly (it is neither a month's last day nor today then).
+        direct = tables.build(kind, root, day=today, since=since, today=date(2026, 12, 6))
+        assert [(r.org_id, r.values) for r in kept.rows] == [
+            (r.org_id, r.values) for r in direct.rows
+        ]
+        assert kept.total.values == direct.total.values
+    members = tables.build("members", root, day=today, today=today)
+    assert members.total.values["total"] == 8
+    assert (members.total.values["age:31–35"], members.total.values["age:18–30"]) == (2, 2)
+    assert members.notes == ["Độ tuổi tính theo tuổi tròn đến cuối tháng (30/11/2026)."]
+    orgs = tables.build("organisations", root, day=today, since=date(2026, 1, 1), today=today)
+    assert (orgs.total.values["members"], orgs.total.values["admitting"]) == (8, 1)
+    assert {r.name: r.values["admitting"] for r in orgs.rows} == {
+        "Chi bộ Sở Y tế": 1,
+        "Đảng bộ Công an tỉnh": 0,
+    }
+
+    # The rows of today from the aggregates in a fixed number of queries, however many rows.
+    with django_assert_num_queries(17):
+        tables.build("members", root, day=today, today=today)
+    make_org(root, OrgKind.GRASSROOTS_CELL, "Chi bộ Sở Tài chính", code="TC", valid_from=FOUNDED)
+    with django_assert_num_queries(17):
+        assert len(tables.build("members", root, day=today, today=today).rows) == 3

@@ -2,7 +2,9 @@
 stood on the last day, a total row for the unit itself, columns by characteristic.
 
 Three kinds:
-- `members`: members on the day, by standing and by the person's characteristics;
+- `members`: members on the day, by standing and by the person's characteristics (the age in
+  full years at the end of the day's month, as on the dashboard: exact on a month's last day,
+  and what the aggregates hold for today);
 - `new-members`: members admitted in the period, by characteristics (age on the day of
   admission, and the average age);
 - `organisations`: organisations by kind on the day, the members, and (for a period) how many
@@ -12,8 +14,9 @@ The total row counts what stood or happened under the unit (the dated tree, D28/
 `members.asof`, the one module of as-of figures. The rows are the units directly under it on the
 last day, as the reports are made after a reorganisation: an admission of the period goes to the
 unit its cell stands under on the last day, so the rows add up to the total (a cell dissolved or
-moved out since has its own row). Members on the day are counted per child directly. The note
-says when rows and total differ (a cell placed directly under the unit). Percentages are of the
+moved out since has its own row). Members on a month's last day or today are read from the
+aggregates (D39), on any other day counted per child directly. The note says when rows and
+total differ (a cell placed directly under the unit). Percentages are of the
 row's total, rounded by `PTDV_REPORTS_ROUNDING`.
 """
 
@@ -27,11 +30,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from ptdv.core.numbers import rounding_mode
 from ptdv.members import aggregates, asof
 from ptdv.members.models import Standing
-from ptdv.members.rules.stats import DIMENSIONS
+from ptdv.members.rules.stats import DIMENSIONS, month_end, month_of
 from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.people.selectors import reference_items
@@ -187,10 +191,12 @@ def person_columns() -> list[Column]:
 
 
 def member_counts(path: str, day: date) -> Counter[str]:
-    """Return the members under the span path on the day by column key: one grouped query."""
+    """Return the members under the span path on the day by column key (the age band of the
+    age at the end of the day's month): one grouped query."""
+    band = asof.age_band_expression(month_end(month_of(day)))
     rows = (
         asof.periods_on(path, day)
-        .values("standing", "exempted", *counting.PERSON_FIELDS, band=asof.age_band_expression(day))
+        .values("standing", "exempted", *counting.PERSON_FIELDS, band=band)
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -208,9 +214,9 @@ def member_counts(path: str, day: date) -> Counter[str]:
 
 
 def stock_counts(units: list[int], day: date) -> dict[int, Counter[str]]:
-    """Return the members of each unit on a month's last day by column key, read from the
-    monthly aggregates (D39): one grouped query for all the units, whatever their size. Equal to
-    `member_counts` on such a day (a property test holds them together)."""
+    """Return the members of each unit on a month's last day or today by column key, read from
+    the monthly aggregates (D39): one grouped query for all the units, whatever their size.
+    Equal to `member_counts` on such a day (a property test holds them together)."""
     result: dict[int, Counter[str]] = {}
     dims = tuple(d for d in DIMENSIONS if d != "birth")
     ages = aggregates.ages(units, day)
@@ -253,8 +259,13 @@ def _children(root_path: str, depth: int, day: date) -> list[tuple[Org, str]]:
     return result
 
 
-def build(kind: str, unit: Org, *, day: date, since: date | None = None) -> Table:
-    """Return the table of this kind for the unit on the day (period [since, day])."""
+def build(
+    kind: str, unit: Org, *, day: date, since: date | None = None, today: date | None = None
+) -> Table:
+    """Return the table of this kind for the unit on the day (period [since, day]); `today`,
+    by default the clock's, says whether a day that is not a month's last is read from the
+    aggregates."""
+    today = today or timezone.localdate()
     if kind not in KINDS:
         raise ValueError(f"unknown table {kind!r}")
     root = span_on(unit, day)
@@ -269,14 +280,14 @@ def build(kind: str, unit: Org, *, day: date, since: date | None = None) -> Tabl
         return empty
     children = _children(root.path, root.depth, day)
     if kind == "members":
-        table = _members_table(unit, root.name, root.path, children, day)
+        table = _members_table(unit, root.name, root.path, children, day, today)
     elif kind == "new-members":
         assert since is not None
         table = _new_members_table(unit, root.name, children, since, day)
     elif kind == "targets":
         table = _targets_table(unit, root.name, day)
     else:
-        table = _organisations_table(unit, root.name, root.path, children, since, day)
+        table = _organisations_table(unit, root.name, root.path, children, since, day, today)
     table.title, table.since = title, since
     summed = Counter[str]()
     for r in table.rows:
@@ -291,7 +302,7 @@ def build(kind: str, unit: Org, *, day: date, since: date | None = None) -> Tabl
 
 
 def _members_table(
-    unit: Org, name: str, path: str, children: Iterable[tuple[Org, str]], day: date
+    unit: Org, name: str, path: str, children: Iterable[tuple[Org, str]], day: date, today: date
 ) -> Table:
     columns = [
         Column("total", "Tổng số đảng viên", share=False),
@@ -302,21 +313,25 @@ def _members_table(
     ]
     keys = [c.key for c in columns]
     children = list(children)
-    if aggregates.month_end_day(day):
-        # A month's end: every row from the aggregates, in one query (D39).
+    if aggregates.answers(day, today):
+        # A month's end or today: every row from the aggregates, in one query (D39).
         kept = stock_counts([unit.pk, *(org.pk for org, _p in children)], day)
         rows = [
             TableRow(org.pk, org.name, _only(kept.get(org.pk, Counter()), keys))
             for org, _p in children
         ]
         total = TableRow(unit.pk, name, _only(kept.get(unit.pk, Counter()), keys))
-        return Table("members", "", unit.pk, name, None, day, columns, rows, total)
-    rows = [
-        TableRow(org.pk, org.name, _only(member_counts(child_path, day), keys))
-        for org, child_path in children
-    ]
-    total = TableRow(unit.pk, name, _only(member_counts(path, day), keys))
-    return Table("members", "", unit.pk, name, None, day, columns, rows, total)
+    else:
+        rows = [
+            TableRow(org.pk, org.name, _only(member_counts(child_path, day), keys))
+            for org, child_path in children
+        ]
+        total = TableRow(unit.pk, name, _only(member_counts(path, day), keys))
+    table = Table("members", "", unit.pk, name, None, day, columns, rows, total)
+    end = month_end(month_of(day))
+    if day != end:
+        table.notes.append(f"Độ tuổi tính theo tuổi tròn đến cuối tháng ({end:%d/%m/%Y}).")
+    return table
 
 
 def _new_members_table(
@@ -351,6 +366,7 @@ def _organisations_table(
     children: list[tuple[Org, str]],
     since: date | None,
     day: date,
+    today: date,
 ) -> Table:
     columns = [
         Column("grassroots_total", "Tổng số tổ chức cơ sở đảng", share=False),
@@ -363,19 +379,32 @@ def _organisations_table(
     if since is not None:
         columns.append(Column("admitting", "Tổ chức cơ sở đảng có kết nạp trong kỳ"))
     admitting = _admitting_grassroots(unit, path, since, day) if since is not None else set()
+    # The members of a month's end or of today from the aggregates (D39), in one query.
+    kept: dict[int, aggregates.Stock] | None = None
+    if aggregates.answers(day, today):
+        ids = [unit.pk, *(org.pk for org, _p in children)]
+        kept = aggregates.stocks(ids, day, dims=("",))
+
+    # How many of them stand under each unit below (all of whose paths have one length).
+    admitting_below = Counter(p[: len(path) + SPAN_STEP] for p in admitting)
 
     def row(org_id: int, label: str, span_path: str) -> TableRow:
-        units = asof.unit_counts(span_path, day)
+        units = asof.unit_counts(span_path, day, today=today)
+        if kept is None:
+            members = asof.periods_on(span_path, day).count()
+        else:
+            members = kept.get(org_id, {}).get("", {}).get("", {}).get("total", 0)
         values: dict[str, Any] = {
             "grassroots_total": units.grassroots_total,
             "grassroots_committees": units.grassroots_committees,
             "grassroots_cells": units.grassroots_cells,
             "sub_committees": units.sub_committees,
             "cells": units.cells,
-            "members": asof.periods_on(span_path, day).count(),
+            "members": members,
         }
         if since is not None:
-            values["admitting"] = sum(1 for p in admitting if p.startswith(span_path))
+            below = span_path != path
+            values["admitting"] = admitting_below[span_path] if below else len(admitting)
         return TableRow(org_id, label, values)
 
     rows = [row(org.pk, org.name, child_path) for org, child_path in children]
@@ -422,18 +451,19 @@ def _targets_table(unit: Org, name: str, day: date) -> Table:
 def _admitting_grassroots(unit: Org, path: str, since: date, day: date) -> set[str]:
     """Return the span paths (on the day) of the grassroots organisations under the unit that
     admitted anyone in the period, each admission placed under the grassroots organisation
-    its cell stood in on the day."""
-    spans = dict(asof.units_on(path, day).values_list("org_id", "path"))
+    its cell stood in on the day: the paths of the cells that admitted (not every span under
+    the unit), each matched to its grassroots ancestor."""
+    admitting_cells = asof.admissions(unit, since, day).values("cell_id")
+    cell_paths = set(
+        asof.units_on(path, day).filter(org_id__in=admitting_cells).values_list("path", flat=True)
+    )  # a cell no longer under the unit on the day has no span here
     grassroots = set(
         asof.units_on(path, day)
         .filter(kind__in=list(GRASSROOTS_KINDS))
         .values_list("path", flat=True)
     )
     found = set()
-    for cell_id in asof.admissions(unit, since, day).values_list("cell_id", flat=True):
-        cell_path = spans.get(cell_id)
-        if cell_path is None:
-            continue  # the cell no longer stands under the unit on the day
+    for cell_path in cell_paths:
         # The grassroots organisation is one of the cell's span path prefixes.
         for end in range(SPAN_STEP, len(cell_path) + 1, SPAN_STEP):
             if cell_path[:end] in grassroots:
