@@ -139,3 +139,35 @@ def test_the_admission_years_and_the_tree_counts_are_filled_on_an_upgrade(refere
     assert AdmissionStatYear.objects.count() == years
     assert UnitFacts.objects.count() == 3
     assert stats.differences() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tree_counts_of_one_level_gain_the_second_on_an_upgrade(reference_lists) -> None:
+    """Members 0014 rebuilds the tree's counts of a database kept at one level (the default
+    before D54) for the two levels kept now."""
+    from django.test import override_settings
+
+    from ptdv.members.models import CellCount
+    from ptdv.members.services import treecounts
+    from ptdv.orgs.models import OrgKind
+    from tests.factories import make_org
+    from tests.members.helpers import admitted, bulk_people, enter
+
+    with override_settings(PTDV_TREE_COUNT_LEVELS=1):
+        nation = make_org(None, OrgKind.CENTRAL, "Trung ương", code="TW",
+                          valid_from=date(2000, 1, 1))  # fmt: skip
+        province = make_org(nation, OrgKind.PROVINCE, "Tỉnh", code="P",
+                            valid_from=date(2000, 1, 1))  # fmt: skip
+        grassroots = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ", code="G",
+                              valid_from=date(2000, 1, 1))  # fmt: skip
+        cell = make_org(grassroots, OrgKind.CELL, "Chi bộ", code="C", valid_from=date(2005, 1, 1))
+        people = bulk_people([cell], 2)
+        enter([(p, date(2015, 1, 5), admitted(p, date(2015, 2, 1))) for p in people])
+        assert set(CellCount.objects.values_list("depth", flat=True)) == {2}
+    assert treecounts.differences() != []  # two levels are kept now: the second one is missing
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0013_admission_years")])
+    executor.loader.build_graph()
+    executor.migrate([("members", "0014_tree_counts_two_levels")])
+    assert set(CellCount.objects.values_list("depth", flat=True)) == {2, 3}
+    assert treecounts.differences() == []

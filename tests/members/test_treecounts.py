@@ -181,15 +181,16 @@ def test_a_later_change_of_the_tree_reads_the_spans_and_a_wrong_count_is_named(d
     span = province.spans.get()
     assert reads.answers(1, TODAY, TODAY)
     assert not reads.answers(1, TODAY - timedelta(days=1), TODAY)  # a past day
-    assert not reads.answers(2, TODAY, TODAY)  # below the kept level
-    with override_settings(PTDV_TREE_COUNT_LEVELS=2):
-        assert reads.answers(2, TODAY, TODAY)
+    assert reads.answers(2, TODAY, TODAY)  # two levels kept by default (D54)
+    assert not reads.answers(3, TODAY, TODAY)  # below the kept levels
+    with override_settings(PTDV_TREE_COUNT_LEVELS=1):
+        assert not reads.answers(2, TODAY, TODAY)
     # A unit founded after today: "now" is not today, the spans answer.
     make_org(grassroots, OrgKind.CELL, "Chi bộ 2", code="C2", valid_from=TODAY + timedelta(days=3))
     assert not reads.answers(1, TODAY, TODAY)
     assert asof.unit_counts(span.path, TODAY, today=TODAY).cells == 1
     assert stats.differences() == []
-    CellCount.objects.filter(what=rules.QUIET, grain=rules.YEAR).update(n=5)
+    CellCount.objects.filter(depth=2, what=rules.QUIET, grain=rules.YEAR).update(n=5)
     assert [p for p in treecounts.differences() if "2010" in p] == [
         f"đơn vị {grassroots.spans.get().path}, chi bộ không kết nạp từ năm 2010: lưu 5, tính lại 1"
     ]

@@ -22,14 +22,16 @@ from ptdv.members.rules import treecounts as rules
 from ptdv.orgs.models import OrgSpan
 
 # How many levels from the top keep counts, unless PTDV_TREE_COUNT_LEVELS says otherwise: the
-# top unit, whose count would otherwise read every span of the country. A province's 5,000
-# cells are one range of the spans' index.
-DEFAULT_LEVELS = 1
+# top unit, whose count would otherwise read every span of the country, and the units directly
+# under it (the provinces): at full scale a province's idle cells today from its 5,000 cells'
+# spans took 24 ms, from these rows 5 (D54; 260,000 more rows, about 50 MB). Members 0014
+# rebuilt the rows of a database kept at one level.
+DEFAULT_LEVELS = 2
 
 
 def kept_levels() -> int:
     """Return how many levels from the top of the tree keep counts (PTDV_TREE_COUNT_LEVELS,
-    default 1; after a change run `ptdv stats rebuild`)."""
+    default 2; after a change run `ptdv stats rebuild`)."""
     return int(getattr(settings, "PTDV_TREE_COUNT_LEVELS", DEFAULT_LEVELS))
 
 
