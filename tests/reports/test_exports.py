@@ -73,6 +73,11 @@ def test_the_page_shows_the_table_and_the_export_is_logged(client, cast, admissi
     assert "Đảng viên mới kết nạp phân theo đặc điểm" in text
     assert "Chi bộ Tổ Toán – Tin" in text
     assert "Tải tệp Excel" in text
+    assert "Độ tuổi tính tại ngày kết nạp." in text
+    # The members table: ages in full years at the end of the month of the table's day (D53).
+    members = client.get(url, {"kind": "members", "day": "2026-11-20"}).content.decode()
+    assert "Độ tuổi là tuổi tròn tính đến ngày cuối tháng của ngày cuối kỳ." in members
+    assert "Độ tuổi tính theo tuổi tròn đến cuối tháng (30/11/2026)." in members
     before = AccessLog.objects.filter(kind=AccessLog.Kind.EXPORT).count()
     response = client.get(reverse("reports:table-xlsx", args=[cast.grassroots.pk]), PARAMS)
     assert response.status_code == 200
