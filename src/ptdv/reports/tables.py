@@ -385,8 +385,10 @@ def _organisations_table(
         ids = [unit.pk, *(org.pk for org, _p in children)]
         kept = aggregates.stocks(ids, day, dims=("",))
 
-    # How many of them stand under each unit below (all of whose paths have one length).
-    admitting_below = Counter(p[: len(path) + SPAN_STEP] for p in admitting)
+    # How many of them stand under each unit below (all of whose paths have one length), and
+    # under the unit itself (its path is shorter: no unit below shares it).
+    admitting_under = Counter(p[: len(path) + SPAN_STEP] for p in admitting)
+    admitting_under[path] = len(admitting)
 
     def row(org_id: int, label: str, span_path: str) -> TableRow:
         units = asof.unit_counts(span_path, day, today=today)
@@ -403,8 +405,7 @@ def _organisations_table(
             "members": members,
         }
         if since is not None:
-            below = span_path != path
-            values["admitting"] = admitting_below[span_path] if below else len(admitting)
+            values["admitting"] = admitting_under[span_path]
         return TableRow(org_id, label, values)
 
     rows = [row(org.pk, org.name, child_path) for org, child_path in children]
