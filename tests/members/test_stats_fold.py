@@ -12,6 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 
 from ptdv.members import aggregates
 from ptdv.members.models import AdmissionStat, MemberStatBase
@@ -169,6 +170,14 @@ def test_the_ages_summed_in_the_database_are_those_of_the_ages(province):
             sum(n for age, n in ages.items() if age >= 60),
         )
         assert aggregates.age_sums([root.pk], day).get(root.pk, aggregates.AgeSums()) == want
+        # Read together with the totals (a kept unit and a cell below the kept levels): the same.
+        for levels in (3, 1):  # the cell kept, then counted from its periods
+            with override_settings(PTDV_STATS_LEVELS=levels):
+                both = aggregates.totals_and_ages([root.pk, cell.pk], day)
+                stocks = aggregates.stocks([root.pk, cell.pk], day, dims=("",))
+                assert both == (stocks, aggregates.age_sums([root.pk, cell.pk], day))
+            assert both[1][root.pk] == both[1][cell.pk] == want
+            assert both[0][cell.pk][""][""]["total"] == want.count
     # The member born in December 1950 is 59 on 30/11/2010 and 60 on 31/12/2010 onwards.
     assert aggregates.age_sums([root.pk], date(2010, 11, 30))[root.pk].aged_60 == 0
     assert aggregates.age_sums([root.pk], date(2011, 1, 31))[root.pk].aged_60 == 1

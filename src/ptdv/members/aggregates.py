@@ -69,6 +69,19 @@ def stocks(
     the units below the kept levels)."""
     kept, deep = _split(list(units), day)
     result: dict[int, Stock] = {}
+    _add_kept_stocks(result, kept, day, dims)
+    # The totals alone need nothing of the person (a query with half the joins to plan).
+    totals_only = dims is not None and set(dims) <= {""}
+    person_fields = () if totals_only else _PERSON
+    for counted in _counted(kept, deep, day, person_fields):
+        _add_counted(result, counted, {"": ""} if totals_only else dims_of(counted.person), dims)
+    return _without_empty(result)
+
+
+def _add_kept_stocks(
+    result: dict[int, Stock], kept: list[int], day: date, dims: tuple[str, ...] | None
+) -> None:
+    """Add the kept units' rows of the dimensions (None: all) up to the day to `result`."""
     for rows in _kept(kept, day, dims):  # type: QuerySet[Any]
         if dims is not None:
             rows = rows.filter(dim__in=dims)
@@ -81,16 +94,24 @@ def stocks(
             counts = _counts(result, org_id, dim, value)
             for m, n in zip(MEASURES, sums, strict=True):
                 counts[m] += int(n or 0)
-    # The totals alone need nothing of the person (a query with half the joins to plan).
-    totals_only = dims is not None and set(dims) <= {""}
-    person_fields = () if totals_only else _PERSON
-    for counted in _counted(kept, deep, day, person_fields):
-        person = {"": ""} if totals_only else dims_of(counted.person)
-        for dim, value in person.items():
-            if dims is None or dim in dims:
-                counts = _counts(result, counted.unit, dim, value)
-                for measure in counted.measures:
-                    counts[measure] += 1
+
+
+def _add_counted(
+    result: dict[int, Stock],
+    counted: _Counted,
+    person: dict[str, str],
+    dims: tuple[str, ...] | None,
+) -> None:
+    """Add one counted period's measures to its unit, under each of the person's values."""
+    for dim, value in person.items():
+        if dims is None or dim in dims:
+            counts = _counts(result, counted.unit, dim, value)
+            for measure in counted.measures:
+                counts[measure] += 1
+
+
+def _without_empty(result: dict[int, Stock]) -> dict[int, Stock]:
+    """Return the stocks without the values whose measures are all zero."""
     for unit in result.values():
         for values in unit.values():
             for value in [v for v, counts in values.items() if not any(counts.values())]:
@@ -139,6 +160,33 @@ def age_sums(units: Iterable[int], day: date) -> dict[int, AgeSums]:
     kept, deep = _split(list(units), day)
     end = month_end(month_of(day))
     sums: dict[int, list[int]] = {}
+    _add_kept_age_sums(sums, kept, day)
+    for counted in _counted(kept, deep, day, ("person__birth_date",)):
+        _add_age(sums, counted, end)
+    return {org_id: AgeSums(*found) for org_id, found in sums.items()}
+
+
+def totals_and_ages(units: Iterable[int], day: date) -> tuple[dict[int, Stock], dict[int, AgeSums]]:
+    """Return `stocks(units, day, dims=("",))` and `age_sums(units, day)` together (the
+    dashboard's members and ageing): the units below the kept levels are read once for both,
+    three queries instead of six."""
+    kept, deep = _split(list(units), day)
+    end = month_end(month_of(day))
+    result: dict[int, Stock] = {}
+    sums: dict[int, list[int]] = {}
+    _add_kept_stocks(result, kept, day, ("",))
+    _add_kept_age_sums(sums, kept, day)
+    for counted in _counted(kept, deep, day, ("person__birth_date",)):
+        _add_counted(result, counted, {"": ""}, ("",))
+        _add_age(sums, counted, end)
+    ages = {org_id: AgeSums(*found) for org_id, found in sums.items()}
+    return _without_empty(result), ages
+
+
+def _add_kept_age_sums(sums: dict[int, list[int]], kept: list[int], day: date) -> None:
+    """Add the kept units' birth rows up to the day, summed per unit in the database, to
+    `sums` ([count, years, aged 60 or over] per unit)."""
+    end = month_end(month_of(day))
     for rows in _kept(kept, day, ("birth",)):  # type: QuerySet[Any]
         grouped = (
             _with_age(rows.filter(dim="birth"), end)
@@ -155,14 +203,16 @@ def age_sums(units: Iterable[int], day: date) -> dict[int, AgeSums]:
             found[0] += int(n or 0)
             found[1] += int(years or 0)
             found[2] += int(old or 0)
-    for counted in _counted(kept, deep, day, ("person__birth_date",)):
-        born: date = counted.person["birth_date"]
-        age = end.year - born.year - (1 if born.month > end.month else 0)
-        found = sums.setdefault(counted.unit, [0, 0, 0])
-        found[0] += 1
-        found[1] += age
-        found[2] += 1 if age >= 60 else 0
-    return {org_id: AgeSums(*found) for org_id, found in sums.items()}
+
+
+def _add_age(sums: dict[int, list[int]], counted: _Counted, end: date) -> None:
+    """Add one counted period's age in full years on `end` (a month's end) to its unit."""
+    born: date = counted.person["birth_date"]
+    age = end.year - born.year - (1 if born.month > end.month else 0)
+    found = sums.setdefault(counted.unit, [0, 0, 0])
+    found[0] += 1
+    found[1] += age
+    found[2] += 1 if age >= 60 else 0
 
 
 def _with_age(rows: QuerySet[Any], end: date) -> QuerySet[Any]:

@@ -181,6 +181,9 @@ def _place_again(
 
 def _placer(unit: Org, day: date, children: dict[str, int]) -> Any:
     """Return cell id -> the id of the child (by span path on the day) it stands under."""
+    if not children:
+        # No child to place under (a cell's page): nothing to read.
+        return lambda _cell_id: None
     root = span_on(unit, day)
     spans = dict(asof.units_on(root.path, day).values_list("org_id", "path")) if root else {}
     width = (len(root.path) + SPAN_STEP) if root else 0

@@ -198,12 +198,12 @@ def _stock(
     the aggregates when they hold the day (the ages summed in the database), else counted from
     the periods (placed by their cells' paths, one query each)."""
     if aggregates.answers(day, today):
-        sums = aggregates.age_sums(unit_ids, day)
+        stock, sums = aggregates.totals_and_ages(unit_ids, day)
         ageing = {
             org_id: rules.ageing_of(found.count, found.years, found.aged_60, mode=_mode())
             for org_id, found in sums.items()
         }
-        return aggregates.stocks(unit_ids, day, dims=("",)), ageing
+        return stock, ageing
     paths = dict(asof.units_on(root_path, day).values_list("org_id", "path"))
     wanted = {paths[u]: u for u in unit_ids if u in paths}
     result: dict[int, aggregates.Stock] = {u: {} for u in unit_ids}
@@ -234,12 +234,19 @@ def _stock(
     return result, {org_id: rules.ageing(counts, mode=_mode()) for org_id, counts in ages.items()}
 
 
+# The lists of the year's new members, by the person columns' group headings.
+_LIST_HEADINGS = ("Giáo dục phổ thông", "Chuyên môn nghiệp vụ", "Nghề nghiệp, thành phần")
+
+
 def _lists(total: Counter[str]) -> dict[str, list[Share]]:
     """Return the year's new members by education, qualification and occupation (the items
     with anyone, largest first)."""
     result: dict[str, list[Share]] = {}
+    if not total["total"]:
+        # Nobody admitted: every list is empty (the reference lists are not read).
+        return {heading: [] for heading in _LIST_HEADINGS}
     columns = tables.person_columns()
-    for heading in ("Giáo dục phổ thông", "Chuyên môn nghiệp vụ", "Nghề nghiệp, thành phần"):
+    for heading in _LIST_HEADINGS:
         items = [
             Share(c.label, total[c.key], rules.percent(total[c.key], total["total"], mode=_mode()))
             for c in columns
