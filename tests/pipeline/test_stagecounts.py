@@ -21,6 +21,7 @@ from ptdv.pipeline import stagecounts
 from ptdv.pipeline.models import Case, Outcome, Source, Stage, StageCount
 from ptdv.pipeline.rules.funnel import DUE, ENTERED, CaseFacts, contributions, figures
 from ptdv.reports import dashboard
+from ptdv.targets import selectors as target_selectors
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people
 
@@ -56,6 +57,19 @@ def test_a_stages_figures_come_from_its_rows() -> None:
 
 def _funnels(units: list[Org]) -> dict[int, list[dashboard.StageRow]]:
     return {u.pk: dashboard._funnel(u, TODAY)[0] for u in units}
+
+
+def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
+    """Return each unit's cases awaiting the decision or the ceremony that the target's forecast
+    counts (those with a due day), by stage and due day."""
+    result: dict[int, Counter[tuple[str, date]]] = {}
+    for unit in units:
+        found: Counter[tuple[str, date]] = Counter()
+        for case in target_selectors.pipeline_cases(unit):
+            if case.due_on is not None:
+                found[(case.stage, case.due_on)] += case.n
+        result[unit.pk] = found
+    return result
 
 
 @settings(
@@ -129,9 +143,10 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
         units = list(Org.objects.filter(depth__lte=levels))
         for unit in (*units, *Org.objects.filter(depth__gt=levels)):
             unit.refresh_from_db()
-        kept = _funnels(units)
+        kept, pipelines = _funnels(units), _pipelines(units)
         with override_settings(PTDV_FUNNEL_LEVELS=0):  # every unit counted from the cases
             assert _funnels(units) == kept
+            assert _pipelines(units) == pipelines
         # A rebuild writes the same rows.
         want = stagecounts.stored()
         stagecounts.rebuild()

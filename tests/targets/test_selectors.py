@@ -3,12 +3,14 @@ registry (admissions placed by the dated tree) with pinned query counts."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from ptdv.members.asof import admissions, years_before
+from ptdv.members.asof import admissions
 from ptdv.members.models import Membership
 from ptdv.orgs.services import move_org
 from ptdv.people.models import Person
@@ -26,7 +28,7 @@ def test_progress_of_the_year_with_forecast_and_risk(plan, django_assert_num_que
     # the pace likewise for its whole months, from the events for the days before the first and
     # after the last (the unit's cells first: asof.events_in); the pipeline. Each read of the
     # admission rows first probes for rows after its last month (D51: then the year's sums).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(10):
         result = selectors.progress(plan.cast.grassroots, year=2026, today=TODAY)
     # 4 admitted; pace 5 admissions over the 3 years before 21/11/2026 → 0.18 in 40 days.
     assert result == TargetProgress(
@@ -142,13 +144,25 @@ def test_progress_report_json_shape(plan):
      date(2025, 6, 1)],
 )  # fmt: skip
 def test_the_pace_from_the_admission_rows_equals_the_events_count(plan, today):
-    """Whole months from the rows, the partial months at either end from the events: the same
-    count as the events alone, whatever day today is (on a month's first day, or the day after,
-    when the three years begin or end on an admission)."""
+    """The pace's window is whole months up to today (read from the rows alone): the same
+    count as the events of those days, whatever day today is (on a month's first day, or the
+    day after, when the three years begin or end on an admission)."""
     unit = plan.cast.grassroots
-    [person] = bulk_people([plan.cast.cell_a], 1)
-    enter([(person, date(2026, 3, 1), admitted(person, date(2026, 3, 15), official=False))])
-    since = years_before(today, selectors.config()["pace_years"])
-    expected = admissions(unit, since, today - timedelta(days=1)).count()
+    on = date(2026, 3, 1)  # the window's first day three years later: counted then
+    if on <= today:  # no event is ever dated after today
+        [person] = bulk_people([plan.cast.cell_a], 1)
+        enter([(person, date(2026, 2, 1), admitted(person, on, official=False))])
+    since, last = selectors.pace_window(today)
+    assert since == date(today.year - selectors.config()["pace_years"], today.month, 1)
+    assert last == today
+    expected = admissions(unit, since, today).count()
 
-    assert selectors.pace(unit, today=today).admissions == expected
+    found = selectors.pace(unit, today=today)
+    assert (found.admissions, found.days) == (expected, (today - since).days + 1)
+
+
+def test_the_pace_reads_no_event(plan):
+    """Whole months up to today: the admission rows answer, the events are not read."""
+    with CaptureQueriesContext(connection) as queries:
+        selectors.pace(plan.cast.grassroots, today=TODAY)
+    assert not [q for q in queries.captured_queries if "members_memberevent" in q["sql"]]

@@ -46,6 +46,7 @@ CEREMONY = "ceremony"  # decided, awaiting the admission ceremony
 class PipelineCase:
     stage: str  # DECISION or CEREMONY
     due_on: date | None
+    n: int = 1  # how many cases alike (the kept counts of a large unit, D50)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,11 @@ def forecast(
     if today >= end:
         return Forecast(achieved, Decimal(0), Decimal(0), 0, achieved)
     expected = sum(
-        (rates.weight(c.stage) for c in pipeline if _counts(c, start=start, end=end, today=today)),
+        (
+            rates.weight(c.stage) * c.n
+            for c in pipeline
+            if _counts(c, start=start, end=end, today=today)
+        ),
         Decimal(0),
     )
     days = remaining_days(start=start, end=end, today=today)

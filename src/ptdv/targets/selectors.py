@@ -29,8 +29,9 @@ from ptdv.orgs.models import SPAN_STEP, Org, OrgField, OrgSpan
 from ptdv.orgs.selectors import span_on
 from ptdv.people.models import Conscription
 from ptdv.people.rules import age_on
-from ptdv.pipeline import paths
-from ptdv.pipeline.models import Case, Outcome, Stage
+from ptdv.pipeline import paths, stagecounts
+from ptdv.pipeline.models import Case, Outcome, Stage, StageCount
+from ptdv.pipeline.rules.funnel import DUE
 from ptdv.targets import rules
 from ptdv.targets.models import COUNT_METRICS, Metric, Target, period_label
 
@@ -109,7 +110,15 @@ def _subtree_cases(unit: Org) -> QuerySet[Case]:
 
 
 def pipeline_cases(unit: Org) -> list[rules.PipelineCase]:
-    """Return the open cases under the unit awaiting the decision or the ceremony."""
+    """Return the open cases under the unit awaiting the decision or the ceremony. A unit at a
+    kept level of the funnel's counts (D50) reads them there, by stage and due day (a few
+    hundred rows instead of every case of the country; a case with no due day never counts in
+    the forecast, and is not among them)."""
+    if unit.depth <= stagecounts.kept_levels():
+        kept = StageCount.objects.filter(
+            path=unit.path, kind=DUE, stage__in=list(_PIPELINE_STAGES)
+        ).values_list("stage", "day", "n")
+        return [rules.PipelineCase(_PIPELINE_STAGES[stage], day, n) for stage, day, n in kept]
     rows = (
         _subtree_cases(unit)
         .filter(outcome=Outcome.OPEN, stage__in=list(_PIPELINE_STAGES))
@@ -146,11 +155,18 @@ def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:
     )  # fmt: skip
 
 
+def pace_window(today: date) -> tuple[date, date]:
+    """Return the days the pace is taken over: the N years of whole months before today's
+    month, and today's month up to today (whole months: the admission rows answer it all,
+    with no events read)."""
+    first = month_of(today)
+    return first.replace(year=first.year - config()["pace_years"]), today
+
+
 def pace(unit: Org, *, today: date) -> rules.Pace:
-    """Return the admissions under the unit over the N years before today."""
-    since = years_before(today, config()["pace_years"])
-    last = today - timedelta(days=1)
-    return rules.Pace(_admitted(unit, since, last, today), (today - since).days)
+    """Return the admissions under the unit over the N years up to today (`pace_window`)."""
+    since, last = pace_window(today)
+    return rules.Pace(_admitted(unit, since, last, today), (last - since).days + 1)
 
 
 def _admitted(unit: Org, start: date, day: date, today: date) -> int:
