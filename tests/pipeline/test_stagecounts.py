@@ -2,15 +2,18 @@
 arithmetic (pipeline.rules.funnel), then, for random histories of cases — opened, moved on to
 other stages and days, due dates changed, closed, reopened, moved to another cell, deleted — and
 random moves of the tree between them, the kept rows equal a recomputation and every kept unit's
-funnel on the dashboard equals the one counted from the cases directly. Runs on SQLite and, with
-PTDV_TEST_DATABASE_URL, on PostgreSQL."""
+funnel on the dashboard equals the one counted from the cases directly, and so do the target
+forecast's pipeline and pass-through (the decided and refused cases' rows, D55). Runs on SQLite
+and, with PTDV_TEST_DATABASE_URL, on PostgreSQL."""
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from datetime import date, timedelta
+from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,11 +22,27 @@ from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.services import move_org
 from ptdv.pipeline import stagecounts
 from ptdv.pipeline.models import Case, Outcome, Source, Stage, StageCount
-from ptdv.pipeline.rules.funnel import DUE, ENTERED, CaseFacts, contributions, figures
+from ptdv.pipeline.rules.funnel import (
+    ADMITTED_STATE,
+    CLOSED_STATE,
+    DECIDED,
+    DUE,
+    ENTERED,
+    REFUSED,
+    REFUSED_STATE,
+    WAITING_STATE,
+    CaseFacts,
+    contributions,
+    decided_state,
+    figures,
+)
+from ptdv.pipeline.rules.funnel import decided as decided_counts
 from ptdv.reports import dashboard
 from ptdv.targets import selectors as target_selectors
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people
+
+_MIGRATION = importlib.import_module("ptdv.pipeline.migrations.0005_decided_counts")
 
 DAY = date(2026, 3, 1)
 OPEN_STAGES = [Stage.SOURCE, Stage.CANDIDATE, Stage.DOSSIER, Stage.CELL_APPROVED, Stage.DECIDED]
@@ -45,6 +64,27 @@ def test_a_case_counts_for_each_kept_unit_on_its_path() -> None:
     assert contributions(closed, 4, 3) == Counter()
 
 
+def test_a_decided_or_refused_case_counts_open_or_closed() -> None:
+    decided = CaseFacts("00010002", "decided", DAY, None, True, decided_on=DAY,
+                        decided_as=WAITING_STATE)  # fmt: skip
+    assert contributions(decided, 4, 1) == Counter({
+        ("0001", "decided", ENTERED, DAY): 1,
+        ("0001", WAITING_STATE, DECIDED, DAY): 1,
+    })  # fmt: skip
+    closed = CaseFacts("00010002", "decided", DAY, None, False, decided_on=DAY,
+                       decided_as=CLOSED_STATE, refused_on=DAY + timedelta(days=3))  # fmt: skip
+    assert contributions(closed, 4, 1, 2) == Counter({
+        ("0001", CLOSED_STATE, DECIDED, DAY): 2,
+        ("0001", REFUSED_STATE, REFUSED, DAY + timedelta(days=3)): 2})  # fmt: skip
+    assert decided_state(ceremony_held=True, open=False) == ADMITTED_STATE
+    assert decided_state(ceremony_held=False, open=True) == WAITING_STATE
+    both = contributions(decided, 4, 1) + contributions(closed, 4, 1, 2)
+    rows = [(stage, kind, on, n) for (_unit, stage, kind, on), n in both.items()]
+    found = decided_counts(rows, DAY, DAY + timedelta(days=3))
+    assert (found.decided, found.resolved, found.refused, found.admitted) == (3, 2, 2, 0)
+    assert decided_counts(rows, DAY + timedelta(days=1), DAY + timedelta(days=2)).decided == 0
+
+
 def test_a_stages_figures_come_from_its_rows() -> None:
     rows = [("dossier", ENTERED, DAY, 2), ("dossier", ENTERED, DAY + timedelta(days=4), 1),
             ("dossier", DUE, DAY + timedelta(days=9), 2), ("dossier", DUE, DAY, 1)]  # fmt: skip
@@ -57,6 +97,14 @@ def test_a_stages_figures_come_from_its_rows() -> None:
 
 def _funnels(units: list[Org]) -> dict[int, list[dashboard.StageRow]]:
     return {u.pk: dashboard._funnel(u, TODAY)[0] for u in units}
+
+
+def _decided(units: list[Org]) -> dict[int, list[dict[str, int]]]:
+    """Return each unit's decided and refused cases of a few windows, as the forecast's
+    pass-through reads them."""
+    windows = [(TODAY - timedelta(days=400), TODAY), (TODAY - timedelta(days=30), TODAY),
+               (TODAY, TODAY + timedelta(days=60))]  # fmt: skip
+    return {u.pk: [target_selectors._decided(u, *w) for w in windows] for u in units}
 
 
 def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
@@ -95,7 +143,8 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
         day = st.integers(-400, 60).map(lambda d: TODAY + timedelta(days=d))
         cases: list[Case] = []
         for step in range(data.draw(st.integers(1, 14), label="steps")):
-            action = data.draw(st.sampled_from(["open", "edit", "close", "cell", "move", "delete"]),
+            action = data.draw(st.sampled_from(["open", "edit", "close", "decide", "refuse",
+                                                "cell", "move", "delete"]),
                                label=f"action {step}")  # fmt: skip
             if action == "open" or not cases:
                 person = people[len(cases) % len(people)]
@@ -122,6 +171,14 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
                     continue
                 case.outcome = Outcome.OPEN if reopen else Outcome.EXPIRED
                 case.save()
+            elif action == "decide":
+                case.decision_on = data.draw(st.one_of(st.none(), day))
+                case.ceremony_on = data.draw(st.one_of(st.none(), day))
+                case.save(update_fields=["decision_on", "ceremony_on"])
+            elif action == "refuse":
+                case.outcome = Outcome.REFUSED
+                case.closed_on = data.draw(st.one_of(st.none(), day))
+                case.save()
             elif action == "cell":
                 case.cell = data.draw(st.sampled_from(cells))
                 case.save()
@@ -143,13 +200,19 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
         units = list(Org.objects.filter(depth__lte=levels))
         for unit in (*units, *Org.objects.filter(depth__gt=levels)):
             unit.refresh_from_db()
-        kept, pipelines = _funnels(units), _pipelines(units)
+        kept, pipelines, decided = _funnels(units), _pipelines(units), _decided(units)
         with override_settings(PTDV_FUNNEL_LEVELS=0):  # every unit counted from the cases
             assert _funnels(units) == kept
             assert _pipelines(units) == pipelines
-        # A rebuild writes the same rows.
+            assert _decided(units) == decided
+        # A rebuild writes the same rows, and so does the migration that added the decided and
+        # refused rows to a database that had none.
         want = stagecounts.stored()
         stagecounts.rebuild()
+        assert stagecounts.stored() == want
+        StageCount.objects.filter(kind__in=[DECIDED, REFUSED]).delete()
+        with connection.cursor() as cursor:
+            _MIGRATION.fill(None, SimpleNamespace(execute=cursor.execute))
         assert stagecounts.stored() == want
         transaction.set_rollback(True)
 

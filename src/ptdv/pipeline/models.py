@@ -17,10 +17,11 @@ from ptdv.access.models import User
 from ptdv.core.models import VersionedModel
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
-from ptdv.pipeline.rules.funnel import CaseFacts
+from ptdv.pipeline.rules.funnel import CaseFacts, decided_state
 
 # What the funnel's kept counts read of a case (D50), and the mark of a case loaded without them.
-_COUNTED_FIELDS = ("cell_path", "stage", "stage_since", "next_due_on", "outcome")
+_COUNTED_FIELDS = ("cell_path", "stage", "stage_since", "next_due_on", "outcome", "decision_on",
+                   "ceremony_on", "closed_on")  # fmt: skip
 _UNKNOWN = object()
 
 
@@ -257,6 +258,26 @@ class Outcome(models.TextChoices):
     PROBATION_DELETED = "probation_deleted", _("Xóa tên trong danh sách đảng viên dự bị")
 
 
+def funnel_facts(
+    path: str,
+    stage: str,
+    since: Any,
+    due: Any,
+    outcome: str,
+    decided_on: Any,
+    ceremony_held: bool,
+    closed_on: Any,
+) -> CaseFacts:
+    """Return what a case with these values counts for in the funnel's kept rows (D50, D55)."""
+    is_open = outcome == Outcome.OPEN
+    return CaseFacts(
+        path, stage, since, due, is_open,
+        decided_on=decided_on,
+        decided_as=decided_state(ceremony_held=ceremony_held, open=is_open) if decided_on else "",
+        refused_on=closed_on if outcome == Outcome.REFUSED else None,
+    )  # fmt: skip
+
+
 # Vietnamese labels of the values of the catalogue's Choice fields (actions.py keeps only the
 # values, being free of Django models): introduction modes and exit outcomes.
 CHOICE_LABELS: dict[str, object] = {
@@ -370,8 +391,9 @@ class Case(CellPathed):
         """Return what the case counts for in the funnel's kept rows, from its values now."""
         if not self.cell_path:
             return None
-        return CaseFacts(self.cell_path, self.stage, self.stage_since, self.next_due_on,
-                         self.outcome == Outcome.OPEN)  # fmt: skip
+        return funnel_facts(self.cell_path, self.stage, self.stage_since, self.next_due_on,
+                            self.outcome, self.decision_on, self.ceremony_on is not None,
+                            self.closed_on)  # fmt: skip
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from ptdv.pipeline import stagecounts

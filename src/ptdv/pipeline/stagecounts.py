@@ -17,11 +17,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from ptdv.core.compare import mismatches
 from ptdv.orgs.models import Org
-from ptdv.pipeline.models import Case, Outcome, Stage, StageCount
+from ptdv.pipeline.models import Case, Outcome, Stage, StageCount, funnel_facts
 from ptdv.pipeline.rules import funnel as rules
 from ptdv.pipeline.rules.funnel import CaseFacts, Key
 
@@ -70,14 +70,35 @@ def saved(before: CaseFacts | None, after: CaseFacts | None) -> None:
 
 
 def _grouped(condition: Q) -> list[tuple[CaseFacts, int]]:
-    """Return the open cases matching the condition, alike ones counted together."""
+    """Return the cases matching the condition that count for something (open, decided or
+    refused), alike ones counted together."""
+    counting = (
+        Q(outcome=Outcome.OPEN)
+        | Q(decision_on__isnull=False)
+        | Q(outcome=Outcome.REFUSED, closed_on__isnull=False)
+    )
+    held = ExpressionWrapper(Q(ceremony_on__isnull=False), output_field=BooleanField())
     rows = (
-        Case.objects.filter(condition, outcome=Outcome.OPEN)
-        .values_list("cell_path", "stage", "stage_since", "next_due_on")
+        Case.objects.filter(condition)
+        .filter(counting)
+        .annotate(held=held)
+        .values_list(
+            "cell_path",
+            "stage",
+            "stage_since",
+            "next_due_on",
+            "outcome",
+            "decision_on",
+            "held",
+            "closed_on",
+        )  # fmt: skip
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [(CaseFacts(path, stage, since, due, True), n) for path, stage, since, due, n in rows]
+    return [
+        (funnel_facts(path, stage, since, due, outcome, decided, bool(held), closed), n)
+        for path, stage, since, due, outcome, decided, held, closed, n in rows
+    ]
 
 
 def moved(old: str, new: str, under_old: Q) -> None:
@@ -95,7 +116,7 @@ def deleted(sender: Any, instance: Case, **_kwargs: Any) -> None:
 
 
 def computed() -> dict[Key, int]:
-    """Return every row as the rules count the open cases now."""
+    """Return every row as the rules count the cases now."""
     return +_counted(_grouped(Q()))
 
 
@@ -104,17 +125,50 @@ def stored() -> dict[Key, int]:
     return {(path, stage, kind, day): n for path, stage, kind, day, n in rows}
 
 
+# How `differences` names the rows of the decided and refused cases (D55).
+_HISTORY_WORDS = {rules.DECIDED: "có quyết định kết nạp ngày",
+                  rules.REFUSED: "bị cấp có thẩm quyền không kết nạp ngày"}  # fmt: skip
+_STATE_LABELS = {
+    rules.ADMITTED_STATE: "đã tổ chức lễ kết nạp",
+    rules.CLOSED_STATE: "đã kết thúc, không tổ chức lễ kết nạp",
+    rules.WAITING_STATE: "đang chờ lễ kết nạp",
+    rules.REFUSED_STATE: "không kết nạp",
+}
+
+
 def differences(limit: int = 20) -> list[str]:
     """Return up to `limit` rows where the kept counts differ from a recomputation."""
 
     def describe(key: Key, kept: int | None, recomputed: int | None) -> str:
         path, stage, kind, day = key
+        if kind in _HISTORY_WORDS:
+            when, state = _HISTORY_WORDS[kind], _STATE_LABELS.get(stage, stage)
+            return (f"đơn vị {path}, hồ sơ {when} {day:%d/%m/%Y} ({state}): "
+                    f"lưu {kept}, tính lại {recomputed}")  # fmt: skip
         label = Stage(stage).label if stage in Stage.values else stage
         when = "vào giai đoạn ngày" if kind == rules.ENTERED else "đến hạn ngày"
         return (f"đơn vị {path}, giai đoạn “{label}”, hồ sơ {when} {day:%d/%m/%Y}: "
                 f"lưu {kept}, tính lại {recomputed}")  # fmt: skip
 
     return mismatches(computed(), stored(), describe, limit=limit)
+
+
+def history_selects(length: int) -> list[str]:
+    """Return the SQL that counts the decided and the refused cases (D55) of the units whose
+    paths are `length` long, as `funnel.contributions` does."""
+    unit = f"SUBSTR(cell_path, 1, {length})"
+    state = (
+        f"CASE WHEN ceremony_on IS NOT NULL THEN '{rules.ADMITTED_STATE}' "
+        f"WHEN outcome <> '' THEN '{rules.CLOSED_STATE}' ELSE '{rules.WAITING_STATE}' END"
+    )
+    return [
+        f"SELECT {unit}, {state}, '{rules.DECIDED}', decision_on, COUNT(*) FROM pipeline_case "
+        f"WHERE decision_on IS NOT NULL AND LENGTH(cell_path) >= {length} "
+        f"GROUP BY {unit}, {state}, decision_on",
+        f"SELECT {unit}, '{rules.REFUSED_STATE}', '{rules.REFUSED}', closed_on, COUNT(*) "
+        f"FROM pipeline_case WHERE outcome = '{Outcome.REFUSED.value}' AND closed_on IS NOT NULL "
+        f"AND LENGTH(cell_path) >= {length} GROUP BY {unit}, closed_on",
+    ]
 
 
 def rebuild() -> int:
@@ -130,6 +184,7 @@ def rebuild() -> int:
                 f"AND {column} IS NOT NULL GROUP BY SUBSTR(cell_path, 1, {length}), stage, "
                 f"{column}"
             )
+        selects.extend(history_selects(length))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM pipeline_stagecount")
         for select in selects:
@@ -143,6 +198,7 @@ __all__ = [
     "computed",
     "deleted",
     "differences",
+    "history_selects",
     "kept_levels",
     "moved",
     "rebuild",

@@ -26,7 +26,7 @@ from ptdv.orgs.models import SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.pipeline import paths, stagecounts
 from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage, StageCount
-from ptdv.pipeline.rules.funnel import StageFigures, figures
+from ptdv.pipeline.rules.funnel import DUE, ENTERED, StageFigures, figures
 from ptdv.reports import admissions, charts, rules, tables
 from ptdv.targets import selectors as target_selectors
 
@@ -269,7 +269,9 @@ def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
     the stage, how many overdue) and the outstanding people on the cells' lists."""
     if unit.depth <= stagecounts.kept_levels():
         # A unit at a kept level: its counts per stage and day, kept (D50).
-        kept = StageCount.objects.filter(path=unit.path).values_list("stage", "kind", "day", "n")
+        kept = StageCount.objects.filter(path=unit.path, kind__in=[ENTERED, DUE]).values_list(
+            "stage", "kind", "day", "n"
+        )
         found = figures(kept, today)
     else:
         # Grouped by stage and day entered: a few hundred rows under a unit below them.

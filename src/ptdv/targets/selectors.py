@@ -31,7 +31,8 @@ from ptdv.people.models import Conscription
 from ptdv.people.rules import age_on
 from ptdv.pipeline import paths, stagecounts
 from ptdv.pipeline.models import Case, Outcome, Stage, StageCount
-from ptdv.pipeline.rules.funnel import DUE
+from ptdv.pipeline.rules import funnel
+from ptdv.pipeline.rules.funnel import DECIDED, DUE, REFUSED
 from ptdv.targets import rules
 from ptdv.targets.models import COUNT_METRICS, Metric, Target, period_label
 
@@ -133,15 +134,7 @@ def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:
     reached a decision or were refused by the deciding level, the share decided."""
     cfg = config()
     since = years_before(today, cfg["pace_years"])
-    decided = Q(decision_on__gte=since, decision_on__lte=today)
-    totals = _subtree_cases(unit).aggregate(
-        decided=Count("pk", filter=decided),
-        refused=Count(
-            "pk", filter=Q(outcome=Outcome.REFUSED, closed_on__gte=since, closed_on__lte=today)
-        ),  # fmt: skip
-        resolved=Count("pk", filter=decided & (Q(ceremony_on__isnull=False) | ~Q(outcome=""))),
-        admitted=Count("pk", filter=decided & Q(ceremony_on__isnull=False)),
-    )
+    totals = _decided(unit, since, today)
     minimum = cfg["min_history"]
     return rules.PassThrough(
         decision=rules.pass_through(
@@ -153,6 +146,28 @@ def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:
             default=Decimal(cfg["default_ceremony_percent"]) / 100, min_history=minimum,
         ),
     )  # fmt: skip
+
+
+def _decided(unit: Org, since: date, today: date) -> dict[str, int]:
+    """Return the unit's cases decided in [since, today] (and those no longer waiting, those
+    admitted) and those the deciding level refused then: from the funnel's kept rows (D55) for a
+    unit at a kept level, else from its cases."""
+    if unit.depth <= stagecounts.kept_levels():
+        rows = StageCount.objects.filter(
+            path=unit.path, kind__in=[DECIDED, REFUSED], day__gte=since, day__lte=today
+        ).values_list("stage", "kind", "day", "n")
+        found = funnel.decided(rows, since, today)
+        return {"decided": found.decided, "refused": found.refused,
+                "resolved": found.resolved, "admitted": found.admitted}  # fmt: skip
+    decided = Q(decision_on__gte=since, decision_on__lte=today)
+    return _subtree_cases(unit).aggregate(
+        decided=Count("pk", filter=decided),
+        refused=Count(
+            "pk", filter=Q(outcome=Outcome.REFUSED, closed_on__gte=since, closed_on__lte=today)
+        ),  # fmt: skip
+        resolved=Count("pk", filter=decided & (Q(ceremony_on__isnull=False) | ~Q(outcome=""))),
+        admitted=Count("pk", filter=decided & Q(ceremony_on__isnull=False)),
+    )
 
 
 def pace_window(today: date) -> tuple[date, date]:
