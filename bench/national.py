@@ -877,9 +877,10 @@ def _leader_client(nation: Any) -> Any:
     return client
 
 
-def _province_target(province: Any, leader: Any) -> str:
-    """Set the province's new-members target for TODAY's year (through the service) and
-    return the URL of its target page."""
+def _targets(units: list[tuple[Any, int]], leader: Any) -> list[str]:
+    """Set each unit's new-members target for TODAY's year (through the service: the nation's
+    and a province's, so their dashboards of today show the progress and forecast) and return
+    the URLs of their target pages."""
     from decimal import Decimal
 
     from django.urls import reverse
@@ -888,12 +889,15 @@ def _province_target(province: Any, leader: Any) -> str:
     from ptdv.targets.services import set_target
 
     actor = User.objects.create(username="bench.targets")
-    set_target(unit=province, start_year=TODAY.year, end_year=TODAY.year, metric="new_members",
-               value=Decimal(900), version=None, actor=actor, today=TODAY)  # fmt: skip
-    url = reverse("targets:unit", args=[province.pk]) + f"?ky={TODAY.year}"
-    response = leader.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return url
+    urls = []
+    for unit, value in units:
+        set_target(unit=unit, start_year=TODAY.year, end_year=TODAY.year, metric="new_members",
+                   value=Decimal(value), version=None, actor=actor, today=TODAY)  # fmt: skip
+        url = reverse("targets:unit", args=[unit.pk]) + f"?ky={TODAY.year}"
+        response = leader.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        urls.append(url)
+    return urls
 
 
 def run(scale: float, folder: Path) -> list[str]:
@@ -1005,7 +1009,7 @@ def run(scale: float, folder: Path) -> list[str]:
         want = scanned_new.get(child_paths[row.org_id], {})
         assert row.values.get("total", 0) == want.get("total", 0), (row.org_id, row.values, want)
         assert row.values.get("women", 0) == want.get("women", 0), (row.org_id, row.values, want)
-    target_url = _province_target(province, leader)
+    nation_target_url, target_url = _targets([(nation, 180_000), (province, 900)], leader)
 
     def dashboard(unit: Any, *, on: date | None = DAY) -> Callable[[], object]:
         """The unit's dashboard on a day, or as a user first opens it (today: the pipeline's
@@ -1047,6 +1051,9 @@ def run(scale: float, folder: Path) -> list[str]:
          lambda: duck_members_table(duck, paths[nation.pk], DAY)),
         ("national new-members table, 2025", lambda: tables.build("new-members", nation,
          since=since, day=DAY), lambda: duck_admissions(duck, paths[nation.pk], since, DAY)),
+        ("target page of the nation, 2026 (HTTP)", lambda: leader.get(nation_target_url),
+         lambda: duck_admissions(duck, paths[nation.pk], TODAY.replace(month=1, day=1),
+                                 TODAY)),
         ("target page of a province, 2026 (HTTP)", lambda: leader.get(target_url),
          lambda: duck_admissions(duck, paths[province.pk], TODAY.replace(month=1, day=1),
                                  TODAY)),

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ptdv.members.asof import admissions
 from ptdv.members.models import Membership
+from ptdv.orgs.models import Org
 from ptdv.orgs.services import move_org
 from ptdv.people.models import Person
 from ptdv.people.services import record_conscription
@@ -58,7 +59,7 @@ def test_an_admission_counts_where_its_cell_stood_that_day(plan):
 
 
 def test_the_split_shows_children_results_and_what_does_not_add_up(plan, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(10):
         split = selectors.children_split(plan.cast.grassroots, 2026, 2026, today=TODAY)
     rows = [(r.name, int(r.target.value), r.achieved, r.percent, r.verdict) for r in split.rows]
     assert rows == [
@@ -67,6 +68,27 @@ def test_the_split_shows_children_results_and_what_does_not_add_up(plan, django_
     ]
     assert (split.parent_value, split.total, split.difference, split.missing) == (10, 9, -1, [])
     assert not split.adds_up
+
+
+def test_the_split_of_kept_children_reads_the_admission_rows_and_places_moved_cells_by_the_day(
+    plan,
+):
+    """The commune's children are grassroots committees at a kept level: their results come from
+    the admission rows, no event read; once a cell moves between them in the year, from the
+    events, each placed where its cell stands on the day (the same rule either way)."""
+    cast = plan.cast
+    set_(cast.commune, 20)
+    with CaptureQueriesContext(connection) as queries:
+        split = selectors.children_split(cast.commune, 2026, 2026, today=TODAY)
+    assert not [q for q in queries.captured_queries if "members_memberevent" in q["sql"]]
+    assert [(r.name, r.achieved) for r in split.rows] == [
+        ("Đảng bộ Công ty Cấp nước", 0), ("Đảng bộ Trường THPT Đông Hà", 4)]  # fmt: skip
+    cell_b = Org.objects.get(pk=cast.cell_b.pk)
+    move_org(org=cell_b, new_parent=cast.other_grassroots, version=cell_b.version,
+             actor=system_user(), today=TODAY, on_date=date(2026, 8, 1))  # fmt: skip
+    split = selectors.children_split(cast.commune, 2026, 2026, today=TODAY)
+    assert [(r.name, r.achieved) for r in split.rows] == [
+        ("Đảng bộ Công ty Cấp nước", 1), ("Đảng bộ Trường THPT Đông Hà", 3)]  # fmt: skip
 
 
 def test_a_child_without_a_target_is_named_and_verdicts_come_after_the_year(cast):

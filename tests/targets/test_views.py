@@ -28,7 +28,7 @@ def test_the_page_shows_progress_forecast_risk_and_the_split(
     # progress from the admission rows (D43), the pace's whole months too (with its days before
     # the first and after the last from the events); each read of the admission rows probes
     # for rows after its last month first (D51).
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(31):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ptdv.core.numbers import percent, rounding_mode
 from ptdv.members import aggregates
-from ptdv.members.asof import admissions, units_on, years_before
+from ptdv.members.asof import admissions, moved_cells, units_on, years_before
 from ptdv.members.idle import (
     IDLE_YEARS_DEFAULT as IDLE_YEARS_DEFAULT,  # the target page's default (re-exported)
 )
@@ -405,6 +405,38 @@ class Split:
         return not self.missing and self.difference == 0
 
 
+def _children_admitted(
+    unit: Org,
+    root_path: str,
+    children: list[tuple[int, str, int, str]],
+    start: date,
+    day: date,
+    today: date,
+) -> dict[str, int]:
+    """Return the admissions of [start, day] under each child (by its span path on the day),
+    placed where their cells stand on the day. From the admission rows (D43: one query for
+    every child) when they answer and no unit under the unit moved in the period (the rows
+    place an admission where its cell stood on the ceremony day: the same place then); else
+    the period's admissions counted per cell and placed by the spans of the day."""
+    if today < start:
+        return {}
+    ids = {org_id: path for org_id, path, _depth, _name in children}
+    if ids and not moved_cells(root_path, start, day):
+        found = aggregates.admissions(list(ids), start, day, today, totals=list(ids))
+        if found is not None:
+            return {path: found[org_id].total for org_id, path in ids.items() if org_id in found}
+    spans = units_on(root_path, day).values_list("org_id", "path")
+    width = len(root_path) + SPAN_STEP
+    child_of_cell = {org_id: path[:width] for org_id, path in spans}
+    counts: dict[str, int] = {}
+    rows = admissions(unit, start, day).values("cell_id").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        prefix = child_of_cell.get(row["cell_id"], "")
+        if len(prefix) == width:
+            counts[prefix] = counts.get(prefix, 0) + row["n"]
+    return counts
+
+
 def children_split(
     unit: Org, start_year: int, end_year: int, *, today: date, metric: str = Metric.NEW_MEMBERS
 ) -> Split | None:
@@ -416,19 +448,14 @@ def children_split(
     root = span_on(unit, day)
     if root is None:
         return None
-    spans = list(units_on(root.path, day).values_list("org_id", "path", "depth", "name"))
     children = sorted(
-        (s for s in spans if s[2] == root.depth + 1), key=lambda s: (s[3].lower(), s[0])
+        # By the parent's id too: its index, not a range of every span under the unit.
+        units_on(root.path, day)
+        .filter(depth=root.depth + 1, parent_id=unit.pk)
+        .values_list("org_id", "path", "depth", "name"),
+        key=lambda s: (s[3].lower(), s[0]),
     )
-    width = len(root.path) + SPAN_STEP
-    child_of_cell = {org_id: path[:width] for org_id, path, _d, _n in spans}
-    counts: dict[str, int] = {}
-    if today >= start:
-        rows = admissions(unit, start, day).values("cell_id").annotate(n=Count("pk")).order_by()
-        for row in rows:
-            prefix = child_of_cell.get(row["cell_id"], "")
-            if len(prefix) == width:
-                counts[prefix] = counts.get(prefix, 0) + row["n"]
+    counts = _children_admitted(unit, root.path, children, start, day, today)
     targets = {
         t.unit_id: t
         for t in Target.objects.filter(
