@@ -13,7 +13,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ptdv.members.asof import figures
+from ptdv.members.asof import admissions, figures
 from ptdv.members.models import MemberEvent
 from ptdv.members.rules.dates import official_date
 from ptdv.members.services import MemberInvalid, correct_event
@@ -210,6 +210,17 @@ def test_as_of_figures_equal_a_direct_replay(db, data):  # type: ignore[no-untyp
                 assert got.units.cells == cells_here
                 assert got.admitted == _admitted(lives, parent, members_of,
                                                  day - timedelta(days=700), day)  # fmt: skip
+            # A cell's own admissions (read without a search of units under it), the moved
+            # cell's across its move too.
+            for cell in (c1, c2):
+                since = day - timedelta(days=700)
+                want_admitted = sum(
+                    1
+                    for life in lives
+                    for kind, on, in_cell, _o in life.events
+                    if kind == "admitted" and in_cell == cell.pk and since <= on <= day
+                )
+                assert admissions(cell, since, day).count() == want_admitted, (cell.code, day)
         transaction.set_rollback(True)
 
 

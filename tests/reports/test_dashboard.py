@@ -342,14 +342,15 @@ def test_make_person_keeps_the_aggregates(quang_tri):
 def test_a_cells_dashboard_of_today_reads_in_a_fixed_number_of_queries(
     quang_tri, django_assert_num_queries
 ):
-    """A cell below the kept levels: its members and ages in one read of its periods, no
-    placing of admissions under children it has not, no reference lists when nobody was
-    admitted in the year; as many queries with more members and the year's admissions."""
+    """A cell below the kept levels: its members and ages in one read of its periods, its
+    year's admissions from its own events (no search of cells under it, no placing under
+    children it has not), no reference lists when nobody was admitted in the year; as many
+    queries with more members and the year's admissions."""
     root, named = quang_tri
     cell = named["TP"][1]
     first = bulk_people([cell], 5)
     enter([(p, date(2010, 2, 1), admitted(p, date(2010, 3, 1))) for p in first])
-    with django_assert_num_queries(18):  # two of them list the cell as idle
+    with django_assert_num_queries(17):  # two of them list the cell as idle
         board = dashboard.build(cell, day=TODAY, today=TODAY)
     assert (board.members["total"], board.admitted) == (5, 0)
     assert [c.org_id for c in board.idle_cells.cells] == [cell.pk]
@@ -357,7 +358,7 @@ def test_a_cells_dashboard_of_today_reads_in_a_fixed_number_of_queries(
     more = bulk_people([cell], 7)
     enter([(p, date(2026, 2, 1), admitted(p, date(2026, 3, 1), official=False)) for p in more])
     # Not idle any more; the four reference lists behind the year's lists are read.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         board = dashboard.build(cell, day=TODAY, today=TODAY)
     assert (board.members["total"], board.admitted) == (12, 7)
     assert not board.idle_cells.cells

@@ -30,7 +30,7 @@ from django.db.models import (
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members import treecounts
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
-from ptdv.orgs.models import SPAN_STEP, Org, OrgKind, OrgSpan
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgKind, OrgSpan
 from ptdv.orgs.selectors import span_on
 
 # Age bands of the statistical reports: 18–30, 31–35, then 5-year bands (DOMAIN §6.2).
@@ -235,6 +235,11 @@ def events_in(unit: Org, kinds: Iterable[str], since: date, day: date) -> QueryS
         start = max(since, span.valid_from)
         end = day if span.valid_to is None else min(day, span.valid_to - timedelta(days=1))
         if start > end:
+            continue
+        if span.kind in CELL_KINDS:
+            # A cell has no unit under it (orgs.models.ALLOWED_PARENT_KINDS): the events of the
+            # span's window made in the cell itself, with no search of the cells under it.
+            condition |= Q(kind__in=list(kinds), on__gte=start, on__lte=end, cell_id=unit.pk)
             continue
         # The cells that stood under the path at some time in the window: the events are
         # looked up among those cells only (an index range), then placed exactly by their day.
