@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from ptdv.core.compare import mismatches
 from ptdv.orgs.models import Org
@@ -38,6 +38,14 @@ def kept_levels() -> int:
     """Return how many levels from the top of the tree keep counts (PTDV_FUNNEL_LEVELS, default
     1; after a change run `ptdv pipeline recompute`, which rebuilds them)."""
     return int(getattr(settings, "PTDV_FUNNEL_LEVELS", DEFAULT_LEVELS))
+
+
+def kept_rows(unit: Org, kinds: Iterable[str]) -> QuerySet[StageCount] | None:
+    """Return the unit's kept rows of the kinds, or None when the unit stands below the kept
+    levels (its cases are read instead)."""
+    if unit.depth > kept_levels():
+        return None
+    return StageCount.objects.filter(path=unit.path, kind__in=list(kinds))
 
 
 _UPSERT = (
@@ -200,6 +208,7 @@ __all__ = [
     "differences",
     "history_selects",
     "kept_levels",
+    "kept_rows",
     "moved",
     "rebuild",
     "saved",

@@ -25,7 +25,7 @@ from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.pipeline import paths, stagecounts
-from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage, StageCount
+from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
 from ptdv.pipeline.rules.funnel import DUE, ENTERED, StageFigures, figures
 from ptdv.reports import admissions, charts, rules, tables
 from ptdv.targets import selectors as target_selectors
@@ -267,12 +267,10 @@ def _from_cells_under(unit: Org) -> Q:
 def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
     """Return today's open cases under the unit by stage (how many, the median of their days in
     the stage, how many overdue) and the outstanding people on the cells' lists."""
-    if unit.depth <= stagecounts.kept_levels():
+    kept = stagecounts.kept_rows(unit, [ENTERED, DUE])
+    if kept is not None:
         # A unit at a kept level: its counts per stage and day, kept (D50).
-        kept = StageCount.objects.filter(path=unit.path, kind__in=[ENTERED, DUE]).values_list(
-            "stage", "kind", "day", "n"
-        )
-        found = figures(kept, today)
+        found = figures(kept.values_list("stage", "kind", "day", "n"), today)
     else:
         # Grouped by stage and day entered: a few hundred rows under a unit below them.
         rows = (

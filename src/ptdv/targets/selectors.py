@@ -30,7 +30,7 @@ from ptdv.orgs.selectors import span_on
 from ptdv.people.models import Conscription
 from ptdv.people.rules import age_on
 from ptdv.pipeline import paths, stagecounts
-from ptdv.pipeline.models import Case, Outcome, Stage, StageCount
+from ptdv.pipeline.models import Case, Outcome, Stage
 from ptdv.pipeline.rules import funnel
 from ptdv.pipeline.rules.funnel import DECIDED, DUE, REFUSED
 from ptdv.targets import rules
@@ -115,11 +115,10 @@ def pipeline_cases(unit: Org) -> list[rules.PipelineCase]:
     kept level of the funnel's counts (D50) reads them there, by stage and due day (a few
     hundred rows instead of every case of the country; a case with no due day never counts in
     the forecast, and is not among them)."""
-    if unit.depth <= stagecounts.kept_levels():
-        kept = StageCount.objects.filter(
-            path=unit.path, kind=DUE, stage__in=list(_PIPELINE_STAGES)
-        ).values_list("stage", "day", "n")
-        return [rules.PipelineCase(_PIPELINE_STAGES[stage], day, n) for stage, day, n in kept]
+    kept = stagecounts.kept_rows(unit, [DUE])
+    if kept is not None:
+        counted = kept.filter(stage__in=list(_PIPELINE_STAGES)).values_list("stage", "day", "n")
+        return [rules.PipelineCase(_PIPELINE_STAGES[stage], day, n) for stage, day, n in counted]
     rows = (
         _subtree_cases(unit)
         .filter(outcome=Outcome.OPEN, stage__in=list(_PIPELINE_STAGES))
@@ -152,10 +151,9 @@ def _decided(unit: Org, since: date, today: date) -> dict[str, int]:
     """Return the unit's cases decided in [since, today] (and those no longer waiting, those
     admitted) and those the deciding level refused then: from the funnel's kept rows (D55) for a
     unit at a kept level, else from its cases."""
-    if unit.depth <= stagecounts.kept_levels():
-        rows = StageCount.objects.filter(
-            path=unit.path, kind__in=[DECIDED, REFUSED], day__gte=since, day__lte=today
-        ).values_list("stage", "kind", "day", "n")
+    kept = stagecounts.kept_rows(unit, [DECIDED, REFUSED])
+    if kept is not None:
+        rows = kept.filter(day__gte=since, day__lte=today).values_list("stage", "kind", "day", "n")
         found = funnel.decided(rows, since, today)
         return {"decided": found.decided, "refused": found.refused,
                 "resolved": found.resolved, "admitted": found.admitted}  # fmt: skip
