@@ -244,26 +244,88 @@ def story(rng: random.Random, cell: int, cells: list[int]) -> list[Any]:
     return events
 
 
-def build_members(
-    country: Country, sizes: Sizes, rng: random.Random, *, aggregates: bool, chunk: int = 10_000
-) -> None:
-    """Insert the members' people, then enter their histories through bulk_enter (memberships,
-    events, periods, and the aggregates when `aggregates`), a chunk at a time."""
+def _member_chunk(
+    country: Country, seed: int, index: int, start: int, n: int, *, aggregates: bool
+) -> tuple[int, int]:
+    """Insert chunk `index` of the members (`n` people from member number `start`) with their
+    histories; return (members, events). Its randomness is its own (seeded by the run's seed and
+    the chunk's index), so the data is the same whichever process loads which chunk."""
     from ptdv.members.services.bulk import HistorySpec, bulk_enter
 
+    rng = random.Random(f"{seed}-members-{index}")
     maker, cells = PeopleMaker(rng), country.cells
-    for start in range(0, sizes.members, chunk):
-        n = min(chunk, sizes.members - start)
-        people = maker.insert([rng.choice(cells) for _ in range(n)], young=False)
-        histories = []
-        for person_id, cell_id, sort_key in people:
-            events = story(rng, cell_id, cells)
-            country.events += len(events)
-            histories.append(HistorySpec(person_id=person_id, sort_key=sort_key,
-                                         decision_on=events[0].on - timedelta(days=21),
-                                         events=events))  # fmt: skip
-        bulk_enter(histories, actor=None, today=TODAY, batch_size=5000, aggregates=aggregates)
-        country.members += n
+    people = maker.insert([rng.choice(cells) for _ in range(n)], young=False)
+    histories, events = [], 0
+    for person_id, cell_id, sort_key in people:
+        spec = story(rng, cell_id, cells)
+        events += len(spec)
+        histories.append(HistorySpec(person_id=person_id, sort_key=sort_key,
+                                     decision_on=spec[0].on - timedelta(days=21),
+                                     events=spec))  # fmt: skip
+    bulk_enter(histories, actor=None, today=TODAY, batch_size=5000, aggregates=aggregates)
+    return n, events
+
+
+# What the forked processes of build_members read (copied by the fork, not pickled per chunk).
+_FORKED: dict[str, Any] = {}
+
+
+def _forked_chunk(chunk: tuple[int, int, int]) -> tuple[int, int]:
+    index, start, n = chunk
+    return _member_chunk(_FORKED["country"], _FORKED["seed"], index, start, n,
+                         aggregates=_FORKED["aggregates"])  # fmt: skip
+
+
+def _chunks(sizes: Sizes, chunk: int) -> list[tuple[int, int, int]]:
+    return [(i, start, min(chunk, sizes.members - start))
+            for i, start in enumerate(range(0, sizes.members, chunk))]  # fmt: skip
+
+
+def load_workers() -> int:
+    """Return how many processes enter the members (BENCH_LOAD_WORKERS; default: one per core
+    on PostgreSQL, whose COPYs from several connections run side by side; one on SQLite, which
+    has a single writer; one inside a transaction)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1  # (inside a test's transaction, which other connections cannot see)
+    default = os.cpu_count() or 1
+    return max(1, int(os.environ.get("BENCH_LOAD_WORKERS", default)))
+
+
+def build_members(
+    country: Country,
+    sizes: Sizes,
+    seed: int,
+    *,
+    aggregates: bool,
+    chunk: int = 10_000,
+    workers: int = 1,
+) -> None:
+    """Insert the members' people, then enter their histories through bulk_enter (memberships,
+    events, periods, and the aggregates when `aggregates`), a chunk at a time; with `workers`
+    above one, in that many processes, each chunk in its own transaction on its own connection
+    (forked: the parent's connections are closed first, each process opens its own)."""
+    chunks = _chunks(sizes, chunk)
+    if workers <= 1 or len(chunks) <= 1:
+        done = [_member_chunk(country, seed, i, start, n, aggregates=aggregates)
+                for i, start, n in chunks]  # fmt: skip
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from django.db import connections
+
+        connections.close_all()
+        _FORKED.update(country=country, seed=seed, aggregates=aggregates)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                done = list(pool.map(_forked_chunk, chunks))
+        finally:
+            _FORKED.clear()
+    country.members += sum(n for n, _e in done)
+    country.events += sum(e for _n, e in done)
 
 
 CASE_COLUMNS = ("person_id", "cell_id", "cell_path", "source", "opened_on", "stage",
@@ -320,7 +382,7 @@ def generate(
     seconds["tree"] = time.perf_counter() - t0
     with bulk_loading(LOADED_TABLES + (STAT_TABLES if fast else [])) as timing:
         t0 = time.perf_counter()
-        build_members(country, sizes, rng, aggregates=not fast)
+        build_members(country, sizes, seed, aggregates=not fast, workers=load_workers())
         seconds["members"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         if fast:
@@ -383,24 +445,83 @@ def bulk_loading(tables: list[str]) -> Iterator[dict[str, float]]:
             [tables],
         )
         indexes = cursor.fetchall()
-        cursor.execute("SHOW work_mem")
-        work_mem = cursor.fetchone()[0]
         for table, name, _ in keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
-        cursor.execute("SET maintenance_work_mem = '1GB'; SET work_mem = '512MB'")
     try:
         yield timing
     finally:
         t0 = time.perf_counter()
+        # Each table's indexes and unique keys, a table per connection side by side (as
+        # `pg_restore --jobs` does), largest tables first; then the foreign keys, one after the
+        # other (each locks two tables: side by side, two of them can deadlock).
         with connection.cursor() as cursor:
-            for _, definition in indexes:
-                cursor.execute(definition)
-            for table, name, definition in reversed(keys):
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            cursor.execute(f"RESET maintenance_work_mem; SET work_mem = '{work_mem}'")
+            cursor.execute("SELECT relname, pg_relation_size(oid) FROM pg_class WHERE "
+                           "relname = ANY(%s)", [tables])  # fmt: skip
+            size = dict(cursor.fetchall())
+        by_table: dict[str, list[str]] = {}
+        for table, definition in [
+            *((_table_of(d), d) for _n, d in indexes),
+            *(
+                (t, f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}')
+                for t, n, d in keys
+                if not d.startswith("FOREIGN KEY")
+            ),
+        ]:
+            by_table.setdefault(table, []).append(definition)  # fmt: skip
+        side_by_side([
+            lambda statements=statements: _execute_all(
+                ["SET LOCAL maintenance_work_mem = '1GB'", *statements])
+            for _t, statements in sorted(by_table.items(), key=lambda kv: -size.get(kv[0], 0))
+        ])  # fmt: skip
+        _execute_all([f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}'
+                      for t, n, d in keys if d.startswith("FOREIGN KEY")])  # fmt: skip
         timing["restore"] = time.perf_counter() - t0
+
+
+def _table_of(index_definition: str) -> str:
+    """Return the table of a `CREATE INDEX … ON [ONLY] schema.table USING …` definition."""
+    target = index_definition.split(" ON ", 1)[1].removeprefix("ONLY ").split(" ", 1)[0]
+    return target.removeprefix("public.")
+
+
+def _execute_all(statements: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def side_by_side(tasks: list[Callable[[], None]]) -> None:
+    """Run the tasks, each in a transaction: on PostgreSQL outside a transaction, on one
+    connection per core side by side (threads: the work is the server's), in the order given
+    as connections come free; otherwise one after the other on this connection, in one
+    transaction (a test's, which other connections could not see)."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with transaction.atomic():
+            for task in tasks:
+                task()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        for done in [pool.submit(_on_own_connection, task) for task in tasks]:
+            done.result()
+
+
+def _on_own_connection(task: Callable[[], None]) -> None:
+    """Run one task of side_by_side in a thread: its own connection, its own transaction."""
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic():
+            task()
+    finally:
+        connection.close()
 
 
 # --- the fast bulk path: aggregates written once, set-based -----------------------------------
@@ -444,7 +565,7 @@ def _dims_sql(dims: list[tuple[str, str, str]]) -> str:
 IN_WRITING_ORDER = "ORDER BY 2, 1, 3, 4"
 
 
-def _aggregates_sql(vendor: str, max_depth: int) -> str:
+def _aggregates_sql(vendor: str, max_depth: int, only: tuple[str, ...] | None = None) -> str:
     """Return the INSERT … SELECT that computes every MemberStat row from the periods, spans and
     people, following members.rules.stats: a period counts under each span of its cell that it
     overlaps, +1 in the month of the later start and −1 in the month of the earlier end (the
@@ -465,7 +586,7 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
 
     dims = [(d, v, src) for d, v, src in _person_dims(birth) if d.strip("'") in DIMENSIONS]
     assert {d.strip("'") for d, _v, _s in dims} == set(DIMENSIONS)
-    dim_sql = _dims_sql(dims)
+    dim_sql = _dims_sql([t for t in dims if only is None or t[0].strip("'") in only])
     from ptdv.members.aggregates import kept_levels
 
     top = min(max_depth, kept_levels())
@@ -502,10 +623,17 @@ def _aggregates_sql(vendor: str, max_depth: int) -> str:
     )
 
 
+# The stock rows are computed in groups of dimensions (each a pass over the periods), so that
+# the parts of write_aggregates keep both cores busy to the end.
+STOCK_PARTS = 3
+
+
 def write_aggregates() -> int:
     """Replace every MemberStat row by the set-based computation, the cells' last admissions
-    (D49) and the tree's counts (D52) by theirs; return how many monthly rows."""
-    from django.db import connection, transaction
+    (D49) and the tree's counts (D52) by theirs; return how many monthly rows. On PostgreSQL
+    outside a transaction, the parts (the stock rows of each group of dimensions, the admission
+    rows: independent of each other) run side by side (`side_by_side`)."""
+    from django.db import transaction
     from django.db.models import Max
 
     from ptdv.members.models import (
@@ -515,23 +643,48 @@ def write_aggregates() -> int:
         MemberStatBase,
         MemberStatYear,
     )
-    from ptdv.members.services import last_admissions, treecounts
+    from ptdv.members.rules.stats import DIMENSIONS
     from ptdv.orgs.models import OrgSpan
 
     depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
-    with transaction.atomic(), connection.cursor() as cursor:
-        MemberStatBase.objects.all().delete()  # folded again by generate()
-        MemberStat.objects.all().delete()
-        MemberStatYear.objects.all().delete()
-        AdmissionStat.objects.all().delete()
-        AdmissionStatYear.objects.all().delete()
-        cursor.execute(_aggregates_sql(connection.vendor, depth))
-        cursor.execute(_years_sql(connection.vendor))
+    groups = [DIMENSIONS[i::STOCK_PARTS] for i in range(STOCK_PARTS)]
+    parts: list[Callable[[], None]] = [
+        *(lambda group=group: _write_stock_rows(depth, group) for group in groups),
+        lambda: _write_admission_rows(depth),
+    ]
+    with transaction.atomic():
+        for model in (MemberStatBase, MemberStat, MemberStatYear, AdmissionStat,
+                      AdmissionStatYear):  # fmt: skip
+            model.objects.all().delete()  # (the base is folded again by generate())
+    side_by_side(parts)
+    return MemberStat.objects.count()
+
+
+def _write_stock_rows(depth: int, dims: tuple[str, ...]) -> None:
+    """Write the monthly stock rows of the dimensions and their yearly sums."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '1GB'")
+        cursor.execute(_aggregates_sql(connection.vendor, depth, dims))
+        cursor.execute(_years_sql(connection.vendor, dims))
+
+
+def _write_admission_rows(depth: int) -> None:
+    """Write the admission rows, their yearly sums, the cells' last admissions and the tree's
+    counts."""
+    from django.db import connection
+
+    from ptdv.members.services import last_admissions, treecounts
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '1GB'")
         cursor.execute(_admissions_sql(connection.vendor, depth))
         cursor.execute(_admission_years_sql(connection.vendor))
         last_admissions.rebuild()
         treecounts.rebuild()
-    return MemberStat.objects.count()
 
 
 def _admissions_sql(vendor: str, max_depth: int) -> str:
@@ -582,8 +735,9 @@ def _admissions_sql(vendor: str, max_depth: int) -> str:
     )
 
 
-def _years_sql(vendor: str) -> str:
-    """Return the INSERT … SELECT of the yearly sums from the monthly rows."""
+def _years_sql(vendor: str, only: tuple[str, ...] | None = None) -> str:
+    """Return the INSERT … SELECT of the yearly sums from the monthly rows (of the dimensions
+    `only`, None: all)."""
     from ptdv.members.rules.stats import MEASURES
 
     year = (
@@ -595,7 +749,8 @@ def _years_sql(vendor: str) -> str:
     return (
         f"INSERT INTO members_memberstatyear (org_id, year, dim, value, {', '.join(MEASURES)}) "
         f"SELECT org_id, {year}, dim, value, {sums} FROM members_memberstat "
-        f"GROUP BY org_id, {year}, dim, value HAVING "
+        + ("" if only is None else f"WHERE dim IN ({', '.join(repr(d) for d in only)}) ")
+        + f"GROUP BY org_id, {year}, dim, value HAVING "
         + " OR ".join(f"SUM({m}) <> 0" for m in MEASURES)
         + f" {IN_WRITING_ORDER}"
     )

@@ -13,7 +13,8 @@ class StatCounts(models.Model):
     """What the aggregate rows share: a unit, a dimension of the person and its value, and the
     five counts (decision D39)."""
 
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every table's unique key leads with the unit.
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_index=False)
     dim = models.CharField(max_length=16)  # "" for all members
     value = models.CharField(max_length=40)
     total = models.IntegerField(default=0)
@@ -88,7 +89,8 @@ class AdmissionCounts(models.Model):
     """What the admission rows share: a unit, a dimension of the person and its value, how many
     were admitted and the sum of their ages in days."""
 
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every table's unique key leads with the unit.
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_index=False)
     dim = models.CharField(max_length=16)  # "" for all admissions
     value = models.CharField(max_length=40)
     admitted = models.IntegerField(default=0)
