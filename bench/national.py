@@ -244,40 +244,49 @@ def story(rng: random.Random, cell: int, cells: list[int]) -> list[Any]:
     return events
 
 
-def _member_chunk(
-    country: Country, seed: int, index: int, start: int, n: int, *, aggregates: bool
-) -> tuple[int, int]:
-    """Insert chunk `index` of the members (`n` people from member number `start`) with their
-    histories; return (members, events). Its randomness is its own (seeded by the run's seed and
-    the chunk's index), so the data is the same whichever process loads which chunk."""
-    from ptdv.members.services.bulk import HistorySpec, bulk_enter
-
+def chunk_data(country: Country, seed: int, index: int, n: int) -> list[tuple[Any, list[Any]]]:
+    """Return chunk `index` of the members: `n` people (rows of PERSON_COLUMNS) with the events
+    of each one's membership. Its randomness is its own (seeded by the run's seed and the
+    chunk's index), so the data is the same whichever process loads which chunk."""
     rng = random.Random(f"{seed}-members-{index}")
-    maker, cells = PeopleMaker(rng), country.cells
-    people = maker.insert([rng.choice(cells) for _ in range(n)], young=False)
-    histories, events = [], 0
-    for person_id, cell_id, sort_key in people:
-        spec = story(rng, cell_id, cells)
-        events += len(spec)
-        histories.append(HistorySpec(person_id=person_id, sort_key=sort_key,
-                                     decision_on=spec[0].on - timedelta(days=21),
-                                     events=spec))  # fmt: skip
+    rows = PeopleMaker(rng).make([rng.choice(country.cells) for _ in range(n)], young=False)
+    return [(row, story(rng, row[0], country.cells)) for row in rows]
+
+
+def _member_chunk(
+    country: Country, seed: int, index: int, n: int, *, aggregates: bool
+) -> tuple[int, int]:
+    """Insert chunk `index` of the members (`chunk_data`) with their histories; return
+    (members, events)."""
+    from ptdv.core.bulk import copy_rows
+    from ptdv.members.services.bulk import HistorySpec, bulk_enter
+    from ptdv.people.models import Person
+
+    data = chunk_data(country, seed, index, n)
+    ids = copy_rows(Person, PERSON_COLUMNS, [row for row, _e in data], with_ids=True,
+                    batch_size=5000)  # fmt: skip
+    histories = [
+        HistorySpec(person_id=pk, sort_key=row[6], decision_on=events[0].on - timedelta(days=21),
+                    events=events)
+        for pk, (row, events) in zip(ids, data, strict=True)
+    ]  # fmt: skip
     bulk_enter(histories, actor=None, today=TODAY, batch_size=5000, aggregates=aggregates)
-    return n, events
+    return n, sum(len(events) for _row, events in data)
 
 
 # What the forked processes of build_members read (copied by the fork, not pickled per chunk).
 _FORKED: dict[str, Any] = {}
 
 
-def _forked_chunk(chunk: tuple[int, int, int]) -> tuple[int, int]:
-    index, start, n = chunk
-    return _member_chunk(_FORKED["country"], _FORKED["seed"], index, start, n,
+def _forked_chunk(chunk: tuple[int, int]) -> tuple[int, int]:
+    index, n = chunk
+    return _member_chunk(_FORKED["country"], _FORKED["seed"], index, n,
                          aggregates=_FORKED["aggregates"])  # fmt: skip
 
 
-def _chunks(sizes: Sizes, chunk: int) -> list[tuple[int, int, int]]:
-    return [(i, start, min(chunk, sizes.members - start))
+def member_chunks(sizes: Sizes, chunk: int) -> list[tuple[int, int]]:
+    """Return (index, how many members) of each chunk of the members."""
+    return [(i, min(chunk, sizes.members - start))
             for i, start in enumerate(range(0, sizes.members, chunk))]  # fmt: skip
 
 
@@ -306,10 +315,10 @@ def build_members(
     events, periods, and the aggregates when `aggregates`), a chunk at a time; with `workers`
     above one, in that many processes, each chunk in its own transaction on its own connection
     (forked: the parent's connections are closed first, each process opens its own)."""
-    chunks = _chunks(sizes, chunk)
+    chunks = member_chunks(sizes, chunk)
     if workers <= 1 or len(chunks) <= 1:
-        done = [_member_chunk(country, seed, i, start, n, aggregates=aggregates)
-                for i, start, n in chunks]  # fmt: skip
+        done = [_member_chunk(country, seed, i, n, aggregates=aggregates)
+                for i, n in chunks]  # fmt: skip
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -364,7 +373,7 @@ def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int =
 
 
 def generate(
-    sizes: Sizes, *, seed: int = 2025, fast: bool = True
+    sizes: Sizes, *, seed: int = 2025, fast: bool = True, member_chunk: int = 10_000
 ) -> tuple[Country, dict[str, float]]:
     """Build the whole dataset in the current database; return it and the seconds per step.
     `fast`: the aggregates are written once at the end, set-based (write_aggregates), instead of
@@ -382,7 +391,8 @@ def generate(
     seconds["tree"] = time.perf_counter() - t0
     with bulk_loading(LOADED_TABLES + (STAT_TABLES if fast else [])) as timing:
         t0 = time.perf_counter()
-        build_members(country, sizes, seed, aggregates=not fast, workers=load_workers())
+        build_members(country, sizes, seed, aggregates=not fast, chunk=member_chunk,
+                      workers=load_workers())  # fmt: skip
         seconds["members"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         if fast:
