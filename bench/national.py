@@ -79,7 +79,10 @@ class Country:
 
 
 def build_tree(sizes: Sizes) -> Country:
-    """Bulk-insert the tree with treebeard's paths, and one open span per unit (as create_org)."""
+    """Bulk-insert the tree with treebeard's paths, and one open span per unit (as create_org):
+    copied in level by level (core.bulk.copy_rows), each unit's count of children known before
+    it is written."""
+    from ptdv.core.bulk import copy_rows
     from ptdv.orgs.models import Org, OrgKind, OrgSpan, span_segment
 
     since = date(2000, 1, 1)
@@ -93,38 +96,46 @@ def build_tree(sizes: Sizes) -> Country:
                  path=Org._get_path(None, 1, 1), depth=1, numchild=sizes.provinces,
                  valid_from=since)  # fmt: skip
     nation.save()
-    parents: list[Org] = [nation]
-    span_paths = {nation.pk: span_segment(nation.pk)}
-    spans = [OrgSpan(org=nation, path=span_paths[nation.pk], depth=1, name=nation.name,
-                     kind=nation.kind, valid_from=since)]  # fmt: skip
+    # (id, path, depth, name, code, span path) of each unit of the level above.
+    parents = [(nation.pk, nation.path, 1, nation.name, nation.code, span_segment(nation.pk))]
+    spans = [(nation.pk, None, parents[0][5], 1, nation.name, nation.kind, since)]
     level_ids: list[list[int]] = []
-    for kind, label, count in levels:
-        # Children spread evenly: parent i gets the i-th share of the level.
-        share = [count // len(parents) + (i < count % len(parents)) for i in range(len(parents))]
-        rows: list[Org] = []
-        for parent, n in zip(parents, share, strict=True):
-            parent.numchild = n
+    for level, (kind, label, count) in enumerate(levels):
+        below = levels[level + 1][2] if level + 1 < len(levels) else 0
+        rows, made = [], []
+        for (parent_id, path, depth, name, code, span_path), n in zip(
+            parents, _spread(count, len(parents)), strict=True
+        ):
             for k in range(n):
-                code = f"{parent.code}-{k + 1}"
-                rows.append(
-                    Org(name=f"{label} {code}", code=code, kind=kind, valid_from=since,
-                        path=Org._get_path(parent.path, parent.depth + 1, k + 1),
-                        depth=parent.depth + 1, numchild=0, parent_name=parent.name)
-                )  # fmt: skip
-        Org.objects.bulk_update(parents, ["numchild"], batch_size=5000)
-        created = Org.objects.bulk_create(rows, batch_size=5000)
-        by_path = {p.path: p for p in parents}
-        for org in created:
-            parent = by_path[org.path[: -Org.steplen]]
-            span_paths[org.pk] = span_paths[parent.pk] + span_segment(org.pk)
-            spans.append(
-                OrgSpan(org_id=org.pk, parent_id=parent.pk, path=span_paths[org.pk],
-                        depth=org.depth, name=org.name, kind=org.kind, valid_from=since)
-            )  # fmt: skip
-        level_ids.append([o.pk for o in created])
-        parents = created
-    OrgSpan.objects.bulk_create(spans, batch_size=5000)
+                child_code, child_path = f"{code}-{k + 1}", Org._get_path(path, depth + 1, k + 1)
+                made.append((parent_id, child_path, depth + 1, f"{label} {child_code}",
+                             child_code, span_path, name))  # fmt: skip
+        # Children spread evenly: the i-th unit of a level gets the i-th share of the next.
+        for made_row, children in zip(made, _spread(below, len(made)), strict=True):
+            _parent, child_path, child_depth, child_name, child_code, _span, parent_name = made_row
+            rows.append((child_name, child_code, kind, since, child_path, child_depth, children,
+                         parent_name))  # fmt: skip
+        ids = copy_rows(Org, ORG_COLUMNS, rows, with_ids=True, batch_size=5000)
+        next_parents = []
+        for pk, (parent_id, child_path, child_depth, child_name, child_code, span_path, _p) in zip(
+            ids, made, strict=True
+        ):
+            own_span = span_path + span_segment(pk)
+            spans.append((pk, parent_id, own_span, child_depth, child_name, kind, since))
+            next_parents.append((pk, child_path, child_depth, child_name, child_code, own_span))
+        level_ids.append(ids)
+        parents = next_parents
+    copy_rows(OrgSpan, SPAN_COLUMNS, spans, batch_size=5000)
     return Country(nation=nation, provinces=level_ids[0], cells=level_ids[-1])
+
+
+def _spread(count: int, among: int) -> list[int]:
+    """Return how many of `count` units each of `among` parents gets, spread evenly."""
+    return [count // among + (i < count % among) for i in range(among)] if among else []
+
+
+ORG_COLUMNS = ("name", "code", "kind", "valid_from", "path", "depth", "numchild", "parent_name")
+SPAN_COLUMNS = ("org_id", "parent_id", "path", "depth", "name", "kind", "valid_from")
 
 
 # --- people and members -----------------------------------------------------------------------
@@ -141,11 +152,14 @@ GIVENS = ["An", "Anh", "Bình", "Chi", "Dũng", "Dung", "Duy", "Đức", "Giang"
 class PeopleMaker:
     """Random people with every attribute the aggregates split by."""
 
+    # Full name, folded name and sort key per (family, middle, given) name: a few thousand,
+    # computed once per process.
+    names: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+
     def __init__(self, rng: random.Random) -> None:
         from ptdv.people import models as people
 
         self.rng = rng
-        self.names: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         self.kinh = people.EthnicGroup.objects.get(code="01").pk
         self.minorities = list(
             people.EthnicGroup.objects.exclude(code="01").values_list("pk", flat=True)
@@ -563,10 +577,63 @@ def _person_dims(birth: str) -> list[tuple[str, str, str]]:
     return dims
 
 
-def _dims_sql(dims: list[tuple[str, str, str]]) -> str:
+def _dims_sql(dims: list[tuple[str, str, str]], where: str = "") -> str:
     return " UNION ALL ".join(
-        f"SELECT x.id AS person_id, {d} AS dim, {v} AS value FROM {src}" for d, v, src in dims
+        f"SELECT x.id AS person_id, {d} AS dim, {v} AS value FROM {src}{where}"
+        for d, v, src in dims
     )
+
+
+@dataclass(frozen=True)
+class StockPart:
+    """Some of the stock rows: those of the dimensions, of the people born from `born_from`
+    (a "YYYY-MM" month, inclusive) to `born_to` (exclusive); "" leaves that end open."""
+
+    dims: tuple[str, ...]
+    born_from: str = ""
+    born_to: str = ""
+
+    def people_sql(self, birth: str) -> str:
+        """Return the condition on the people (a WHERE clause, or "") given the expression of
+        their month of birth."""
+        tests = [f"{birth} >= '{self.born_from}'"] if self.born_from else []
+        tests += [f"{birth} < '{self.born_to}'"] if self.born_to else []
+        return f" WHERE {' AND '.join(tests)}" if tests else ""
+
+    def label(self) -> str:
+        if self.born_from or self.born_to:
+            return f"birth {self.born_from or '…'}–{self.born_to or '…'}"
+        return "/".join(d or "all" for d in self.dims)
+
+    def rows_sql(self) -> str:
+        """Return the condition on the stock rows of the part (after WHERE)."""
+        tests = [f"dim IN ({', '.join(repr(d) for d in self.dims)})"]
+        if self.born_from or self.born_to:
+            tests += [f"value >= '{self.born_from}'"] if self.born_from else []
+            tests += [f"value < '{self.born_to}'"] if self.born_to else []
+        return " AND ".join(tests)
+
+
+def stock_parts() -> list[StockPart]:
+    """Return the parts of the stock rows that write_aggregates computes side by side, the
+    longest first: the month of birth (two thirds of the rows) in two halves by year of birth,
+    then the other dimensions in two groups."""
+    from ptdv.members.rules.stats import DIMENSIONS
+
+    others = tuple(d for d in DIMENSIONS if d != "birth")
+    return [
+        StockPart(("birth",), born_to=BIRTH_SPLIT),
+        StockPart(("birth",), born_from=BIRTH_SPLIT),
+        StockPart(others[0::2]),
+        StockPart(others[1::2]),
+    ]
+
+
+# The seconds of each part of the last write_aggregates.
+PART_SECONDS: dict[str, float] = {}
+
+# Where the month of birth is split (the members' births spread from 1945 to 1990).
+BIRTH_SPLIT = "1968-01"
 
 
 # The set-based rows are stored month by month (then unit, dimension, value), the order a live
@@ -575,7 +642,7 @@ def _dims_sql(dims: list[tuple[str, str, str]]) -> str:
 IN_WRITING_ORDER = "ORDER BY 2, 1, 3, 4"
 
 
-def _aggregates_sql(vendor: str, max_depth: int, only: tuple[str, ...] | None = None) -> str:
+def _aggregates_sql(vendor: str, max_depth: int, part: StockPart | None = None) -> str:
     """Return the INSERT … SELECT that computes every MemberStat row from the periods, spans and
     people, following members.rules.stats: a period counts under each span of its cell that it
     overlaps, +1 in the month of the later start and −1 in the month of the earlier end (the
@@ -596,7 +663,11 @@ def _aggregates_sql(vendor: str, max_depth: int, only: tuple[str, ...] | None = 
 
     dims = [(d, v, src) for d, v, src in _person_dims(birth) if d.strip("'") in DIMENSIONS]
     assert {d.strip("'") for d, _v, _s in dims} == set(DIMENSIONS)
-    dim_sql = _dims_sql([t for t in dims if only is None or t[0].strip("'") in only])
+    dim_sql = (
+        _dims_sql(dims)
+        if part is None
+        else _dims_sql([t for t in dims if t[0].strip("'") in part.dims], part.people_sql(birth))
+    )
     from ptdv.members.aggregates import kept_levels
 
     top = min(max_depth, kept_levels())
@@ -633,11 +704,6 @@ def _aggregates_sql(vendor: str, max_depth: int, only: tuple[str, ...] | None = 
     )
 
 
-# The stock rows are computed in groups of dimensions (each a pass over the periods), so that
-# the parts of write_aggregates keep both cores busy to the end.
-STOCK_PARTS = 3
-
-
 def write_aggregates() -> int:
     """Replace every MemberStat row by the set-based computation, the cells' last admissions
     (D49) and the tree's counts (D52) by theirs; return how many monthly rows. On PostgreSQL
@@ -653,15 +719,24 @@ def write_aggregates() -> int:
         MemberStatBase,
         MemberStatYear,
     )
-    from ptdv.members.rules.stats import DIMENSIONS
     from ptdv.orgs.models import OrgSpan
 
     depth = OrgSpan.objects.aggregate(d=Max("depth"))["d"] or 1
-    groups = [DIMENSIONS[i::STOCK_PARTS] for i in range(STOCK_PARTS)]
-    parts: list[Callable[[], None]] = [
-        *(lambda group=group: _write_stock_rows(depth, group) for group in groups),
-        lambda: _write_admission_rows(depth),
-    ]
+    stocks = [(part.label(), lambda part=part: _write_stock_rows(depth, part))
+              for part in stock_parts()]  # fmt: skip
+    # The longest first: the admission rows, then the two halves of the month of birth.
+    named = [("admissions", lambda: _write_admission_rows(depth)), *stocks]
+    PART_SECONDS.clear()
+
+    def timed(label: str, write: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            t0 = time.perf_counter()
+            write()
+            PART_SECONDS[label] = time.perf_counter() - t0
+
+        return run
+
+    parts = [timed(label, write) for label, write in named]
     with transaction.atomic():
         for model in (MemberStatBase, MemberStat, MemberStatYear, AdmissionStat,
                       AdmissionStatYear):  # fmt: skip
@@ -670,15 +745,15 @@ def write_aggregates() -> int:
     return MemberStat.objects.count()
 
 
-def _write_stock_rows(depth: int, dims: tuple[str, ...]) -> None:
-    """Write the monthly stock rows of the dimensions and their yearly sums."""
+def _write_stock_rows(depth: int, part: StockPart) -> None:
+    """Write the monthly stock rows of the part and their yearly sums."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '1GB'")
-        cursor.execute(_aggregates_sql(connection.vendor, depth, dims))
-        cursor.execute(_years_sql(connection.vendor, dims))
+        cursor.execute(_aggregates_sql(connection.vendor, depth, part))
+        cursor.execute(_years_sql(connection.vendor, part))
 
 
 def _write_admission_rows(depth: int) -> None:
@@ -728,26 +803,33 @@ def _admissions_sql(vendor: str, max_depth: int) -> str:
     dim_sql = _dims_sql(dims)
     top = min(max_depth, kept_levels())
     levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, top + 1))
-    unit = f"CAST(substr(a.path, (l.k - 1) * {SPAN_STEP} + 1, {SPAN_STEP}) AS INTEGER)"
     value = f"CASE WHEN d.dim = 'age' THEN {text} ELSE d.value END"
+    # `anc`: the span path of the kept units from the top to the cell (the cell too when it
+    # stands among them). Grouped by it first, then rolled up to each level (as the stock rows).
+    anc = (f"substr(s.path, 1, CASE WHEN length(s.path) < {top * SPAN_STEP} THEN length(s.path) "
+           f"ELSE {top * SPAN_STEP} END)")  # fmt: skip
+    unit = f"CAST(substr(g.anc, (l.k - 1) * {SPAN_STEP} + 1, {SPAN_STEP}) AS INTEGER)"
     return (
-        "INSERT INTO members_admissionstat (org_id, month, dim, value, admitted, age_days) "
-        f"SELECT {unit}, a.month, d.dim, {value}, COUNT(*), "
-        "SUM(CASE WHEN d.dim = '' THEN a.days ELSE 0 END) FROM ("
-        f"SELECT m.person_id, s.path, {month} AS month, {age} AS age, {days} AS days "
+        f"WITH g AS MATERIALIZED (SELECT a.anc, a.month, d.dim, {value} AS value, "
+        "COUNT(*) AS admitted, SUM(CASE WHEN d.dim = '' THEN a.days ELSE 0 END) AS days FROM ("
+        f"SELECT m.person_id, {anc} AS anc, {month} AS month, {age} AS age, {days} AS days "
         "FROM members_membership m JOIN people_person x ON x.id = m.person_id "
         "JOIN orgs_orgspan s ON s.org_id = m.admission_cell_id "
         "AND s.valid_from <= m.joined_on AND (s.valid_to IS NULL OR s.valid_to > m.joined_on) "
         "WHERE m.admission_cell_id IS NOT NULL) a "
-        f"JOIN ({levels}) l ON length(a.path) >= l.k * {SPAN_STEP} "
         f"JOIN ({dim_sql}) d ON d.person_id = a.person_id "
-        f"GROUP BY {unit}, a.month, d.dim, {value} {IN_WRITING_ORDER}"
+        f"GROUP BY a.anc, a.month, d.dim, {value}) "
+        "INSERT INTO members_admissionstat (org_id, month, dim, value, admitted, age_days) "
+        f"SELECT {unit}, g.month, g.dim, g.value, CAST(SUM(g.admitted) AS INTEGER), "
+        "CAST(SUM(g.days) AS BIGINT) FROM g "
+        f"JOIN ({levels}) l ON length(g.anc) >= l.k * {SPAN_STEP} "
+        f"GROUP BY {unit}, g.month, g.dim, g.value {IN_WRITING_ORDER}"
     )
 
 
-def _years_sql(vendor: str, only: tuple[str, ...] | None = None) -> str:
-    """Return the INSERT … SELECT of the yearly sums from the monthly rows (of the dimensions
-    `only`, None: all)."""
+def _years_sql(vendor: str, part: StockPart | None = None) -> str:
+    """Return the INSERT … SELECT of the yearly sums from the monthly rows (of the part, None:
+    all)."""
     from ptdv.members.rules.stats import MEASURES
 
     year = (
@@ -759,7 +841,7 @@ def _years_sql(vendor: str, only: tuple[str, ...] | None = None) -> str:
     return (
         f"INSERT INTO members_memberstatyear (org_id, year, dim, value, {', '.join(MEASURES)}) "
         f"SELECT org_id, {year}, dim, value, {sums} FROM members_memberstat "
-        + ("" if only is None else f"WHERE dim IN ({', '.join(repr(d) for d in only)}) ")
+        + ("" if part is None else f"WHERE {part.rows_sql()} ")
         + f"GROUP BY org_id, {year}, dim, value HAVING "
         + " OR ".join(f"SUM({m}) <> 0" for m in MEASURES)
         + f" {IN_WRITING_ORDER}"
@@ -1098,6 +1180,9 @@ def run(scale: float, folder: Path) -> list[str]:
     say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, cases "
         f"{seconds['cases']:.1f} s, indexes and keys {seconds['indexes']:.1f} s, fold "
         f"{seconds['fold']:.1f} s, vacuum {seconds.get('vacuum', 0):.1f} s")  # fmt: skip
+    if PART_SECONDS:
+        say("aggregates' parts (two connections): " + ", ".join(
+            f"{label} {sec:.1f} s" for label, sec in PART_SECONDS.items()))  # fmt: skip
     limit = int(os.environ.get("BENCH_CHECK_MEMBERS", "20000"))
     if country.members <= limit:
         t0 = time.perf_counter()

@@ -9,16 +9,10 @@ every other column gets its model default, prepared once for the batch.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
-
-
-def _plain(value: Any) -> Any:
-    # Choices are enums (TextChoices); the database stores their value.
-    return value.value if isinstance(value, Enum) else value
 
 
 def _defaults(model: type[models.Model], given: Sequence[str]) -> tuple[list[str], list[Any]]:
@@ -71,11 +65,13 @@ def copy_rows(
         quoted = ", ".join(connection.ops.quote_name(c) for c in [*given, *names])
         sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({quoted}) FROM STDIN"
         tail = tuple(constants)
+        # Each value as it is: the choices (TextChoices, StrEnum …) are str or int, which
+        # psycopg dumps as their value.
         with cursor.cursor.copy(sql) as copy:
             if with_ids:
                 for pk, row in zip(ids, rows, strict=True):
-                    copy.write_row((pk, *map(_plain, row), *tail))
+                    copy.write_row((pk, *row, *tail))
             else:
                 for row in rows:
-                    copy.write_row((*map(_plain, row), *tail))
+                    copy.write_row((*row, *tail))
     return ids
