@@ -288,20 +288,39 @@ def _member_chunk(
     return n, sum(len(events) for _row, events in data)
 
 
-# What the forked processes of build_members read (copied by the fork, not pickled per chunk).
+# The task that the forked processes of `in_processes` run (copied by the fork, not pickled).
 _FORKED: dict[str, Any] = {}
 
 
-def _forked_chunk(chunk: tuple[int, int]) -> tuple[int, int]:
-    index, n = chunk
-    return _member_chunk(_FORKED["country"], _FORKED["seed"], index, n,
-                         aggregates=_FORKED["aggregates"])  # fmt: skip
+def _forked(item: Any) -> Any:
+    return _FORKED["task"](item)
 
 
-def member_chunks(sizes: Sizes, chunk: int) -> list[tuple[int, int]]:
-    """Return (index, how many members) of each chunk of the members."""
-    return [(i, min(chunk, sizes.members - start))
-            for i, start in enumerate(range(0, sizes.members, chunk))]  # fmt: skip
+def in_processes(task: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+    """Return [task(item) for item in items], with `workers` above one in that many forked
+    processes: the parent's connections are closed first, each process opens its own, and each
+    task writes in its own transactions (so never inside a test's: see load_workers)."""
+    if workers <= 1 or len(items) <= 1:
+        return [task(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    connections.close_all()
+    _FORKED["task"] = task
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(_forked, items))
+    finally:
+        _FORKED.clear()
+
+
+def chunks(total: int, chunk: int) -> list[tuple[int, int]]:
+    """Return (index, how many) of each chunk of `total` members (or cases)."""
+    return [(i, min(chunk, total - start))
+            for i, start in enumerate(range(0, total, chunk))]  # fmt: skip
 
 
 def load_workers() -> int:
@@ -326,27 +345,13 @@ def build_members(
     workers: int = 1,
 ) -> None:
     """Insert the members' people, then enter their histories through bulk_enter (memberships,
-    events, periods, and the aggregates when `aggregates`), a chunk at a time; with `workers`
-    above one, in that many processes, each chunk in its own transaction on its own connection
-    (forked: the parent's connections are closed first, each process opens its own)."""
-    chunks = member_chunks(sizes, chunk)
-    if workers <= 1 or len(chunks) <= 1:
-        done = [_member_chunk(country, seed, i, n, aggregates=aggregates)
-                for i, n in chunks]  # fmt: skip
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from django.db import connections
-
-        connections.close_all()
-        _FORKED.update(country=country, seed=seed, aggregates=aggregates)
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                done = list(pool.map(_forked_chunk, chunks))
-        finally:
-            _FORKED.clear()
+    events, periods, and the aggregates when `aggregates`), a chunk at a time, in `workers`
+    processes (`in_processes`)."""
+    done = in_processes(
+        lambda item: _member_chunk(country, seed, *item, aggregates=aggregates),
+        chunks(sizes.members, chunk),
+        workers,
+    )
     country.members += sum(n for n, _e in done)
     country.events += sum(e for _n, e in done)
 
@@ -355,39 +360,69 @@ CASE_COLUMNS = ("person_id", "cell_id", "cell_path", "source", "opened_on", "sta
                 "stage_since", "next_due_on", "next_due_rule")  # fmt: skip
 
 
-def build_cases(country: Country, sizes: Sizes, rng: random.Random, chunk: int = 20_000) -> None:
-    """Insert open cases spread over the stages, with their people (steps not written)."""
-    from ptdv.core.bulk import copy_rows
+def build_cases(country: Country, sizes: Sizes, seed: int, *, chunk: int = 20_000,
+                workers: int = 1) -> None:  # fmt: skip
+    """Insert open cases spread over the stages, with their people (steps not written), a chunk
+    at a time in `workers` processes (`in_processes`), each chunk seeded by its index."""
     from ptdv.orgs.models import Org
-    from ptdv.pipeline.models import Case, Source, Stage
 
     # Each case carries its cell's path (D48), as the services copy it.
     paths = dict(Org.objects.filter(pk__in=country.cells).values_list("pk", "path"))
-    stages = [s.value for s in Stage if s not in (Stage.EXITED, Stage.PROBATION)]
-    sources = [s.value for s in Source]
-    maker = PeopleMaker(rng)
-    for start in range(0, sizes.cases, chunk):
-        n = min(chunk, sizes.cases - start)
-        people = maker.insert([rng.choice(country.cells) for _ in range(n)], young=True)
-        cases = []
-        for person_id, cell_id, _sort_key in people:
-            opened = TODAY - timedelta(days=rng.randrange(30, 730))
-            cases.append(
-                (person_id, cell_id, paths[cell_id], rng.choice(sources), opened,
-                 rng.choice(stages),
-                 opened + timedelta(days=rng.randrange((TODAY - opened).days)),
-                 TODAY + timedelta(days=rng.randrange(-200, 200)), "DECIDE-60WD")
-            )  # fmt: skip
-        copy_rows(Case, CASE_COLUMNS, cases, batch_size=5000)
-        country.cases += n
+    country.cases += sum(
+        in_processes(
+            lambda item: _case_chunk(country, paths, seed, *item),
+            chunks(sizes.cases, chunk),
+            workers,
+        )
+    )
     # The counts per unit and stage (D50), as the services keep them, in one pass.
     from ptdv.pipeline import stagecounts
 
     stagecounts.rebuild()
 
 
+def case_data(
+    country: Country, paths: dict[int, str], seed: int, index: int, n: int
+) -> list[tuple[Any, list[Any]]]:
+    """Return chunk `index` of the cases: `n` people (rows of PERSON_COLUMNS), each with the
+    values of CASE_COLUMNS but the person. Seeded by the run's seed and the chunk's index."""
+    from ptdv.pipeline.models import Source, Stage
+
+    rng = random.Random(f"{seed}-cases-{index}")
+    stages = [s.value for s in Stage if s not in (Stage.EXITED, Stage.PROBATION)]
+    sources = [s.value for s in Source]
+    rows = PeopleMaker(rng).make([rng.choice(country.cells) for _ in range(n)], young=True)
+    result = []
+    for row in rows:
+        cell_id, opened = row[0], TODAY - timedelta(days=rng.randrange(30, 730))
+        case = [cell_id, paths[cell_id], rng.choice(sources), opened, rng.choice(stages),
+                opened + timedelta(days=rng.randrange((TODAY - opened).days)),
+                TODAY + timedelta(days=rng.randrange(-200, 200)), "DECIDE-60WD"]  # fmt: skip
+        result.append((row, case))
+    return result
+
+
+def _case_chunk(country: Country, paths: dict[int, str], seed: int, index: int, n: int) -> int:
+    """Insert chunk `index` of the cases (`case_data`) with their people; return how many."""
+    from ptdv.core.bulk import copy_rows
+    from ptdv.people.models import Person
+    from ptdv.pipeline.models import Case
+
+    data = case_data(country, paths, seed, index, n)
+    ids = copy_rows(Person, PERSON_COLUMNS, [row for row, _c in data], with_ids=True,
+                    batch_size=5000)  # fmt: skip
+    copy_rows(Case, CASE_COLUMNS, [(pk, *case) for pk, (_row, case) in zip(ids, data, strict=True)],
+              batch_size=5000)  # fmt: skip
+    return n
+
+
 def generate(
-    sizes: Sizes, *, seed: int = 2025, fast: bool = True, member_chunk: int = 10_000
+    sizes: Sizes,
+    *,
+    seed: int = 2025,
+    fast: bool = True,
+    member_chunk: int = 10_000,
+    case_chunk: int = 20_000,
 ) -> tuple[Country, dict[str, float]]:
     """Build the whole dataset in the current database; return it and the seconds per step.
     `fast`: the aggregates are written once at the end, set-based (write_aggregates), instead of
@@ -398,7 +433,7 @@ def generate(
 
     from ptdv.members.services import stats
 
-    rng, seconds = random.Random(seed), {}
+    seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     with transaction.atomic():
         country = build_tree(sizes)
@@ -413,8 +448,7 @@ def generate(
             write_aggregates()
         seconds["aggregates"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        with transaction.atomic():
-            build_cases(country, sizes, rng)
+        build_cases(country, sizes, seed, chunk=case_chunk, workers=load_workers())
         seconds["cases"] = time.perf_counter() - t0
     seconds["indexes"] = timing["restore"]
     # The monthly `ptdv stats fold` of a deployment (D46): the base through December of the

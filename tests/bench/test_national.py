@@ -14,7 +14,7 @@ from django.db import connection
 from bench import national
 from ptdv.members.models import MemberEvent, Membership
 from ptdv.members.services import stats
-from ptdv.orgs.models import OrgSpan
+from ptdv.orgs.models import Org, OrgSpan
 from ptdv.pipeline.models import Case
 
 TINY = national.Sizes(provinces=3, districts=3, grassroots=4, cells=8, members=300, cases=20)
@@ -66,16 +66,30 @@ def test_a_load_on_both_cores_writes_each_chunk_once_and_the_aggregates_of_one_p
     monkeypatch.setenv("BENCH_LOAD_WORKERS", "2")
     assert national.load_workers() == (2 if connection.vendor == "postgresql" else 1)
     indexes = _indexes()
-    country, _seconds = national.generate(TINY, seed=5, member_chunk=50)
+    country, _seconds = national.generate(TINY, seed=5, member_chunk=50, case_chunk=5)
 
     expected: Counter[tuple[Any, ...]] = Counter()
-    for index, n in national.member_chunks(TINY, 50):
+    for index, n in national.chunks(TINY.members, 50):
         for row, events in national.chunk_data(country, 5, index, n):
             expected[(row[0], row[8], row[7],
                       tuple((e.kind, e.on, e.cell_id) for e in events))] += 1  # fmt: skip
-    assert len(national.member_chunks(TINY, 50)) == 6
+    assert len(national.chunks(TINY.members, 50)) == 6
     assert _loaded() == expected
     assert country.members == 300
+    paths = dict(Org.objects.filter(pk__in=country.cells).values_list("pk", "path"))
+    cases: Counter[tuple[Any, ...]] = Counter()
+    for index, n in national.chunks(TINY.cases, 5):
+        for row, case in national.case_data(country, paths, 5, index, n):
+            cases[(row[8], *case)] += 1
+    columns = national.CASE_COLUMNS[1:]
+    assert len(national.chunks(TINY.cases, 5)) == 4
+    assert (
+        Counter(
+            (birth, *values)
+            for birth, *values in Case.objects.values_list("person__birth_date", *columns)
+        )
+        == cases
+    )
     assert country.events == sum(len(k[3]) * n for k, n in expected.items())
     assert stats.differences() == []
     # The keys and indexes the load dropped (PostgreSQL) are all back.
