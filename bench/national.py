@@ -1215,7 +1215,8 @@ def run(scale: float, folder: Path) -> list[str]:
         f"{seconds['cases']:.1f} s, indexes and keys {seconds['indexes']:.1f} s, fold "
         f"{seconds['fold']:.1f} s, vacuum {seconds.get('vacuum', 0):.1f} s")  # fmt: skip
     if PART_SECONDS:
-        say("aggregates' parts (two connections): " + ", ".join(
+        side = "side by side" if connection.vendor == "postgresql" else "one after the other"
+        say(f"aggregates' parts ({side}): " + ", ".join(
             f"{label} {sec:.1f} s" for label, sec in PART_SECONDS.items()))  # fmt: skip
     limit = int(os.environ.get("BENCH_CHECK_MEMBERS", "20000"))
     if country.members <= limit:
