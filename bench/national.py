@@ -15,6 +15,9 @@ and the aggregates are written once, set-based (write_aggregates), equal to the 
 the run checks them against a full recomputation (`ptdv stats rebuild --check`) while the data is
 small enough (BENCH_CHECK_MEMBERS, 20,000 members by default). Cases are bare Case rows at every
 open stage with their cached due dates; their steps are not written (the board reads cases only).
+On PostgreSQL the load uses every core (D56): the members and the cases are entered a chunk at a
+time by one process per core (`in_processes`), the aggregates' parts and the indexes are written
+side by side on one connection per core (`side_by_side`).
 """
 
 from __future__ import annotations
