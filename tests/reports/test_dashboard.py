@@ -342,23 +342,27 @@ def test_make_person_keeps_the_aggregates(quang_tri):
 def test_a_cells_dashboard_of_today_reads_in_a_fixed_number_of_queries(
     quang_tri, django_assert_num_queries
 ):
-    """A cell below the kept levels: its members and ages in one read of its periods, its
-    year's admissions from its own events (no search of cells under it, no placing under
-    children it has not), no reference lists when nobody was admitted in the year; as many
-    queries with more members and the year's admissions."""
+    """A cell below the kept levels: no units under it to list or count, its members and ages
+    in one read of its periods (no search of the tree under it), its year's admissions from its
+    own events (no search of cells under it, no placing under children it has not), no
+    reference lists when nobody was admitted in the year; as many queries with more members and
+    the year's admissions."""
     root, named = quang_tri
     cell = named["TP"][1]
     first = bulk_people([cell], 5)
     enter([(p, date(2010, 2, 1), admitted(p, date(2010, 3, 1))) for p in first])
-    with django_assert_num_queries(17):  # two of them list the cell as idle
+    with django_assert_num_queries(14):  # two of them list the cell as idle
         board = dashboard.build(cell, day=TODAY, today=TODAY)
     assert (board.members["total"], board.admitted) == (5, 0)
+    assert board.ageing.count == 5
+    assert board.children == []
+    assert board.units.by_kind == {cell.kind: 1}
     assert [c.org_id for c in board.idle_cells.cells] == [cell.pk]
     assert all(not items for items in board.lists.values())
     more = bulk_people([cell], 7)
     enter([(p, date(2026, 2, 1), admitted(p, date(2026, 3, 1), official=False)) for p in more])
     # Not idle any more; the four reference lists behind the year's lists are read.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         board = dashboard.build(cell, day=TODAY, today=TODAY)
     assert (board.members["total"], board.admitted) == (12, 7)
     assert not board.idle_cells.cells

@@ -40,7 +40,7 @@ from ptdv.members.rules.stats import (
     month_end,
     month_of,
 )
-from ptdv.orgs.models import SPAN_STEP, Org, OrgSpan
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
 
 # {dimension: {value: {measure: count}}}; dimension "" value "" holds the unit's totals.
 Stock = dict[str, dict[str, dict[str, int]]]
@@ -67,13 +67,13 @@ def stocks(
     value: four queries whatever the number of units (the yearly sums before the day's year,
     its months up to the day's, the members counted in the units themselves, the members of
     the units below the kept levels)."""
-    kept, deep = _split(list(units), day)
+    kept, deep, cells = _split(list(units), day)
     result: dict[int, Stock] = {}
     _add_kept_stocks(result, kept, day, dims)
     # The totals alone need nothing of the person (a query with half the joins to plan).
     totals_only = dims is not None and set(dims) <= {""}
     person_fields = () if totals_only else _PERSON
-    for counted in _counted(kept, deep, day, person_fields):
+    for counted in _counted(kept, deep, day, person_fields, cells):
         _add_counted(result, counted, {"": ""} if totals_only else dims_of(counted.person), dims)
     return _without_empty(result)
 
@@ -124,7 +124,7 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
     end of the day's month (exact from the month of birth: everyone's birthday of that month has
     passed by then). The age is computed in SQL, so a unit returns one row per age rather than
     one per month of birth."""
-    kept, deep = _split(list(units), day)
+    kept, deep, cells = _split(list(units), day)
     end = month_end(month_of(day))
     result: dict[int, Counter[int]] = {}
     for rows in _kept(kept, day, ("birth",)):  # type: QuerySet[Any]
@@ -137,7 +137,7 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
         for org_id, age, n in grouped:
             if n:
                 result.setdefault(org_id, Counter())[age] += n
-    for counted in _counted(kept, deep, day, ("person__birth_date",)):
+    for counted in _counted(kept, deep, day, ("person__birth_date",), cells):
         born: date = counted.person["birth_date"]
         age = end.year - born.year - (1 if born.month > end.month else 0)
         result.setdefault(counted.unit, Counter())[age] += 1
@@ -157,11 +157,11 @@ class AgeSums:
 def age_sums(units: Iterable[int], day: date) -> dict[int, AgeSums]:
     """Return `ages` summed per unit in the database (one row per unit instead of one per
     age): what the dashboard's ageing needs."""
-    kept, deep = _split(list(units), day)
+    kept, deep, cells = _split(list(units), day)
     end = month_end(month_of(day))
     sums: dict[int, list[int]] = {}
     _add_kept_age_sums(sums, kept, day)
-    for counted in _counted(kept, deep, day, ("person__birth_date",)):
+    for counted in _counted(kept, deep, day, ("person__birth_date",), cells):
         _add_age(sums, counted, end)
     return {org_id: AgeSums(*found) for org_id, found in sums.items()}
 
@@ -170,13 +170,13 @@ def totals_and_ages(units: Iterable[int], day: date) -> tuple[dict[int, Stock], 
     """Return `stocks(units, day, dims=("",))` and `age_sums(units, day)` together (the
     dashboard's members and ageing): the units below the kept levels are read once for both,
     three queries instead of six."""
-    kept, deep = _split(list(units), day)
+    kept, deep, cells = _split(list(units), day)
     end = month_end(month_of(day))
     result: dict[int, Stock] = {}
     sums: dict[int, list[int]] = {}
     _add_kept_stocks(result, kept, day, ("",))
     _add_kept_age_sums(sums, kept, day)
-    for counted in _counted(kept, deep, day, ("person__birth_date",)):
+    for counted in _counted(kept, deep, day, ("person__birth_date",), cells):
         _add_counted(result, counted, {"": ""}, ("",))
         _add_age(sums, counted, end)
     ages = {org_id: AgeSums(*found) for org_id, found in sums.items()}
@@ -335,13 +335,17 @@ def _counts(result: dict[int, Stock], org_id: int, dim: str, value: str) -> dict
     return unit.setdefault(dim, {}).setdefault(value, dict.fromkeys(MEASURES, 0))
 
 
-def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str]]:
+def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str], set[int]]:
     """Return the units that keep rows and, with their span path on the day, those below the
     kept levels (a unit that did not exist on the day counts nothing either way)."""
     limit = kept_levels() * SPAN_STEP
-    paths = dict(OrgSpan.objects.on(day).filter(org_id__in=ids).values_list("org_id", "path"))
+    spans = list(
+        OrgSpan.objects.on(day).filter(org_id__in=ids).values_list("org_id", "path", "kind")
+    )
+    paths = {org_id: path for org_id, path, _kind in spans}
     deep = {org_id: path for org_id, path in paths.items() if len(path) > limit}
-    return [org_id for org_id in ids if org_id in paths and org_id not in deep], deep
+    cells = {org_id for org_id, _path, kind in spans if kind in CELL_KINDS and org_id in deep}
+    return [org_id for org_id in ids if org_id in paths and org_id not in deep], deep, cells
 
 
 def folded_through() -> date | None:
@@ -426,14 +430,23 @@ def _in_force(day: date) -> Q:
 
 
 def _counted(
-    kept: list[int], deep: dict[int, str], day: date, person_fields: tuple[str, ...]
+    kept: list[int],
+    deep: dict[int, str],
+    day: date,
+    person_fields: tuple[str, ...],
+    deep_cells: set[int] | None = None,
 ) -> Iterator[_Counted]:
     """Yield, per period in force on the day, each unit it counts for directly: the kept units'
-    own members (members whose cell is the unit itself) and every member under a deep unit."""
+    own members (members whose cell is the unit itself) and every member under a deep unit
+    (`deep_cells`: those of them that are cells, which no unit stands under)."""
     fields = ("cell_id", "standing", "exempted", "temp_cell_id", *person_fields)
     places: dict[int, list[int]] = {org_id: [org_id] for org_id in kept}
     condition = Q(cell_id__in=kept)
-    if deep:
+    if deep and set(deep) <= (deep_cells or set()):
+        # Only cells: each counts its own members' periods, no search of the tree under it.
+        places.update({org_id: [org_id] for org_id in deep})
+        condition |= Q(cell_id__in=list(deep))
+    elif deep:
         # One query under the deep units' common ancestor, each period placed by its cell's path.
         common = _common_prefix(list(deep.values()))
         spans = OrgSpan.objects.on(day)

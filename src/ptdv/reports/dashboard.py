@@ -22,7 +22,7 @@ from ptdv.core.text import prefix_upper_bound
 from ptdv.members import aggregates, asof, idle
 from ptdv.members.models import Transfer
 from ptdv.members.rules.stats import month_end, month_of
-from ptdv.orgs.models import SPAN_STEP, Org
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.pipeline import paths, stagecounts
 from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
@@ -129,14 +129,19 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         board.exists = False
         return board
     board.name = root.name
-    children = sorted(
-        # By the parent's id too: its index, not a range of every span under the unit.
-        asof.units_on(root.path, day)
-        .filter(depth=root.depth + 1, parent_id=unit.pk)
-        .values_list("org_id", "path", "depth", "name", "kind"),
-        key=lambda s: (s[3].lower(), s[0]),
-    )
-    board.units = asof.unit_counts(root.path, day, today=today)
+    if root.kind in CELL_KINDS:
+        # No unit stands under a cell (orgs.models.ALLOWED_PARENT_KINDS): none to list or count.
+        children: list[tuple[int, str, int, str, str]] = []
+        board.units = asof.units_by_kind({root.kind: 1})
+    else:
+        children = sorted(
+            # By the parent's id too: its index, not a range of every span under the unit.
+            asof.units_on(root.path, day)
+            .filter(depth=root.depth + 1, parent_id=unit.pk)
+            .values_list("org_id", "path", "depth", "name", "kind"),
+            key=lambda s: (s[3].lower(), s[0]),
+        )
+        board.units = asof.unit_counts(root.path, day, today=today)
     stock, ageing = _stock(root.path, [unit.pk, *(c[0] for c in children)], day, today)
     no_one = rules.ageing({}, mode=_mode())
     board.from_aggregates = aggregates.answers(day, today)
