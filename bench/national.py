@@ -211,14 +211,14 @@ class PeopleMaker:
             )  # fmt: skip
         return result
 
-    def insert(self, cell_ids: list[int], *, young: bool) -> list[tuple[int, int, str]]:
-        """Insert one person per cell id given; return (id, cell id, sort key) for each."""
-        from ptdv.core.bulk import copy_rows
-        from ptdv.people.models import Person
 
-        rows = self.make(cell_ids, young=young)
-        ids = copy_rows(Person, PERSON_COLUMNS, rows, with_ids=True, batch_size=5000)
-        return [(pk, row[0], row[6]) for pk, row in zip(ids, rows, strict=True)]
+def insert_people(rows: list[Any]) -> list[int]:
+    """Copy in people (rows of PERSON_COLUMNS, as PeopleMaker.make gives them); return their
+    ids in order."""
+    from ptdv.core.bulk import copy_rows
+    from ptdv.people.models import Person
+
+    return copy_rows(Person, PERSON_COLUMNS, rows, with_ids=True, batch_size=5000)
 
 
 PERSON_COLUMNS = (
@@ -275,13 +275,10 @@ def _member_chunk(
 ) -> tuple[int, int]:
     """Insert chunk `index` of the members (`chunk_data`) with their histories; return
     (members, events)."""
-    from ptdv.core.bulk import copy_rows
     from ptdv.members.services.bulk import HistorySpec, bulk_enter
-    from ptdv.people.models import Person
 
     data = chunk_data(country, seed, index, n)
-    ids = copy_rows(Person, PERSON_COLUMNS, [row for row, _e in data], with_ids=True,
-                    batch_size=5000)  # fmt: skip
+    ids = insert_people([row for row, _e in data])
     histories = [
         HistorySpec(person_id=pk, sort_key=row[6], decision_on=events[0].on - timedelta(days=21),
                     events=events)
@@ -330,10 +327,8 @@ def load_workers() -> int:
     """Return how many processes enter the members (BENCH_LOAD_WORKERS; default: one per core
     on PostgreSQL, whose COPYs from several connections run side by side; one on SQLite, which
     has a single writer; one inside a transaction)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return 1  # (inside a test's transaction, which other connections cannot see)
+    if not _beside_possible():
+        return 1
     default = os.cpu_count() or 1
     return max(1, int(os.environ.get("BENCH_LOAD_WORKERS", default)))
 
@@ -408,12 +403,10 @@ def case_data(
 def _case_chunk(country: Country, paths: dict[int, str], seed: int, index: int, n: int) -> int:
     """Insert chunk `index` of the cases (`case_data`) with their people; return how many."""
     from ptdv.core.bulk import copy_rows
-    from ptdv.people.models import Person
     from ptdv.pipeline.models import Case
 
     data = case_data(country, paths, seed, index, n)
-    ids = copy_rows(Person, PERSON_COLUMNS, [row for row, _c in data], with_ids=True,
-                    batch_size=5000)  # fmt: skip
+    ids = insert_people([row for row, _c in data])
     copy_rows(Case, CASE_COLUMNS, [(pk, *case) for pk, (_row, case) in zip(ids, data, strict=True)],
               batch_size=5000)  # fmt: skip
     return n
@@ -541,6 +534,14 @@ def bulk_loading(tables: list[str]) -> Iterator[dict[str, float]]:
         timing["restore"] = time.perf_counter() - t0
 
 
+def _beside_possible() -> bool:
+    """Return whether other connections may write beside this one: on PostgreSQL (SQLite has a
+    single writer), outside a transaction (a test's, which other connections cannot see)."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
 def _table_of(index_definition: str) -> str:
     """Return the table of a `CREATE INDEX … ON [ONLY] schema.table USING …` definition."""
     target = index_definition.split(" ON ", 1)[1].removeprefix("ONLY ").split(" ", 1)[0]
@@ -560,9 +561,9 @@ def side_by_side(tasks: list[Callable[[], None]]) -> None:
     connection per core side by side (threads: the work is the server's), in the order given
     as connections come free; otherwise one after the other on this connection, in one
     transaction (a test's, which other connections could not see)."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if not _beside_possible():
         with transaction.atomic():
             for task in tasks:
                 task()
@@ -630,11 +631,15 @@ class StockPart:
     born_from: str = ""
     born_to: str = ""
 
+    def _born(self, month: str) -> list[str]:
+        """Return the tests that the month of birth (an expression, "YYYY-MM") is in the part."""
+        tests = [f"{month} >= '{self.born_from}'"] if self.born_from else []
+        return tests + ([f"{month} < '{self.born_to}'"] if self.born_to else [])
+
     def people_sql(self, birth: str) -> str:
         """Return the condition on the people (a WHERE clause, or "") given the expression of
         their month of birth."""
-        tests = [f"{birth} >= '{self.born_from}'"] if self.born_from else []
-        tests += [f"{birth} < '{self.born_to}'"] if self.born_to else []
+        tests = self._born(birth)
         return f" WHERE {' AND '.join(tests)}" if tests else ""
 
     def label(self) -> str:
@@ -644,11 +649,8 @@ class StockPart:
 
     def rows_sql(self) -> str:
         """Return the condition on the stock rows of the part (after WHERE)."""
-        tests = [f"dim IN ({', '.join(repr(d) for d in self.dims)})"]
-        if self.born_from or self.born_to:
-            tests += [f"value >= '{self.born_from}'"] if self.born_from else []
-            tests += [f"value < '{self.born_to}'"] if self.born_to else []
-        return " AND ".join(tests)
+        dims = f"dim IN ({', '.join(repr(d) for d in self.dims)})"
+        return " AND ".join([dims, *self._born("value")])
 
 
 def stock_parts() -> list[StockPart]:

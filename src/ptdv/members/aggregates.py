@@ -336,8 +336,9 @@ def _counts(result: dict[int, Stock], org_id: int, dim: str, value: str) -> dict
 
 
 def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str], set[int]]:
-    """Return the units that keep rows and, with their span path on the day, those below the
-    kept levels (a unit that did not exist on the day counts nothing either way)."""
+    """Return the units that keep rows, with their span path on the day those below the kept
+    levels, and which of these are cells (a unit that did not exist on the day counts nothing
+    either way)."""
     limit = kept_levels() * SPAN_STEP
     spans = list(
         OrgSpan.objects.on(day).filter(org_id__in=ids).values_list("org_id", "path", "kind")
@@ -434,7 +435,7 @@ def _counted(
     deep: dict[int, str],
     day: date,
     person_fields: tuple[str, ...],
-    deep_cells: set[int] | None = None,
+    deep_cells: set[int],
 ) -> Iterator[_Counted]:
     """Yield, per period in force on the day, each unit it counts for directly: the kept units'
     own members (members whose cell is the unit itself) and every member under a deep unit
@@ -442,7 +443,7 @@ def _counted(
     fields = ("cell_id", "standing", "exempted", "temp_cell_id", *person_fields)
     places: dict[int, list[int]] = {org_id: [org_id] for org_id in kept}
     condition = Q(cell_id__in=kept)
-    if deep and set(deep) <= (deep_cells or set()):
+    if deep and set(deep) <= deep_cells:
         # Only cells: each counts its own members' periods, no search of the tree under it.
         places.update({org_id: [org_id] for org_id in deep})
         condition |= Q(cell_id__in=list(deep))
