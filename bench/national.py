@@ -446,9 +446,14 @@ def generate(
         t0 = time.perf_counter()
         build_cases(country, sizes, seed, chunk=case_chunk, workers=load_workers())
         seconds["cases"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        if fast:
+            pack_rows(stats.default_fold(TODAY))
+        seconds["pack"] = time.perf_counter() - t0
     seconds["indexes"] = timing["restore"]
     # The monthly `ptdv stats fold` of a deployment (D46): the base through December of the
-    # year before TODAY's, so the figures of DAY (31/12/2025) are read from the base alone.
+    # year before TODAY's, so the figures of DAY (31/12/2025) are read from the base alone; the
+    # rows packed (D57).
     t0 = time.perf_counter()
     stats.fold(stats.default_fold(TODAY))
     seconds["fold"] = time.perf_counter() - t0
@@ -459,6 +464,10 @@ def generate(
         t0 = time.perf_counter()
         with connection.cursor() as cursor:
             # (Inside a test's transaction, where VACUUM cannot run: the statistics alone.)
+            if not connection.in_atomic_block:
+                # The fold moved most of the aggregate rows into packs (D57): their tables are
+                # rewritten without the space the moved rows held.
+                cursor.execute(f"VACUUM (FULL) {', '.join(ROW_TABLES)}")
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
         seconds["vacuum"] = time.perf_counter() - t0
     return country, seconds
@@ -469,6 +478,8 @@ LOADED_TABLES = ["people_person", "members_membership", "members_memberevent",
                  "members_memberperiod", "pipeline_case"]  # fmt: skip
 # Filled set-based when the load is fast (bulk_enter's own upserts need their unique keys).
 STAT_TABLES = ["members_memberstat", "members_memberstatyear", "members_admissionstat"]
+# The tables of aggregate rows a fold moves into packs, and the base it rewrites.
+ROW_TABLES = [*STAT_TABLES, "members_admissionstatyear", "members_memberstatbase"]
 
 
 @contextmanager
@@ -744,7 +755,8 @@ def _aggregates_sql(vendor: str, max_depth: int, part: StockPart | None = None) 
 
 
 def write_aggregates() -> int:
-    """Replace every MemberStat row by the set-based computation, the cells' last admissions
+    """Replace every aggregate row and pack by the set-based computation (rows: the fold packs
+    them), the cells' last admissions
     (D49) and the tree's counts (D52) by theirs; return how many monthly rows. On PostgreSQL
     outside a transaction, the parts (the stock rows of each group of dimensions, the admission
     rows: independent of each other) run side by side (`side_by_side`)."""
@@ -757,6 +769,7 @@ def write_aggregates() -> int:
         MemberStat,
         MemberStatBase,
         MemberStatYear,
+        StatPack,
     )
     from ptdv.orgs.models import OrgSpan
 
@@ -778,10 +791,38 @@ def write_aggregates() -> int:
     parts = [timed(label, write) for label, write in named]
     with transaction.atomic():
         for model in (MemberStatBase, MemberStat, MemberStatYear, AdmissionStat,
-                      AdmissionStatYear):  # fmt: skip
+                      AdmissionStatYear, StatPack):  # fmt: skip
             model.objects.all().delete()  # (the base is folded again by generate())
     side_by_side(parts)
     return MemberStat.objects.count()
+
+
+def pack_rows(through: date) -> None:
+    """Pack the aggregate rows as the fold through `through` does (D57), before their tables'
+    keys are built, side by side (`side_by_side`): the members' monthly rows; the admissions'
+    monthly rows, then the yearly ones as members.services.packs moves them. The monthly rows'
+    tables are emptied after (every monthly row goes into a pack). The fold that follows finds
+    nothing left to pack and writes the base."""
+    from django.db import connection
+
+    from ptdv.members.models import AdmissionStat, MemberStat, PackKind
+    from ptdv.members.rules.stats import ADMISSION_MEASURES, MEASURES
+    from ptdv.members.services import packs
+
+    def members() -> None:
+        packs.pack_in_sql(PackKind.MONTH, MemberStat, "month", MEASURES, None)
+
+    def admissions_and_years() -> None:
+        packs.pack_in_sql(PackKind.ADMISSIONS, AdmissionStat, "month", ADMISSION_MEASURES, None)
+        packs.pack_years(through)
+
+    side_by_side([members, admissions_and_years])
+    with connection.cursor() as cursor:
+        for model in (MemberStat, AdmissionStat):
+            table = model._meta.db_table
+            # TRUNCATE leaves no dead rows behind (SQLite has no TRUNCATE).
+            postgres = connection.vendor == "postgresql"
+            cursor.execute(f"TRUNCATE {table}" if postgres else f"DELETE FROM {table}")
 
 
 def _write_stock_rows(depth: int, part: StockPart) -> None:
@@ -925,6 +966,19 @@ def storage(tables: list[str]) -> dict[str, tuple[int, int]]:
                 )
             result[table] = (rows, int(cursor.fetchone()[0]))
     return result
+
+
+def pack_sizes() -> list[tuple[str, int, int]]:
+    """Return each kind of pack (D57) with how many and the bytes their texts take as stored
+    (PostgreSQL: compressed)."""
+    from django.db import connection
+
+    size = ("pg_column_size(data)" if connection.vendor == "postgresql"
+            else "length(CAST(data AS BLOB))")  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT kind, count(*), coalesce(sum({size}), 0) FROM members_statpack "
+                       "GROUP BY kind ORDER BY kind")  # fmt: skip
+        return [(kind, int(n), int(total)) for kind, n, total in cursor.fetchall()]
 
 
 def stat_rows_by(what: str) -> list[tuple[str, int]]:
@@ -1143,8 +1197,8 @@ def _board_client(province: Any) -> Any:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    user = User.objects.create(username="bench.board")
-    RoleGrant.objects.create(user=user, role="board_specialist", org=province)
+    user, _new = User.objects.get_or_create(username="bench.board")  # (BENCH_REUSE: there)
+    RoleGrant.objects.get_or_create(user=user, role="board_specialist", org=province)
     client = Client()
     client.force_login(user)
     return client
@@ -1156,8 +1210,8 @@ def _leader_client(nation: Any) -> Any:
 
     from ptdv.access.models import RoleGrant, User
 
-    user = User.objects.create(username="bench.leader")
-    RoleGrant.objects.create(user=user, role="viewer", org=nation)
+    user, _new = User.objects.get_or_create(username="bench.leader")
+    RoleGrant.objects.get_or_create(user=user, role="viewer", org=nation)
     client = Client()
     client.force_login(user)
     return client
@@ -1172,18 +1226,42 @@ def _targets(units: list[tuple[Any, int]], leader: Any) -> list[str]:
     from django.urls import reverse
 
     from ptdv.access.models import User
+    from ptdv.targets.models import Target
     from ptdv.targets.services import set_target
 
-    actor = User.objects.create(username="bench.targets")
+    actor, _new = User.objects.get_or_create(username="bench.targets")
     urls = []
     for unit, value in units:
-        set_target(unit=unit, start_year=TODAY.year, end_year=TODAY.year, metric="new_members",
-                   value=Decimal(value), version=None, actor=actor, today=TODAY)  # fmt: skip
+        if not Target.objects.filter(unit=unit, start_year=TODAY.year).exists():
+            set_target(unit=unit, start_year=TODAY.year, end_year=TODAY.year,
+                       metric="new_members", value=Decimal(value), version=None, actor=actor,
+                       today=TODAY)  # fmt: skip
         url = reverse("targets:unit", args=[unit.pk]) + f"?ky={TODAY.year}"
         response = leader.get(url)
         assert response.status_code == 200, (url, response.status_code)
         urls.append(url)
     return urls
+
+
+def loaded() -> Country:
+    """Return the country a previous run loaded (BENCH_REUSE=1: time the questions again on the
+    same database, e.g. after a change of the reads or a fold)."""
+    from django.db.models import Max
+
+    from ptdv.members.models import MemberEvent, Membership
+    from ptdv.orgs.models import Org
+    from ptdv.pipeline.models import Case
+
+    units = Org.objects.order_by("pk")  # in the order build_tree wrote them
+    deepest = units.aggregate(d=Max("depth"))["d"]
+    return Country(
+        nation=units.get(depth=1),
+        provinces=list(units.filter(depth=2).values_list("pk", flat=True)),
+        cells=list(units.filter(depth=deepest).values_list("pk", flat=True)),
+        members=Membership.objects.count(),
+        events=MemberEvent.objects.count(),
+        cases=Case.objects.count(),
+    )
 
 
 def run(scale: float, folder: Path) -> list[str]:
@@ -1204,21 +1282,26 @@ def run(scale: float, folder: Path) -> list[str]:
 
     sizes = Sizes.at(scale)
     fast = os.environ.get("BENCH_LOAD", "fast") != "services"
+    reuse = os.environ.get("BENCH_REUSE") == "1"
     t0 = time.perf_counter()
-    country, seconds = generate(sizes, fast=fast)
+    country, seconds = (loaded(), {}) if reuse else generate(sizes, fast=fast)
     load = time.perf_counter() - t0
     say(f"PTĐV national bench on {connection.vendor}, BENCH_SCALE={scale:g}: "
         f"{sizes.provinces} provinces, {sizes.districts:,} districts, {sizes.grassroots:,} "
         f"grassroots, {sizes.cells:,} cells; {country.members:,} members with "
         f"{country.events:,} events (15 years), {country.cases:,} open cases")  # fmt: skip
-    if fast:
+    if reuse:
+        say("bulk load: none (BENCH_REUSE=1: the country already in the database)")
+    elif fast:
         how = (f"members through bulk_enter {seconds['members']:.1f} s, aggregates set-based "
                f"{seconds['aggregates']:.1f} s")  # fmt: skip
     else:
         how = f"members through bulk_enter with its aggregates {seconds['members']:.1f} s"
-    say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, cases "
-        f"{seconds['cases']:.1f} s, indexes and keys {seconds['indexes']:.1f} s, fold "
-        f"{seconds['fold']:.1f} s, vacuum {seconds.get('vacuum', 0):.1f} s")  # fmt: skip
+    if not reuse:
+        say(f"bulk load {load:.1f} s: tree {seconds['tree']:.1f} s, {how}, cases "
+            f"{seconds['cases']:.1f} s, packs {seconds.get('pack', 0):.1f} s, indexes and keys "
+            f"{seconds['indexes']:.1f} s, fold {seconds['fold']:.1f} s, vacuum "
+            f"{seconds.get('vacuum', 0):.1f} s")  # fmt: skip
     if PART_SECONDS:
         side = "side by side" if connection.vendor == "postgresql" else "one after the other"
         say(f"aggregates' parts ({side}): " + ", ".join(
@@ -1238,28 +1321,33 @@ def run(scale: float, folder: Path) -> list[str]:
     kept_tables = ["members_admissionstatyear", "members_lastadmission", "members_unitfacts",
                    "members_unitcount", "members_cellcount"]  # fmt: skip
     sizes_now = storage(["members_memberstat", "members_memberstatyear", "members_admissionstat",
-                         "members_memberstatbase", "members_memberevent", "members_memberperiod",
-                         *kept_tables])  # fmt: skip
+                         "members_memberstatbase", "members_statpack", "members_memberevent",
+                         "members_memberperiod", *kept_tables])  # fmt: skip
     month_rows, month_bytes = sizes_now["members_memberstat"]
     year_rows, year_bytes = sizes_now["members_memberstatyear"]
     admission_rows, admission_bytes = sizes_now["members_admissionstat"]
     base_rows, base_bytes = sizes_now["members_memberstatbase"]
+    pack_rows, pack_bytes = sizes_now["members_statpack"]
     other_rows = sum(sizes_now[t][0] for t in kept_tables)
     other_bytes = sum(sizes_now[t][1] for t in kept_tables)
-    stat_rows = month_rows + year_rows + admission_rows + base_rows + other_rows
-    stat_bytes = month_bytes + year_bytes + admission_bytes + base_bytes + other_bytes
+    stat_rows = month_rows + year_rows + admission_rows + base_rows + pack_rows + other_rows
+    stat_bytes = (month_bytes + year_bytes + admission_bytes + base_bytes + pack_bytes
+                  + other_bytes)  # fmt: skip
     event_rows, event_bytes = sizes_now["members_memberevent"]
     period_rows, period_bytes = sizes_now["members_memberperiod"]
     say(f"storage: aggregates {stat_rows:,} rows {stat_bytes / 2**20:,.1f} MiB ({month_rows:,} "
         f"monthly {month_bytes / 2**20:,.1f} MiB, {year_rows:,} yearly {year_bytes / 2**20:,.1f} "
         f"MiB, {admission_rows:,} admissions {admission_bytes / 2**20:,.1f} MiB, {base_rows:,} "
-        f"base {base_bytes / 2**20:,.1f} MiB, {other_rows:,} other kept rows (admissions by "
-        f"year, last admissions, the tree's counts) {other_bytes / 2**20:,.1f} MiB); events "
+        f"base {base_bytes / 2**20:,.1f} MiB, {pack_rows:,} packs {pack_bytes / 2**20:,.1f} MiB, "
+        f"{other_rows:,} other kept rows (admissions by year, last admissions, the tree's "
+        f"counts) {other_bytes / 2**20:,.1f} MiB); events "
         f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
         f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
         f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip
+    say("packs by kind (count, stored bytes of their texts): " + ", ".join(
+        f"{kind} {n:,} {size / 2**20:,.1f} MiB" for kind, n, size in pack_sizes()))  # fmt: skip
     say(
-        "monthly aggregate rows by level: "
+        "monthly aggregate rows left after the fold by level: "
         + ", ".join(f"{k} {n:,}" for k, n in stat_rows_by("kind"))
         + "; by dimension: "
         + ", ".join(f"{k or 'all'} {n:,}" for k, n in stat_rows_by("dim"))

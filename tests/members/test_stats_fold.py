@@ -15,8 +15,18 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from ptdv.members import aggregates
-from ptdv.members.models import AdmissionStat, MemberStatBase
+from ptdv.members.models import (
+    AdmissionStat,
+    AdmissionStatYear,
+    MemberStat,
+    MemberStatBase,
+    MemberStatYear,
+    PackKind,
+    StatPack,
+)
+from ptdv.members.rules import packs as packs_rules
 from ptdv.members.rules.stats import month_of
+from ptdv.members.services import packs as packs_service
 from ptdv.members.services import stats
 from ptdv.orgs.models import OrgKind
 from tests.factories import make_org
@@ -41,7 +51,9 @@ def _everything(unit, days):  # type: ignore[no-untyped-def]
 
 
 def _rows_read(unit, day):  # type: ignore[no-untyped-def]
-    return sum(rows.count() for rows in aggregates._kept([unit.pk], day))
+    """Return how many rows and packs (D57) a read of the unit on the day adds up."""
+    parts = aggregates._kept([unit.pk], day)
+    return sum(rows.count() for rows in parts.rows) + sum(1 for _ in parts.unpacked())
 
 
 def test_a_fold_reads_the_same_figures_from_fewer_rows(province):
@@ -108,7 +120,8 @@ def test_a_years_later_months_without_rows_read_its_yearly_sums(province, monkey
     assert aggregates.totals(root, date(2019, 6, 30))["total"] == 31
     assert aggregates.ages([root.pk], date(2019, 6, 30)) == {root.pk: {39: 31}}
     assert _rows_read(root, date(2019, 1, 31)) == rows[date(2019, 1, 31)]  # months either way
-    assert _rows_read(root, date(2019, 6, 30)) > rows[date(2019, 6, 30)]
+    if not folded:  # (folded, the months are packs: a pack a month, no fewer to read)
+        assert _rows_read(root, date(2019, 6, 30)) > rows[date(2019, 6, 30)]
 
 
 def test_admissions_of_whole_years_read_their_yearly_sums(province, monkeypatch):
@@ -127,7 +140,8 @@ def test_admissions_of_whole_years_read_their_yearly_sums(province, monkeypatch)
         (date(2026, 1, 1), today),
     ]
     read = [aggregates.admissions([root.pk], s, d, today) for s, d in periods]
-    kinds = [[rows.model.__name__ for rows in aggregates._admission_rows([root.pk], s, month_of(d))]
+    kinds = [[rows.model.__name__
+              for rows in aggregates._admission_rows([root.pk], s, month_of(d)).rows]
              for s, d in periods]  # fmt: skip
     assert kinds == [
         ["AdmissionStatYear"],
@@ -139,7 +153,9 @@ def test_admissions_of_whole_years_read_their_yearly_sums(province, monkeypatch)
     ]
 
     def months_only(ids, since, month):  # type: ignore[no-untyped-def]
-        return [AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=month)]
+        return aggregates._Parts(
+            (AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=month),)
+        )
 
     monkeypatch.setattr(aggregates, "_admission_rows", months_only)
     assert [aggregates.admissions([root.pk], s, d, today) for s, d in periods] == read
@@ -181,3 +197,93 @@ def test_the_ages_summed_in_the_database_are_those_of_the_ages(province):
     # The member born in December 1950 is 59 on 30/11/2010 and 60 on 31/12/2010 onwards.
     assert aggregates.age_sums([root.pk], date(2010, 11, 30))[root.pk].aged_60 == 0
     assert aggregates.age_sums([root.pk], date(2011, 1, 31))[root.pk].aged_60 == 1
+
+
+def _packs():  # type: ignore[no-untyped-def]
+    return {(p.org_id, p.kind, p.period): packs_rules.decode(p.data)
+            for p in StatPack.objects.all()}  # fmt: skip
+
+
+def test_a_fold_moves_the_rows_up_to_its_month_into_packs(province):
+    """D57: the rows of the months up to the fold's, and the yearly rows of the years up to
+    its year, become one pack per unit and period; the figures are the same; a later write adds
+    rows beside the packs, which the next fold moves in."""
+    root, cell = province
+    days = [date(2011, 12, 31), date(2013, 6, 30), date(2015, 5, 31), date(2015, 6, 30),
+            date(2019, 12, 31), date(2020, 1, 31)]  # fmt: skip
+    today = date(2026, 11, 21)
+    before = _everything(root, days)
+    admitted_before = aggregates.admissions([root.pk], date(2012, 3, 1), date(2016, 8, 31), today)
+    kept = (stats.stored(), stats.stored_years(), stats.stored_admissions(),
+            stats.stored_admission_years())  # fmt: skip
+
+    stats.fold(date(2015, 6, 1))
+
+    through = date(2015, 6, 1)
+    # Every month is packed, the years up to the fold's: the later years stay rows.
+    assert not MemberStat.objects.exists()
+    assert not AdmissionStat.objects.exists()
+    assert not MemberStatYear.objects.filter(year__lte=2015).exists()
+    assert not AdmissionStatYear.objects.filter(year__lte=2015).exists()
+    assert MemberStatYear.objects.filter(year=2016).exists()
+    assert AdmissionStatYear.objects.filter(year=2016).exists()
+    assert set(StatPack.objects.values_list("kind", flat=True)) == set(PackKind.values)
+    # A year-end pack holds the stock at the year's end: 3 admitted a year from 2010.
+    year_end = _packs()[(root.pk, PackKind.YEAR_END, date(2013, 1, 1))]
+    assert year_end[""][""][0] == 12
+    assert _everything(root, days) == before
+    assert aggregates.admissions([root.pk], date(2012, 3, 1), date(2016, 8, 31), today) == (
+        admitted_before
+    )
+    assert (stats.stored(), stats.stored_years(), stats.stored_admissions(),
+            stats.stored_admission_years()) == kept  # fmt: skip
+    assert stats.differences() == []
+
+    # A member admitted in 2013, entered now: rows beside the packs, then moved in.
+    [late] = bulk_people([cell], 1, birth=date(1990, 1, 1))
+    enter([(late, date(2013, 1, 2), admitted(late, date(2013, 2, 1)))])
+    assert MemberStat.objects.filter(month=date(2013, 2, 1)).exists()
+    assert aggregates.totals(root, date(2013, 6, 30))["total"] == 13
+    assert aggregates.admissions([root.pk], date(2013, 1, 1), date(2013, 12, 31),
+                                 today)[root.pk].total == 4  # fmt: skip
+    assert stats.differences() == []
+    stats.fold(date(2015, 6, 1))
+    assert not MemberStat.objects.filter(month__lte=through).exists()
+    assert _packs()[(root.pk, PackKind.YEAR_END, date(2013, 1, 1))][""][""][0] == 13
+    assert aggregates.totals(root, date(2013, 6, 30))["total"] == 13
+    assert stats.differences() == []
+
+
+def test_packs_written_in_sql_or_in_python_hold_the_same_counts(province, monkeypatch):
+    """The first fold writes the packs in SQL, later ones add rows to them in Python: both
+    give the same packs."""
+    stats.fold(date(2016, 12, 1))
+    in_sql = _packs()
+    stats.rebuild(through=date(2016, 12, 31))
+    assert _packs() == in_sql
+
+    def in_python(kind, model, period, measures, limit):  # type: ignore[no-untyped-def]
+        rows = model.objects.filter(**({} if limit is None else {f"{period}__lte": limit}))
+        return packs_service._pack_in_python(kind, period, measures, rows)
+
+    monkeypatch.setattr(packs_service, "pack_in_sql", in_python)
+    stats.rebuild(through=date(2016, 12, 31))
+    assert _packs() == in_sql
+    # As stored: compressed, whichever way they were written.
+    assert all(bytes(data)[:1] != b"{" for data in StatPack.objects.values_list("data", flat=True))
+    assert stats.differences() == []
+
+
+def test_a_fold_before_the_packed_years_is_refused(province):
+    stats.fold(date(2016, 3, 1))
+    packed = _packs()
+    with pytest.raises(CommandError, match="đã được nén đến hết năm 2016.*ptdv stats rebuild"):
+        call_command("stats", "fold", "--through", "2014-12", stdout=StringIO())
+    assert _packs() == packed
+    assert set(MemberStatBase.objects.values_list("through", flat=True)) == {date(2016, 3, 1)}
+    # Later in the same year, or a later year: folded and packed further.
+    call_command("stats", "fold", "--through", "2017-02", stdout=StringIO())
+    assert max(p.period for p in StatPack.objects.filter(kind=PackKind.YEAR_END)) == date(
+        2017, 1, 1
+    )
+    assert stats.differences() == []

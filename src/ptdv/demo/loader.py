@@ -42,6 +42,7 @@ from ptdv.demo.units import (
     Unit,
 )
 from ptdv.members import models as registry
+from ptdv.members.services import stats
 from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgKind, OrgSpan
 from ptdv.orgs.services import create_org, dissolve_org, move_org
 from ptdv.people.models import (
@@ -249,6 +250,9 @@ def load_demo(
 
             create_demo_cases(rng=random.Random(seed * 11 + 3), actor=actor, today=today)
         create_demo_targets(root=Org.objects.get(depth=1), actor=actor, today=today)
+        # As a deployment's monthly `ptdv stats fold` leaves the figures: the base through last
+        # month (D46), the rows packed (D57).
+        stats.fold((today.replace(day=1) - timedelta(days=1)).replace(day=1))
     return DemoSummary(
         orgs=Org.objects.count(),
         grassroots=Org.objects.filter(kind__in=GRASSROOTS_KINDS).count(),

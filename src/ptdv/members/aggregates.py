@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
 from ptdv.members.models import (
@@ -30,7 +30,10 @@ from ptdv.members.models import (
     MemberStat,
     MemberStatBase,
     MemberStatYear,
+    PackKind,
+    StatPack,
 )
+from ptdv.members.rules import packs
 from ptdv.members.rules.stats import (
     DEFAULT_LEVELS,
     DIMENSIONS,
@@ -78,11 +81,22 @@ def stocks(
     return _without_empty(result)
 
 
+def kept_stocks(units: Iterable[int], day: date) -> dict[int, Stock]:
+    """Return each unit's stock at the end of the day's month from its aggregate rows and packs
+    alone (not the members of the unit itself, nor the units below the kept levels, which have
+    no rows): what a fold writes as the base (D46)."""
+    result: dict[int, Stock] = {}
+    _add_kept_stocks(result, list(units), day, None)
+    return _without_empty(result)
+
+
 def _add_kept_stocks(
     result: dict[int, Stock], kept: list[int], day: date, dims: tuple[str, ...] | None
 ) -> None:
-    """Add the kept units' rows of the dimensions (None: all) up to the day to `result`."""
-    for rows in _kept(kept, day, dims):  # type: QuerySet[Any]
+    """Add the kept units' rows and packs of the dimensions (None: all) up to the day to
+    `result`."""
+    parts = _kept(kept, day, dims)
+    for rows in parts.rows:  # type: QuerySet[Any]
         if dims is not None:
             rows = rows.filter(dim__in=dims)
         grouped = (
@@ -94,6 +108,13 @@ def _add_kept_stocks(
             counts = _counts(result, org_id, dim, value)
             for m, n in zip(MEASURES, sums, strict=True):
                 counts[m] += int(n or 0)
+    for org_id, pack in parts.unpacked():
+        for dim, values in pack.items():
+            if dims is None or dim in dims:
+                for value, found in values.items():
+                    counts = _counts(result, org_id, dim, value)
+                    for m, n in zip(MEASURES, found, strict=True):
+                        counts[m] += n
 
 
 def _add_counted(
@@ -127,7 +148,8 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
     kept, deep, cells = _split(list(units), day)
     end = month_end(month_of(day))
     result: dict[int, Counter[int]] = {}
-    for rows in _kept(kept, day, ("birth",)):  # type: QuerySet[Any]
+    parts = _kept(kept, day, ("birth",))
+    for rows in parts.rows:  # type: QuerySet[Any]
         grouped = (
             _with_age(rows.filter(dim="birth"), end)
             .values_list("org_id", "age")
@@ -137,6 +159,10 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
         for org_id, age, n in grouped:
             if n:
                 result.setdefault(org_id, Counter())[age] += n
+    for org_id, pack in parts.unpacked():
+        for value, counts in pack.get("birth", {}).items():
+            if counts[0]:
+                result.setdefault(org_id, Counter())[_age(value, end)] += counts[0]
     for counted in _counted(kept, deep, day, ("person__birth_date",), cells):
         born: date = counted.person["birth_date"]
         age = end.year - born.year - (1 if born.month > end.month else 0)
@@ -187,7 +213,8 @@ def _add_kept_age_sums(sums: dict[int, list[int]], kept: list[int], day: date) -
     """Add the kept units' birth rows up to the day, summed per unit in the database, to
     `sums` ([count, years, aged 60 or over] per unit)."""
     end = month_end(month_of(day))
-    for rows in _kept(kept, day, ("birth",)):  # type: QuerySet[Any]
+    parts = _kept(kept, day, ("birth",))
+    for rows in parts.rows:  # type: QuerySet[Any]
         grouped = (
             _with_age(rows.filter(dim="birth"), end)
             .values_list("org_id")
@@ -203,6 +230,19 @@ def _add_kept_age_sums(sums: dict[int, list[int]], kept: list[int], day: date) -
             found[0] += int(n or 0)
             found[1] += int(years or 0)
             found[2] += int(old or 0)
+    for org_id, pack in parts.unpacked():
+        found = sums.setdefault(org_id, [0, 0, 0])
+        for value, counts in pack.get("birth", {}).items():
+            age = _age(value, end)
+            found[0] += counts[0]
+            found[1] += counts[0] * age
+            found[2] += counts[0] if age >= 60 else 0
+
+
+def _age(birth: str, end: date) -> int:
+    """Return the age in full years on `end` (a month's end) of a birth row's value
+    ("YYYY-MM")."""
+    return end.year - int(birth[:4]) - (1 if int(birth[5:7]) > end.month else 0)
 
 
 def _add_age(sums: dict[int, list[int]], counted: _Counted, end: date) -> None:
@@ -266,7 +306,8 @@ def admissions(
     wanted = Q(org_id__in=[i for i in ids if i not in only_totals])
     if only_totals:
         wanted |= Q(org_id__in=only_totals, dim="")
-    for rows in _admission_rows(ids, since, month_of(day)):  # type: QuerySet[Any]
+    parts = _admission_rows(ids, since, month_of(day))
+    for rows in parts.rows:  # type: QuerySet[Any]
         grouped = (
             rows.filter(wanted)
             .values_list("org_id", "dim", "value")
@@ -278,36 +319,68 @@ def admissions(
             if n:
                 found.counts[(dim, value)] += int(n)
             found.age_days += int(days or 0)
+    for org_id, pack in parts.unpacked():
+        found = result[org_id]
+        for dim, values in pack.items():
+            if org_id in only_totals and dim != "":
+                continue
+            for value, (n, days) in values.items():
+                if n:
+                    found.counts[(dim, value)] += n
+                found.age_days += days
     return result
 
 
-def _admission_rows(ids: list[int], since: date, month: date) -> list[QuerySet[Any]]:
-    """Return the admission rows that add up to the months from `since` to `month` (first
-    days): the months of a year the period begins inside, the yearly sums (D51) of the whole
-    years, and the last year's months up to `month` — or its yearly sums, when none of the
-    units has a row of that year after `month`."""
-    parts: list[QuerySet[Any]] = []
+@dataclass(frozen=True)
+class _Parts:
+    """What adds up to the kept units' figures: rows, summed in the database, and packs (D57),
+    added here (a fold moves the rows of its months and years into packs; writes after it add
+    rows beside them)."""
+
+    rows: tuple[QuerySet[Any], ...] = ()
+    packed: Q | None = None  # which packs, of the units `ids`
+    ids: tuple[int, ...] = ()
+
+    def unpacked(self) -> Iterator[tuple[int, packs.Pack]]:
+        """Yield each pack's unit and counts (one query)."""
+        if self.packed is None or not self.ids:
+            return
+        found = StatPack.objects.filter(self.packed, org_id__in=self.ids)
+        for org_id, data in found.values_list("org_id", "data"):
+            yield org_id, packs.decode(data)
+
+
+def _admission_rows(ids: list[int], since: date, month: date) -> _Parts:
+    """Return the admission rows and packs that add up to the months from `since` to `month`
+    (first days): the months of a year the period begins inside, the yearly sums (D51) of the
+    whole years, and the last year's months up to `month` — or its yearly sums, when none of
+    the units has a row of that year after `month`."""
+    rows: list[QuerySet[Any]] = []
+    kept = Q(pk__in=[])
     first_year = since.year
     if since.month > 1:
         last = month if since.year == month.year else date(since.year, 12, 1)
-        parts.append(
-            AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=last)
-        )
+        rows.append(AdmissionStat.objects.filter(org_id__in=ids, month__gte=since, month__lte=last))
+        kept |= Q(kind=PackKind.ADMISSIONS, period__gte=since, period__lte=last)
         first_year += 1
-    if first_year > month.year:
-        return parts
-    whole = month.year if _none_after(AdmissionStat, ids, month) else month.year - 1
-    if whole >= first_year:
-        parts.append(
-            AdmissionStatYear.objects.filter(org_id__in=ids, year__gte=first_year, year__lte=whole)
-        )
-    if whole < month.year:
-        parts.append(
-            AdmissionStat.objects.filter(
-                org_id__in=ids, month__gte=date(month.year, 1, 1), month__lte=month
+    if first_year <= month.year:
+        after = _none_after(AdmissionStat, PackKind.ADMISSIONS, ids, month)
+        whole = month.year if after else month.year - 1
+        if whole >= first_year:
+            rows.append(
+                AdmissionStatYear.objects.filter(
+                    org_id__in=ids, year__gte=first_year, year__lte=whole
+                )
             )
-        )
-    return parts
+            kept |= Q(kind=PackKind.ADMISSION_YEAR, period__gte=date(first_year, 1, 1),
+                      period__lte=date(whole, 1, 1))  # fmt: skip
+        if whole < month.year:
+            start = date(month.year, 1, 1)
+            rows.append(
+                AdmissionStat.objects.filter(org_id__in=ids, month__gte=start, month__lte=month)
+            )
+            kept |= Q(kind=PackKind.ADMISSIONS, period__gte=start, period__lte=month)
+    return _Parts(tuple(rows), kept, tuple(ids))
 
 
 def stock(unit: Org, day: date, *, dims: tuple[str, ...] | None = None) -> Stock:
@@ -354,69 +427,97 @@ def folded_through() -> date | None:
     return MemberStatBase.objects.values_list("through", flat=True).first()
 
 
-def _kept(
-    ids: list[int], day: date, dims: tuple[str, ...] | None = None
-) -> tuple[QuerySet[Any], ...]:
-    """Return the rows that add up to the units' stock on the day (of the dimensions `dims`,
-    None: all). From the base (D46) when the day's month is not before it: the base, the
-    monthly rows after it (of the base's year and of the day's), and the yearly sums of any
-    whole year between. Otherwise the yearly sums of the years before the day's and the monthly
-    rows of its own year up to the day's month.
+def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> _Parts:
+    """Return the rows and packs that add up to the units' stock on the day (of the dimensions
+    `dims`, None: all). From the base (D46) when the day's month is not before it: the base,
+    the monthly rows and packs after it (of the base's year and of the day's), and the yearly
+    sums of any whole year between. Otherwise the stock at the end of the year before the
+    day's (its year-end packs, D57, and the yearly rows up to it) and the monthly rows and
+    packs of its own year up to the day's month.
 
     The day's year is read from its yearly sums instead of its months when none of the units
     has a row of that year after the day's month (D51): today, and any month end of a year
     whose later months changed nothing — one row per value instead of up to twelve."""
     if not ids:
-        return ()
+        return _Parts()
     month = month_of(day)
+    year_start = month.replace(month=1)
     through = folded_through()
     if through is None or month < through:
+        # The year-end packs reach the base's year (a fold packs up to it); without a base, the
+        # last year packed. A year after them is in its rows alone.
+        last = through.year if through is not None else packed_year()
         if _nothing_after(ids, month, dims):
-            return (MemberStatYear.objects.filter(org_id__in=ids, year__lte=day.year),)
-        return (
-            MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
-            MemberStat.objects.filter(
-                org_id__in=ids, month__gte=month.replace(month=1), month__lte=month
+            return _Parts(
+                (MemberStatYear.objects.filter(org_id__in=ids, year__lte=day.year),),
+                _year_end(min(day.year, last or 0)),
+                tuple(ids),
+            )
+        return _Parts(
+            (
+                MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
+                MemberStat.objects.filter(org_id__in=ids, month__gte=year_start, month__lte=month),
             ),
+            _year_end(min(day.year - 1, last or 0))
+            | Q(kind=PackKind.MONTH, period__gte=year_start, period__lte=month),
+            tuple(ids),
         )
-    months = Q(month__gt=through, month__lte=month)
+    # The months after the base up to the day's (after, up to), as one or two ranges.
+    spans = [(through, month)]
     last_year = month.year - 1
     if through.year < month.year:
+        december = date(through.year, 12, 1)
         if _nothing_after(ids, month, dims):
-            months = Q(month__gt=through, month__lt=date(through.year + 1, 1, 1))
+            spans = [(through, december)]
             last_year = month.year
         else:
-            months &= Q(month__lt=date(through.year + 1, 1, 1)) | Q(
-                month__gte=month.replace(month=1)
-            )
-    parts: list[QuerySet[Any]] = [
+            spans = [(through, december), (date(month.year - 1, 12, 1), month)]
+    months = Q(pk__in=[])
+    packed = Q(pk__in=[])
+    for after, upto in spans:
+        months |= Q(month__gt=after, month__lte=upto)
+        packed |= Q(kind=PackKind.MONTH, period__gt=after, period__lte=upto)
+    rows: list[QuerySet[Any]] = [
         MemberStatBase.objects.filter(org_id__in=ids),
         MemberStat.objects.filter(months, org_id__in=ids),
     ]
     if last_year > through.year:
-        parts.append(
+        # (Not packed: a fold packs the years up to its own.)
+        rows.append(
             MemberStatYear.objects.filter(
                 org_id__in=ids, year__gt=through.year, year__lte=last_year
             )
         )
-    return tuple(parts)
+    return _Parts(tuple(rows), packed, tuple(ids))
+
+
+def _year_end(year: int) -> Q:
+    """Return the year-end packs of the year (none before year 1: nothing packed)."""
+    return Q(kind=PackKind.YEAR_END, period=date(year, 1, 1)) if year > 0 else Q(pk__in=[])
+
+
+def packed_year() -> int | None:
+    """Return the last year whose year-end packs exist (None: no pack yet; D57)."""
+    last = StatPack.objects.filter(kind=PackKind.YEAR_END).aggregate(p=Max("period"))["p"]
+    return None if last is None else int(last.year)
 
 
 def _nothing_after(ids: list[int], month: date, dims: tuple[str, ...] | None) -> bool:
-    """Return whether no unit has a monthly row of the dimensions after the month in its year
-    (one probe per unit and dimension of the key's index)."""
-    return _none_after(MemberStat, ids, month, dim__in=DIMENSIONS if dims is None else dims)
+    """Return whether no unit has a monthly row of the dimensions, or a monthly pack, after the
+    month in its year (one probe per unit and dimension of the key's index)."""
+    return _none_after(MemberStat, PackKind.MONTH, ids, month,
+                       dim__in=DIMENSIONS if dims is None else dims)  # fmt: skip
 
 
-def _none_after(model: Any, ids: list[int], month: date, **condition: Any) -> bool:
-    """Return whether none of the units has a row of the model (monthly rows) after the month
-    in its year (the year's sums then hold its months up to it: D51)."""
+def _none_after(model: Any, kind: str, ids: list[int], month: date, **condition: Any) -> bool:
+    """Return whether none of the units has a row of the model (monthly rows), or a pack of the
+    kind, after the month in its year (the year's sums then hold its months up to it: D51)."""
     if month.month == 12:
         return True
-    later = model.objects.filter(
-        org_id__in=ids, month__gt=month, month__lt=date(month.year + 1, 1, 1), **condition
-    )
-    return not later.exists()
+    end = date(month.year + 1, 1, 1)
+    later = model.objects.filter(org_id__in=ids, month__gt=month, month__lt=end, **condition)
+    packed = StatPack.objects.filter(org_id__in=ids, kind=kind, period__gt=month, period__lt=end)
+    return not later.exists() and not packed.exists()
 
 
 @dataclass(frozen=True)

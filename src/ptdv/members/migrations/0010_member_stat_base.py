@@ -4,20 +4,36 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# The fold of that time (members.services.stats.fold before the packs, D57), kept here as it was.
+MEASURES = ("total", "official", "probationary", "exempted", "away")
+FOLD = (
+    "INSERT INTO members_memberstatbase (org_id, dim, value, through, {columns}) "
+    "SELECT org_id, dim, value, %s, {sums} FROM members_memberstat WHERE month <= %s "
+    "GROUP BY org_id, dim, value HAVING {nonzero}"
+)
+
+
 def fill(apps, schema_editor):
     # The base rows folded through December of last year (D46), in one set-based statement. A
     # database that came through 0008 after 0008 stopped recomputing the aggregates has
-    # members but no admission rows (D43): its every aggregate row is recomputed by 0011 (today's
-    # rebuild, after the last aggregate table is created; a later migration that adds one moves
-    # that call after it).
-    from django.utils import timezone
+    # members but no admission rows (D43): its every aggregate row is recomputed later (today's
+    # rebuild, after the last aggregate table is created: members 0016).
+    from datetime import date
 
-    from ptdv.members.services.stats import default_fold, fold
+    from django.utils import timezone
 
     Membership = apps.get_model("members", "Membership")
     AdmissionStat = apps.get_model("members", "AdmissionStat")
     if Membership.objects.exists() and AdmissionStat.objects.exists():
-        fold(default_fold(timezone.localdate()))
+        through = date(timezone.localdate().year - 1, 12, 1)
+        sql = FOLD.format(
+            columns=", ".join(MEASURES),
+            sums=", ".join(f"SUM({c})" for c in MEASURES),
+            nonzero=" OR ".join(f"SUM({c}) <> 0" for c in MEASURES),
+        )
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("DELETE FROM members_memberstatbase")
+            cursor.execute(sql, [through, through])
 
 
 class Migration(migrations.Migration):

@@ -14,10 +14,9 @@ FILL = (
 
 def fill(apps, schema_editor):
     # A database that came through 0008 after 0008 stopped recomputing the aggregates has
-    # members but no admission rows (D43): every aggregate row is recomputed (today's rebuild,
-    # moved here from 0011: a later migration that adds an aggregate table moves it after that
-    # table).
-    Membership = apps.get_model("members", "Membership")
+    # members but no admission rows (D43): every aggregate row is recomputed by today's
+    # rebuild, moved from here to members 0016 (a later migration that adds an aggregate table
+    # moves it after that table).
     AdmissionStat = apps.get_model("members", "AdmissionStat")
     if AdmissionStat.objects.exists():
         postgres = schema_editor.connection.vendor == "postgresql"
@@ -27,10 +26,6 @@ def fill(apps, schema_editor):
             else "CAST(strftime('%%Y', month) AS INTEGER)"  # %% : the statement has params
         )
         schema_editor.execute(FILL.format(year=year))
-    elif Membership.objects.exists():
-        from ptdv.members.services.stats import rebuild
-
-        rebuild()
 
 
 class Migration(migrations.Migration):

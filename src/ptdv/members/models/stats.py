@@ -139,6 +139,47 @@ class AdmissionStatYear(AdmissionCounts):
         return f"{self.org_id} {self.year} {self.dim}={self.value}"
 
 
+class PackKind(models.TextChoices):
+    """What a `StatPack` holds (decision D57)."""
+
+    MONTH = "m", "Thay đổi số đảng viên trong tháng"
+    YEAR_END = "y", "Số đảng viên cuối năm"
+    ADMISSIONS = "a", "Kết nạp trong tháng"
+    ADMISSION_YEAR = "b", "Kết nạp trong năm"
+
+
+class StatPack(models.Model):
+    """Many aggregate rows of one unit and one period in one value (decision D57): a fold
+    (`ptdv stats fold`) moves the rows into packs, and later writes add rows beside them, so a
+    read adds a unit's packs and rows of the same periods.
+
+    - "m": the month's `MemberStat` rows (changes of the stock);
+    - "y": the stock at the end of the year — the sum of the unit's `MemberStatYear` rows up to
+      and including it (not the year's change: a past day reads one pack and the months of its
+      year instead of a pack per year since the beginning); kept for every year from the unit's
+      first up to the fold's, an empty one too (the last year packed is the latest pack's); the
+      later years' rows stay rows;
+    - "a", "b": the month's `AdmissionStat` rows, the year's `AdmissionStatYear` rows (the
+      years up to the fold's).
+
+    `data` is members.rules.packs' compressed text: {dimension: {value: [count per
+    measure]}}."""
+
+    # No index of its own: the unique key leads with the unit.
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=1, choices=PackKind.choices)
+    period = models.DateField()  # the first day of the month, or of the year
+    data = models.BinaryField()  # members.rules.packs: compressed JSON
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "kind", "period"], name="members_statpack_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.kind} {self.period:%m/%Y}"
+
+
 class LastAdmission(models.Model):
     """A cell's last admission in force: the latest ceremony day of the memberships admitted in
     it (D43's admission cell), so the idle cells of a large unit read one row per cell instead

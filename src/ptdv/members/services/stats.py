@@ -22,8 +22,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ptdv.core.bulk import copy_rows
 from ptdv.core.compare import mismatches
-from ptdv.members.aggregates import folded_through, kept_levels
+from ptdv.members.aggregates import folded_through, kept_levels, kept_stocks, packed_year
 from ptdv.members.asof import admission_counts_by
 from ptdv.members.models import (
     AdmissionStat,
@@ -33,16 +34,20 @@ from ptdv.members.models import (
     MemberStat,
     MemberStatBase,
     MemberStatYear,
+    PackKind,
+    StatPack,
 )
+from ptdv.members.rules import packs as packed
 from ptdv.members.rules import stats as rules
 from ptdv.members.rules.stats import (
     ADMISSION_MEASURES,
     DIMENSIONS,
     PERSON_VALUES,
     dims_of,
+    month_end,
     month_of,
 )
-from ptdv.members.services import last_admissions, treecounts
+from ptdv.members.services import last_admissions, packs, treecounts
 from ptdv.orgs.models import SPAN_STEP, OrgSpan
 from ptdv.people.models import Person
 
@@ -420,20 +425,52 @@ def _stored(model: Any, period: str, columns: tuple[str, ...] = _COLUMNS) -> dic
     return {(r[0], r[1], r[2], r[3]): list(r[4:]) for r in rows}
 
 
+def _with(
+    kept: dict[Any, list[int]], found: Iterable[tuple[int, Any, packed.Pack]]
+) -> dict[Any, list[int]]:
+    """Return the rows with the packs' counts added to those of the same keys (the packs'
+    periods as `found` gives them), the keys left at zero dropped."""
+    total = {key: list(counts) for key, counts in kept.items()}
+    for org_id, period, pack in found:
+        for dim, value, counts in packed.entries(pack):
+            have = total.setdefault((org_id, period, dim, value), [0] * len(counts))
+            for i, n in enumerate(counts):
+                have[i] += n
+    return {key: counts for key, counts in total.items() if any(counts)}
+
+
+def _year_changes() -> Iterator[tuple[int, int, packed.Pack]]:
+    """Yield the change of each unit's stock over each packed year: its year-end pack less the
+    one before (a missing pack: no members then)."""
+    last = packed_year()
+    ends: dict[int, dict[int, packed.Pack]] = defaultdict(dict)
+    for org_id, period, pack in packs.packs_of(PackKind.YEAR_END):
+        ends[org_id][period.year] = pack
+    for org_id, years in ends.items():
+        for year in range(min(years), (last or 0) + 1):
+            change = packed.add({}, years.get(year, {}))
+            yield org_id, year, packed.add(change, years.get(year - 1, {}), -1)
+
+
 def stored_admissions() -> AdmissionRows:
-    return _stored(AdmissionStat, "month", ADMISSION_MEASURES)
+    """Return the admission rows as kept: the rows and the packs (D57)."""
+    return _with(_stored(AdmissionStat, "month", ADMISSION_MEASURES),
+                 packs.packs_of(PackKind.ADMISSIONS))  # fmt: skip
 
 
 def stored_admission_years() -> dict[tuple[int, int, str, str], list[int]]:
-    return _stored(AdmissionStatYear, "year", ADMISSION_MEASURES)
+    return _with(
+        _stored(AdmissionStatYear, "year", ADMISSION_MEASURES),
+        ((o, p.year, pack) for o, p, pack in packs.packs_of(PackKind.ADMISSION_YEAR)),
+    )
 
 
 def stored() -> MonthRows:
-    return _stored(MemberStat, "month")
+    return _with(_stored(MemberStat, "month"), packs.packs_of(PackKind.MONTH))
 
 
 def stored_years() -> YearRows:
-    return _stored(MemberStatYear, "year")
+    return _with(_stored(MemberStatYear, "year"), _year_changes())
 
 
 def stored_bases() -> BaseRows:
@@ -498,12 +535,13 @@ def default_fold(today: date) -> date:
 
 def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
     """Replace every aggregate row (and the cells' last admissions, the tree's counts) by the
-    recomputation, the base folded through `through` (default: `default_fold` of today);
-    return how many monthly rows."""
+    recomputation, the base folded through `through` (default: `default_fold` of today) and
+    the rows packed as a fold packs them (D57); return how many monthly rows were computed."""
     rows = computed()
     admissions = computed_admissions()
     through = month_of(through or default_fold(timezone.localdate()))
     with transaction.atomic():
+        StatPack.objects.all().delete()
         _replace(MemberStat, "month", rows, batch_size)
         _replace(MemberStatYear, "year", years_of(rows), batch_size)
         _replace(AdmissionStat, "month", admissions, batch_size, ADMISSION_MEASURES)
@@ -512,27 +550,37 @@ def rebuild(*, batch_size: int = 5000, through: date | None = None) -> int:
         _replace(MemberStatBase, "through", bases_of(rows, through), batch_size)
         last_admissions.rebuild()
         treecounts.rebuild()
+        packs.pack(through)  # as a fold leaves them (D57)
     return len(rows)
 
 
 def fold(through: date) -> int:
-    """Recompute the base rows as the monthly rows up to and including `through`'s month, in
-    one statement; return how many base rows. Writers wait (PostgreSQL: the monthly rows are
-    locked against writes while the base is replaced), so no write is counted twice or lost."""
+    """Move the rows of the months up to `through`'s, and the yearly rows of the years up to
+    its year, into packs (D57), then recompute the base rows as the stock at the end of that
+    month (D46); return how many base rows. Writers wait (PostgreSQL: the aggregate rows are
+    locked against writes until the fold commits), so no write is counted twice or lost. A
+    fold through a year before the last one packed is refused (`packs.FoldRefused`)."""
     through = month_of(through)
-    sums = ", ".join(f"SUM({c})" for c in _COLUMNS)
-    nonzero = " OR ".join(f"SUM({c}) <> 0" for c in _COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         if connection.vendor == "postgresql":
-            cursor.execute("LOCK TABLE members_memberstat IN SHARE MODE")
-        cursor.execute("DELETE FROM members_memberstatbase")
-        cursor.execute(
-            f"INSERT INTO members_memberstatbase (org_id, dim, value, through, "
-            f"{', '.join(_COLUMNS)}) SELECT org_id, dim, value, %s, {sums} FROM "
-            f"members_memberstat WHERE month <= %s GROUP BY org_id, dim, value HAVING {nonzero}",
-            [through, through],
-        )
-        return int(cursor.rowcount)
+            tables = ", ".join(model._meta.db_table for model in packs.PACKED_TABLES)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        # First: on SQLite this takes the database's write lock for the whole fold.
+        MemberStatBase.objects.all().delete()
+        packs.pack(through)
+        units = set(StatPack.objects.values_list("org_id", flat=True).distinct())
+        for model in packs.PACKED_TABLES:
+            units.update(model.objects.values_list("org_id", flat=True).distinct())
+        stock = kept_stocks(sorted(units), month_end(through))
+        rows = [
+            (org_id, through, dim, value, *(counts[m] for m in _COLUMNS))
+            for org_id, dims in stock.items()
+            for dim, values in dims.items()
+            for value, counts in values.items()
+        ]
+        copy_rows(MemberStatBase, ["org_id", "through", "dim", "value", *_COLUMNS], rows)
+        return len(rows)
 
 
 __all__ = ["DIMENSIONS", "apply", "contributions", "rebuild"]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from ptdv.core.commands import iso_day
 from ptdv.members.asof import figures
 from ptdv.members.services import stats
+from ptdv.members.services.packs import FoldRefused
 from ptdv.orgs.models import Org
 from ptdv.reports import tables
 from ptdv.reports.xlsx import workbook
@@ -199,7 +200,10 @@ class Command(BaseCommand):
             if month > today.replace(day=1):
                 raise CommandError(_("Không thể cộng dồn đến một tháng sau tháng hiện tại."))
         started = time.perf_counter()
-        rows = stats.fold(month)
+        try:
+            rows = stats.fold(month)
+        except FoldRefused as refused:
+            raise CommandError(str(refused)) from None
         self.stdout.write(
             _("Đã cộng dồn số liệu tổng hợp đến hết tháng %(m)s: %(n)s dòng, %(s)s giây.")
             % {"m": f"{month:%m/%Y}", "n": _n(rows), "s": _seconds(started)}
