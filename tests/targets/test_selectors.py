@@ -28,8 +28,9 @@ def test_progress_of_the_year_with_forecast_and_risk(plan, django_assert_num_que
     # Sixteen: the admissions from the admission rows (the unit's spans, then the rows: D43);
     # the pace likewise for its whole months, from the events for the days before the first and
     # after the last (the unit's cells first: asof.events_in); the pipeline. Each read of the
-    # admission rows first probes for rows after its last month (D51: then the year's sums).
-    with django_assert_num_queries(10):
+    # admission rows first probes for rows and packs after its last month (D51: then the
+    # year's sums), and reads the packs of its periods after the rows (D57).
+    with django_assert_num_queries(12):
         result = selectors.progress(plan.cast.grassroots, year=2026, today=TODAY)
     # 4 admitted; pace 5 admissions over the 3 years before 21/11/2026 → 0.18 in 40 days.
     assert result == TargetProgress(

@@ -27,8 +27,9 @@ def test_the_page_shows_progress_forecast_risk_and_the_split(
     # their last admissions), and the cells read first by each count of events; the year's
     # progress from the admission rows (D43), the pace's whole months too (with its days before
     # the first and after the last from the events); each read of the admission rows probes
-    # for rows after its last month first (D51).
-    with django_assert_num_queries(31):
+    # for rows and packs after its last month first (D51), and reads the packs of its periods
+    # after the rows (D57).
+    with django_assert_num_queries(33):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
