@@ -165,8 +165,7 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
                 result.setdefault(org_id, Counter())[_age(value, end)] += counts[0]
     for counted in _counted(kept, deep, day, ("person__birth_date",), cells):
         born: date = counted.person["birth_date"]
-        age = end.year - born.year - (1 if born.month > end.month else 0)
-        result.setdefault(counted.unit, Counter())[age] += 1
+        result.setdefault(counted.unit, Counter())[_years_on(born.year, born.month, end)] += 1
     return {org_id: +counts for org_id, counts in result.items()}
 
 
@@ -242,13 +241,19 @@ def _add_kept_age_sums(sums: dict[int, list[int]], kept: list[int], day: date) -
 def _age(birth: str, end: date) -> int:
     """Return the age in full years on `end` (a month's end) of a birth row's value
     ("YYYY-MM")."""
-    return end.year - int(birth[:4]) - (1 if int(birth[5:7]) > end.month else 0)
+    return _years_on(int(birth[:4]), int(birth[5:7]), end)
+
+
+def _years_on(year: int, month: int, end: date) -> int:
+    """Return the age in full years on `end` (a month's end) of someone born in that month:
+    their birthday of `end`'s month has passed by then."""
+    return end.year - year - (1 if month > end.month else 0)
 
 
 def _add_age(sums: dict[int, list[int]], counted: _Counted, end: date) -> None:
     """Add one counted period's age in full years on `end` (a month's end) to its unit."""
     born: date = counted.person["birth_date"]
-    age = end.year - born.year - (1 if born.month > end.month else 0)
+    age = _years_on(born.year, born.month, end)
     found = sums.setdefault(counted.unit, [0, 0, 0])
     found[0] += 1
     found[1] += age
