@@ -44,3 +44,57 @@ def test_packs_add_up_as_their_rows(first, second) -> None:  # type: ignore[no-u
     # Less itself, a pack holds nothing.
     assert packs.is_empty(packs.add(packs.decode(packs.encode(both)), both, -1))
     assert packs.text(packs.add(packs.from_entries(first), packs.from_entries(first), -1)) == "{}"
+
+
+def test_the_memo_derives_once_per_content_and_purpose() -> None:
+    memo = packs.Memo(3)
+    calls: list[int] = []
+
+    def total(found: list[packs.Pack]) -> int:
+        calls.append(len(found))
+        return sum(c[0] for pack in found for values in pack.values() for c in values.values())
+
+    a = packs.encode({"": {"": [2, 1]}})
+    b = packs.encode({"": {"": [5, 1]}})
+    assert memo.derived([a], "total", total) == 2
+    # The same content, read again (another object, a memoryview as PostgreSQL returns it):
+    # remembered; the same text uncompressed is other content, derived again.
+    assert memo.derived([memoryview(bytes(a))], "total", total) == 2
+    assert calls == [1]
+    assert memo.derived([b'{"":{"":[2,1]}}'], "total", total) == 2
+    assert calls == [1, 1]
+    # Several packs (a unit's year end and months) are one content, in any order.
+    assert memo.derived([a, b], "total", total) == 7
+    assert memo.derived([b, a], "total", total) == 7
+    assert calls == [1, 1, 2]
+    assert len(memo) == 3
+    assert memo.derived([a], "total", total) == 2  # used again: the text's is now the oldest
+    # Another purpose of the same content is derived apart; the least recently used went out
+    # (the uncompressed text's), the others stayed.
+    assert memo.derived([a], "keys", lambda found: sorted(found[0])) == [""]
+    assert len(memo) == 3
+    assert memo.derived([a], "total", total) == 2
+    assert memo.derived([a, b], "total", total) == 7
+    assert calls == [1, 1, 2]
+    assert memo.derived([b'{"":{"":[2,1]}}'], "total", total) == 2
+    assert calls == [1, 1, 2, 1]
+    # A rewritten pack (new counts) is new content: never the old result.
+    assert memo.derived([a, packs.encode({"": {"": [6, 1]}})], "total", total) == 8
+    memo.clear()
+    assert len(memo) == 0
+
+
+@given(st.lists(st.lists(entry, max_size=8), min_size=1, max_size=12))
+def test_remembered_results_are_those_derived_afresh(batches) -> None:  # type: ignore[no-untyped-def]
+    memo = packs.Memo(4)
+    stored = [packs.encode(packs.from_entries(batch)) for batch in batches]
+
+    def summed(found: list[packs.Pack]) -> list:  # type: ignore[type-arg]
+        return sorted(packs.entries(packs.add({}, packs.from_entries(
+            e for pack in found for e in packs.entries(pack)))))  # fmt: skip
+
+    for i in [*range(len(stored)), *range(len(stored))[::-1], 0, 0]:
+        some = stored[: i + 1]
+        fresh = summed([packs.decode(data) for data in some])
+        assert memo.derived(some, "sum", summed) == fresh
+        assert memo.derived(some[::-1], "sum", summed) == fresh

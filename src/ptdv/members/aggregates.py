@@ -14,10 +14,11 @@ whether a day can be read here; members.asof answers every day by scanning the p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
@@ -45,8 +46,13 @@ from ptdv.members.rules.stats import (
 )
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
 
+T = TypeVar("T")
 # {dimension: {value: {measure: count}}}; dimension "" value "" holds the unit's totals.
 Stock = dict[str, dict[str, dict[str, int]]]
+# What reads derive from packs, remembered by the packs' contents (D58): a past month end read
+# again costs lookups instead of decoding a few hundred packs. A national page of such a day
+# reads up to a dozen packs for each of its 64 units.
+_MEMO = packs.Memo(4096)
 # The person's attributes, read through a period.
 _PERSON = tuple(f"person__{name}" for name in PERSON_VALUES if name != "pk")
 
@@ -108,13 +114,24 @@ def _add_kept_stocks(
             counts = _counts(result, org_id, dim, value)
             for m, n in zip(MEASURES, sums, strict=True):
                 counts[m] += int(n or 0)
-    for org_id, pack in parts.unpacked():
-        for dim, values in pack.items():
-            if dims is None or dim in dims:
-                for value, found in values.items():
-                    counts = _counts(result, org_id, dim, value)
-                    for m, n in zip(MEASURES, found, strict=True):
-                        counts[m] += n
+    # All the dimensions are the fold's read of every unit: not remembered.
+    stock_of = partial(_pack_stock, dims)
+    for org_id, entries in parts.derived(("stock", dims), stock_of, remember=dims is not None):
+        for dim, value, found in entries:
+            counts = _counts(result, org_id, dim, value)
+            for m, n in zip(MEASURES, found, strict=True):
+                counts[m] += n
+
+
+def _pack_stock(
+    dims: tuple[str, ...] | None, unit_packs: list[packs.Pack]
+) -> tuple[tuple[str, str, list[int]], ...]:
+    """Return a unit's packs added up: (dimension, value, counts) of the dimensions (None:
+    all)."""
+    summed: packs.Pack = {}
+    for pack in unit_packs:
+        packs.add(summed, {d: v for d, v in pack.items() if dims is None or d in dims})
+    return tuple(packs.entries(summed))
 
 
 def _add_counted(
@@ -159,10 +176,10 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
         for org_id, age, n in grouped:
             if n:
                 result.setdefault(org_id, Counter())[age] += n
-    for org_id, pack in parts.unpacked():
-        for value, counts in pack.get("birth", {}).items():
-            if counts[0]:
-                result.setdefault(org_id, Counter())[_age(value, end)] += counts[0]
+    for org_id, found in parts.derived(("ages", end), partial(_pack_ages, end)):
+        unit = result.setdefault(org_id, Counter())
+        for age, n in found:
+            unit[age] += n
     for counted in _counted(kept, deep, day, ("person__birth_date",), cells):
         born: date = counted.person["birth_date"]
         result.setdefault(counted.unit, Counter())[_years_on(born.year, born.month, end)] += 1
@@ -229,13 +246,31 @@ def _add_kept_age_sums(sums: dict[int, list[int]], kept: list[int], day: date) -
             found[0] += int(n or 0)
             found[1] += int(years or 0)
             found[2] += int(old or 0)
-    for org_id, pack in parts.unpacked():
+    for org_id, summed in parts.derived(("age sums", end), partial(_pack_age_sums, end)):
         found = sums.setdefault(org_id, [0, 0, 0])
+        for i, n in enumerate(summed):
+            found[i] += n
+
+
+def _pack_ages(end: date, unit_packs: list[packs.Pack]) -> tuple[tuple[int, int], ...]:
+    """Return a unit's packs' members (or changes) by age in full years on `end` (a month's
+    end), added up."""
+    found: Counter[int] = Counter()
+    for pack in unit_packs:
         for value, counts in pack.get("birth", {}).items():
-            age = _age(value, end)
-            found[0] += counts[0]
-            found[1] += counts[0] * age
-            found[2] += counts[0] if age >= 60 else 0
+            if counts[0]:
+                found[_age(value, end)] += counts[0]
+    return tuple((age, n) for age, n in found.items() if n)
+
+
+def _pack_age_sums(end: date, unit_packs: list[packs.Pack]) -> tuple[int, int, int]:
+    """Return a unit's packs' [count, years, aged 60 or over] on `end` (a month's end)."""
+    count = years = old = 0
+    for age, n in _pack_ages(end, unit_packs):
+        count += n
+        years += n * age
+        old += n if age >= 60 else 0
+    return count, years, old
 
 
 def _age(birth: str, end: date) -> int:
@@ -324,16 +359,28 @@ def admissions(
             if n:
                 found.counts[(dim, value)] += int(n)
             found.age_days += int(days or 0)
-    for org_id, pack in parts.unpacked():
+    for org_id, (counted, days) in parts.derived("admitted", _pack_admitted):
         found = result[org_id]
-        for dim, values in pack.items():
-            if org_id in only_totals and dim != "":
-                continue
-            for value, (n, days) in values.items():
-                if n:
-                    found.counts[(dim, value)] += n
-                found.age_days += days
+        if org_id in only_totals:
+            found.counts[("", "")] += counted.get(("", ""), 0)
+        else:
+            found.counts.update(counted)
+        found.age_days += days
     return result
+
+
+def _pack_admitted(unit_packs: list[packs.Pack]) -> tuple[Counter[tuple[str, str]], int]:
+    """Return a unit's admissions packs added up: counts by (dimension, value) and the sum of
+    their ages in days (kept on the all-admissions value, as the rows keep it)."""
+    counted: Counter[tuple[str, str]] = Counter()
+    days = 0
+    for pack in unit_packs:
+        for dim, values in pack.items():
+            for value, (n, age_days) in values.items():
+                if n:
+                    counted[(dim, value)] += n
+                days += age_days
+    return counted, days
 
 
 @dataclass(frozen=True)
@@ -346,13 +393,22 @@ class _Parts:
     packed: Q | None = None  # which packs, of the units `ids`
     ids: tuple[int, ...] = ()
 
-    def unpacked(self) -> Iterator[tuple[int, packs.Pack]]:
-        """Yield each pack's unit and counts (one query)."""
+    def derived(
+        self, purpose: Hashable, compute: Callable[[list[packs.Pack]], T], *, remember: bool = True
+    ) -> Iterator[tuple[int, T]]:
+        """Yield each unit with packs and what `compute` derives from its packs (all of them at
+        once), remembered by their content (D58) unless told not to; one query."""
         if self.packed is None or not self.ids:
             return
-        found = StatPack.objects.filter(self.packed, org_id__in=self.ids)
-        for org_id, data in found.values_list("org_id", "data"):
-            yield org_id, packs.decode(data)
+        found: dict[int, list[bytes | memoryview]] = {}
+        packed = StatPack.objects.filter(self.packed, org_id__in=self.ids)
+        for org_id, data in packed.values_list("org_id", "data"):
+            found.setdefault(org_id, []).append(data)
+        for org_id, unit_data in found.items():
+            if remember:
+                yield org_id, _MEMO.derived(unit_data, purpose, compute)
+            else:
+                yield org_id, compute([packs.decode(data) for data in unit_data])
 
 
 def _admission_rows(ids: list[int], since: date, month: date) -> _Parts:

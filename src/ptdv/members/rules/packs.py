@@ -13,9 +13,15 @@ A fold's SQL writes the text uncompressed and compresses it after; `decode` read
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # {dimension: {value: [count per measure]}}
 Pack = dict[str, dict[str, list[int]]]
@@ -87,7 +93,55 @@ def is_empty(pack: Pack) -> bool:
     return not any(True for _ in entries(pack))
 
 
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+class Memo:
+    """What reads derive from packs, remembered by the packs' content (D58): the key is the
+    content itself, so whatever rewrites a pack, a remembered result is never stale; a past
+    month end read again costs a lookup per unit instead of decoding and adding up a dozen packs
+    for each. Bounded (the least recently used goes first) and safe across a server's threads.
+    Results are shared: callers must not change them."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._found: OrderedDict[tuple[Hashable, bytes], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def derived(
+        self,
+        data: Sequence[bytes | memoryview],
+        purpose: Hashable,
+        compute: Callable[[list[Pack]], T],
+    ) -> T:
+        """Return `compute` of the packs stored as `data` (decoded), remembered for this
+        content, in any order, and purpose."""
+        raws = [bytes(d) for d in data]
+        digests = sorted(_digest(raw) for raw in raws)
+        key = (purpose, digests[0] if len(digests) == 1 else _digest(b"".join(digests)))
+        with self._lock:
+            if key in self._found:
+                self._found.move_to_end(key)
+                found: T = self._found[key]
+                return found
+        result = compute([decode(raw) for raw in raws])
+        with self._lock:
+            self._found[key] = result
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+        return result
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+
 __all__ = [
+    "Memo",
     "Pack",
     "add",
     "compress",
