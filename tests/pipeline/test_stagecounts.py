@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.services import move_org
-from ptdv.pipeline import stagecounts
+from ptdv.pipeline import paths, stagecounts
 from ptdv.pipeline.models import Case, Outcome, Source, Stage, StageCount
 from ptdv.pipeline.rules.funnel import (
     ADMITTED_STATE,
@@ -32,12 +32,17 @@ from ptdv.pipeline.rules.funnel import (
     REFUSED_STATE,
     WAITING_STATE,
     CaseFacts,
+    StageFigures,
     contributions,
     decided_state,
     figures,
+    holds_middle,
+    middle_positions,
+    ranked,
 )
 from ptdv.pipeline.rules.funnel import decided as decided_counts
 from ptdv.reports import dashboard
+from ptdv.reports import rules as report_rules
 from ptdv.targets import selectors as target_selectors
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people
@@ -86,17 +91,61 @@ def test_a_decided_or_refused_case_counts_open_or_closed() -> None:
 
 
 def test_a_stages_figures_come_from_its_rows() -> None:
-    rows = [("dossier", ENTERED, DAY, 2), ("dossier", ENTERED, DAY + timedelta(days=4), 1),
-            ("dossier", DUE, DAY + timedelta(days=9), 2), ("dossier", DUE, DAY, 1)]  # fmt: skip
-    found = figures(rows, DAY + timedelta(days=9))
-    # Three cases, 9, 9 and 5 days in the stage; overdue: the one due before today.
-    assert found["dossier"].count == 3
-    assert found["dossier"].days == Counter({9: 2, 5: 1})
-    assert found["dossier"].overdue == 1
+    rows = [("dossier", DAY, 2), ("dossier", DAY + timedelta(days=4), 1)]
+    found = figures(ranked(rows), {"dossier": 1}, DAY + timedelta(days=9))
+    # Three cases, 9, 9 and 5 days in the stage: the middle one 9 days; one overdue.
+    assert found["dossier"] == StageFigures(3, (9,), 1)
+    # A stage with overdue cases alone (its rows not read) still shows them.
+    assert figures([], {"decision": 2}, DAY)["decision"] == StageFigures(0, (), 2)
+    assert middle_positions(0) == ()
+    assert middle_positions(1) == (0,)
+    assert middle_positions(4) == (1, 2)
+    assert middle_positions(5) == (2,)
+
+
+stage_rows = st.lists(
+    st.tuples(st.sampled_from(["dossier", "vote", "decision"]),
+              st.dates(date(2020, 1, 1), date(2026, 12, 1)), st.integers(1, 40)),
+    max_size=40,
+)  # fmt: skip
+
+
+@given(stage_rows)
+def test_the_middle_rows_alone_give_each_stages_median(rows) -> None:  # type: ignore[no-untyped-def]
+    """What the database returns (the rows holding the middle, `holds_middle`) gives the same
+    count and median as all the rows, and both the median of every case's days."""
+    today = date(2026, 12, 6)
+    every = ranked(rows)
+    middle = [row for row in every if holds_middle(row[2], row[3], row[4])]
+    days: dict[str, Counter[int]] = {}
+    for stage, day, n in rows:
+        days.setdefault(stage, Counter())[(today - day).days] += n
+    from_all, from_middle = figures(every, {}, today), figures(middle, {}, today)
+    assert from_all == from_middle
+    assert len(middle) <= 2 * len(days)
+    assert set(from_all) == set(days)
+    for stage, counted in days.items():
+        assert from_all[stage].count == sum(counted.values())
+        assert report_rules.median(from_all[stage].middle) == report_rules.median_of_counts(counted)
 
 
 def _funnels(units: list[Org]) -> dict[int, list[dashboard.StageRow]]:
     return {u.pk: dashboard._funnel(u, TODAY)[0] for u in units}
+
+
+def _funnels_counted(units: list[Org]) -> dict[int, list[dashboard.StageRow]]:
+    """Return each unit's funnel counted here from its open cases, one by one."""
+    result = {}
+    for unit in units:
+        cases = list(Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN))
+        result[unit.pk] = [
+            dashboard.StageRow(stage.value, str(stage.label), len(mine),
+                               report_rules.median([(TODAY - c.stage_since).days for c in mine]),
+                               sum(1 for c in mine if c.next_due_on and c.next_due_on < TODAY))
+            for stage in dashboard.FUNNEL_STAGES
+            for mine in [[c for c in cases if c.stage == stage]]
+        ]  # fmt: skip
+    return result
 
 
 def _decided(units: list[Org]) -> dict[int, list[dict[str, int]]]:
@@ -201,6 +250,7 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
         for unit in (*units, *Org.objects.filter(depth__gt=levels)):
             unit.refresh_from_db()
         kept, pipelines, decided = _funnels(units), _pipelines(units), _decided(units)
+        assert kept == _funnels_counted(units)
         with override_settings(PTDV_FUNNEL_LEVELS=0):  # every unit counted from the cases
             assert _funnels(units) == kept
             assert _pipelines(units) == pipelines

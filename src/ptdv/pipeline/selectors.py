@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, QuerySet, Sum, Value, When, Window
+from django.db.models.expressions import RowRange
 from django.db.models.functions import RowNumber
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,7 +30,7 @@ from ptdv.orgs.rules import committee_name
 from ptdv.orgs.selectors import ancestors_of
 from ptdv.people.models import Person
 from ptdv.people.selectors import matching_query
-from ptdv.pipeline import paths, rules
+from ptdv.pipeline import paths, rules, stagecounts
 from ptdv.pipeline.actions import ACTIONS, FORM_TITLES, FORMS_BY_STAGE, ActionSpec
 from ptdv.pipeline.config import rules_config
 from ptdv.pipeline.facts import (
@@ -48,7 +50,7 @@ from ptdv.pipeline.models import (
     Step,
     TrainingBatch,
 )
-from ptdv.pipeline.rules import Due, Finding
+from ptdv.pipeline.rules import Due, Finding, funnel
 
 # The cards shown per stage, the most urgent first; the column says how many more there are and
 # to filter by cell. Twenty, not fifty: a province's board of 14 stages drew 700 cards, a third
@@ -473,7 +475,48 @@ def stage_label(stage: str) -> str:
     return str(Stage(stage).label) if stage in Stage.values else stage
 
 
+def figures_today(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
+    """Return today's open cases under the unit by stage: how many, the days in the stage of the
+    middle one(s), how many are overdue. The database ranks each stage's cases by the day they
+    entered it and returns only the rows that hold the middle (`funnel.holds_middle`; a window
+    over the unit's kept rows per day, D50, or over its cases below the kept levels): two rows
+    at most per stage, whatever the unit's size."""
+    by_stage = [F("stage")]
+    kept = stagecounts.kept_rows(unit, [funnel.ENTERED])
+    if kept is not None:
+        rows = kept.annotate(
+            running=Window(Sum("n"), partition_by=by_stage, order_by=[F("day").asc()],
+                           frame=RowRange(start=None, end=0)),
+            total=Window(Sum("n"), partition_by=by_stage),
+        ).filter(running__gt=(F("total") - 1) / 2,
+                 running__lte=F("total") / 2 + F("n"))  # fmt: skip
+        due = stagecounts.kept_rows(unit, [funnel.DUE])
+        assert due is not None
+        overdue = dict(due.filter(day__lt=today).values_list("stage").annotate(Sum("n")).order_by())
+        found = list(rows.values_list("stage", "day", "n", "running", "total"))
+        return funnel.figures(found, overdue, today)
+    late = SqlCase(When(next_due_on__lt=today, then=Value(1)), default=Value(0))
+    cases = (
+        Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
+        .annotate(
+            running=Window(
+                RowNumber(), partition_by=by_stage, order_by=[F("stage_since").asc(), F("pk").asc()]
+            ),
+            total=Window(Count("pk"), partition_by=by_stage),
+            late=Window(Sum(late), partition_by=by_stage),
+        )  # fmt: skip
+        .filter(running__gt=(F("total") - 1) / 2, running__lte=F("total") / 2 + 1)
+        .values_list("stage", "stage_since", "running", "total", "late")
+    )
+    found, overdue = [], {}
+    for stage, day, running, total, late_cases in cases:
+        found.append((stage, day, 1, running, total))
+        overdue[stage] = int(late_cases)
+    return funnel.figures(found, overdue, today)
+
+
 __all__ = [
+    "figures_today",
     "BOARD_CARDS",
     "BoardCard",
     "BoardColumn",

@@ -24,9 +24,10 @@ from ptdv.members.models import Transfer
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
-from ptdv.pipeline import paths, stagecounts
-from ptdv.pipeline.models import Case, Outcome, PoolEntry, Source, Stage
-from ptdv.pipeline.rules.funnel import DUE, ENTERED, StageFigures, figures
+from ptdv.pipeline import paths
+from ptdv.pipeline import selectors as pipeline_selectors
+from ptdv.pipeline.models import PoolEntry, Source, Stage
+from ptdv.pipeline.rules.funnel import StageFigures
 from ptdv.reports import admissions, charts, rules, tables
 from ptdv.targets import selectors as target_selectors
 
@@ -272,27 +273,10 @@ def _from_cells_under(unit: Org) -> Q:
 def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
     """Return today's open cases under the unit by stage (how many, the median of their days in
     the stage, how many overdue) and the outstanding people on the cells' lists."""
-    kept = stagecounts.kept_rows(unit, [ENTERED, DUE])
-    if kept is not None:
-        # A unit at a kept level: its counts per stage and day, kept (D50).
-        found = figures(kept.values_list("stage", "kind", "day", "n"), today)
-    else:
-        # Grouped by stage and day entered: a few hundred rows under a unit below them.
-        rows = (
-            Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
-            .values_list("stage", "stage_since")
-            .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_due_on__lt=today)))
-            .order_by()
-        )
-        days: dict[str, Counter[int]] = {}
-        overdue: Counter[str] = Counter()
-        for stage, since, n, late in rows:
-            days.setdefault(stage, Counter())[(today - since).days] += n
-            overdue[stage] += late
-        found = {s: StageFigures(sum(d.values()), d, overdue[s]) for s, d in days.items()}
-    none = StageFigures(0, Counter(), 0)
+    found = pipeline_selectors.figures_today(unit, today)
+    none = StageFigures(0, (), 0)
     stages = [
-        StageRow(s.value, str(s.label), f.count, rules.median_of_counts(f.days), f.overdue)
+        StageRow(s.value, str(s.label), f.count, rules.median(f.middle), f.overdue)
         for s in FUNNEL_STAGES
         for f in [found.get(s, none)]
     ]

@@ -96,12 +96,69 @@ def moved(case: CaseFacts, old: str, new: str) -> CaseFacts:
 
 @dataclass(frozen=True)
 class StageFigures:
-    """One stage of the funnel today: how many cases, how many have been in it for how many
-    days, how many are overdue."""
+    """One stage of the funnel today: how many cases, the days in the stage of its middle case
+    (two for an even count) in the order they entered it, how many are overdue."""
 
     count: int
-    days: Counter[int]
+    middle: tuple[int, ...]
     overdue: int
+
+
+# A stage's cases in the order they entered it, a row per day (or per case): (stage, day
+# entered, n cases, how many entered up to and including them, how many in the stage).
+Ranked = tuple[str, date, int, int, int]
+
+
+def middle_positions(total: int) -> tuple[int, ...]:
+    """Return the middle position(s), from 0, of `total` ordered values: one for an odd count,
+    two for an even one, none for none."""
+    return tuple(sorted({(total - 1) // 2, total // 2})) if total > 0 else ()
+
+
+def holds_middle(n: int, running: int, total: int) -> bool:
+    """Return whether a ranked row (its cases at positions running - n … running - 1) holds a
+    middle position of its stage: the rows the database returns (the same test in SQL)."""
+    return running > (total - 1) // 2 and running - n <= total // 2
+
+
+def ranked(rows: Iterable[tuple[str, date, int]]) -> list[Ranked]:
+    """Return rows (stage, day entered, n) ranked as the database ranks them (by day within each
+    stage; the rows of one stage and day added up)."""
+    counts: Counter[tuple[str, date]] = Counter()
+    for stage, day, n in rows:
+        counts[(stage, day)] += n
+    totals: Counter[str] = Counter()
+    for (stage, _day), n in counts.items():
+        totals[stage] += n
+    result: list[Ranked] = []
+    running: Counter[str] = Counter()
+    for (stage, day), n in sorted(counts.items()):
+        running[stage] += n
+        result.append((stage, day, n, running[stage], totals[stage]))
+    return result
+
+
+def figures(
+    ranked: Iterable[Ranked], overdue: dict[str, int], today: date
+) -> dict[str, StageFigures]:
+    """Return each stage's figures today from its ranked rows — all of them, or only those that
+    hold its middle positions (`holds_middle`: what the database returns) — and its overdue
+    cases."""
+    counts: dict[str, int] = {}
+    middle: dict[str, dict[int, int]] = {}
+    for stage, day, n, running, total in ranked:
+        counts[stage] = total
+        for position in middle_positions(total):
+            if running - n <= position < running:
+                middle.setdefault(stage, {})[position] = (today - day).days
+    return {
+        s: StageFigures(
+            counts.get(s, 0),
+            tuple(days for _p, days in sorted(middle.get(s, {}).items())),
+            overdue.get(s, 0),
+        )  # fmt: skip
+        for s in set(counts) | set(overdue)
+    }
 
 
 @dataclass(frozen=True)
@@ -134,23 +191,7 @@ def decided(rows: Iterable[tuple[str, str, date, int]], since: date, day: date) 
                    found[REFUSED_STATE])  # fmt: skip
 
 
-def figures(rows: Iterable[tuple[str, str, date, int]], today: date) -> dict[str, StageFigures]:
-    """Return each stage's figures today from a unit's kept rows (stage, kind, day, n)."""
-    days: dict[str, Counter[int]] = {}
-    overdue: Counter[str] = Counter()
-    for stage, kind, day, n in rows:
-        if kind == ENTERED:
-            days.setdefault(stage, Counter())[(today - day).days] += n
-        elif kind == DUE and day < today:
-            overdue[stage] += n
-    stages = set(days) | set(overdue)
-    return {
-        s: StageFigures(sum(days.get(s, Counter()).values()), days.get(s, Counter()), overdue[s])
-        for s in stages
-    }
-
-
 __all__ = ["ADMITTED_STATE", "CLOSED_STATE", "DECIDED", "DUE", "ENTERED", "REFUSED",
-           "REFUSED_STATE", "WAITING_STATE", "CaseFacts", "Decided", "StageFigures",
-           "contributions", "decided", "decided_state", "difference", "figures",
-           "moved"]  # fmt: skip
+           "REFUSED_STATE", "WAITING_STATE", "CaseFacts", "Decided", "Ranked", "StageFigures",
+           "contributions", "decided", "decided_state", "difference", "figures", "holds_middle",
+           "middle_positions", "moved", "ranked"]  # fmt: skip
