@@ -30,12 +30,17 @@ def _setup_django(tmp: Path) -> None:
     url = os.environ.get("PTDV_BENCH_DATABASE_URL")
     os.environ["DATABASE_URL"] = url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptdv.settings")
+    sqlite_file = url.removeprefix("sqlite:///") if url and url.startswith("sqlite:") else None
+    if sqlite_file and os.environ.get("BENCH_REUSE") != "1":
+        # A SQLite file named to be kept (BENCH_REUSE=1 times it again): a fresh one otherwise.
+        for suffix in ("", "-wal", "-shm"):
+            Path(sqlite_file + suffix).unlink(missing_ok=True)
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    if url:
+    if url and not sqlite_file:
         # A fresh schema rather than `flush`: flush also empties the reference lists that the
         # migrations load (ethnic groups …), and migrate would not load them again.
         from django.db import connection

@@ -179,6 +179,8 @@ if TESTING and os.environ.get("PTDV_TEST_DB_SUFFIX"):
     # Lets several test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": f"test_ptdv_{os.environ['PTDV_TEST_DB_SUFFIX']}"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, plus the planner's statistics kept up to date (ptdv.core.sqlite.base).
+    DATABASES["default"]["ENGINE"] = "ptdv.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while one writer writes; IMMEDIATE transactions avoid
         # "database is locked" upgrades from read to write locks under concurrency.

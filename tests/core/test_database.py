@@ -15,3 +15,33 @@ def test_the_connection_is_set_up_for_short_reads(db):
             # Readers go on while one writer writes.
             cursor.execute("PRAGMA journal_mode")
             assert cursor.fetchone()[0] == "wal"
+
+
+def test_a_sqlite_connection_leaves_the_planner_its_statistics(tmp_path, django_db_blocker):  # type: ignore[no-untyped-def]
+    """SQLite plans without statistics until something analyses the tables: each connection
+    runs `PRAGMA optimize` as it closes (ptdv.core.sqlite), which analyses the tables it read."""
+    from django.db.utils import ConnectionHandler
+
+    with django_db_blocker.unblock():  # a database of its own, not the tests'
+        name = str(tmp_path / "planner.sqlite3")
+        handler = ConnectionHandler({"default": {"ENGINE": "ptdv.core.sqlite", "NAME": name}})
+        first = handler["default"]
+        with first.cursor() as cursor:
+            cursor.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, path TEXT, open INTEGER)")
+            cursor.execute("CREATE INDEX cases_path ON cases (path)")
+            cursor.executemany("INSERT INTO cases (path, open) VALUES (%s, %s)",
+                               [(f"{i % 50:04d}", 1) for i in range(500)])  # fmt: skip
+            cursor.execute(
+                "SELECT count(*) FROM cases WHERE path >= %s AND path < %s", ["0001", "0002"]
+            )
+            assert cursor.fetchone()[0] == 10
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 0
+        first.close()
+        again = ConnectionHandler({"default": {"ENGINE": "ptdv.core.sqlite", "NAME": name}})[
+            "default"
+        ]
+        with again.cursor() as cursor:
+            cursor.execute("SELECT tbl, idx, stat FROM sqlite_stat1")
+            assert ("cases", "cases_path", "500 10") in cursor.fetchall()
+        again.close()

@@ -1,0 +1,1 @@
+"""Django's SQLite backend with the planner's statistics kept (see `base`)."""
