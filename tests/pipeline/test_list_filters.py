@@ -59,7 +59,7 @@ def test_board_page_and_api_count_and_list_the_same_cases(cases, world, client_f
     assert {c.stage: c.count for c in columns} == {
         c["stage"]: c["count"] for c in api_board["columns"]
     }
-    page_ids = sorted(card.case.pk for c in columns for card in c.cards)
+    page_ids = sorted(card.case_id for c in columns for card in c.cards)
     assert page_ids == sorted(row["id"] for row in api_list if row["outcome"] == "")
 
 

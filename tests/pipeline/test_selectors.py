@@ -10,7 +10,7 @@ from django.http import Http404
 from ptdv.access.models import AccessLog
 from ptdv.access.policy import Action, grants_of
 from ptdv.pipeline import actions
-from ptdv.pipeline.models import Stage
+from ptdv.pipeline.models import Case, Stage
 from ptdv.pipeline.selectors import (
     OPEN_STAGES,
     board,
@@ -165,7 +165,7 @@ def test_board_filters_and_limits_cards(world, cases):
         3,
     )
     # Without a deadline, the longest waiting come first.
-    assert [c.case.opened_on for c in columns["source"].cards] == [
+    assert [Case.objects.get(pk=c.case_id).opened_on for c in columns["source"].cards] == [
         date(2026, 10, 1),
         date(2026, 11, 2),
     ]

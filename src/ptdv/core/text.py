@@ -126,3 +126,8 @@ def prefix_upper_bound(prefix: str) -> str:
     if not prefix:
         raise ValueError("prefix must not be empty")
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def unit_label(name: str, parent_name: str) -> str:
+    """Return a unit's name with its parent's, so that ten "Chi bộ Khu phố 2" differ."""
+    return f"{name} — {parent_name}" if parent_name else name

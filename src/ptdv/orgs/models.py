@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 from ptdv.core.models import VersionedModel
-from ptdv.core.text import prefix_upper_bound, search_terms
+from ptdv.core.text import prefix_upper_bound, search_terms, unit_label
 
 
 class OrgKind(models.TextChoices):
@@ -211,7 +211,7 @@ class Org(MP_Node, VersionedModel):  # type: ignore[misc]  # treebeard ships no 
     @property
     def label(self) -> str:
         """Return the name with the parent's, so that ten "Chi bộ Khu phố 2" differ."""
-        return f"{self.name} — {self.parent_name}" if self.parent_name else self.name
+        return unit_label(self.name, self.parent_name)
 
     def folded_search_text(self) -> str:
         """Return what a unit picker matches words against: the words of every name of the

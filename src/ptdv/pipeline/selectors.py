@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
+from ptdv.core.text import unit_label
 from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.rules import committee_name
 from ptdv.orgs.selectors import ancestors_of
@@ -114,7 +115,7 @@ def _filtered(
 
 @dataclass(frozen=True)
 class BoardCard:
-    case: Case
+    case_id: int
     person_name: str
     cell_name: str
     cell_label: str  # with the parent's name: ten "Chi bộ Khu phố 2" differ
@@ -176,20 +177,25 @@ def board(
         .filter(rank__lte=per_column)
         .values_list("pk", flat=True)
     )
-    shown = Case.objects.filter(pk__in=list(ranked))
-    for case in shown.select_related("person", "cell").order_by(
-        F("next_due_on").asc(nulls_last=True), "stage_since", "pk"
-    ):
-        cards.setdefault(case.stage, []).append(
+    # The cards' own columns, not their cases, people and cells as objects: a province's board
+    # shows 280 cards.
+    shown = (
+        Case.objects.filter(pk__in=list(ranked))
+        .order_by(F("next_due_on").asc(nulls_last=True), "stage_since", "pk")
+        .values_list("pk", "stage", "stage_since", "next_due_on", "next_due_rule",
+                     "person__full_name", "cell__name", "cell__parent_name")
+    )  # fmt: skip
+    for pk, stage, since, due, rule, person_name, cell_name, parent_name in shown:
+        cards.setdefault(stage, []).append(
             BoardCard(
-                case=case,
-                person_name=case.person.full_name,
-                cell_name=case.cell.name,
-                cell_label=case.cell.label,
-                days_in_stage=(today - case.stage_since).days,
-                next_due_on=case.next_due_on,
-                next_due_rule=case.next_due_rule,
-                overdue=case.next_due_on is not None and case.next_due_on < today,
+                case_id=pk,
+                person_name=person_name,
+                cell_name=cell_name,
+                cell_label=unit_label(cell_name, parent_name),
+                days_in_stage=(today - since).days,
+                next_due_on=due,
+                next_due_rule=rule,
+                overdue=due is not None and due < today,
             )
         )
     return [
