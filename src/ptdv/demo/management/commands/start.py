@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 
 class Command(BaseCommand):
@@ -26,6 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("Cơ sở dữ liệu trống: đang nạp dữ liệu mẫu...")
             call_command("demo", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The server's threads open their own connections: this one is closed, which on SQLite
+        # leaves the planner the statistics of the tables migrated and loaded (D59).
+        connections.close_all()
         from ptdv.demo.logins import demo_logins_text
 
         text = demo_logins_text()
