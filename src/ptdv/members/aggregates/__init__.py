@@ -14,16 +14,24 @@ whether a day can be read here; members.asof answers every day by scanning the p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
+from ptdv.members.aggregates.packed import (
+    Parts,
+    pack_admitted,
+    pack_age_sums,
+    pack_ages,
+    pack_stock,
+    years_on,
+)
 from ptdv.members.models import (
     AdmissionStat,
     AdmissionStatYear,
@@ -34,7 +42,6 @@ from ptdv.members.models import (
     PackKind,
     StatPack,
 )
-from ptdv.members.rules import packs
 from ptdv.members.rules.stats import (
     DEFAULT_LEVELS,
     DIMENSIONS,
@@ -46,13 +53,10 @@ from ptdv.members.rules.stats import (
 )
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
 
-T = TypeVar("T")
+# (The tests read the parts a read adds up.)
+_Parts = Parts
 # {dimension: {value: {measure: count}}}; dimension "" value "" holds the unit's totals.
 Stock = dict[str, dict[str, dict[str, int]]]
-# What reads derive from packs, remembered by the packs' contents (D58): a past month end read
-# again costs lookups instead of decoding a few hundred packs. A national page of such a day
-# reads up to a dozen packs for each of its 64 units.
-_MEMO = packs.Memo(4096)
 # The person's attributes, read through a period.
 _PERSON = tuple(f"person__{name}" for name in PERSON_VALUES if name != "pk")
 
@@ -115,23 +119,12 @@ def _add_kept_stocks(
             for m, n in zip(MEASURES, sums, strict=True):
                 counts[m] += int(n or 0)
     # All the dimensions are the fold's read of every unit: not remembered.
-    stock_of = partial(_pack_stock, dims)
+    stock_of = partial(pack_stock, dims)
     for org_id, entries in parts.derived(("stock", dims), stock_of, remember=dims is not None):
         for dim, value, found in entries:
             counts = _counts(result, org_id, dim, value)
             for m, n in zip(MEASURES, found, strict=True):
                 counts[m] += n
-
-
-def _pack_stock(
-    dims: tuple[str, ...] | None, unit_packs: list[packs.Pack]
-) -> tuple[tuple[str, str, list[int]], ...]:
-    """Return a unit's packs added up: (dimension, value, counts) of the dimensions (None:
-    all)."""
-    summed: packs.Pack = {}
-    for pack in unit_packs:
-        packs.add(summed, {d: v for d, v in pack.items() if dims is None or d in dims})
-    return tuple(packs.entries(summed))
 
 
 def _add_counted(
@@ -176,13 +169,13 @@ def ages(units: Iterable[int], day: date) -> dict[int, Counter[int]]:
         for org_id, age, n in grouped:
             if n:
                 result.setdefault(org_id, Counter())[age] += n
-    for org_id, found in parts.derived(("ages", end), partial(_pack_ages, end)):
+    for org_id, found in parts.derived(("ages", end), partial(pack_ages, end)):
         unit = result.setdefault(org_id, Counter())
         for age, n in found:
             unit[age] += n
     for counted in _counted(kept, deep, day, ("person__birth_date",), cells):
         born: date = counted.person["birth_date"]
-        result.setdefault(counted.unit, Counter())[_years_on(born.year, born.month, end)] += 1
+        result.setdefault(counted.unit, Counter())[years_on(born.year, born.month, end)] += 1
     return {org_id: +counts for org_id, counts in result.items()}
 
 
@@ -246,49 +239,16 @@ def _add_kept_age_sums(sums: dict[int, list[int]], kept: list[int], day: date) -
             found[0] += int(n or 0)
             found[1] += int(years or 0)
             found[2] += int(old or 0)
-    for org_id, summed in parts.derived(("age sums", end), partial(_pack_age_sums, end)):
+    for org_id, summed in parts.derived(("age sums", end), partial(pack_age_sums, end)):
         found = sums.setdefault(org_id, [0, 0, 0])
         for i, n in enumerate(summed):
             found[i] += n
 
 
-def _pack_ages(end: date, unit_packs: list[packs.Pack]) -> tuple[tuple[int, int], ...]:
-    """Return a unit's packs' members (or changes) by age in full years on `end` (a month's
-    end), added up."""
-    found: Counter[int] = Counter()
-    for pack in unit_packs:
-        for value, counts in pack.get("birth", {}).items():
-            if counts[0]:
-                found[_age(value, end)] += counts[0]
-    return tuple((age, n) for age, n in found.items() if n)
-
-
-def _pack_age_sums(end: date, unit_packs: list[packs.Pack]) -> tuple[int, int, int]:
-    """Return a unit's packs' [count, years, aged 60 or over] on `end` (a month's end)."""
-    count = years = old = 0
-    for age, n in _pack_ages(end, unit_packs):
-        count += n
-        years += n * age
-        old += n if age >= 60 else 0
-    return count, years, old
-
-
-def _age(birth: str, end: date) -> int:
-    """Return the age in full years on `end` (a month's end) of a birth row's value
-    ("YYYY-MM")."""
-    return _years_on(int(birth[:4]), int(birth[5:7]), end)
-
-
-def _years_on(year: int, month: int, end: date) -> int:
-    """Return the age in full years on `end` (a month's end) of someone born in that month:
-    their birthday of `end`'s month has passed by then."""
-    return end.year - year - (1 if month > end.month else 0)
-
-
 def _add_age(sums: dict[int, list[int]], counted: _Counted, end: date) -> None:
     """Add one counted period's age in full years on `end` (a month's end) to its unit."""
     born: date = counted.person["birth_date"]
-    age = _years_on(born.year, born.month, end)
+    age = years_on(born.year, born.month, end)
     found = sums.setdefault(counted.unit, [0, 0, 0])
     found[0] += 1
     found[1] += age
@@ -359,7 +319,7 @@ def admissions(
             if n:
                 found.counts[(dim, value)] += int(n)
             found.age_days += int(days or 0)
-    for org_id, (counted, days) in parts.derived("admitted", _pack_admitted):
+    for org_id, (counted, days) in parts.derived("admitted", pack_admitted):
         found = result[org_id]
         if org_id in only_totals:
             found.counts[("", "")] += counted.get(("", ""), 0)
@@ -369,49 +329,7 @@ def admissions(
     return result
 
 
-def _pack_admitted(unit_packs: list[packs.Pack]) -> tuple[Counter[tuple[str, str]], int]:
-    """Return a unit's admissions packs added up: counts by (dimension, value) and the sum of
-    their ages in days (kept on the all-admissions value, as the rows keep it)."""
-    counted: Counter[tuple[str, str]] = Counter()
-    days = 0
-    for pack in unit_packs:
-        for dim, values in pack.items():
-            for value, (n, age_days) in values.items():
-                if n:
-                    counted[(dim, value)] += n
-                days += age_days
-    return counted, days
-
-
-@dataclass(frozen=True)
-class _Parts:
-    """What adds up to the kept units' figures: rows, summed in the database, and packs (D57),
-    added here (a fold moves the rows of its months and years into packs; writes after it add
-    rows beside them)."""
-
-    rows: tuple[QuerySet[Any], ...] = ()
-    packed: Q | None = None  # which packs, of the units `ids`
-    ids: tuple[int, ...] = ()
-
-    def derived(
-        self, purpose: Hashable, compute: Callable[[list[packs.Pack]], T], *, remember: bool = True
-    ) -> Iterator[tuple[int, T]]:
-        """Yield each unit with packs and what `compute` derives from its packs (all of them at
-        once), remembered by their content (D58) unless told not to; one query."""
-        if self.packed is None or not self.ids:
-            return
-        found: dict[int, list[bytes | memoryview]] = {}
-        packed = StatPack.objects.filter(self.packed, org_id__in=self.ids)
-        for org_id, data in packed.values_list("org_id", "data"):
-            found.setdefault(org_id, []).append(data)
-        for org_id, unit_data in found.items():
-            if remember:
-                yield org_id, _MEMO.derived(unit_data, purpose, compute)
-            else:
-                yield org_id, compute([packs.decode(data) for data in unit_data])
-
-
-def _admission_rows(ids: list[int], since: date, month: date) -> _Parts:
+def _admission_rows(ids: list[int], since: date, month: date) -> Parts:
     """Return the admission rows and packs that add up to the months from `since` to `month`
     (first days): the months of a year the period begins inside, the yearly sums (D51) of the
     whole years, and the last year's months up to `month` — or its yearly sums, when none of
@@ -441,7 +359,7 @@ def _admission_rows(ids: list[int], since: date, month: date) -> _Parts:
                 AdmissionStat.objects.filter(org_id__in=ids, month__gte=start, month__lte=month)
             )
             kept |= Q(kind=PackKind.ADMISSIONS, period__gte=start, period__lte=month)
-    return _Parts(tuple(rows), kept, tuple(ids))
+    return Parts(tuple(rows), kept, tuple(ids))
 
 
 def stock(unit: Org, day: date, *, dims: tuple[str, ...] | None = None) -> Stock:
@@ -488,7 +406,7 @@ def folded_through() -> date | None:
     return MemberStatBase.objects.values_list("through", flat=True).first()
 
 
-def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> _Parts:
+def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> Parts:
     """Return the rows and packs that add up to the units' stock on the day (of the dimensions
     `dims`, None: all). From the base (D46) when the day's month is not before it: the base,
     the monthly rows and packs after it (of the base's year and of the day's), and the yearly
@@ -500,7 +418,7 @@ def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> _Pa
     has a row of that year after the day's month (D51): today, and any month end of a year
     whose later months changed nothing — one row per value instead of up to twelve."""
     if not ids:
-        return _Parts()
+        return Parts()
     month = month_of(day)
     year_start = month.replace(month=1)
     through = folded_through()
@@ -509,12 +427,12 @@ def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> _Pa
         # last year packed. A year after them is in its rows alone.
         last = through.year if through is not None else packed_year()
         if _nothing_after(ids, month, dims):
-            return _Parts(
+            return Parts(
                 (MemberStatYear.objects.filter(org_id__in=ids, year__lte=day.year),),
                 _year_end(min(day.year, last or 0)),
                 tuple(ids),
             )
-        return _Parts(
+        return Parts(
             (
                 MemberStatYear.objects.filter(org_id__in=ids, year__lt=day.year),
                 MemberStat.objects.filter(org_id__in=ids, month__gte=year_start, month__lte=month),
@@ -549,7 +467,7 @@ def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> _Pa
                 org_id__in=ids, year__gt=through.year, year__lte=last_year
             )
         )
-    return _Parts(tuple(rows), packed, tuple(ids))
+    return Parts(tuple(rows), packed, tuple(ids))
 
 
 def _year_end(year: int) -> Q:
