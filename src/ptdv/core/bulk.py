@@ -8,6 +8,7 @@ every other column gets its model default, prepared once for the batch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,3 +76,28 @@ def copy_rows(
                 for row in rows:
                     copy.write_row((*row, *tail))
     return ids
+
+
+_ONE_ROW = re.compile(r"VALUES \((%s(?:, %s)*)\)")
+
+
+def execute_rows(cursor: Any, sql: str, rows: Sequence[Sequence[Any]], *, most: int = 1000) -> None:
+    """Run a one-row `INSERT … VALUES (%s, …) …` (an upsert too) for every row, with as many rows
+    per statement as the database's limit on parameters allows (up to `most`): what
+    `executemany` would do, in a statement per batch instead of one per row. The rows of one
+    call must not share a conflict key (PostgreSQL refuses an upsert touching a row twice)."""
+    if not rows:
+        return
+    found = _ONE_ROW.search(sql)
+    if found is None:
+        raise ValueError(f"not a one-row VALUES statement: {sql[:80]}")
+    width = len(rows[0])
+    limit = connection.features.max_query_params or width * most
+    per = max(1, min(most, limit // width))
+    group = f"({found.group(1)})"
+    for i in range(0, len(rows), per):
+        batch = rows[i : i + per]
+        values = "VALUES " + ", ".join([group] * len(batch))
+        cursor.execute(
+            sql[: found.start()] + values + sql[found.end() :], [v for row in batch for v in row]
+        )

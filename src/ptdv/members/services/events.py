@@ -69,7 +69,7 @@ def _apply(membership: Membership, result: rp.Replay) -> None:
     membership.admission_cell_id = entry.cell_id if entry and not entry.other_party else None
     before = stats.periods_of([membership.pk])
     MemberPeriod.objects.filter(membership=membership).delete()
-    MemberPeriod.objects.bulk_create(
+    written = MemberPeriod.objects.bulk_create(
         MemberPeriod(
             membership=membership,
             person_id=membership.person_id,
@@ -82,10 +82,12 @@ def _apply(membership: Membership, result: rp.Replay) -> None:
         )
         for p in result.periods
     )
+    after = [tuple(getattr(p, f) for f in stats.PERIOD_VALUES) for p in written]
     # The monthly aggregates follow the periods and the admission, in this transaction (D39).
-    stats.periods_replaced(before, stats.periods_of([membership.pk]))
-    stats.admissions_replaced(
-        admissions_before, stats.admission_of(membership), membership_id=membership.pk
+    stats.membership_rewritten(
+        (before, after),
+        (admissions_before, stats.admission_of(membership)),
+        membership_id=membership.pk,
     )
 
 
@@ -348,6 +350,28 @@ def admit_member(
 
     A person who was a member before is re-admitted: the new membership links the last one.
     """
+    return _admit(
+        person=person, cell=cell, decision_on=decision_on, joined_on=joined_on, actor=actor,
+        today=today, dossier_number=dossier_number, outside_party=outside_party,
+        historic=historic, rebuild=True,
+    )  # fmt: skip
+
+
+def _admit(
+    *,
+    person: Person,
+    cell: Org,
+    decision_on: date,
+    joined_on: date,
+    actor: User | None,
+    today: date,
+    dossier_number: str,
+    outside_party: str,
+    historic: bool,
+    rebuild: bool,
+) -> Membership:
+    """`admit_member`; without `rebuild` the membership's periods, cached columns and
+    aggregates are left to the caller's next replay (an event recorded at once after it)."""
     _check_dates(decision_on, joined_on, today)
     if not outside_party:
         # A member entered with their history may predate the unit's record in PTĐV: the
@@ -387,7 +411,8 @@ def admit_member(
             other_party=outside_party,
             actor=actor,
         )
-        rebuild_membership(membership, today=today, actor=actor)
+        if rebuild:
+            rebuild_membership(membership, today=today, actor=actor)
     return membership
 
 
@@ -405,9 +430,10 @@ def enter_existing_member(
     dossier_number: str = "",
 ) -> Membership:
     """Enter a member admitted before the unit used PTĐV, with the history dates; all or
-    nothing (a refused card number leaves no half-entered membership)."""
+    nothing (a refused card number leaves no half-entered membership). An official member's
+    admission and recognition are replayed, and counted in the aggregates, once."""
     with transaction.atomic():
-        membership = admit_member(
+        membership = _admit(
             person=person,
             cell=cell,
             decision_on=decision_on,
@@ -415,7 +441,9 @@ def enter_existing_member(
             actor=actor,
             today=today,
             dossier_number=dossier_number,
+            outside_party="",
             historic=True,
+            rebuild=official_on is None,
         )
         if official_on is not None:
             recognise_member(

@@ -8,7 +8,7 @@ needs nothing else — idle when that admission is before the years looked at, a
 each cell's admissions. Only a cell whose last admission came after the day (a past day) is
 still searched.
 
-Kept by every write of an admission (members.services.stats.admissions_replaced and the bulk
+Kept by every write of an admission (members.services.stats.membership_rewritten and the bulk
 entry), in its transaction; `ptdv stats rebuild` recomputes it and `--check` compares.
 """
 

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ptdv.core.bulk import copy_rows
+from ptdv.core.bulk import copy_rows, execute_rows
 from ptdv.core.compare import mismatches
 from ptdv.members.aggregates import folded_through, kept_levels, kept_stocks, packed_year
 from ptdv.members.asof import admission_counts_by
@@ -242,7 +242,7 @@ def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in batches:
             for i in range(0, len(params), batch_size):
-                cursor.executemany(sql, params[i : i + batch_size])
+                execute_rows(cursor, sql, params[i : i + batch_size])
         if rows:
             MemberStat.objects.filter(zero, org_id__in=touched).delete()
             MemberStatYear.objects.filter(zero, org_id__in=touched).delete()
@@ -251,7 +251,7 @@ def apply(delta: Counter[rules.Key], *, batch_size: int = 2000) -> int:
             if bases:
                 params = [(*key, *values) for key, values in bases.items()]
                 for i in range(0, len(params), batch_size):
-                    cursor.executemany(_UPSERT_BASE, params[i : i + batch_size])
+                    execute_rows(cursor, _UPSERT_BASE, params[i : i + batch_size])
                 MemberStatBase.objects.filter(zero, org_id__in=touched).delete()
         if admissions:
             admitting = {k[0] for k in admissions}
@@ -269,13 +269,6 @@ def periods_of(membership_ids: Iterable[int]) -> list[PeriodRow]:
             *PERIOD_VALUES
         )
     )
-
-
-def periods_replaced(before: list[PeriodRow], after: list[PeriodRow]) -> None:
-    """A membership's periods were rewritten: add what changed."""
-    if before == after:
-        return
-    apply(difference(contributions(before), contributions(after)))
 
 
 def admission_of(membership: Membership) -> list[AdmissionRow]:
@@ -321,20 +314,49 @@ def admission_contributions(
     return total
 
 
-def admissions_replaced(
-    before: list[AdmissionRow], after: list[AdmissionRow], *, membership_id: int | None = None
+def membership_rewritten(
+    periods: tuple[list[PeriodRow], list[PeriodRow]],
+    admissions: tuple[list[AdmissionRow], list[AdmissionRow]],
+    *,
+    membership_id: int | None = None,
 ) -> None:
-    """A membership's admission was entered, corrected or withdrawn (the membership, not saved
-    yet, named by its id if it has one): add what changed, and keep its cells' last admission
-    (D49)."""
-    if before == after:
+    """A membership's periods and admission were rewritten from its events (before, after
+    each; the membership, not saved yet, named by its id if it has one): add what changed to
+    the rows, in one write, and keep its cells' last admission (D49) when its admission was
+    entered, corrected or withdrawn. The people and the cells' spans are read once for both."""
+    (periods_before, periods_after), (admitted_before, admitted_after) = periods, admissions
+    periods_changed = periods_before != periods_after
+    admission_changed = admitted_before != admitted_after
+    if not periods_changed and not admission_changed:
         return
-    apply(difference(admission_contributions(before), admission_contributions(after)))
-    last_admissions.refresh(
-        (row[1] for row in before + after),
-        membership_id=membership_id,
-        admissions=[(row[1], row[2]) for row in after],
-    )
+    rows = periods_before + periods_after
+    admitted = admitted_before + admitted_after
+    persons = _persons({p[0] for p in rows} | {a[0] for a in admitted})
+    spans = _spans({p[1] for p in rows} | {a[1] for a in admitted})
+    people = {pid: dims for pid, (dims, _birth) in persons.items()}
+    delta: Counter[rules.Key] = Counter()
+    if periods_changed:
+        delta.update(
+            difference(
+                contributions(periods_before, people=people, spans=spans),
+                contributions(periods_after, people=people, spans=spans),
+            )
+        )
+    if admission_changed:
+        # (Other measures than the periods': the two deltas never share a key.)
+        delta.update(
+            difference(
+                admission_contributions(admitted_before, persons=persons, spans=spans),
+                admission_contributions(admitted_after, persons=persons, spans=spans),
+            )
+        )
+    apply(delta)
+    if admission_changed:
+        last_admissions.refresh(
+            (row[1] for row in admitted),
+            membership_id=membership_id,
+            admissions=[(row[1], row[2]) for row in admitted_after],
+        )
 
 
 def _everything(
