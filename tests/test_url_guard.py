@@ -6,6 +6,7 @@ may reach it. Denied users get 404 (absent and forbidden look the same) and chan
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from ptdv.api import api
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
 from ptdv.targets.services import set_target
+from tests.conftest import built_once
 from tests.factories import TODAY
 
 EVERYONE = frozenset(
@@ -295,15 +297,28 @@ def test_every_url_pattern_has_an_access_entry() -> None:
     assert stale == [], f"PAGES entries for URLs that no longer exist: {stale}"
 
 
-@pytest.fixture
-def guarded_cast(cast):
+# The module's data is written once (tests.conftest.built_once): the cast, then what the guarded
+# pages need, then the probes' foreign units and people; each test gets a copy of the objects and
+# runs in a savepoint, so nothing one test writes reaches the next.
+def _guarded(base: Any) -> Any:
     from ptdv.access.services import create_api_token
 
+    cast = copy.deepcopy(base)
     cast.token, _secret = create_api_token(user=cast.administrator, name="Bảng tính")
     # A target of cell A, so that its removal page and the API's DELETE have something to name.
     set_target(unit=cast.cell_a, start_year=2026, end_year=2026, metric="new_members",
                value=Decimal(5), version=None, actor=cast.administrator, today=TODAY)  # fmt: skip
     return cast
+
+
+@pytest.fixture(scope="module")
+def guarded_once(cast_once, django_db_blocker):  # type: ignore[no-untyped-def]
+    yield from built_once(django_db_blocker, lambda: _guarded(cast_once))
+
+
+@pytest.fixture
+def guarded_cast(guarded_once, db):  # type: ignore[no-untyped-def]
+    return copy.deepcopy(guarded_once)
 
 
 def _snapshot() -> dict[str, list[dict[str, Any]]]:
@@ -508,8 +523,17 @@ class Foreign:
     entry_b: Any  # person_b on cell_b's pool
 
 
+@pytest.fixture(scope="module")
+def probe_once(guarded_once, django_db_blocker):  # type: ignore[no-untyped-def]
+    yield from built_once(django_db_blocker, lambda: _probed(guarded_once))
+
+
 @pytest.fixture
-def probe_cast(guarded_cast):
+def probe_cast(probe_once, db):  # type: ignore[no-untyped-def]
+    return copy.deepcopy(probe_once)
+
+
+def _probed(base: Any) -> Any:
     from datetime import date
 
     from ptdv.orgs.models import OrgField, OrgKind
@@ -518,7 +542,7 @@ def probe_cast(guarded_cast):
     from tests.factories import TODAY, make_org, make_person, system_user
     from tests.pipeline.factories import make_candidate, make_member
 
-    c = guarded_cast
+    c = copy.deepcopy(base)
     province = make_org(None, OrgKind.PROVINCE, "Tỉnh ủy Quảng Bình", code="TUQB")
     grassroots = make_org(
         province,

@@ -22,6 +22,7 @@ from ptdv.orgs.models import OrgKind
 from ptdv.orgs.services import move_org
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people, enter
+from tests.properties import examples
 
 ORIGIN = date(2000, 1, 1)
 LAST = date(2025, 12, 31)
@@ -120,7 +121,7 @@ def _under(model_parent: dict[int, list[tuple[date, int]]], cell: int, day: date
 
 
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

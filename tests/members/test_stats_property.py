@@ -34,6 +34,7 @@ from ptdv.reports import admissions, tables
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people, enter
 from tests.members.test_asof_property import ORIGIN, _life
+from tests.properties import examples
 
 
 def _sexes(unit, day):  # type: ignore[no-untyped-def]
@@ -67,7 +68,7 @@ def _idle(path, day, years):  # type: ignore[no-untyped-def]
 
 
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

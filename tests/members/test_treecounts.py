@@ -25,6 +25,7 @@ from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.services import dissolve_org, move_org, update_org
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import admitted, bulk_people, enter
+from tests.properties import examples
 
 days = st.dates(date(2008, 1, 1), date(2027, 12, 31))
 
@@ -79,7 +80,7 @@ def _reads(units: list[Org]) -> list[object]:
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

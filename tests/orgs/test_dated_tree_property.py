@@ -22,6 +22,7 @@ from ptdv.orgs.services import (
     update_org,
 )
 from tests.factories import TODAY, system_user
+from tests.properties import examples
 
 ROOT_FROM = date(2019, 1, 1)
 # Few distinct days, so that operations often share a day or fall on a span's first day.
@@ -202,7 +203,7 @@ def _assert_contiguous() -> None:
 
 
 @settings(
-    max_examples=100,
+    max_examples=examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -21,6 +21,7 @@ from tests.pipeline.factories import (
     registry_row,
     walk_case_to,
 )
+from tests.properties import examples
 
 CAST = (
     "administrator",
@@ -504,7 +505,7 @@ def step_sequences(draw: st.DrawFn) -> list[tuple[int, bool]]:
 
 
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

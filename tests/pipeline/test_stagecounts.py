@@ -46,6 +46,7 @@ from ptdv.reports import rules as report_rules
 from ptdv.targets import selectors as target_selectors
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people
+from tests.properties import examples
 
 _MIGRATION = importlib.import_module("ptdv.pipeline.migrations.0005_decided_counts")
 
@@ -170,7 +171,7 @@ def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
 
 
 @settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
