@@ -345,8 +345,8 @@ def test_a_cells_dashboard_of_today_reads_in_a_fixed_number_of_queries(
     """A cell below the kept levels: no units under it to list or count, its members and ages
     in one read of its periods (no search of the tree under it), its year's admissions from its
     own events (no search of cells under it, no placing under children it has not), no
-    reference lists when nobody was admitted in the year; as many queries with more members and
-    the year's admissions."""
+    reference lists and no people of admissions when nobody was admitted in the year; as many
+    queries with more members and more of the year's admissions."""
     root, named = quang_tri
     cell = named["TP"][1]
     first = bulk_people([cell], 5)
@@ -361,8 +361,9 @@ def test_a_cells_dashboard_of_today_reads_in_a_fixed_number_of_queries(
     assert all(not items for items in board.lists.values())
     more = bulk_people([cell], 7)
     enter([(p, date(2026, 2, 1), admitted(p, date(2026, 3, 1), official=False)) for p in more])
-    # Not idle any more; the four reference lists behind the year's lists are read.
-    with django_assert_num_queries(16):
+    # Not idle any more; the four reference lists behind the year's lists are read, and the
+    # people admitted in the year after their events (reports.admissions._admitted).
+    with django_assert_num_queries(17):
         board = dashboard.build(cell, day=TODAY, today=TODAY)
     assert (board.members["total"], board.admitted) == (12, 7)
     assert not board.idle_cells.cells

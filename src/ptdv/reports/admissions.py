@@ -11,23 +11,38 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ptdv.members import aggregates, asof
+from ptdv.members.models import MemberEvent
 from ptdv.members.rules.stats import SpanFacts, unit_ids
 from ptdv.members.rules.stats import span_on as stats_span_on
 from ptdv.orgs.models import SPAN_STEP, Org, OrgSpan
 from ptdv.orgs.selectors import span_on
+from ptdv.people.models import Person
 from ptdv.reports import counting
 
-# What an admission is read with: its day and cell, and the person's birth date and columns.
-_FIELDS = ("on", "cell_id", "membership__person__birth_date",
-           *(f"membership__{f}" for f in counting.PERSON_FIELDS))  # fmt: skip
+# What an admission's person is read with: the birth date and the columns counted.
+_PERSON_FIELDS = ("birth_date", *(f.removeprefix("person__") for f in counting.PERSON_FIELDS))
 
 
-def _person(values: dict[str, Any]) -> dict[str, Any]:
-    """Return an admission's values keyed as counting.add_person reads them."""
-    return {key.removeprefix("membership__"): value for key, value in values.items()}
+def _admitted(events: QuerySet[MemberEvent]) -> list[dict[str, Any]]:
+    """Return each admission's day ("on"), cell ("cell_id") and person's values (keyed as
+    counting.add_person reads them: "person__sex" …): the events first, then their people, in
+    two small queries. One query joining the events to the people and to their five reference
+    lists cost PostgreSQL 12 ms of planning for a cell's page (0.4 ms to run), even when the
+    cell admitted nobody, as most cells in most years."""
+    found = list(events.values_list("on", "cell_id", "membership__person_id"))
+    if not found:
+        return []
+    people = {
+        row.pop("pk"): {f"person__{key}": value for key, value in row.items()}
+        for row in Person.objects.filter(pk__in={p for _on, _cell, p in found}).values(
+            "pk", *_PERSON_FIELDS
+        )
+    }
+    return [{"on": on, "cell_id": cell, **people[person]} for on, cell, person in found]
 
 
 def admission_counts(
@@ -65,11 +80,10 @@ def from_events(
     place = _placer(unit, day, children)
     total: Counter[str] = Counter()
     by_child: dict[int | None, Counter[str]] = {}
-    for values in asof.admissions(unit, since, day).values(*_FIELDS):
-        row = _person(values)
+    for row in _admitted(asof.admissions(unit, since, day)):
         birth = row["person__birth_date"]
-        for counts in (total, by_child.setdefault(place(values["cell_id"]), Counter())):
-            _add_admission(counts, row, values["on"], birth, 1)
+        for counts in (total, by_child.setdefault(place(row["cell_id"]), Counter())):
+            _add_admission(counts, row, row["on"], birth, 1)
     return total, by_child
 
 
@@ -153,7 +167,7 @@ def _place_again(
     (each child the cell stood under on the ceremony day, and the unit's total) and place them
     as the table does: under the child the cell stands under on the day (None: no child, or
     not under the unit then), counting only those made under the unit."""
-    events = list(asof.admissions_in_cells(moved, since, day).values(*_FIELDS))
+    events = _admitted(asof.admissions_in_cells(moved, since, day))
     if not events:
         return
     spans: dict[int, list[SpanFacts]] = {}
@@ -166,16 +180,15 @@ def _place_again(
     levels = aggregates.kept_levels()
     place = _placer(unit, day, children)
     child_ids = set(children.values())
-    for values in events:
-        then = stats_span_on(spans.get(values["cell_id"], []), values["on"])
+    for row in events:
+        then = stats_span_on(spans.get(row["cell_id"], []), row["on"])
         ids = unit_ids(then.path, SPAN_STEP)[:levels] if then else []
-        row = _person(values)
-        birth, on = row["person__birth_date"], values["on"]
+        birth, on = row["person__birth_date"], row["on"]
         for counted in child_ids.intersection(ids):
             _add_admission(by_child[counted], row, on, birth, -1)
         if unit.pk in ids:
             _add_admission(unplaced, row, on, birth, -1)
-            target = by_child.setdefault(place(values["cell_id"]), Counter())
+            target = by_child.setdefault(place(row["cell_id"]), Counter())
             _add_admission(target, row, on, birth, 1)
 
 
