@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
@@ -195,3 +196,57 @@ def test_a_later_change_of_the_tree_reads_the_spans_and_a_wrong_count_is_named(d
     assert [p for p in treecounts.differences() if "2010" in p] == [
         f"đơn vị {grassroots.spans.get().path}, chi bộ không kết nạp từ năm 2010: lưu 5, tính lại 1"
     ]
+
+
+def test_a_tree_written_inside_deferred_is_counted_once_at_its_end(db) -> None:  # type: ignore[no-untyped-def]
+    day = date(2000, 1, 1)
+    actor = system_user()
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=day)
+    before = treecounts.stored()
+    with transaction.atomic(), treecounts.deferred():
+        district = make_org(province, OrgKind.DISTRICT, "Huyện", code="H", valid_from=day)
+        first = make_org(district, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 1", code="G1",
+                         valid_from=day)  # fmt: skip
+        second = make_org(district, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 2", code="G2",
+                          valid_from=day)  # fmt: skip
+        cell = make_org(first, OrgKind.CELL, "Chi bộ 1", code="C1", valid_from=day)
+        with treecounts.deferred():  # an inner block leaves the refresh to the outer one
+            moved = make_org(first, OrgKind.CELL, "Chi bộ 2", code="C2", valid_from=day)
+        move_org(org=moved, new_parent=second, version=moved.version, actor=actor,
+                 today=TODAY, on_date=date(2020, 1, 1))  # fmt: skip
+        cell.refresh_from_db()
+        dissolve_org(org=cell, on_date=date(2021, 1, 1), version=cell.version, actor=actor,
+                     today=TODAY)  # fmt: skip
+        # Nothing counted yet: the units wait for the block's end.
+        assert treecounts.stored() == before
+        assert not UnitFacts.objects.filter(org_id__in=[district.pk, moved.pk]).exists()
+    # Once at the end: what a write-by-write refresh keeps, the dissolved cell not counted.
+    assert treecounts.differences() == []
+    assert set(UnitFacts.objects.values_list("org_id", flat=True)) == {
+        province.pk,
+        district.pk,
+        first.pk,
+        second.pk,
+        moved.pk,
+    }
+
+
+def test_a_deferred_block_that_raises_refreshes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=date(2000, 1, 1))
+    before = treecounts.stored()
+    written: list[Org] = []
+
+    def write_then_fail() -> None:
+        with treecounts.deferred():
+            written.append(make_org(province, OrgKind.DISTRICT, "Huyện", code="H",
+                                    valid_from=date(2000, 1, 1)))  # fmt: skip
+            raise RuntimeError("the caller's transaction is to be rolled back")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert treecounts.stored() == before
+    assert not UnitFacts.objects.filter(org=written[0]).exists()
+    # Outside a block, a write is counted at once again.
+    counted = make_org(province, OrgKind.DISTRICT, "Huyện 2", code="H2",
+                       valid_from=date(2000, 1, 1))  # fmt: skip
+    assert UnitFacts.objects.filter(org=counted).exists()

@@ -42,7 +42,7 @@ from ptdv.demo.units import (
     Unit,
 )
 from ptdv.members import models as registry
-from ptdv.members.services import stats
+from ptdv.members.services import stats, treecounts
 from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgKind, OrgSpan
 from ptdv.orgs.services import create_org, dissolve_org, move_org
 from ptdv.people.models import (
@@ -232,7 +232,9 @@ def load_demo(
     with transaction.atomic():
         users = _create_users()
         actor = users["quantri"]
-        placed = _create_tree(actor=actor, today=today)
+        with treecounts.deferred():
+            # The tree's counts (D52) once for the whole tree, not once per unit written.
+            placed = _create_tree(actor=actor, today=today)
         persons = _generate_people(placed, rng=random.Random(seed), count=people, today=today)
         # A separate generator, so party standing does not disturb the people's own draws.
         standings = history.assign_party_standing(

@@ -17,7 +17,9 @@ A deleted unit takes its count away (post_delete of its facts). `rebuild` recomp
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -31,6 +33,8 @@ from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
 
 # How many units one statement reads or writes.
 CHUNK = 2000
+# The units changed inside `deferred()` blocks, waiting for their one refresh (None: none open).
+_PENDING: ContextVar[set[int] | None] = ContextVar("treecounts_pending", default=None)
 
 
 # --- writes -----------------------------------------------------------------------------------
@@ -156,8 +160,32 @@ def _row(org_id: int, unit: rules.UnitFacts) -> UnitFacts:
                      quiet=unit.quiet)  # fmt: skip
 
 
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Refresh the units the tree's writes change inside the block once, at its end, instead
+    of once per write: for a whole tree written at once (the demo's 380 units). The block must
+    run inside the transaction that commits the writes (the counts are then brought up to date
+    in it, as every write's are) and must not read the counts before its end. If it raises,
+    nothing is refreshed: the transaction is to be rolled back."""
+    outer = _PENDING.get()
+    pending: set[int] = set()
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    if outer is not None:
+        outer.update(pending)  # a block inside another: the outer one refreshes
+    else:
+        refresh(pending)
+
+
 def units_changed(sender: Any, org_ids: Iterable[int], **_kwargs: Any) -> None:
-    """orgs.signals.units_changed's receiver."""
+    """orgs.signals.units_changed's receiver (inside `deferred()`: noted for its end)."""
+    pending = _PENDING.get()
+    if pending is not None:
+        pending.update(org_ids)
+        return
     refresh(org_ids)
 
 
