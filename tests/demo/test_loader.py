@@ -1,4 +1,11 @@
-"""The demo province: structure, realistic and valid people, determinism, accounts, reset."""
+"""The demo province: structure, realistic and valid people, determinism, accounts, reset, its
+members' history, targets and cases.
+
+Loading the demo is the slowest thing the suite does (its tree alone is some 380 units written
+through the services), so the tests that need it share a load per class: the small demo (300
+people), the demo of 2,400 people, the default demo (`ptdv demo`). Each test runs in a savepoint
+inside the class's transaction, so one that resets or corrupts the demo leaves the next one
+the demo as loaded."""
 
 from __future__ import annotations
 
@@ -6,22 +13,34 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F, Q
 
 from ptdv.access.models import Role, RoleGrant, User
 from ptdv.core.text import search_terms
 from ptdv.demo import loader
 from ptdv.demo.logins import DEMO_PASSWORD, DEMO_USERS, demo_logins_text
-from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgField, OrgKind
+from ptdv.members import aggregates
+from ptdv.members.asof import figures
+from ptdv.members.models import EventKind, MemberEvent, Membership, Rating
+from ptdv.members.services import rebuild_membership, stats, treecounts
+from ptdv.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, Org, OrgField, OrgKind, OrgSpan
+from ptdv.orgs.spans import check_spans
 from ptdv.people import rules
 from ptdv.people.models import EthnicGroup, Person, PersonNameToken, Religion
 from ptdv.people.services import create_person
+from ptdv.pipeline import stagecounts
+from ptdv.pipeline.models import Case, Outcome
+from ptdv.targets import selectors
+from ptdv.targets.models import Metric, Target
 from tests.factories import TODAY, make_org, make_user, system_user
+from tests.pipeline.factories import cached_columns, corrupt_cached_columns
 
 SMALL = 300
 
@@ -35,17 +54,6 @@ def digest() -> str:
         "full_name", "national_id", "phone", "birth_date", "org__code", "job_title"
     )
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-
-
-def test_same_seed_gives_the_same_people_and_another_seed_does_not(db):
-    load()
-    first = digest()
-    loader.delete_demo_data()
-    load()
-    assert digest() == first
-    loader.delete_demo_data()
-    load(seed=7)
-    assert digest() != first
 
 
 def test_bulk_inserted_person_is_identical_to_one_from_create_person(db):
@@ -90,32 +98,8 @@ def test_bulk_inserted_person_is_identical_to_one_from_create_person(db):
     assert (hb.history_type, hb.history_change_reason) == ("+", "Tạo hồ sơ")
 
 
-def test_demo_logins_text_lists_every_login(db):
+def test_demo_logins_text_is_empty_without_the_demo(db):
     assert demo_logins_text() == ""
-    load(people=0)
-
-    text = demo_logins_text()
-    lines = text.splitlines()
-    assert lines[0] == (
-        "Tài khoản dùng thử (chỉ có trong dữ liệu mẫu, không dùng cho dữ liệu thật):"
-    )
-    assert lines[1].split() == ["Tên", "đăng", "nhập", "Mật", "khẩu", "Vai", "trò", "Đơn", "vị"]
-    assert len(lines) == 2 + len(DEMO_USERS)
-    for spec, line in zip(DEMO_USERS, lines[2:], strict=True):
-        assert line.split()[:2] == [spec.username, DEMO_PASSWORD]
-        assert line.endswith(Org.objects.get(code=spec.org_code).name)
-    assert "Quản trị hệ thống" in lines[2]
-
-
-def test_demo_logins_text_hides_a_changed_password(db):
-    load(people=0)
-    user = User.objects.get(username="xem.tinh")
-    user.set_password("Mat-khau-moi-2026")
-    user.save()
-
-    line = next(x for x in demo_logins_text().splitlines() if "xem.tinh" in x)
-    assert line.split()[:3] == ["xem.tinh", "(đã", "đổi)"]
-    assert DEMO_PASSWORD not in line
 
 
 def test_demo_command_refuses_a_database_with_data(db):
@@ -126,32 +110,6 @@ def test_demo_command_refuses_a_database_with_data(db):
     assert str(exc.value) == "Cơ sở dữ liệu đã có dữ liệu; dùng --reset để thay bằng dữ liệu mẫu."
     assert Org.objects.count() == 1
     assert (Person.objects.count(), User.objects.count()) == (0, 1)
-
-
-def test_demo_reset_replaces_demo_data(db, capsys):
-    call_command("demo", people=50)
-    call_command("demo", people=60, seed=3, reset=True)
-
-    assert (Person.objects.count(), Org.objects.count(), User.objects.count()) == (60, 383, 7)
-    # The old people's history went with them.
-    assert Person.history.count() == 60
-    assert Org.history.filter(history_type="-").count() == 0
-    out = capsys.readouterr().out
-    assert "Đã xóa dữ liệu mẫu cũ." in out
-    assert "Đã nạp dữ liệu mẫu (hạt giống 3): 383 tổ chức đảng, 119 tổ chức cơ sở đảng" in out
-
-
-def test_demo_reset_refuses_when_the_database_holds_other_data(db):
-    call_command("demo", people=20)
-    make_user("nguoi.that")
-
-    with pytest.raises(CommandError) as exc:
-        call_command("demo", reset=True)
-    assert str(exc.value) == (
-        "Cơ sở dữ liệu có dữ liệu không thuộc bộ dữ liệu mẫu (đơn vị hoặc tài khoản khác); "
-        "không xóa."
-    )
-    assert (Person.objects.count(), Org.objects.count()) == (20, 383)
 
 
 def _loaded_once(django_db_setup: None, django_db_blocker: Any, load_it: Any) -> Iterator[Any]:
@@ -286,6 +244,83 @@ class TestTheSmallDemo:
         assert User.objects.get(is_superuser=True).username == "quantri"
         assert RoleGrant.objects.get(role=Role.CELL_EDITOR).org.name == "Chi bộ Khu phố 2"
 
+    def test_same_seed_gives_the_same_people_and_another_seed_does_not(self, small_demo, db):
+        first = digest()
+        loader.delete_demo_data()
+        load(seed=7)
+        assert digest() != first
+        loader.delete_demo_data()
+        load()
+        assert digest() == first
+
+    def test_demo_logins_text_lists_every_login(self, small_demo, db):
+        text = demo_logins_text()
+        lines = text.splitlines()
+        assert lines[0] == (
+            "Tài khoản dùng thử (chỉ có trong dữ liệu mẫu, không dùng cho dữ liệu thật):"
+        )
+        assert lines[1].split() == ["Tên", "đăng", "nhập", "Mật", "khẩu", "Vai", "trò", "Đơn", "vị"]
+        assert len(lines) == 2 + len(DEMO_USERS)
+        for spec, line in zip(DEMO_USERS, lines[2:], strict=True):
+            assert line.split()[:2] == [spec.username, DEMO_PASSWORD]
+            assert line.endswith(Org.objects.get(code=spec.org_code).name)
+        assert "Quản trị hệ thống" in lines[2]
+
+    def test_demo_logins_text_hides_a_changed_password(self, small_demo, db):
+        user = User.objects.get(username="xem.tinh")
+        user.set_password("Mat-khau-moi-2026")
+        user.save()
+
+        line = next(x for x in demo_logins_text().splitlines() if "xem.tinh" in x)
+        assert line.split()[:3] == ["xem.tinh", "(đã", "đổi)"]
+        assert DEMO_PASSWORD not in line
+
+    def test_demo_reset_replaces_demo_data(self, small_demo, db, capsys):
+        call_command("demo", people=60, seed=3, reset=True)
+
+        assert (Person.objects.count(), Org.objects.count(), User.objects.count()) == (60, 383, 7)
+        # The old people's history went with them.
+        assert Person.history.count() == 60
+        assert Org.history.filter(history_type="-").count() == 0
+        out = capsys.readouterr().out
+        assert "Đã xóa dữ liệu mẫu cũ." in out
+        assert "Đã nạp dữ liệu mẫu (hạt giống 3): 383 tổ chức đảng, 119 tổ chức cơ sở đảng" in out
+
+    def test_demo_reset_refuses_when_the_database_holds_other_data(self, small_demo, db):
+        make_user("nguoi.that")
+
+        with pytest.raises(CommandError) as exc:
+            call_command("demo", reset=True)
+        assert str(exc.value) == (
+            "Cơ sở dữ liệu có dữ liệu không thuộc bộ dữ liệu mẫu (đơn vị hoặc tài khoản khác); "
+            "không xóa."
+        )
+        assert (Person.objects.count(), Org.objects.count()) == (SMALL, 383)
+
+    def test_demo_targets_add_up_and_reset_removes_them(self, small_demo, db):
+        root = Org.objects.get(depth=1)
+        year = Target.objects.filter(start_year=2026, end_year=2026, metric=Metric.NEW_MEMBERS)
+        province = year.get(unit=root)
+        split = selectors.children_split(root, 2026, 2026, today=TODAY)
+        assert split.adds_up
+        assert split.total == int(province.value) > 0
+        assert Target.objects.filter(unit=root, start_year=2020, end_year=2025).count() == 1
+        assert Target.objects.get(unit=root, metric=Metric.WOMEN).value == Decimal(40)
+        assert Target.history.count() == Target.objects.count()
+        assert selectors.progress(root, year=2026, today=TODAY).target == int(province.value)
+
+        call_command("demo", people=40, reset=True)
+        assert Target.history.filter(history_type="-").count() == 0
+
+    def test_the_demo_tree_leaves_consistent_spans(self, small_demo, db):
+        assert check_spans() == []
+        # The tree's counts (D52), written once after the whole tree, as write-by-write.
+        assert treecounts.differences() == []
+        assert (
+            OrgSpan.objects.filter(valid_to__isnull=True).count()
+            == Org.objects.filter(valid_to__isnull=True).count()
+        )
+
 
 @pytest.fixture(scope="class")
 def demo_2400(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
@@ -343,6 +378,59 @@ class TestTheDemoOf2400People:
         mountain = Person.objects.filter(org__code__startswith="QT-HPH-T")
         minority = mountain.exclude(ethnic_group__code="01").count()
         assert minority > mountain.count() / 2
+
+    def test_the_demo_members_have_fifteen_years_of_consistent_history(self, demo_2400, db):
+        """The member history (issue 7 item 12): stories replay cleanly, use every kind of
+        event the registry knows, and keep every event inside the life of its cell."""
+
+        kinds = set(MemberEvent.objects.values_list("kind", flat=True))
+        assert {
+            EventKind.ADMITTED,
+            EventKind.RECOGNISED,
+            EventKind.TRANSFER_OUT,
+            EventKind.TRANSFER_IN,
+            EventKind.TEMP_OUT,
+            EventKind.TEMP_BACK,
+            EventKind.EXEMPT_START,
+            EventKind.DIED,
+            EventKind.PROBATION_DELETED,
+        } <= kinds
+        # Admissions in every year of the last fifteen.
+        years = set(
+            MemberEvent.objects.filter(kind__in=["admitted", "readmitted"]).values_list(
+                "on__year", flat=True
+            )
+        )
+        assert set(range(TODAY.year - 15, TODAY.year - 2)) <= years
+        # An event happens in a cell that exists on its day (outside PTĐV: no cell roll).
+        misplaced = MemberEvent.objects.filter(other_party="").filter(
+            Q(on__lt=F("cell__valid_from")) | Q(cell__valid_to__lte=F("on"))
+        )
+        assert misplaced.count() == 0
+        # The stored state is what the events replay to.
+        sample = Membership.objects.order_by("pk")[:300]
+        assert [m.pk for m in sample if rebuild_membership(m, today=TODAY)] == []
+        # Ratings: at most one per member and year, nobody exempted rated, two weak years in a row
+        # for somebody (the removal watch list has someone to show).
+        assert Rating.objects.count() > 500
+        assert not Rating.objects.filter(membership__exempted=True).exists()
+        weak = Rating.objects.filter(level="not_completed").values_list("membership_id", flat=True)
+        assert any(list(weak).count(m) == 2 for m in set(weak))
+        assert Membership.objects.filter(status="left", left_kind="died").exists()
+        assert Membership.objects.filter(joined_on__lt=date(2005, 1, 1)).exists()
+        # The monthly aggregates (D39) the demo's writes kept — bulk entry, the pipeline's
+        # recognitions, the 2025 reorganisation — are what a rebuild computes, and the province's
+        # month-end count read from them is the direct one.
+        assert stats.differences() == []
+        province = Org.objects.get(kind=OrgKind.PROVINCE)
+        for day in (date(2015, 12, 31), date(2025, 6, 30), date(2025, 7, 31)):
+            direct = figures(province, day, breakdown=False)
+            kept = aggregates.totals(province, day)
+            assert (kept["total"], kept["official"], kept["exempted"]) == (
+                direct.total,
+                direct.official,
+                direct.exempted,
+            )
 
 
 @pytest.fixture(scope="class")
@@ -432,3 +520,31 @@ class TestTheDefaultDemo:
             assert case.decision_on < case.ceremony_on < case.official_on
             assert case.recognition_decision_on > case.official_on
             assert case.membership.status == "official"
+
+    def test_recompute_reproduces_every_demo_case_exactly(self, default_demo, db) -> None:
+        # The demo's cases cover every stage, every outcome, failed votes, transfers, a
+        # re-admission and an over-60 candidate, all recorded through the services.
+        original = cached_columns()
+        versions = dict(Case.objects.values_list("pk", "version"))
+        assert len(original) >= 30
+        assert {row["outcome"] for row in original.values()} >= {Outcome.OPEN, Outcome.OFFICIAL}
+        corrupt_cached_columns()
+        assert cached_columns() != original
+
+        out = StringIO()
+        call_command("pipeline", "recompute", stdout=out)
+
+        assert cached_columns() == original
+        assert dict(Case.objects.values_list("pk", "version")) == versions
+        n = len(original)
+        # The corruption bypassed the cases' saves, so their counts per unit and stage (D50) no
+        # longer matched either: recomputed too, and said.
+        assert out.getvalue().strip().splitlines() == [
+            f"Đã tính lại {n} hồ sơ; {n} hồ sơ có thay đổi.",
+            "Đã tính lại số hồ sơ đang mở theo giai đoạn của các đơn vị cấp trên.",
+        ]
+        assert stagecounts.differences() == []
+        # A second run finds nothing to change.
+        out = StringIO()
+        call_command("pipeline", "recompute", stdout=out)
+        assert out.getvalue().strip() == f"Đã tính lại {n} hồ sơ; 0 hồ sơ có thay đổi."

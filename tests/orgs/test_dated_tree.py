@@ -553,14 +553,3 @@ def test_create_org_opens_a_span_from_the_founding_day(db):
         today=TODAY,
     )
     assert _spans(root) == [("Tỉnh", None, span_segment(root.pk), JUL_1, None)]
-
-
-def test_the_demo_tree_leaves_consistent_spans(db):
-    from ptdv.demo import loader
-
-    loader.load_demo(seed=1, people=50, today=TODAY)
-    assert check_spans() == []
-    assert (
-        OrgSpan.objects.filter(valid_to__isnull=True).count()
-        == Org.objects.filter(valid_to__isnull=True).count()
-    )

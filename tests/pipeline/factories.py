@@ -19,8 +19,13 @@ from ptdv.members.selectors import last_membership
 from ptdv.orgs.models import Org
 from ptdv.people.models import EducationLevel, Person
 from ptdv.pipeline import actions
-from ptdv.pipeline.models import Case, Stage, Step
-from ptdv.pipeline.services import open_case, record_step, register_existing_member
+from ptdv.pipeline.models import Case, Outcome, Stage, Step
+from ptdv.pipeline.services import (
+    CACHED_FIELDS,
+    open_case,
+    record_step,
+    register_existing_member,
+)
 from tests.factories import TODAY, make_person, system_user
 
 _seq = itertools.count(1)
@@ -344,3 +349,28 @@ def registry_row(person: Person) -> tuple[object, ...]:
     if m is None:
         return ("", None, None, None, None, "")
     return (m.status, m.decision_on, m.joined_on, m.official_on, m.left_on, m.left_kind)
+
+
+# --- the cases' cached columns (`ptdv pipeline recompute`) ------------------------------
+
+
+def cached_columns() -> dict[int, dict[str, Any]]:
+    return {row.pop("id"): row for row in Case.objects.values("id", *CACHED_FIELDS)}
+
+
+def corrupt_cached_columns() -> None:
+    """Overwrite every cached column with a wrong value (the version stays: not a new step)."""
+    Case.objects.update(
+        stage=Stage.EXITED,
+        stage_since=date(2000, 1, 1),
+        outcome=Outcome.EXPIRED,  # not open, so the one-open-case constraint holds
+        closed_on=date(2000, 1, 2),
+        next_due_on=date(2000, 1, 3),
+        next_due_rule="XXX",
+        decision_on=date(2000, 1, 4),
+        decision_received_on=None,
+        ceremony_on=date(2000, 1, 5),
+        probation_ends_on=None,
+        official_on=date(2000, 1, 6),
+        recognition_decision_on=date(2000, 1, 7),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,63 +14,16 @@ from django.urls import reverse
 from ptdv import cli
 from ptdv.core.calendar import build_calendar
 from ptdv.core.models import CalendarOverride
-from ptdv.pipeline import actions, stagecounts
-from ptdv.pipeline.models import Case, Outcome, Stage
-from ptdv.pipeline.services import CACHED_FIELDS
+from ptdv.pipeline import actions
+from ptdv.pipeline.models import Case, Stage
 from tests.factories import make_user
-from tests.pipeline.factories import make_candidate, open_test_case, walk_case_to
-
-
-def _cached() -> dict[int, dict[str, Any]]:
-    return {row.pop("id"): row for row in Case.objects.values("id", *CACHED_FIELDS)}
-
-
-def _corrupt() -> None:
-    """Overwrite every cached column with a wrong value (the version stays: not a new step)."""
-    Case.objects.update(
-        stage=Stage.EXITED,
-        stage_since=date(2000, 1, 1),
-        outcome=Outcome.EXPIRED,  # not open, so the one-open-case constraint holds
-        closed_on=date(2000, 1, 2),
-        next_due_on=date(2000, 1, 3),
-        next_due_rule="XXX",
-        decision_on=date(2000, 1, 4),
-        decision_received_on=None,
-        ceremony_on=date(2000, 1, 5),
-        probation_ends_on=None,
-        official_on=date(2000, 1, 6),
-        recognition_decision_on=date(2000, 1, 7),
-    )
-
-
-def test_recompute_reproduces_every_demo_case_exactly(db) -> None:
-    # The demo's cases cover every stage, every outcome, failed votes, transfers, a
-    # re-admission and an over-60 candidate, all recorded through the services.
-    call_command("demo", verbosity=0)
-    original = _cached()
-    versions = dict(Case.objects.values_list("pk", "version"))
-    assert len(original) >= 30
-    assert {row["outcome"] for row in original.values()} >= {Outcome.OPEN, Outcome.OFFICIAL}
-    _corrupt()
-    assert _cached() != original
-
-    out = StringIO()
-    call_command("pipeline", "recompute", stdout=out)
-
-    assert _cached() == original
-    assert dict(Case.objects.values_list("pk", "version")) == versions
-    n = len(original)
-    # The corruption bypassed the cases' saves, so their counts per unit and stage (D50) no
-    # longer matched either: recomputed too, and said.
-    assert out.getvalue().strip().splitlines() == [
-        f"Đã tính lại {n} hồ sơ; {n} hồ sơ có thay đổi.",
-        "Đã tính lại số hồ sơ đang mở theo giai đoạn của các đơn vị cấp trên.",
-    ]
-    assert stagecounts.differences() == []
-    # A second run finds nothing to change.
-    out = StringIO()
-    call_command("pipeline", "recompute", stdout=out)
-    assert out.getvalue().strip() == f"Đã tính lại {n} hồ sơ; 0 hồ sơ có thay đổi."
+from tests.pipeline.factories import (
+    cached_columns,
+    corrupt_cached_columns,
+    make_candidate,
+    open_test_case,
+    walk_case_to,
+)
 
 
 def test_recompute_copies_the_cells_paths_again_where_a_bulk_write_got_them_wrong(world) -> None:
@@ -99,14 +51,14 @@ def test_ptdv_pipeline_recompute_works_as_typed(world, capsys, monkeypatch) -> N
         authority=world.authority,
         actor=cast.board_specialist,
     )
-    original = _cached()
-    _corrupt()
+    original = cached_columns()
+    corrupt_cached_columns()
 
     # A command run from the console closes the connections when done; the test's must stay.
     monkeypatch.setattr(connections, "close_all", lambda: None)
     cli.main(["pipeline", "recompute", "--case", str(case.pk)])
 
-    assert _cached() == original
+    assert cached_columns() == original
     assert capsys.readouterr().out.strip() == "Đã tính lại 1 hồ sơ; 1 hồ sơ có thay đổi."
 
 
