@@ -1,4 +1,4 @@
-"""copy_rows: COPY on PostgreSQL, bulk_create on SQLite; the same rows either way."""
+"""copy_rows: COPY on PostgreSQL, executemany on SQLite; the same rows either way."""
 
 from __future__ import annotations
 
@@ -85,3 +85,25 @@ def test_bulk_entry_without_aggregates_leaves_them_to_a_rebuild() -> None:
     total, _official, probationary, *_rest = stored()[(cell.get_parent().pk, date(2020, 2, 1),
                                                        "", "")]  # fmt: skip
     assert (total, probationary) == (3, 3)
+
+
+def test_new_ids_never_reuse_a_deleted_rows_and_the_dates_read_back_as_dates() -> None:
+    cell, kinh = _cell(), EthnicGroup.objects.get(code="01").pk
+    rows = [(cell.pk, "Lê", f"D{i}", f"Lê D{i}", "M", date(1985, 2, i + 1), kinh) for i in range(3)]
+    first = copy_rows(Person, COLUMNS, rows, with_ids=True)
+    Person.objects.filter(pk=first[-1]).delete()
+
+    again = copy_rows(Person, COLUMNS, rows[:2], with_ids=True)
+
+    assert min(again) > max(first)  # the deleted row's key is not given again
+    assert again == [again[0], again[0] + 1]
+    found = Person.objects.filter(pk__in=again, birth_date__gte=date(1985, 2, 1),
+                                  created_at__isnull=False)  # fmt: skip
+    assert sorted(found.values_list("birth_date", flat=True)) == [date(1985, 2, 1),
+                                                                  date(1985, 2, 2)]  # fmt: skip
+    # A row written by Django's own insert takes the next key after them.
+    person = Person.objects.create(
+        org=cell, family_name="Lê", given_name="E", full_name="Lê E", sex="F",
+        birth_date=date(1990, 1, 1), ethnic_group_id=kinh,
+    )  # fmt: skip
+    assert person.pk > max(again)
