@@ -623,6 +623,8 @@ def _person_dims(birth: str) -> list[tuple[str, str, str]]:
              "theory": ("people_theorylevel", "theory_level_id"),
              "occupation": ("people_occupation", "occupation_id")}  # fmt: skip
     dims = [("''", "''", people), ("'sex'", "x.sex", people), ("'birth'", birth, people),
+            ("'byear'", f"substr({birth}, 1, 4)", people),
+            ("'bmonth'", f"substr({birth}, 6, 2)", people),
             ("'age'", "''", people), ("'ethnic'", "e.code", people),
             ("'minority'", _flag("e.is_minority"), people),
             ("'religious'", _flag("x.religion_id IS NOT NULL"), people),

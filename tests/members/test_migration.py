@@ -175,3 +175,50 @@ def test_the_tree_counts_of_one_level_gain_the_second_on_an_upgrade(reference_li
     assert treecounts.differences() == []
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_year_and_month_of_birth_apart_are_filled_on_an_upgrade(reference_lists) -> None:
+    """Members 0017 gives the stock rows and packs of a database the year and the month of
+    birth apart (D60), summed from its months of birth: back to 0016 (they go), forward again
+    (the rows and packs are as the writes keep them; the ages read from them agree)."""
+    from ptdv.members import aggregates
+    from ptdv.members.models import MemberStat, MemberStatBase, MemberStatYear, StatPack
+    from ptdv.members.rules import packs
+    from ptdv.members.services import stats
+    from ptdv.orgs.models import OrgKind
+    from tests.factories import make_org
+    from tests.members.helpers import admitted, bulk_people, enter
+
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=date(2000, 1, 1))
+    grassroots = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ", code="G",
+                          valid_from=date(2000, 1, 1))  # fmt: skip
+    cell = make_org(grassroots, OrgKind.CELL, "Chi bộ", code="C", valid_from=date(2005, 1, 1))
+    people = [p for k in range(6) for p in bulk_people([cell], 1, birth=date(1960 + k, 2 + k, 1))]
+    enter([(p, date(2015 + i, 1, 5), admitted(p, date(2015 + i, 2, 1)))
+           for i, p in enumerate(people)])  # fmt: skip
+    stats.fold(date(2018, 6, 1))  # packs and base rows, and monthly rows after them
+    day = date(2026, 10, 31)
+    ages = aggregates.age_sums([province.pk], day)
+    assert ages[province.pk].count == 6
+    tables = (MemberStat, MemberStatYear, MemberStatBase)
+    kept = [sorted(t.objects.filter(dim="byear").values_list("org_id", "value", "total"))
+            for t in tables]  # fmt: skip
+    assert kept[1]  # the yearly rows after the fold
+    assert kept[2]  # the base rows
+
+    def parts_in_packs() -> int:
+        return sum(1 for p in StatPack.objects.all() if "byear" in packs.decode(p.data))
+
+    assert parts_in_packs() > 0
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0016_stat_packs")])
+    assert not any(t.objects.filter(dim__in=["byear", "bmonth"]).exists() for t in tables)
+    assert parts_in_packs() == 0
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert [sorted(t.objects.filter(dim="byear").values_list("org_id", "value", "total"))
+            for t in tables] == kept  # fmt: skip
+    assert parts_in_packs() > 0
+    assert stats.differences() == []
+    assert aggregates.age_sums([province.pk], day) == ages

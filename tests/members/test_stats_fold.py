@@ -25,7 +25,7 @@ from ptdv.members.models import (
     StatPack,
 )
 from ptdv.members.rules import packs as packs_rules
-from ptdv.members.rules.stats import month_of
+from ptdv.members.rules.stats import month_end, month_of
 from ptdv.members.services import packs as packs_service
 from ptdv.members.services import stats
 from ptdv.orgs.models import OrgKind
@@ -199,6 +199,41 @@ def test_the_ages_summed_in_the_database_are_those_of_the_ages(province):
     # The member born in December 1950 is 59 on 30/11/2010 and 60 on 31/12/2010 onwards.
     assert aggregates.age_sums([root.pk], date(2010, 11, 30))[root.pk].aged_60 == 0
     assert aggregates.age_sums([root.pk], date(2011, 1, 31))[root.pk].aged_60 == 1
+
+
+def test_the_ages_from_the_year_and_month_of_birth_apart_are_those_of_the_months(province):
+    """D60: the sums read from the year and the month of birth apart (and the months of the
+    year that turns 60) equal those of the ages by month of birth, for births in every month
+    around the 60th birthday, every month end of two years, before and after a fold packs the
+    rows (the packs' part summed from their months of birth)."""
+    root, cell = province
+    births = [date(1964 + k // 12, 1 + k % 12, 1) for k in range(60)]  # 1964-01 … 1968-12
+    people = [p for day in births for p in bulk_people([cell], 1, birth=day)]
+    enter([(p, date(1995, 1, 5), admitted(p, date(1995, 2, 1))) for p in people])
+    [late] = bulk_people([cell], 1, birth=date(1966, 7, 1))
+    enter([(late, date(2025, 8, 3), admitted(late, date(2025, 9, 1)))])  # a row of 2025
+    days = [month_end(date(y, m, 1)) for y in (2025, 2026) for m in range(1, 13)]
+
+    def both() -> list[tuple[aggregates.AgeSums, aggregates.AgeSums]]:
+        result = []
+        for day in days:
+            ages = aggregates.ages([root.pk], day)[root.pk]
+            want = aggregates.AgeSums(
+                sum(ages.values()),
+                sum(age * n for age, n in ages.items()),
+                sum(n for age, n in ages.items() if age >= 60),
+            )
+            result.append((aggregates.age_sums([root.pk], day)[root.pk], want))
+        return result
+
+    before = both()
+    assert all(got == want for got, want in before)
+    # Those born in 1966 turn 60 month by month through 2026 (the late one in July).
+    assert [got.aged_60 for got, _want in before[12:]] == [
+        24 + (m + 1) + (1 if m >= 6 else 0) for m in range(12)
+    ]
+    stats.fold(date(2025, 10, 1))
+    assert both() == before
 
 
 def _packs():  # type: ignore[no-untyped-def]

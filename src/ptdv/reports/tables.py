@@ -35,7 +35,7 @@ from django.utils import timezone
 from ptdv.core.numbers import rounding_mode
 from ptdv.members import aggregates, asof
 from ptdv.members.models import Standing
-from ptdv.members.rules.stats import DIMENSIONS, month_end, month_of
+from ptdv.members.rules.stats import AGE_DIMENSIONS, DIMENSIONS, month_end, month_of
 from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
 from ptdv.people.selectors import reference_items
@@ -218,7 +218,7 @@ def stock_counts(units: list[int], day: date) -> dict[int, Counter[str]]:
     the monthly aggregates (D39): one grouped query for all the units, whatever their size.
     Equal to `member_counts` on such a day (a property test holds them together)."""
     result: dict[int, Counter[str]] = {}
-    dims = tuple(d for d in DIMENSIONS if d != "birth")
+    dims = tuple(d for d in DIMENSIONS if d not in AGE_DIMENSIONS)
     ages = aggregates.ages(units, day)
     for org_id, stock in aggregates.stocks(units, day, dims=dims).items():
         counts: Counter[str] = Counter()

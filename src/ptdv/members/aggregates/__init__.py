@@ -43,6 +43,7 @@ from ptdv.members.models import (
     StatPack,
 )
 from ptdv.members.rules.stats import (
+    BIRTH_PARTS,
     DEFAULT_LEVELS,
     DIMENSIONS,
     MEASURES,
@@ -219,26 +220,42 @@ def totals_and_ages(units: Iterable[int], day: date) -> tuple[dict[int, Stock], 
 
 
 def _add_kept_age_sums(sums: dict[int, list[int]], kept: list[int], day: date) -> None:
-    """Add the kept units' birth rows up to the day, summed per unit in the database, to
-    `sums` ([count, years, aged 60 or over] per unit)."""
+    """Add the kept units' ages on the end of the day's month, summed per unit in the database,
+    to `sums` ([count, years, aged 60 or over] per unit). From the rows of the year and the
+    month of birth apart (D60: about 80 a unit instead of one per month of birth) and the
+    months of birth of the one year that turns 60 in the end's year; from the packs' months of
+    birth (remembered, D58)."""
     end = month_end(month_of(day))
-    parts = _kept(kept, day, ("birth",))
+    sixty = f"{end.year - 60:04d}"
+    month = f"{end.month:02d}"
+    parts = _kept(kept, day, ("birth", *BIRTH_PARTS))
+    year = Q(dim="byear")
     for rows in parts.rows:  # type: QuerySet[Any]
         grouped = (
-            _with_age(rows.filter(dim="birth"), end)
+            rows.filter(
+                Q(dim__in=BIRTH_PARTS)
+                | Q(dim="birth", value__gte=f"{sixty}-01", value__lte=f"{sixty}-{month}")
+            )  # fmt: skip
             .values_list("org_id")
             .annotate(
-                n=Sum("total"),
-                years=Sum(F("total") * F("age")),
-                old=Sum("total", filter=Q(age__gte=60)),
+                n=Sum("total", filter=year),
+                # The year of birth's first four characters: a value of every row (not cast
+                # where it would not be a number).
+                born=Sum(F("total") * Cast(Substr("value", 1, 4), IntegerField()), filter=year),
+                late=Sum("total", filter=Q(dim="bmonth", value__gt=month)),
+                older=Sum("total", filter=Q(dim="byear", value__lt=sixty)),
+                sixty=Sum("total", filter=Q(dim="birth")),
             )
             .order_by()
         )
-        for org_id, n, years, old in grouped:
+        for org_id, n, born, late, older, turned in grouped:
+            count = int(n or 0)
             found = sums.setdefault(org_id, [0, 0, 0])
-            found[0] += int(n or 0)
-            found[1] += int(years or 0)
-            found[2] += int(old or 0)
+            found[0] += count
+            # The age in full years: the end's year less the year of birth, less one for those
+            # born in a later month of the year than the end's.
+            found[1] += end.year * count - int(born or 0) - int(late or 0)
+            found[2] += int(older or 0) + int(turned or 0)
     for org_id, summed in parts.derived(("age sums", end), partial(pack_age_sums, end)):
         found = sums.setdefault(org_id, [0, 0, 0])
         for i, n in enumerate(summed):

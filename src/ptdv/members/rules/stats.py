@@ -82,6 +82,8 @@ DIMENSIONS = (
     "",
     "sex",
     "birth",
+    "byear",
+    "bmonth",
     "ethnic",
     "minority",
     "religion",
@@ -95,6 +97,15 @@ DIMENSIONS = (
 )
 
 
+# The year and the month of birth apart (D60): a unit's ages summed on a month's end — how
+# many, their years, how many aged 60 or over — read a row per year and per month of the year
+# (and the months of the one year that turns 60) instead of one per month of birth (540-900
+# a unit): years = end's year x count - sum of year x count - those born after end's month.
+BIRTH_PARTS = ("byear", "bmonth")
+# The dimensions no table shows: the month of birth and its parts (read for the ages).
+AGE_DIMENSIONS = ("birth", *BIRTH_PARTS)
+
+
 def _flag(value: object) -> str:
     return "1" if value else "0"
 
@@ -106,6 +117,8 @@ def dims_of(row: Mapping[str, Any]) -> dict[str, str]:
         "": "",
         "sex": row["sex"],
         "birth": f"{birth.year:04d}-{birth.month:02d}",
+        "byear": f"{birth.year:04d}",
+        "bmonth": f"{birth.month:02d}",
         "ethnic": row["ethnic_group__code"] or "",
         "minority": _flag(row["ethnic_group__is_minority"]),
         "religion": row["religion__code"] or "",
@@ -190,7 +203,9 @@ def period_contributions(
 # The dimensions of an admission: the person's, with the age in full years on the ceremony day
 # in place of the month of birth, and without the codes no table splits admissions by.
 ADMISSION_DIMENSIONS = tuple(
-    "age" if dim == "birth" else dim for dim in DIMENSIONS if dim not in ("ethnic", "religion")
+    "age" if dim == "birth" else dim
+    for dim in DIMENSIONS
+    if dim not in ("ethnic", "religion", *BIRTH_PARTS)
 )
 ADMISSION_MEASURES = ("admitted", "age_days")
 
