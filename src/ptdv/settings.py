@@ -209,8 +209,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query with its JIT when the query's estimated cost is high, which
     # the aggregate reads of a large unit are: 10-20 ms of compiling a query that then runs in
     # tens of milliseconds (decision D45). PTDV_PG_JIT=on restores the server's default.
-    if not envbool("PTDV_PG_JIT", "false"):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    pg_options = [] if envbool("PTDV_PG_JIT", "false") else ["-c jit=off"]
+    # A query planned with parallel workers starts them on every run: 10-15 ms where the scan
+    # itself takes a fraction of a millisecond (the members counted in the nation's own cells,
+    # none, planned for hundreds), and on two cores serving many users at once the workers only
+    # take turns with the other requests (decision D61). PTDV_PG_PARALLEL_WORKERS=N allows N
+    # per query (the server's default is 2).
+    parallel = int(os.environ.get("PTDV_PG_PARALLEL_WORKERS", "0"))
+    pg_options.append(f"-c max_parallel_workers_per_gather={parallel}")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(pg_options)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"

@@ -1,4 +1,4 @@
-"""The connection's settings on each database (settings.py; decision D45)."""
+"""The connection's settings on each database (settings.py; decisions D45, D61)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from django.db import connection
 def test_the_connection_is_set_up_for_short_reads(db):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # No JIT compiling of the aggregate reads (D45).
+            # No JIT compiling of the aggregate reads (D45), no parallel workers started (D61).
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
         else:
             # Readers go on while one writer writes.
             cursor.execute("PRAGMA journal_mode")
