@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from ptdv.access.models import Role, RoleGrant, User
 from ptdv.core.text import search_terms
@@ -35,8 +36,10 @@ from ptdv.orgs.spans import check_spans
 from ptdv.people import rules
 from ptdv.people.models import EthnicGroup, Person, PersonNameToken, Religion
 from ptdv.people.services import create_person
+from ptdv.pipeline import actions as A
 from ptdv.pipeline import stagecounts
-from ptdv.pipeline.models import Case, Outcome
+from ptdv.pipeline.models import Case, Outcome, Stage, Step
+from ptdv.pipeline.rules import add_months
 from ptdv.targets import selectors
 from ptdv.targets.models import Metric, Target
 from tests.factories import TODAY, make_org, make_user, system_user
@@ -334,9 +337,6 @@ class TestTheDemoOf2400People:
     def test_the_province_on_30_6_and_1_7_2025_differs_in_structure_and_agrees_in_members(
         self, demo_2400, db
     ):
-        from ptdv.members.asof import figures
-        from ptdv.orgs.spans import check_spans
-
         province = Org.objects.get(kind=OrgKind.PROVINCE)
         before = figures(province, date(2025, 6, 30))
         after = figures(province, date(2025, 7, 1))
@@ -456,11 +456,6 @@ class TestTheDefaultDemo:
 
         # Party standing: every cell holding people has at least three official members (enough
         # to vote), dates follow decision → ceremony → official = ceremony + 12 months.
-        from django.db.models import Count, F, Q
-
-        from ptdv.members.models import Membership
-        from ptdv.pipeline.rules import add_months
-
         cells = (
             Person.objects.values("org")
             .annotate(
@@ -483,12 +478,6 @@ class TestTheDefaultDemo:
     def test_demo_cases_cover_every_stage_and_the_special_paths(self, default_demo, db):
         """Issue 3 §9: cases across every stage, overdue ones, failed votes, a re-admission and an
         over-60 candidate, all built through the services (every step passed the rules)."""
-        from django.db.models import Count
-        from django.utils import timezone
-
-        from ptdv.pipeline import actions as A
-        from ptdv.pipeline.models import Case, Outcome, Stage, Step
-
         today = timezone.localdate()  # the demo dates its cases from the real today
 
         stages = set(Case.objects.values_list("stage", flat=True))
@@ -514,8 +503,6 @@ class TestTheDefaultDemo:
         for case in Case.objects.filter(outcome=Outcome.OFFICIAL):
             # The three dates (DOMAIN §4): official = ceremony + 12 months, even when the
             # recognition decision came later.
-            from ptdv.pipeline.rules import add_months
-
             assert case.official_on == add_months(case.ceremony_on, 12)
             assert case.decision_on < case.ceremony_on < case.official_on
             assert case.recognition_decision_on > case.official_on

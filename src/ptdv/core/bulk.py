@@ -56,12 +56,6 @@ def copy_rows(
         return []
     if connection.vendor == "sqlite":
         return _insert_rows(model, columns, rows, with_ids=with_ids, batch_size=batch_size)
-    if connection.vendor != "postgresql":
-        objs = model._default_manager.bulk_create(
-            (model(**dict(zip(columns, row, strict=True))) for row in rows),
-            batch_size=batch_size,
-        )
-        return [o.pk for o in objs] if with_ids else []
     meta = model._meta
     fields = {f.attname: f for f in meta.concrete_fields}
     names, constants = _defaults(model, columns)
