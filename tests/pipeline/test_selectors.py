@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.paginator import Paginator
 from django.http import Http404
 
 from ptdv.access.models import AccessLog
 from ptdv.access.policy import Action, grants_of
 from ptdv.pipeline import actions
+from ptdv.pipeline.boards import board, stage_cards
 from ptdv.pipeline.models import Case, Stage
 from ptdv.pipeline.selectors import (
     OPEN_STAGES,
-    board,
     case_page,
     cases_for_user,
     due_for_user,
@@ -176,6 +177,45 @@ def test_board_filters_and_limits_cards(world, cases):
     assert {c.stage: c.count for c in board(user, overdue=True, today=TODAY) if c.count} == {
         "cell_approved": 1
     }
+
+
+def test_a_stages_cards_page_through_all_its_cases_in_the_boards_order(
+    world, cases, django_assert_num_queries
+):
+    user = world.cast.board_specialist
+    for n in range(4):
+        open_test_case(
+            make_candidate(world.cast.cell_b),
+            world.cast.cell_b,
+            actor=user,
+            opened_on=date(2026, 11, 10 + n),
+        )
+    first = {c.stage: c for c in board(user, today=TODAY, per_column=2)}["source"]
+    listed = stage_cards(user, stage="source", today=TODAY)
+    with django_assert_num_queries(1):
+        assert len(listed) == first.count == 6
+    every = list(listed)
+    # The board's first cards are the list's first; every case once, the longest waiting first.
+    assert every[:2] == first.cards
+    assert len({c.case_id for c in every}) == 6
+    opened = [Case.objects.get(pk=c.case_id).opened_on for c in every]
+    assert opened == sorted(opened)
+    pages = Paginator(stage_cards(user, stage="source", today=TODAY, count=6), 4)
+    with django_assert_num_queries(2):  # a page is one query; the count was given
+        seen = [*pages.page(1), *pages.page(2)]
+    assert seen == every
+    # Filtered like the board: the cells of the grassroots organisation, another stage.
+    in_b = stage_cards(user, stage="source", cell=world.cast.cell_b, today=TODAY)
+    assert {c.cell_name for c in in_b} == {world.cast.cell_b.name}
+    assert [c.person_name for c in stage_cards(user, stage="cell_approved", today=TODAY)] == [
+        "Võ Thị Lan"
+    ]
+    # Scoped: the cell secretary of cell A sees the one case of its cell.
+    secretary = world.cast.cell_secretary
+    assert len(stage_cards(secretary, stage="source", today=TODAY)) == 0
+    assert [c.person_name for c in stage_cards(secretary, stage="cell_approved", today=TODAY)] == [
+        "Võ Thị Lan"
+    ]
 
 
 def test_board_leaves_out_closed_cases(world, cases):

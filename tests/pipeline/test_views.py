@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from ptdv.core.calendar import load_calendar
-from ptdv.pipeline import actions
+from ptdv.pipeline import actions, boards
 from ptdv.pipeline.models import Case, Mentor, PoolEntry, PoolReview, Stage, Step
 from ptdv.pipeline.services import add_to_pool, record_step
 from tests.factories import TODAY, make_person
@@ -228,6 +228,109 @@ def test_board_query_count_does_not_grow_with_cases(
     with django_assert_num_queries(12):
         response = client.get(url, {"org": cast.grassroots.pk})
     assert len(_card_names(response.content.decode())) == 4
+
+
+GIVEN_NAMES = ["An", "Bình", "Cúc", "Dung", "Giang", "Hà", "Khánh", "Linh", "Mai", "Nam", "Oanh"]
+
+
+def _many_sources(world: Any, n: int) -> list[str]:
+    """Open n cases in cell B, one a day from 01/10/2026 (the board lists the oldest first)."""
+    cast = world.cast
+    names = []
+    for i in range(n):
+        person = make_candidate(cast.cell_b, given_name=GIVEN_NAMES[i])
+        open_test_case(
+            person, cast.cell_b, actor=cast.board_specialist, opened_on=date(2026, 10, 1 + i)
+        )
+        names.append(person.full_name)
+    return names
+
+
+def test_a_full_column_shows_its_first_cards_and_links_to_the_whole_stage(client, world) -> None:
+    cast = world.cast
+    names = _many_sources(world, boards.BOARD_CARDS + 3)
+    client.force_login(cast.board_specialist)
+    url = reverse("pipeline:board")
+    html = client.get(url, {"org": cast.grassroots.pk}).content.decode()
+    assert _card_names(html) == names[: boards.BOARD_CARDS]
+    more = re.search(r'<li class="board-more"><a href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert more is not None
+    assert unescape(more[2]).strip() == f"Xem cả {len(names)} hồ sơ ›"
+    # The link keeps the unit and chooses the stage; the stage's page lists every case.
+    link = unescape(more[1])
+    assert link == f"?org={cast.grassroots.pk}&stage=source"
+    html = client.get(url + link).content.decode()
+    assert _card_names(html) == names
+    assert 'class="board-col"' not in html
+    # Every stage's count is a link above the list, the chosen one marked.
+    tabs = re.findall(r'<a class="stage-tab" href="([^"]+)"[^>]*?( aria-current="page")?>', html)
+    assert len(tabs) == 1 + len(Stage) - 2  # the whole board, then each open stage
+    assert unescape(tabs[0][0]) == f"?org={cast.grassroots.pk}"
+    assert [unescape(h) for h, current in tabs if current] == [link]
+    assert re.search(r'aria-current="page">Tạo nguồn <span class="badge">9</span>', html)
+
+
+def test_a_stages_page_pages_through_its_cases(client, world, monkeypatch) -> None:
+    cast = world.cast
+    monkeypatch.setattr(boards, "STAGE_PAGE", 4)
+    names = _many_sources(world, 6)
+    client.force_login(cast.board_specialist)
+    url = reverse("pipeline:board")
+    query = {"org": cast.grassroots.pk, "stage": "source"}
+    first = client.get(url, query).content.decode()
+    assert _card_names(first) == names[:4]
+    assert "Trang 1 / 2" in first
+    second = client.get(url, {**query, "page": 2}).content.decode()
+    assert _card_names(second) == names[4:]
+    # Past the last page: the last page, as everywhere else in PTĐV.
+    assert _card_names(client.get(url, {**query, "page": 9}).content.decode()) == names[4:]
+    # The filters hold on the stage's page: overdue only finds none of these.
+    html = client.get(url, {**query, "overdue": "on"}).content.decode()
+    assert _card_names(html) == []
+    assert "Không có hồ sơ." in html
+
+
+def test_a_stages_page_costs_the_same_queries_whatever_its_size(
+    client, world, django_assert_num_queries
+) -> None:
+    cast = world.cast
+    client.force_login(cast.board_specialist)
+    url = reverse("pipeline:board")
+    query = {"org": cast.grassroots.pk, "stage": "source"}
+    _many_sources(world, 2)
+    # session, user, grants, the chosen unit, unit options, cell options, the counts, the
+    # page's rows, and the session save (savepoint, update, release)
+    with django_assert_num_queries(11):
+        client.get(url, query)
+    _many_sources(world, 5)
+    with django_assert_num_queries(11):
+        response = client.get(url, query)
+    assert len(_card_names(response.content.decode())) == 7
+
+
+def test_an_unknown_stage_shows_the_board(client, world) -> None:
+    _open(world)
+    client.force_login(world.cast.board_specialist)
+    for stage in ("official", "no-such-stage"):
+        response = client.get(reverse("pipeline:board"), {"stage": stage})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'class="board-col"' in html
+        assert "stage-tab" not in html
+
+
+def test_a_stages_page_over_htmx_is_the_board_region(client, world) -> None:
+    _many_sources(world, 2)
+    client.force_login(world.cast.board_specialist)
+    response = client.get(
+        reverse("pipeline:board"),
+        {"org": world.cast.grassroots.pk, "stage": "source"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="board"')
+    assert "<html" not in html
+    assert len(_card_names(html)) == 2
 
 
 # --- case page -----------------------------------------------------------------------------

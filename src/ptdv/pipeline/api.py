@@ -23,7 +23,7 @@ from ptdv.access.policy import Action
 from ptdv.orgs.models import Org
 from ptdv.orgs.selectors import org_for_user
 from ptdv.people.selectors import person_for_user
-from ptdv.pipeline import selectors, services
+from ptdv.pipeline import boards, selectors, services
 from ptdv.pipeline.actions import ACTIONS
 from ptdv.pipeline.choices import pool_entry_for_user
 from ptdv.pipeline.models import Case
@@ -277,7 +277,7 @@ def board(request: HttpRequest, filters: Query[BoardFilters]) -> dict[str, Any]:
     """Return the number of open cases per stage, in path order."""
     user = _user(request)
     org = _org_in_scope(user, filters.org, Action.CASE_VIEW)
-    columns = selectors.board(
+    columns = boards.board(
         user,
         org=org,
         source=filters.source or "",

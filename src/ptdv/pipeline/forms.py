@@ -22,6 +22,7 @@ from ptdv.pipeline.actions import ActionSpec
 from ptdv.pipeline.fields import STR_MAX, FieldSpec, Kind
 from ptdv.pipeline.models import CHOICE_LABELS, PoolEntry, Source, TrainingBatch
 from ptdv.pipeline.rules import READMIT_REASONS
+from ptdv.pipeline.selectors import OPEN_STAGES
 
 
 def _name_errors(field: forms.Field) -> None:
@@ -50,6 +51,12 @@ class BoardFilterForm(forms.Form):
         choices=[("", gettext_lazy("Tất cả nguồn")), *Source.choices],
     )
     overdue = forms.BooleanField(label=gettext_lazy("Chỉ hồ sơ quá hạn"), required=False)
+    # One stage's list, paged, instead of the board's columns.
+    stage = forms.ChoiceField(
+        label=gettext_lazy("Giai đoạn"),
+        required=False,
+        choices=[("", gettext_lazy("Mọi giai đoạn")), *((s.value, s.label) for s in OPEN_STAGES)],
+    )
 
     def __init__(self, *args: Any, user: Any, org: Org, today: date, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -64,7 +71,7 @@ class BoardFilterForm(forms.Form):
             required=False,
             empty_label=_("Tất cả chi bộ"),
         )
-        self.order_fields(["org", "cell", "source", "overdue"])
+        self.order_fields(["org", "cell", "stage", "source", "overdue"])
         for field in self.fields.values():
             _name_errors(field)
 

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
-from ptdv.core.text import unit_label
 from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.rules import committee_name
 from ptdv.orgs.selectors import ancestors_of
@@ -53,10 +52,6 @@ from ptdv.pipeline.models import (
 )
 from ptdv.pipeline.rules import Due, Finding, funnel
 
-# The cards shown per stage, the most urgent first; the column says how many more there are and
-# to filter by cell. Twenty, not fifty: a province's board of 14 stages drew 700 cards, a third
-# of a second of rendering and a wall no one reads on a phone (D48's measurements).
-BOARD_CARDS = 20
 # Stages an open case can be in: the board's columns, in path order.
 OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s not in (Stage.OFFICIAL, Stage.EXITED))
 _STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
@@ -83,11 +78,11 @@ def cases_for_user(
     deadline has passed; `q` matches the person's name or CCCD like the people search.
     """
     qs = policy.scope(user, Case.objects.all(), Action.CASE_VIEW)
-    qs = _filtered(qs, org=org, stage=stage, source=source, overdue=overdue, q=q, today=today)
+    qs = filtered(qs, org=org, stage=stage, source=source, overdue=overdue, q=q, today=today)
     return qs.select_related("person", "cell").order_by("person__sort_key", "pk")
 
 
-def _filtered(
+def filtered(
     qs: QuerySet[Case],
     *,
     org: Org | None = None,
@@ -111,102 +106,6 @@ def _filtered(
     if q.strip():
         qs = qs.filter(person__in=matching_query(Person.objects.all(), q).values("pk"))
     return qs
-
-
-@dataclass(frozen=True)
-class BoardCard:
-    case_id: int
-    person_name: str
-    cell_name: str
-    cell_label: str  # with the parent's name: ten "Chi bộ Khu phố 2" differ
-    days_in_stage: int
-    next_due_on: date | None
-    next_due_rule: str
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class BoardColumn:
-    stage: str
-    label: str
-    count: int
-    cards: list[BoardCard]
-
-    @property
-    def more(self) -> int:
-        """Return how many cases of the column are not shown as cards."""
-        return self.count - len(self.cards)
-
-
-def board(
-    user: Any,
-    *,
-    org: Org | None = None,
-    cell: Org | None = None,
-    source: str = "",
-    overdue: bool = False,
-    today: date,
-    per_column: int = BOARD_CARDS,
-) -> list[BoardColumn]:
-    """Return the board of open cases: one column per stage with its count and first cards.
-
-    Three queries whatever the size: the counts (one GROUP BY), the cards' ids (the first
-    `per_column` of each stage by a window function over the columns the open cases' path index
-    holds, D48), overdue and longest-waiting first, and those cards' rows with their people and
-    cells. (Given as a subquery, the ids were estimated at every case under the unit, and
-    PostgreSQL hashed the whole table to find a few hundred.)
-    """
-    qs = policy.scope(user, Case.objects.filter(outcome=Outcome.OPEN), Action.CASE_VIEW)
-    qs = _filtered(qs, org=org, cell=cell, source=source, overdue=overdue, today=today)
-    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
-    cards: dict[str, list[BoardCard]] = {}
-    if per_column <= 0:  # counts only (the API)
-        return [
-            BoardColumn(stage=s.value, label=str(s.label), count=counts.get(s.value, 0), cards=[])
-            for s in OPEN_STAGES
-        ]
-    ranked = (
-        qs.order_by()
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("stage")],
-                order_by=[F("next_due_on").asc(nulls_last=True), F("stage_since").asc(), F("pk")],
-            )
-        )
-        .filter(rank__lte=per_column)
-        .values_list("pk", flat=True)
-    )
-    # The cards' own columns, not their cases, people and cells as objects: a province's board
-    # shows 280 cards.
-    shown = (
-        Case.objects.filter(pk__in=list(ranked))
-        .order_by(F("next_due_on").asc(nulls_last=True), "stage_since", "pk")
-        .values_list("pk", "stage", "stage_since", "next_due_on", "next_due_rule",
-                     "person__full_name", "cell__name", "cell__parent_name")
-    )  # fmt: skip
-    for pk, stage, since, due, rule, person_name, cell_name, parent_name in shown:
-        cards.setdefault(stage, []).append(
-            BoardCard(
-                case_id=pk,
-                person_name=person_name,
-                cell_name=cell_name,
-                cell_label=unit_label(cell_name, parent_name),
-                days_in_stage=(today - since).days,
-                next_due_on=due,
-                next_due_rule=rule,
-                overdue=due is not None and due < today,
-            )
-        )
-    return [
-        BoardColumn(
-            stage=s.value,
-            label=str(s.label),
-            count=counts.get(s.value, 0),
-            cards=cards.get(s.value, []),
-        )
-        for s in OPEN_STAGES
-    ]
 
 
 def due_for_user(user: Any, *, today: date, within_days: int = 30) -> QuerySet[Case]:
@@ -523,19 +422,16 @@ def figures_today(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
 
 __all__ = [
     "figures_today",
-    "BOARD_CARDS",
-    "BoardCard",
-    "BoardColumn",
     "CasePage",
     "FormItem",
     "NextAction",
     "OPEN_STAGES",
     "StepView",
     "Waiting",
-    "board",
     "case_page",
     "cases_for_user",
     "due_for_user",
+    "filtered",
     "get_case",
     "stage_label",
 ]

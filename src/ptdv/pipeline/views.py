@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +32,7 @@ from ptdv.orgs.forms import unit_picker_field
 from ptdv.orgs.models import Org
 from ptdv.people.models import Person
 from ptdv.people.selectors import org_in_scope, person_for_user
-from ptdv.pipeline import actions, choices, rules, selectors, services
+from ptdv.pipeline import actions, boards, choices, rules, selectors, services
 from ptdv.pipeline.facts import vote_prefill
 from ptdv.pipeline.forms import (
     BoardFilterForm,
@@ -86,22 +87,28 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = BoardFilterForm(data, user=user, org=org, today=today)
         form.is_valid()
     filters = form.cleaned_data
-    cell = filters.get("cell")
-    columns = selectors.board(
-        user,
-        org=org,
-        cell=cell,
-        source=filters.get("source") or "",
-        overdue=bool(filters.get("overdue")),
-        today=today,
-    )
-    context = {
+    chosen_filters: dict[str, Any] = {
+        "org": org,
+        "cell": filters.get("cell"),
+        "source": filters.get("source") or "",
+        "overdue": bool(filters.get("overdue")),
+        "today": today,
+    }
+    stage = filters.get("stage") or ""
+    # One stage chosen: its cases page by page, the other stages' counts as links above them.
+    columns = boards.board(user, per_column=0 if stage else boards.BOARD_CARDS, **chosen_filters)
+    context: dict[str, Any] = {
         "form": form,
         "org": org,
         "columns": columns,
         "total": sum(column.count for column in columns),
         "today": today,
     }
+    if stage:
+        column = next(c for c in columns if c.stage == stage)
+        cards = boards.stage_cards(user, stage=stage, count=column.count, **chosen_filters)
+        context["stage"] = column
+        context["page"] = Paginator(cards, boards.STAGE_PAGE).get_page(request.GET.get("page"))
     template = "pipeline/board.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#board"

@@ -1,0 +1,187 @@
+"""Reads of the board: the open cases of a unit, a column per stage, and one stage's list.
+
+The board shows each stage's count and its first cards, the most urgent first (overdue and
+soonest due, then longest waiting); a column with more cases links to that stage's own list,
+which pages through all of them in the same order. A province has thousands of open cases: the
+board stays a few cards a column (short on a phone, quick to draw) and nothing is out of reach.
+Scoped by access.policy like every read of the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, overload
+
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from ptdv.access import policy
+from ptdv.access.policy import Action
+from ptdv.core.text import unit_label
+from ptdv.orgs.models import Org
+from ptdv.pipeline.models import Case, Outcome
+from ptdv.pipeline.selectors import OPEN_STAGES, filtered
+
+# The cards shown per stage on the board. A province's 14 stages of 20 cards were 280 cards,
+# 126 kB of HTML and most of the page's time (stop 29's measurements), a wall on a phone; each
+# column now shows its first few and links to the stage's own list.
+BOARD_CARDS = 6
+# The cards per page of one stage's list.
+STAGE_PAGE = 50
+
+# Overdue and soonest due first, then the longest in the stage; the key makes it a total order.
+_ORDER = (F("next_due_on").asc(nulls_last=True), F("stage_since").asc(), F("pk").asc())
+_COLUMNS = ("pk", "stage", "stage_since", "next_due_on", "next_due_rule",
+            "person__full_name", "cell__name", "cell__parent_name")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    case_id: int
+    stage: str
+    person_name: str
+    cell_name: str
+    cell_label: str  # with the parent's name: ten "Chi bộ Khu phố 2" differ
+    days_in_stage: int
+    next_due_on: date | None
+    next_due_rule: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    cards: list[BoardCard]
+
+    @property
+    def more(self) -> int:
+        """Return how many cases of the column are not shown as cards."""
+        return self.count - len(self.cards)
+
+
+def _open_cases(
+    user: Any, *, org: Org | None, cell: Org | None, source: str, overdue: bool, today: date
+) -> QuerySet[Case]:
+    qs = policy.scope(user, Case.objects.filter(outcome=Outcome.OPEN), Action.CASE_VIEW)
+    return filtered(qs, org=org, cell=cell, source=source, overdue=overdue, today=today)
+
+
+def _cards(qs: QuerySet[Case], today: date) -> list[BoardCard]:
+    """Return the cards of qs's cases: their own columns, not cases, people and cells as
+    objects (a province's board shows a hundred cards, a stage's page fifty)."""
+    return [
+        BoardCard(
+            case_id=pk,
+            stage=stage,
+            person_name=person_name,
+            cell_name=cell_name,
+            cell_label=unit_label(cell_name, parent_name),
+            days_in_stage=(today - since).days,
+            next_due_on=due,
+            next_due_rule=rule,
+            overdue=due is not None and due < today,
+        )
+        for pk, stage, since, due, rule, person_name, cell_name, parent_name in qs.values_list(
+            *_COLUMNS
+        )
+    ]
+
+
+def board(
+    user: Any,
+    *,
+    org: Org | None = None,
+    cell: Org | None = None,
+    source: str = "",
+    overdue: bool = False,
+    today: date,
+    per_column: int = BOARD_CARDS,
+) -> list[BoardColumn]:
+    """Return the board of open cases: one column per stage with its count and first cards.
+
+    Three queries whatever the size: the counts (one GROUP BY), the cards' ids (the first
+    `per_column` of each stage by a window function over the columns the open cases' path index
+    holds, D48), and those cards' rows with their people and cells. (Given as a subquery, the
+    ids were estimated at every case under the unit, and PostgreSQL hashed the whole table to
+    find a few hundred.)
+    """
+    qs = _open_cases(user, org=org, cell=cell, source=source, overdue=overdue, today=today)
+    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
+    cards: dict[str, list[BoardCard]] = {}
+    if per_column > 0:  # 0: the counts only (the API)
+        ranked = (
+            qs.order_by()
+            .annotate(rank=Window(RowNumber(), partition_by=[F("stage")], order_by=list(_ORDER)))
+            .filter(rank__lte=per_column)
+            .values_list("pk", flat=True)
+        )
+        for card in _cards(Case.objects.filter(pk__in=list(ranked)).order_by(*_ORDER), today):
+            cards.setdefault(card.stage, []).append(card)
+    return [
+        BoardColumn(
+            stage=s.value,
+            label=str(s.label),
+            count=counts.get(s.value, 0),
+            cards=cards.get(s.value, []),
+        )
+        for s in OPEN_STAGES
+    ]
+
+
+class StageCards:
+    """One stage's open cases as cards, for Django's Paginator: its length is one COUNT, a page
+    one query of `STAGE_PAGE` rows in the board's order."""
+
+    def __init__(self, qs: QuerySet[Case], today: date, count: int | None = None) -> None:
+        self._qs = qs.order_by(*_ORDER)
+        self._today = today
+        self._count = count
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._qs.count()
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> BoardCard: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[BoardCard]: ...
+    def __getitem__(self, index: int | slice) -> BoardCard | list[BoardCard]:
+        if isinstance(index, slice):
+            return _cards(self._qs[index], self._today)
+        return _cards(self._qs[index : index + 1], self._today)[0]
+
+    def __iter__(self) -> Iterator[BoardCard]:
+        return iter(_cards(self._qs, self._today))
+
+
+def stage_cards(
+    user: Any,
+    *,
+    stage: str,
+    org: Org | None = None,
+    cell: Org | None = None,
+    source: str = "",
+    overdue: bool = False,
+    today: date,
+    count: int | None = None,
+) -> StageCards:
+    """Return every open case of one stage in scope, filtered like the board, in its order;
+    `count`, when the board's counts already tell it, saves the list its COUNT."""
+    qs = _open_cases(user, org=org, cell=cell, source=source, overdue=overdue, today=today)
+    return StageCards(qs.filter(stage=stage), today, count)
+
+
+__all__ = [
+    "BOARD_CARDS",
+    "STAGE_PAGE",
+    "BoardCard",
+    "BoardColumn",
+    "StageCards",
+    "board",
+    "stage_cards",
+]
