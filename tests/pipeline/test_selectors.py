@@ -204,6 +204,13 @@ def test_a_stages_cards_page_through_all_its_cases_in_the_boards_order(
     with django_assert_num_queries(2):  # a page is one query; the count was given
         seen = [*pages.page(1), *pages.page(2)]
     assert seen == every
+    # A due day comes first, the soonest first; no due day last (the cached column set here).
+    later, sooner = every[4].case_id, every[5].case_id
+    Case.objects.filter(pk=later).update(next_due_on=date(2027, 1, 5))
+    Case.objects.filter(pk=sooner).update(next_due_on=date(2026, 12, 1))
+    reordered = [c.case_id for c in stage_cards(user, stage="source", today=TODAY)]
+    assert reordered == [sooner, later, *(c.case_id for c in every[:4])]
+    assert [c.case_id for c in board(user, today=TODAY, per_column=3)[0].cards] == reordered[:3]
     # Filtered like the board: the cells of the grassroots organisation, another stage.
     in_b = stage_cards(user, stage="source", cell=world.cast.cell_b, today=TODAY)
     assert {c.cell_name for c in in_b} == {world.cast.cell_b.name}

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, overload
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
@@ -31,8 +31,18 @@ BOARD_CARDS = 6
 # The cards per page of one stage's list.
 STAGE_PAGE = 50
 
-# Overdue and soonest due first, then the longest in the stage; the key makes it a total order.
-_ORDER = (F("next_due_on").asc(nulls_last=True), F("stage_since").asc(), F("pk").asc())
+# Overdue and soonest due first (no due day last), then the longest in the stage; the key makes
+# it a total order. The due day is ordered through COALESCE, an expression no index holds: in
+# its own order PostgreSQL walked the open cases' due index for a stage's first page, testing
+# every open case of the country against the unit's path (195 ms for a province at full scale,
+# the whole country's 1.2 M for a cell's), where the unit's own range of the path index, sorted,
+# is a few milliseconds.
+_NO_DUE = date(9999, 12, 31)
+_ORDER = (
+    Coalesce(F("next_due_on"), Value(_NO_DUE)).asc(),
+    F("stage_since").asc(),
+    F("pk").asc(),
+)
 _COLUMNS = ("pk", "stage", "stage_since", "next_due_on", "next_due_rule",
             "person__full_name", "cell__name", "cell__parent_name")  # fmt: skip
 
