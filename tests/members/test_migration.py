@@ -114,8 +114,9 @@ def test_person_columns_become_memberships_events_and_periods(reference_lists) -
 
 @pytest.mark.django_db(transaction=True)
 def test_the_admission_years_and_the_tree_counts_are_filled_on_an_upgrade(reference_lists) -> None:
-    """Members 0012 and 0013 fill the tree's counts (D52) and the admission rows' yearly sums
-    (D51) of a database that has the rest: back to 0011, forward again."""
+    """Members 0013 fills the admission rows' yearly sums (D51) and 0018 the tree's counts and
+    facts (D52, D63; moved there from 0012) of a database that has the rest: back to 0011,
+    forward again."""
     from ptdv.members.models import AdmissionStatYear, CellCount, UnitFacts
     from ptdv.members.services import stats
     from ptdv.orgs.models import OrgKind
@@ -137,16 +138,18 @@ def test_the_admission_years_and_the_tree_counts_are_filled_on_an_upgrade(refere
     executor.loader.build_graph()
     executor.migrate([("members", "0013_admission_years")])
     assert AdmissionStatYear.objects.count() == years
-    assert UnitFacts.objects.count() == 3
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+    assert UnitFacts.objects.count() == 3
+    assert CellCount.objects.exists()
     assert stats.differences() == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_tree_counts_of_one_level_gain_the_second_on_an_upgrade(reference_lists) -> None:
-    """Members 0014 rebuilds the tree's counts of a database kept at one level (the default
-    before D54) for the two levels kept now."""
+    """The tree's counts of a database kept at one level (the default before D54) are rebuilt
+    for the two levels kept now on an upgrade (by 0014, since by 0018, which also fills D63's
+    days)."""
     from django.test import override_settings
 
     from ptdv.members.models import CellCount
@@ -170,11 +173,9 @@ def test_the_tree_counts_of_one_level_gain_the_second_on_an_upgrade(reference_li
     executor = MigrationExecutor(connection)
     executor.migrate([("members", "0013_admission_years")])
     executor.loader.build_graph()
-    executor.migrate([("members", "0014_tree_counts_two_levels")])
+    executor.migrate(executor.loader.graph.leaf_nodes())
     assert set(CellCount.objects.values_list("depth", flat=True)) == {2, 3}
     assert treecounts.differences() == []
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -222,3 +223,38 @@ def test_the_year_and_month_of_birth_apart_are_filled_on_an_upgrade(reference_li
     assert parts_in_packs() > 0
     assert stats.differences() == []
     assert aggregates.age_sums([province.pk], day) == ages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_earlier_admission_days_are_filled_on_an_upgrade(reference_lists) -> None:
+    """Members 0018 gives each cell's kept last admission, and its facts in the tree's counts,
+    the three admission days before it (D63): back to 0017 (they go), forward again."""
+    from ptdv.members.models import LastAdmission, UnitFacts
+    from ptdv.members.services import stats
+    from ptdv.orgs.models import OrgKind
+    from tests.factories import make_org
+    from tests.members.helpers import admitted, bulk_people, enter
+
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=date(2000, 1, 1))
+    grassroots = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ", code="G",
+                          valid_from=date(2000, 1, 1))  # fmt: skip
+    cell = make_org(grassroots, OrgKind.CELL, "Chi bộ", code="C", valid_from=date(2005, 1, 1))
+    # Six admissions on five days (two on one ceremony day).
+    days = [date(2015, 2, 1), date(2016, 2, 1), date(2017, 2, 1), date(2018, 2, 1),
+            date(2019, 2, 1), date(2019, 2, 1)]  # fmt: skip
+    people = bulk_people([cell], len(days))
+    enter(
+        [(p, day.replace(month=1), admitted(p, day)) for p, day in zip(people, days, strict=True)]
+    )
+    fields = ("on", "earlier_1", "earlier_2", "earlier_3")
+    want = (date(2019, 2, 1), date(2018, 2, 1), date(2017, 2, 1), date(2016, 2, 1))
+    assert LastAdmission.objects.values_list(*fields).get(cell=cell) == want
+    assert UnitFacts.objects.values_list(*fields[1:]).get(org=cell) == want[1:]
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0017_birth_parts")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert LastAdmission.objects.values_list(*fields).get(cell=cell) == want
+    assert UnitFacts.objects.values_list(*fields[1:]).get(org=cell) == want[1:]
+    assert UnitFacts.objects.get(org=province).earlier_1 is None  # not a cell
+    assert stats.differences() == []

@@ -9,9 +9,11 @@ member who came from outside PTĐV is nobody's admission).
 The answer has two parts, so that it stays one grouped query at any size (today, at the top of
 the tree, a read of the tree's counts, D52):
 - counts per unit directly under the chosen one (how many cells, how many idle), read with each
-  cell's kept last admission (D49): a cell whose last admission is on or before the day is idle
-  exactly when it is before the years looked at; only a cell that admitted someone after the
-  day (a past day) has its admissions of the years searched;
+  cell's kept last admission and the three admission days before it (D49, D63): the latest of
+  them on or before the day says whether the cell admitted anyone in the years looked at; only
+  a cell whose four kept days all came after the day has its admissions of the years searched.
+  A past day reads the tree's facts (D52: one row per cell with its path now) for the cells
+  whose spans did not change since, and the spans on the day of the few that did;
 - the list of idle cells (residential first, then those idle longest) with each one's last
   admission, only when the unit has at most `list_limit()` cells: a list of the country's tens
   of thousands of cells helps nobody, its per-province counts lead to the provinces' lists.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -37,16 +40,25 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
+from ptdv.core.text import prefix_upper_bound
 from ptdv.members.asof import units_on, years_before
-from ptdv.members.models import Membership
+from ptdv.members.models import Membership, UnitFacts
 from ptdv.members.rules.treecounts import FOUNDED, QUIET
-from ptdv.members.treecounts import answers, cell_counts
+from ptdv.members.treecounts import answers, cell_counts, kept_levels
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgField, OrgSpan
 
 # How many years without an admission put a cell on the list, unless the user chooses.
 IDLE_YEARS_DEFAULT = 3
 # Above this many cells the page gives counts per unit below instead of the list.
 LIST_LIMIT_DEFAULT = 1000
+# Above this many units whose spans changed after the day, a past day's counts read every
+# cell's span on the day instead of the tree's facts.
+CHANGED_LIMIT = 5000
+# A cell's latest admission days, latest first: through its span (the kept last admission and
+# the days before it, D49, D63), or in the tree's facts (its quiet day: the later of its
+# founding and its last admission; a cell counted here was founded before the years looked at).
+_SPAN_DAYS = ("org__last_admission__on", *(f"org__last_admission__earlier_{k}" for k in (1, 2, 3)))
+_FACT_DAYS = ("quiet", "earlier_1", "earlier_2", "earlier_3")
 
 
 def list_limit() -> int:
@@ -100,25 +112,23 @@ def idle_cells(
 ) -> IdleCells:
     """Return the cells under the path on the day that admitted nobody in the `years` years up
     to the day, among those that existed for all of them: one grouped query, one for the names
-    of the units below, and two for the list (see the module's docstring). Today (`today`
-    given) the counts of a unit at the top of the tree are read from the tree's counts (D52)."""
+    of the units below, and two for the list (see the module's docstring). With `today` given,
+    the counts of a unit at the top of the tree today are read from the tree's counts (D52),
+    and any other day's from the tree's facts (D63)."""
     since = years_before(day, years)
     result = IdleCells(years, limit=list_limit() if limit is None else limit)
     cells = units_on(root_path, day).filter(kind__in=CELL_KINDS, org__valid_from__lte=since)
-    admitted = _admitted_in(day, since)
+    admitted = _admitted_in(day, since, _SPAN_DAYS)
     child_path = len(root_path) + SPAN_STEP
     if today is not None and _kept(root_path, day, today):
         kept = cell_counts(root_path, len(root_path) // SPAN_STEP, since)
         per_child = {child: [n[FOUNDED], n[QUIET]] for child, n in kept.items() if n[FOUNDED]}
     else:
-        # Grouped by the unit below alone (a few hundred groups: PostgreSQL hashes them).
-        rows = (
-            cells.annotate(child=Substr("path", 1, child_path), active=admitted)
-            .values_list("child")
-            .annotate(n=Count("pk"), idle=Count("pk", filter=Q(active=False)))
-            .order_by()
-        )
-        per_child = {child: [n, idle] for child, n, idle in rows}
+        # A past day of a unit at the top of the tree (the nation, a province): tens of
+        # thousands of cells, read from the tree's facts; a smaller unit reads its spans.
+        top = len(root_path) // SPAN_STEP <= kept_levels()
+        facts = _from_facts(root_path, day, since) if today is not None and top else None
+        per_child = facts if facts is not None else _grouped(cells, child_path, admitted)
     result.counted = sum(c for c, _i in per_child.values())
     result.idle = sum(i for _c, i in per_child.values())
     if not result.counted:
@@ -136,6 +146,56 @@ def idle_cells(
     return result
 
 
+def _grouped(cells: QuerySet[Any], child_path: int, admitted: Case) -> dict[str, list[int]]:
+    """Return [cells, idle cells] per unit below (the path's first `child_path` characters)."""
+    # Grouped by the unit below alone (a few hundred groups: PostgreSQL hashes them).
+    rows = (
+        cells.annotate(child=Substr("path", 1, child_path), active=admitted)
+        .values_list("child")
+        .annotate(n=Count("pk"), idle=Count("pk", filter=Q(active=False)))
+        .order_by()
+    )
+    return {child: [n, idle] for child, n, idle in rows}
+
+
+def _from_facts(root_path: str, day: date, since: date) -> dict[str, list[int]] | None:
+    """Return the counts per unit below from the tree's facts (D52, D63): one row per cell that
+    stands now, with its path, founding day, quiet day and earlier admission days, for the cells
+    whose spans did not change since the day (their path then is their path now); the few that
+    changed are counted from their spans on the day. None when too many changed (the spans are
+    then read for all)."""
+    changed = set(
+        OrgSpan.objects.under(root_path)
+        .filter(Q(valid_from__gt=day) | Q(valid_to__gt=day))
+        .values_list("org_id", flat=True)
+    )
+    if len(changed) > CHANGED_LIMIT:
+        return None
+    child_path = len(root_path) + SPAN_STEP
+    cells = UnitFacts.objects.filter(
+        path__gte=root_path,
+        path__lt=prefix_upper_bound(root_path),
+        kind__in=CELL_KINDS,
+        founded__lte=since,
+    )
+    per_child = _grouped(
+        cells.exclude(org_id__in=changed) if changed else cells,
+        child_path,
+        _admitted_in(day, since, _FACT_DAYS),
+    )
+    if changed:
+        moved = units_on(root_path, day).filter(
+            kind__in=CELL_KINDS, org__valid_from__lte=since, org_id__in=changed
+        )
+        for child, (n, idle) in _grouped(
+            moved, child_path, _admitted_in(day, since, _SPAN_DAYS)
+        ).items():
+            counts = per_child.setdefault(child, [0, 0])
+            counts[0] += n
+            counts[1] += idle
+    return per_child
+
+
 def _kept(root_path: str, day: date, today: date) -> bool:
     """Return whether the tree's counts (D52) answer for the unit at the path (not a cell
     itself: a cell counts only under the units above it)."""
@@ -145,21 +205,22 @@ def _kept(root_path: str, day: date, today: date) -> bool:
     return not own.filter(kind__in=CELL_KINDS).exists()
 
 
-def _admitted_in(day: date, since: date) -> Case:
-    """Return whether a cell's span admitted anyone after `since` up to the day: from the cell's
-    kept last admission (D49) when it is on or before the day; by a search of the cell's
-    admissions of those years only when it came later."""
-    last = "org__last_admission__on"
+def _admitted_in(day: date, since: date, latest: tuple[str, ...]) -> Case:
+    """Return whether a cell admitted anyone after `since` up to the day, from the fields that
+    hold its latest admission days, latest first (null: no such day): the first of them on or
+    before the day answers (D49, D63); a cell whose kept days all came after the day has its
+    admissions of those years searched."""
     searched = Membership.objects.filter(
         admission_cell_id=OuterRef("org_id"), joined_on__gt=since, joined_on__lte=day
     )
-    return Case(
-        When(**{f"{last}__isnull": True}, then=Value(False)),
-        When(**{f"{last}__lte": since}, then=Value(False)),
-        When(**{f"{last}__lte": day}, then=Value(True)),
-        default=Exists(searched),
-        output_field=BooleanField(),
-    )
+    whens = []
+    for name in latest:
+        whens += [
+            When(**{f"{name}__isnull": True}, then=Value(False)),
+            When(**{f"{name}__lte": since}, then=Value(False)),
+            When(**{f"{name}__lte": day}, then=Value(True)),
+        ]
+    return Case(*whens, default=Exists(searched), output_field=BooleanField())
 
 
 def _listed(idle_cells: QuerySet[OrgSpan], day: date) -> list[IdleCell]:

@@ -2,14 +2,10 @@ from django.db import migrations
 
 
 def rebuild(apps, schema_editor):
-    # The tree's counts are kept for two levels by default since this migration (D54): today's
-    # rebuild writes the rows of the second level too (it reads and writes only the tables of
-    # 0011 and 0012 and the tree's).
-    Org = apps.get_model("orgs", "Org")
-    if Org.objects.exists():
-        from ptdv.members.services.treecounts import rebuild as rebuild_counts
-
-        rebuild_counts()
+    # The tree's counts are kept for two levels by default since this migration (D54). Today's
+    # rebuild, which writes them, ran here; it moved to 0018 (it now writes the facts' columns
+    # of 0018).
+    pass
 
 
 class Migration(migrations.Migration):

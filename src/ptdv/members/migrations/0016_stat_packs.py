@@ -14,15 +14,10 @@ def compress(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 def recompute(apps, schema_editor):  # type: ignore[no-untyped-def]
     # A database that came through 0008 after 0008 stopped recomputing the aggregates has
-    # members but no admission rows (D43): every aggregate row is recomputed by today's rebuild
-    # (moved here from 0013: a later migration that adds an aggregate table moves it after that
-    # table). Other databases keep their rows; the next fold packs them (D57).
-    Membership = apps.get_model("members", "Membership")
-    AdmissionStat = apps.get_model("members", "AdmissionStat")
-    if Membership.objects.exists() and not AdmissionStat.objects.exists():
-        from ptdv.members.services.stats import rebuild
-
-        rebuild()
+    # members but no admission rows (D43): every aggregate row was recomputed here by today's
+    # rebuild (moved here from 0013); it moved on to 0018 (a later migration that changes a
+    # table the rebuild writes moves it after that change).
+    pass
 
 
 class Migration(migrations.Migration):

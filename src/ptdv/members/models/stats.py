@@ -191,6 +191,12 @@ class LastAdmission(models.Model):
         Org, on_delete=models.CASCADE, primary_key=True, related_name="last_admission"
     )
     on = models.DateField()
+    # The cell's admission days before `on`, latest first, each day once (D63): a past day's
+    # idle cells find the cell's latest admission on or before the day among them without
+    # searching its admissions, unless all of them came after it too.
+    earlier_1 = models.DateField(null=True)
+    earlier_2 = models.DateField(null=True)
+    earlier_3 = models.DateField(null=True)
 
     def __str__(self) -> str:
         return f"{self.cell_id} {self.on:%d/%m/%Y}"
@@ -207,6 +213,14 @@ class UnitFacts(models.Model):
     kind = models.CharField(max_length=32)
     founded = models.DateField()
     quiet = models.DateField(null=True)  # None: not a cell
+    # A cell's admission days before its last, latest first (LastAdmission's, D63).
+    earlier_1 = models.DateField(null=True)
+    earlier_2 = models.DateField(null=True)
+    earlier_3 = models.DateField(null=True)
+
+    class Meta:
+        # A past day's idle cells of a unit read its range of paths (D63).
+        indexes = [models.Index(fields=["path"], name="members_unitfacts_path")]
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.path} {self.kind}"

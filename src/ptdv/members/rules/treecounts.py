@@ -45,12 +45,21 @@ class UnitFacts:
     kind: str
     founded: date
     quiet: date | None  # a cell's (the later of founding and last admission); None: not a cell
+    # A cell's admission days before its last, latest first (D63): kept beside the facts for a
+    # past day's idle cells; they count for nothing here.
+    earlier: tuple[date, ...] = ()
 
 
-def facts(path: str, kind: str, founded: date, last: date | None, *, cell: bool) -> UnitFacts:
-    """Return a unit's facts; `last` is a cell's last admission (None: nobody admitted)."""
-    quiet = (max(founded, last) if last is not None else founded) if cell else None
-    return UnitFacts(path, kind, founded, quiet)
+def facts(
+    path: str, kind: str, founded: date, last: date | None, *, cell: bool,
+    earlier: tuple[date, ...] = (),
+) -> UnitFacts:  # fmt: skip
+    """Return a unit's facts; `last` is a cell's last admission (None: nobody admitted) and
+    `earlier` its admission days before it."""
+    if not cell:
+        return UnitFacts(path, kind, founded, None)
+    quiet = max(founded, last) if last is not None else founded
+    return UnitFacts(path, kind, founded, quiet, earlier)
 
 
 def prefixes(path: str, step: int, first: int, last: int) -> list[str]:

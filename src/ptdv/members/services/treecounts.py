@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,6 +34,8 @@ from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
 
 # How many units one statement reads or writes.
 CHUNK = 2000
+# The earlier admission days a cell's facts keep beside its quiet day (D63).
+EARLIER = ("earlier_1", "earlier_2", "earlier_3")
 # The units changed inside `deferred()` blocks, waiting for their one refresh (None: none open).
 _PENDING: ContextVar[set[int] | None] = ContextVar("treecounts_pending", default=None)
 
@@ -55,12 +58,16 @@ def facts_of(org_ids: Iterable[int] | None = None) -> dict[int, rules.UnitFacts]
         last = LastAdmission.objects.all()
         if ids is not None:
             spans, last = spans.filter(org_id__in=ids), last.filter(cell_id__in=ids)
-        latest = dict(last.values_list("cell_id", "on"))
+        latest = {
+            cell: (on, tuple(day for day in earlier if day is not None))
+            for cell, on, *earlier in last.values_list("cell_id", "on", *EARLIER)
+        }
         for org_id, path, kind, founded in spans.values_list(
             "org_id", "path", "kind", "org__valid_from"
         ):
+            on, earlier = latest.get(org_id, (None, ()))
             result[org_id] = rules.facts(
-                path, kind, founded, latest.get(org_id), cell=kind in CELL_KINDS
+                path, kind, founded, on, cell=kind in CELL_KINDS, earlier=earlier
             )
     return result
 
@@ -68,11 +75,17 @@ def facts_of(org_ids: Iterable[int] | None = None) -> dict[int, rules.UnitFacts]
 def _stored_facts(org_ids: list[int]) -> dict[int, rules.UnitFacts]:
     result = {}
     for ids in _chunks(org_ids):
-        for org_id, path, kind, founded, quiet in UnitFacts.objects.filter(
+        for org_id, path, kind, founded, quiet, *earlier in UnitFacts.objects.filter(
             org_id__in=ids
-        ).values_list("org_id", "path", "kind", "founded", "quiet"):
-            result[org_id] = rules.UnitFacts(path, kind, founded, quiet)
+        ).values_list("org_id", "path", "kind", "founded", "quiet", *EARLIER):
+            result[org_id] = _facts(path, kind, founded, quiet, earlier)
     return result
+
+
+def _facts(
+    path: str, kind: str, founded: date, quiet: date | None, earlier: list[date | None]
+) -> rules.UnitFacts:
+    return rules.UnitFacts(path, kind, founded, quiet, tuple(d for d in earlier if d is not None))
 
 
 def _counts(
@@ -150,14 +163,15 @@ def refresh(org_ids: Iterable[int]) -> None:
             [_row(i, after[i]) for i in changed if i in after],
             update_conflicts=True,
             unique_fields=["org"],
-            update_fields=["path", "kind", "founded", "quiet"],
+            update_fields=["path", "kind", "founded", "quiet", *EARLIER],
             batch_size=CHUNK,
         )
 
 
 def _row(org_id: int, unit: rules.UnitFacts) -> UnitFacts:
+    earlier = [*unit.earlier, *[None] * (len(EARLIER) - len(unit.earlier))]
     return UnitFacts(org_id=org_id, path=unit.path, kind=unit.kind, founded=unit.founded,
-                     quiet=unit.quiet)  # fmt: skip
+                     quiet=unit.quiet, **dict(zip(EARLIER, earlier, strict=True)))  # fmt: skip
 
 
 @contextmanager
@@ -194,6 +208,7 @@ def deleted(sender: Any, instance: UnitFacts, **_kwargs: Any) -> None:
     more. (`refresh` deletes the facts of a dissolved unit without the signal, having taken
     its count away itself.)"""
     unit = rules.UnitFacts(instance.path, instance.kind, instance.founded, instance.quiet)
+    # (Its earlier admission days count for nothing.)
     by_kind, cells = _counts([unit])
     apply(rules.difference(by_kind, Counter()), rules.difference(cells, Counter()))
 

@@ -1,0 +1,104 @@
+"""The idle cells of a past day from the tree's facts and each cell's four latest admission days
+(D63), against a plain count: the days kept, the search when all four came after the day, and a
+cell moved after the day (read from its spans)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ptdv.members.asof import units_on, years_before
+from ptdv.members.idle import idle_cells
+from ptdv.members.models import LastAdmission, Membership, UnitFacts
+from ptdv.members.services import last_admissions
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind
+from ptdv.orgs.selectors import span_on
+from ptdv.orgs.services import move_org
+from tests.factories import TODAY, make_org, system_user
+from tests.members.helpers import admitted, bulk_people, enter
+
+pytestmark = pytest.mark.django_db
+
+A_DAYS = [date(2019, 3, 1), date(2020, 3, 1), date(2021, 3, 1), date(2022, 3, 1),
+          date(2023, 3, 1), date(2024, 3, 1)]  # fmt: skip
+MOVED_ON = date(2023, 1, 1)
+
+
+@pytest.fixture
+def country(reference_lists):  # type: ignore[no-untyped-def]
+    """The nation, a province, two grassroots organisations; cell A admitted on six days (two
+    people on the last), B never, C once and moved from G2 to G1 on 01/01/2023."""
+    start = date(2000, 1, 1)
+    nation = make_org(None, OrgKind.CENTRAL, "Trung ương", code="TW", valid_from=start)
+    province = make_org(nation, OrgKind.PROVINCE, "Tỉnh", code="P", valid_from=start)
+    g1 = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 1", code="G1", valid_from=start)
+    g2 = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 2", code="G2", valid_from=start)
+    a = make_org(g1, OrgKind.CELL, "Chi bộ A", code="A", valid_from=start)
+    make_org(g1, OrgKind.CELL, "Chi bộ B", code="B", valid_from=start)
+    c = make_org(g2, OrgKind.CELL, "Chi bộ C", code="C", valid_from=start)
+    days = [*A_DAYS, A_DAYS[-1]]
+    in_a = bulk_people([a], len(days))
+    in_c = bulk_people([c], 1)
+    enter([(p, d.replace(day=1, month=1), admitted(p, d)) for p, d in zip(in_a, days, strict=True)]
+          + [(in_c[0], date(2020, 5, 1), admitted(in_c[0], date(2020, 6, 1)))])  # fmt: skip
+    c.refresh_from_db()
+    move_org(org=c, new_parent=g1, version=c.version, actor=system_user(), today=TODAY,
+             on_date=MOVED_ON)  # fmt: skip
+    return {"nation": nation, "province": province, "a": a, "c": c}
+
+
+def _plain(path: str, day: date, years: int) -> dict[str, tuple[int, int]]:
+    """Cells and idle cells per unit below, counted from each cell's admissions."""
+    since = years_before(day, years)
+    found: dict[str, list[int]] = {}
+    for span in units_on(path, day).filter(kind__in=CELL_KINDS).select_related("org"):
+        if span.org.valid_from > since:
+            continue
+        active = Membership.objects.filter(
+            admission_cell_id=span.org_id, joined_on__gt=since, joined_on__lte=day
+        ).exists()
+        counts = found.setdefault(span.path[: len(path) + SPAN_STEP], [0, 0])
+        counts[0] += 1
+        counts[1] += not active
+    return {child: (n, idle) for child, (n, idle) in found.items()}
+
+
+def test_the_kept_days_are_the_four_latest_each_once(country) -> None:  # type: ignore[no-untyped-def]
+    row = LastAdmission.objects.get(cell=country["a"])
+    assert (row.on, row.earlier_1, row.earlier_2, row.earlier_3) == tuple(reversed(A_DAYS[2:]))
+    facts = UnitFacts.objects.get(org=country["a"])
+    assert (facts.earlier_1, facts.earlier_2, facts.earlier_3) == tuple(reversed(A_DAYS[2:5]))
+    assert last_admissions.differences() == []
+    assert last_admissions.latest_days([date(2020, 1, 1)] * 3) == (date(2020, 1, 1),)
+
+
+@pytest.mark.parametrize("unit", ["nation", "province"])
+def test_a_past_days_idle_cells_from_the_facts_equal_a_plain_count(country, unit) -> None:  # type: ignore[no-untyped-def]
+    org = country[unit]
+    # The 1st of March: an admission day of A, as the day itself and as the years' start.
+    days = [
+        date(year, month, d)
+        for year in range(2019, 2026)
+        for month, d in ((2, 28), (3, 1), (9, 28))
+    ]
+    for day in days:
+        path = span_on(org, day).path
+        for years in (1, 3):
+            with CaptureQueriesContext(connection) as read:
+                found = idle_cells(path, day, years, today=TODAY)
+            # The facts were read (not every cell's span), the moved cell from its spans.
+            assert any("members_unitfacts" in q["sql"] for q in read.captured_queries)
+            spans = dict(units_on(path, day).values_list("org_id", "path"))
+            got = {spans[c.org_id]: (c.counted, c.idle) for c in found.children}
+            plain = _plain(path, day, years)
+            assert got == {p: v for p, v in plain.items() if len(p) > len(path)}, (day, years)
+            assert (found.counted, found.idle) == (
+                sum(n for n, _i in plain.values()),
+                sum(i for _n, i in plain.values()),
+            )
+            # And the same as the spans' own reading.
+            again = idle_cells(path, day, years)
+            assert (again.counted, again.idle) == (found.counted, found.idle)
