@@ -160,10 +160,16 @@ def periods_on(root_path: str, day: date) -> QuerySet[MemberPeriod]:
 
 
 def unit_counts(root_path: str, day: date, *, today: date | None = None) -> UnitCounts:
-    """Return the units under the path on the day (itself included) by kind: today (`today`
-    given) at the top of the tree from the tree's counts (D52), else counted from the spans."""
-    if today is not None and treecounts.answers(len(root_path) // SPAN_STEP, day, today):
+    """Return the units under the path on the day (itself included) by kind: at the top of the
+    tree (`today` given) from the tree's counts — today's (D52), a past day's corrected by the
+    units whose spans changed since (D63) —, else counted from the spans."""
+    depth = len(root_path) // SPAN_STEP
+    if today is not None and treecounts.answers(depth, day, today):
         return units_by_kind(treecounts.unit_counts(root_path))
+    if today is not None and depth <= treecounts.kept_levels():
+        found = treecounts.unit_counts_on(root_path, day)
+        if found is not None:
+            return units_by_kind(found)
     rows = units_on(root_path, day).values("kind").annotate(n=Count("pk")).order_by()
     return units_by_kind({row["kind"]: row["n"] for row in rows})
 

@@ -44,16 +44,13 @@ from ptdv.core.text import prefix_upper_bound
 from ptdv.members.asof import units_on, years_before
 from ptdv.members.models import Membership, UnitFacts
 from ptdv.members.rules.treecounts import FOUNDED, QUIET
-from ptdv.members.treecounts import answers, cell_counts, kept_levels
+from ptdv.members.treecounts import answers, cell_counts, changed_since, kept_levels
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgField, OrgSpan
 
 # How many years without an admission put a cell on the list, unless the user chooses.
 IDLE_YEARS_DEFAULT = 3
 # Above this many cells the page gives counts per unit below instead of the list.
 LIST_LIMIT_DEFAULT = 1000
-# Above this many units whose spans changed after the day, a past day's counts read every
-# cell's span on the day instead of the tree's facts.
-CHANGED_LIMIT = 5000
 # A cell's latest admission days, latest first: through its span (the kept last admission and
 # the days before it, D49, D63), or in the tree's facts (its quiet day: the later of its
 # founding and its last admission; a cell counted here was founded before the years looked at).
@@ -164,12 +161,8 @@ def _from_facts(root_path: str, day: date, since: date) -> dict[str, list[int]] 
     whose spans did not change since the day (their path then is their path now); the few that
     changed are counted from their spans on the day. None when too many changed (the spans are
     then read for all)."""
-    changed = set(
-        OrgSpan.objects.under(root_path)
-        .filter(Q(valid_from__gt=day) | Q(valid_to__gt=day))
-        .values_list("org_id", flat=True)
-    )
-    if len(changed) > CHANGED_LIMIT:
+    changed = changed_since(root_path, day)
+    if changed is None:
         return None
     child_path = len(root_path) + SPAN_STEP
     cells = UnitFacts.objects.filter(

@@ -5,7 +5,8 @@ day they have been quiet since.
 
 The counts describe the tree as it stands now, so they answer for today only, and only while no
 span starts or ends after today (`answers`): a dated change still to come would make "now" and
-"today" differ.
+"today" differ. A past day of a kept unit reads them corrected by the few units whose spans
+changed since (D63: `unit_counts_on`, and the idle cells in members.idle).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections import Counter
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from ptdv.core.text import prefix_upper_bound
-from ptdv.members.models import CellCount, UnitCount
+from ptdv.members.models import CellCount, UnitCount, UnitFacts
 from ptdv.members.rules import treecounts as rules
 from ptdv.orgs.models import OrgSpan
 
@@ -27,6 +28,9 @@ from ptdv.orgs.models import OrgSpan
 # spans took 24 ms, from these rows 5 (D54; 260,000 more rows, about 50 MB). Members 0014
 # rebuilt the rows of a database kept at one level.
 DEFAULT_LEVELS = 2
+# A past day of a kept unit reads the counts and facts of now corrected by the units whose spans
+# changed since (D63), up to this many; beyond, the spans on the day.
+CHANGED_LIMIT = 5000
 
 
 def kept_levels() -> int:
@@ -73,4 +77,46 @@ def cell_counts(path: str, depth: int, since: date) -> dict[str, Counter[str]]:
     return result
 
 
-__all__ = ["DEFAULT_LEVELS", "answers", "cell_counts", "kept_levels", "unit_counts"]
+def changed_since(path: str, day: date) -> set[int] | None:
+    """Return the units under the path whose spans began or ended after the day (moved,
+    renamed, founded, dissolved, a dated change to come): every other unit stood on the day
+    where, and as what, the tree's facts say it stands now (D63). None when more than
+    CHANGED_LIMIT did: their corrections would cost more than reading the spans."""
+    changed = set(
+        OrgSpan.objects.under(path)
+        .filter(Q(valid_from__gt=day) | Q(valid_to__gt=day))
+        .values_list("org_id", flat=True)
+    )
+    return changed if len(changed) <= CHANGED_LIMIT else None
+
+
+def unit_counts_on(path: str, day: date) -> dict[str, int] | None:
+    """Return how many units of each kind stood under the kept unit's path on a past day (D63):
+    the counts of now, less the units whose spans changed since the day as they stand now, plus
+    the same units as they stood on the day. None when too many changed."""
+    changed = changed_since(path, day)
+    if changed is None:
+        return None
+    counts = Counter(unit_counts(path))
+    if changed:
+        now = UnitFacts.objects.filter(
+            org_id__in=changed, path__gte=path, path__lt=prefix_upper_bound(path)
+        )
+        for kind, n in now.values_list("kind").annotate(n=Count("pk")).order_by():
+            counts[kind] -= n
+        then = OrgSpan.objects.on(day).under(path).filter(org_id__in=changed)
+        for kind, n in then.values_list("kind").annotate(n=Count("pk")).order_by():
+            counts[kind] += n
+    return {kind: n for kind, n in counts.items() if n}
+
+
+__all__ = [
+    "CHANGED_LIMIT",
+    "DEFAULT_LEVELS",
+    "answers",
+    "cell_counts",
+    "changed_since",
+    "kept_levels",
+    "unit_counts",
+    "unit_counts_on",
+]

@@ -1,6 +1,7 @@
-"""The idle cells of a past day from the tree's facts and each cell's four latest admission days
-(D63), against a plain count: the days kept, the search when all four came after the day, and a
-cell moved after the day (read from its spans)."""
+"""A past day of a unit at the top of the tree from its kept counts and facts (D63), against a
+plain count: the idle cells (each cell's four latest admission days kept, the search when all
+four came after the day) and the units by kind, with cells moved, founded and dissolved after
+some of the days (read from their spans)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ptdv.members.asof import units_on, years_before
+from ptdv.members.asof import unit_counts, units_on, years_before
 from ptdv.members.idle import idle_cells
 from ptdv.members.models import LastAdmission, Membership, UnitFacts
 from ptdv.members.services import last_admissions
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind
 from ptdv.orgs.selectors import span_on
-from ptdv.orgs.services import move_org
+from ptdv.orgs.services import dissolve_org, move_org
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import admitted, bulk_people, enter
 
@@ -47,6 +48,11 @@ def country(reference_lists):  # type: ignore[no-untyped-def]
     c.refresh_from_db()
     move_org(org=c, new_parent=g1, version=c.version, actor=system_user(), today=TODAY,
              on_date=MOVED_ON)  # fmt: skip
+    # A cell founded in 2021 and one dissolved in 2022 (a grassroots cell, another kind).
+    make_org(g2, OrgKind.CELL, "Chi bộ D", code="D", valid_from=date(2021, 7, 1))
+    e = make_org(province, OrgKind.GRASSROOTS_CELL, "Chi bộ cơ sở E", code="E", valid_from=start)
+    dissolve_org(org=e, on_date=date(2022, 5, 1), version=e.version, actor=system_user(),
+                 today=TODAY)  # fmt: skip
     return {"nation": nation, "province": province, "a": a, "c": c}
 
 
@@ -102,3 +108,20 @@ def test_a_past_days_idle_cells_from_the_facts_equal_a_plain_count(country, unit
             # And the same as the spans' own reading.
             again = idle_cells(path, day, years)
             assert (again.counted, again.idle) == (found.counted, found.idle)
+
+
+@pytest.mark.parametrize("unit", ["nation", "province"])
+def test_a_past_days_units_by_kind_from_the_counts_equal_the_spans(country, unit) -> None:  # type: ignore[no-untyped-def]
+    org = country[unit]
+    days = [date(year, month, 1) for year in range(2019, 2027) for month in (1, 5, 7)]
+    for day in [*days, date(2022, 4, 30), date(2021, 6, 30), date(2022, 12, 31)]:
+        path = span_on(org, day).path
+        with CaptureQueriesContext(connection) as read:
+            found = unit_counts(path, day, today=TODAY)
+        # The kept counts were read (not every span under the unit).
+        assert any("members_unitcount" in q["sql"] for q in read.captured_queries)
+        assert found == unit_counts(path, day), day
+        plain: dict[str, int] = {}
+        for kind in units_on(path, day).values_list("kind", flat=True):
+            plain[kind] = plain.get(kind, 0) + 1
+        assert found.by_kind == plain, day
