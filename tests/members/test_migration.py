@@ -258,3 +258,9 @@ def test_the_earlier_admission_days_are_filled_on_an_upgrade(reference_lists) ->
     assert UnitFacts.objects.values_list(*fields[1:]).get(org=cell) == want[1:]
     assert UnitFacts.objects.get(org=province).earlier_1 is None  # not a cell
     assert stats.differences() == []
+    if connection.vendor == "postgresql":  # the statistics of the facts' grouping key, again
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_statistic_ext WHERE stxname = 'members_unitfacts_child'"
+            )
+            assert cursor.fetchone() == (1,)

@@ -14,6 +14,22 @@ FILL_LAST = (
 )
 
 
+def child_statistics(apps, schema_editor):  # type: ignore[no-untyped-def]
+    # The nation's past day groups its cells' facts by province, the first two steps of their
+    # paths: without statistics on that expression PostgreSQL expects one group a row and sorts
+    # the country's 300,000 cells on disk (about 100 ms) instead of hashing 63 groups (D63).
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE STATISTICS members_unitfacts_child ON (substring(path, 1, 16)) "
+            "FROM members_unitfacts"
+        )
+
+
+def drop_child_statistics(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP STATISTICS IF EXISTS members_unitfacts_child")
+
+
 def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
     # A database that came through 0008 after 0008 stopped recomputing the aggregates has
     # members but no admission rows (D43, no admission packs either): every aggregate row is
@@ -83,5 +99,6 @@ class Migration(migrations.Migration):
             model_name="unitfacts",
             index=models.Index(fields=["path"], name="members_unitfacts_path"),
         ),
+        migrations.RunPython(child_statistics, drop_child_statistics),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
