@@ -42,7 +42,7 @@ from django.db.models.functions import Substr
 
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.asof import units_on, years_before
-from ptdv.members.models import Membership, UnitFacts
+from ptdv.members.models import EARLIER_DAYS, Membership, UnitFacts
 from ptdv.members.rules.treecounts import FOUNDED, QUIET
 from ptdv.members.treecounts import answers, cell_counts, changed_since, kept_levels
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgField, OrgSpan
@@ -54,8 +54,8 @@ LIST_LIMIT_DEFAULT = 1000
 # A cell's latest admission days, latest first: through its span (the kept last admission and
 # the days before it, D49, D63), or in the tree's facts (its quiet day: the later of its
 # founding and its last admission; a cell counted here was founded before the years looked at).
-_SPAN_DAYS = ("org__last_admission__on", *(f"org__last_admission__earlier_{k}" for k in (1, 2, 3)))
-_FACT_DAYS = ("quiet", "earlier_1", "earlier_2", "earlier_3")
+_SPAN_DAYS = ("org__last_admission__on", *(f"org__last_admission__{f}" for f in EARLIER_DAYS))
+_FACT_DAYS = ("quiet", *EARLIER_DAYS)
 
 
 def list_limit() -> int:

@@ -17,6 +17,7 @@ from ptdv.members.models.registry import (
     Transfer,
 )
 from ptdv.members.models.stats import (
+    EARLIER_DAYS,
     AdmissionStat,
     AdmissionStatYear,
     CellCount,
@@ -32,6 +33,7 @@ from ptdv.members.models.stats import (
 )
 
 __all__ = [
+    "EARLIER_DAYS",
     "Absence",
     "AdmissionStat",
     "AdmissionStatYear",

@@ -180,6 +180,11 @@ class StatPack(models.Model):
         return f"{self.org_id} {self.kind} {self.period:%m/%Y}"
 
 
+# The admission days a cell's kept rows hold before its last, latest first (D63): columns of
+# LastAdmission and UnitFacts alike.
+EARLIER_DAYS = ("earlier_1", "earlier_2", "earlier_3")
+
+
 class LastAdmission(models.Model):
     """A cell's last admission in force: the latest ceremony day of the memberships admitted in
     it (D43's admission cell), so the idle cells of a large unit read one row per cell instead

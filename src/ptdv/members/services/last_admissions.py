@@ -21,12 +21,13 @@ from datetime import date
 from django.db import connection, transaction
 
 from ptdv.core.compare import mismatches
-from ptdv.members.models import LastAdmission
+from ptdv.members.models import EARLIER_DAYS, LastAdmission
 from ptdv.members.services import treecounts
 from ptdv.orgs.models import Org
 
-# How many admission days a row keeps: the last and the three before it (D63).
-KEPT_DAYS = 4
+# A row's admission days, latest first: the last and the three before it (D63).
+_DAY_FIELDS = ("on", *EARLIER_DAYS)
+KEPT_DAYS = len(_DAY_FIELDS)
 # Each cell's admission days, each day once, ranked from the latest: the memberships' rows
 # (optionally narrowed by the {where} clause) read once, on both databases.
 _RANKED = (
@@ -76,17 +77,13 @@ def _date(value: date | str) -> date:
 
 
 def _fields(days: Days) -> dict[str, date | None]:
-    padded = [*days, *[None] * (KEPT_DAYS - len(days))]
-    return {"on": padded[0], "earlier_1": padded[1], "earlier_2": padded[2],
-            "earlier_3": padded[3]}  # fmt: skip
+    return dict(zip(_DAY_FIELDS, [*days, *[None] * (KEPT_DAYS - len(days))], strict=True))
 
 
 def stored() -> dict[int, Days]:
     return {
         cell: tuple(d for d in days if d is not None)
-        for cell, *days in LastAdmission.objects.values_list(
-            "cell_id", "on", "earlier_1", "earlier_2", "earlier_3"
-        )
+        for cell, *days in LastAdmission.objects.values_list("cell_id", *_DAY_FIELDS)
     }
 
 
@@ -114,7 +111,7 @@ def refresh(
             [LastAdmission(cell_id=cell, **_fields(days)) for cell, days in latest.items()],
             update_conflicts=True,
             unique_fields=["cell"],
-            update_fields=["on", "earlier_1", "earlier_2", "earlier_3"],
+            update_fields=list(_DAY_FIELDS),
         )
         # The day each cell has been quiet since, and its earlier days, follow (D52).
         treecounts.refresh(cells)
@@ -125,10 +122,11 @@ def rebuild() -> int:
     picked = ", ".join(
         f"MAX(CASE WHEN r = {rank} THEN day END)" for rank in range(1, KEPT_DAYS + 1)
     )
+    columns = ", ".join(f'"{name}"' for name in _DAY_FIELDS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM members_lastadmission")
         cursor.execute(
-            'INSERT INTO members_lastadmission (cell_id, "on", earlier_1, earlier_2, earlier_3) '
+            f"INSERT INTO members_lastadmission (cell_id, {columns}) "
             f"SELECT cell, {picked} FROM ({_RANKED.format(where='')}) x WHERE r <= %s "
             "GROUP BY cell",
             [KEPT_DAYS],

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from ptdv.core.compare import mismatches
-from ptdv.members.models import CellCount, LastAdmission, UnitCount, UnitFacts
+from ptdv.members.models import EARLIER_DAYS, CellCount, LastAdmission, UnitCount, UnitFacts
 from ptdv.members.rules import treecounts as rules
 from ptdv.members.rules.treecounts import CellKey, UnitKey
 from ptdv.members.treecounts import kept_levels
@@ -34,8 +34,6 @@ from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
 
 # How many units one statement reads or writes.
 CHUNK = 2000
-# The earlier admission days a cell's facts keep beside its quiet day (D63).
-EARLIER = ("earlier_1", "earlier_2", "earlier_3")
 # The units changed inside `deferred()` blocks, waiting for their one refresh (None: none open).
 _PENDING: ContextVar[set[int] | None] = ContextVar("treecounts_pending", default=None)
 
@@ -59,8 +57,8 @@ def facts_of(org_ids: Iterable[int] | None = None) -> dict[int, rules.UnitFacts]
         if ids is not None:
             spans, last = spans.filter(org_id__in=ids), last.filter(cell_id__in=ids)
         latest = {
-            cell: (on, tuple(day for day in earlier if day is not None))
-            for cell, on, *earlier in last.values_list("cell_id", "on", *EARLIER)
+            cell: (on, _present(earlier))
+            for cell, on, *earlier in last.values_list("cell_id", "on", *EARLIER_DAYS)
         }
         for org_id, path, kind, founded in spans.values_list(
             "org_id", "path", "kind", "org__valid_from"
@@ -77,15 +75,14 @@ def _stored_facts(org_ids: list[int]) -> dict[int, rules.UnitFacts]:
     for ids in _chunks(org_ids):
         for org_id, path, kind, founded, quiet, *earlier in UnitFacts.objects.filter(
             org_id__in=ids
-        ).values_list("org_id", "path", "kind", "founded", "quiet", *EARLIER):
-            result[org_id] = _facts(path, kind, founded, quiet, earlier)
+        ).values_list("org_id", "path", "kind", "founded", "quiet", *EARLIER_DAYS):
+            result[org_id] = rules.UnitFacts(path, kind, founded, quiet, _present(earlier))
     return result
 
 
-def _facts(
-    path: str, kind: str, founded: date, quiet: date | None, earlier: list[date | None]
-) -> rules.UnitFacts:
-    return rules.UnitFacts(path, kind, founded, quiet, tuple(d for d in earlier if d is not None))
+def _present(days: list[date | None]) -> tuple[date, ...]:
+    """Return a row's earlier admission days without the empty ones."""
+    return tuple(day for day in days if day is not None)
 
 
 def _counts(
@@ -163,15 +160,15 @@ def refresh(org_ids: Iterable[int]) -> None:
             [_row(i, after[i]) for i in changed if i in after],
             update_conflicts=True,
             unique_fields=["org"],
-            update_fields=["path", "kind", "founded", "quiet", *EARLIER],
+            update_fields=["path", "kind", "founded", "quiet", *EARLIER_DAYS],
             batch_size=CHUNK,
         )
 
 
 def _row(org_id: int, unit: rules.UnitFacts) -> UnitFacts:
-    earlier = [*unit.earlier, *[None] * (len(EARLIER) - len(unit.earlier))]
+    earlier = [*unit.earlier, *[None] * (len(EARLIER_DAYS) - len(unit.earlier))]
     return UnitFacts(org_id=org_id, path=unit.path, kind=unit.kind, founded=unit.founded,
-                     quiet=unit.quiet, **dict(zip(EARLIER, earlier, strict=True)))  # fmt: skip
+                     quiet=unit.quiet, **dict(zip(EARLIER_DAYS, earlier, strict=True)))  # fmt: skip
 
 
 @contextmanager
