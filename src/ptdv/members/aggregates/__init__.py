@@ -468,22 +468,29 @@ def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> Par
             last_year = month.year
         else:
             spans = [(through, december), (date(month.year - 1, 12, 1), month)]
-    months = Q(pk__in=[])
-    packed = Q(pk__in=[])
-    for after, upto in spans:
-        months |= Q(month__gt=after, month__lte=upto)
-        packed |= Q(kind=PackKind.MONTH, period__gt=after, period__lte=upto)
-    rows: list[QuerySet[Any]] = [
-        MemberStatBase.objects.filter(org_id__in=ids),
-        MemberStat.objects.filter(months, org_id__in=ids),
-    ]
+    # A span with no month after the base (today in the base's next year, D51: the months
+    # are all in the year's sums) reads nothing: no query for it.
+    spans = [(after, upto) for after, upto in spans if after < upto]
+    rows: list[QuerySet[Any]] = [MemberStatBase.objects.filter(org_id__in=ids)]
+    packed: Q | None = None
+    if spans:
+        months = Q(pk__in=[])
+        packed = Q(pk__in=[])
+        for after, upto in spans:
+            months |= Q(month__gt=after, month__lte=upto)
+            packed |= Q(kind=PackKind.MONTH, period__gt=after, period__lte=upto)
+        rows.append(MemberStat.objects.filter(months, org_id__in=ids))
     if last_year > through.year:
         # (Not packed: a fold packs the years up to its own.)
-        rows.append(
-            MemberStatYear.objects.filter(
-                org_id__in=ids, year__gt=through.year, year__lte=last_year
-            )
+        # One year (today's, in the usual case) as an equality, not a range: the key's index
+        # (org, dim, year, value) then bounds the value too (the month-of-birth rows of the
+        # one year turning 60: 3.3 → 0.4 ms for the nation and its provinces).
+        years = (
+            Q(year=last_year)
+            if last_year == through.year + 1
+            else Q(year__gt=through.year, year__lte=last_year)
         )
+        rows.append(MemberStatYear.objects.filter(years, org_id__in=ids))
     return Parts(tuple(rows), packed, tuple(ids))
 
 

@@ -107,6 +107,23 @@ class Chart:
     def empty(self) -> bool:
         return not self.rows
 
+    @property
+    def table_body(self) -> SafeString:
+        """Return the data table's rows as HTML (`<tr>`s for its `<tbody>`): written here in one
+        pass rather than by the template's loops, which cost a national dashboard's 63 units
+        times four charts ≈ 8 ms. Every label, cell and note escaped."""
+        lines = []
+        for row in self.rows:
+            mark = ' class="highlight"' if row.highlight else ""
+            cells = "".join(
+                f'<td class="num">{escape(cell)}'
+                + (f'<br><span class="note">{escape(note)}</span>' if note else "")
+                + "</td>"
+                for cell, note in row.pairs
+            )
+            lines.append(f'<tr{mark}><th scope="row">{escape(row.label)}</th>{cells}</tr>')
+        return mark_safe("\n".join(lines))  # noqa: S308 - every part escaped above
+
 
 # --- formatting -------------------------------------------------------------------------------
 
