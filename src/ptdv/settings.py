@@ -130,7 +130,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, saving an unchanged session every few minutes, not on every page.
+    "ptdv.access.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -248,7 +249,10 @@ LOGOUT_REDIRECT_URL = "access:login"
 
 # Sessions: expire after inactivity and when the browser closes (shared office PCs).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout: ptdv.access.middleware.SessionMiddleware saves an unchanged session again
+# once PTDV_SESSION_REFRESH_SECONDS have passed since its last save (not on every request).
+SESSION_SAVE_EVERY_REQUEST = False
+PTDV_SESSION_REFRESH_SECONDS = envint("PTDV_SESSION_REFRESH_SECONDS", "300")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ptdv.access import middleware
 from ptdv.access.models import User
 
 PASSWORD = "mat-khau-thu-nghiem"  # tests/factories.make_user
@@ -318,6 +319,34 @@ def test_expired_session_redirects_to_login(client, cast):
     response = client.get("/tai-khoan/")
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN_URL}?next=/tai-khoan/"
+
+
+def _expiry(client: Client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_an_unchanged_session_is_saved_again_only_after_the_refresh_interval(
+    client, cast, monkeypatch, django_assert_num_queries
+):
+    clock = [1_000_000]
+    monkeypatch.setattr(middleware, "_now", lambda: clock[0])
+    client.force_login(cast.viewer)
+    client.get("/tai-khoan/")  # the first page after login marks when it was saved
+    saved = _expiry(client)
+    # A minute later: session, user, grants, the page's list of grants, and nothing written (no
+    # savepoint, update, release).
+    clock[0] += 60
+    with django_assert_num_queries(4):
+        assert client.get("/tai-khoan/").status_code == 200
+    assert _expiry(client) == saved
+    # Once the interval has passed, the next page saves it again: the eight idle hours count
+    # from then.
+    clock[0] += middleware.refresh_seconds()
+    before = timezone.now()
+    with django_assert_num_queries(7):  # the same, and the save's three
+        client.get("/tai-khoan/")
+    assert _expiry(client) >= before + timedelta(hours=8)
+    assert client.session[middleware.REFRESHED] == clock[0]
 
 
 def _guarded_pages(cast):
