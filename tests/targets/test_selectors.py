@@ -16,6 +16,7 @@ from ptdv.orgs.models import Org
 from ptdv.orgs.services import move_org
 from ptdv.people.models import Person
 from ptdv.people.services import record_conscription
+from ptdv.reports import dashboard
 from ptdv.targets import selectors
 from ptdv.targets.models import Metric
 from ptdv.targets.selectors import TargetProgress
@@ -37,6 +38,29 @@ def test_progress_of_the_year_with_forecast_and_risk(plan, django_assert_num_que
         target=10, achieved=4, percent=Decimal("40.00"), forecast=4, at_risk=True,
         reasons=["Dự báo 4/10 (40 %): thiếu 6 đảng viên"], period_label="năm 2026",
     )  # fmt: skip
+
+
+def test_progress_with_the_admissions_counted_by_the_caller(plan, django_assert_num_queries):
+    counted = selectors.progress(plan.cast.grassroots, year=2026, today=TODAY)
+    # Twelve less the year's admissions (the unit's spans, the probe for later rows, the rows,
+    # their packs): eight.
+    with django_assert_num_queries(8):
+        given = selectors.progress(plan.cast.grassroots, year=2026, today=TODAY, achieved=4)
+    assert given == counted
+
+
+def test_the_dashboards_target_is_the_target_pages_after_a_move(plan):
+    """The dashboard passes the year's admissions it counted (reports.admissions) to the
+    target's progress: the same count as the target's own (asof.admissions), a moved cell's
+    admission staying where the cell stood that day."""
+    cast = plan.cast
+    move_org(org=cast.cell_b, new_parent=cast.other_grassroots, version=cast.cell_b.version,
+             actor=system_user(), today=TODAY, on_date=date(2026, 10, 1))  # fmt: skip
+    set_(cast.other_grassroots, 5)
+    for unit in (cast.grassroots, cast.other_grassroots, cast.cell_b):
+        board = dashboard.build(unit, day=TODAY, today=TODAY)
+        assert board.target == selectors.progress(unit, year=2026, today=TODAY), unit.name
+    assert dashboard.build(cast.grassroots, day=TODAY, today=TODAY).target.achieved == 4
 
 
 def test_progress_is_none_without_a_target(cast):

@@ -159,7 +159,9 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         child_totals=True,
     )
     board.admitted = total["total"]
-    board.target = target_selectors.progress(unit, year=day.year, today=day)
+    board.target = target_selectors.progress(
+        unit, year=day.year, today=day, achieved=board.admitted
+    )
     board.composition = [
         Share(label, total[key], rules.percent(total[key], total["total"], mode=_mode()))
         for key, label in COMPOSITION

@@ -201,9 +201,14 @@ def _admitted(unit: Org, start: date, day: date, today: date) -> int:
     return counted
 
 
-def _count_progress(target: Target, unit: Org, *, today: date) -> MetricProgress:
+def _count_progress(
+    target: Target, unit: Org, *, today: date, achieved: int | None = None
+) -> MetricProgress:
+    """Return a count target's progress; `achieved`, when the caller has counted the period's
+    admissions up to today already, saves counting them again."""
     start, end = target.starts_on, target.ends_on
-    achieved = _admitted(unit, start, min(today, end), today) if today >= start else 0
+    if achieved is None:
+        achieved = _admitted(unit, start, min(today, end), today) if today >= start else 0
     value = int(target.value)
     if today > end:
         outlook = rules.forecast(achieved=achieved, start=start, end=end, today=today,
@@ -351,15 +356,19 @@ def periods_of(unit: Org) -> list[tuple[int, int]]:
     return list(rows)
 
 
-def progress(unit: Org, *, year: int, today: date) -> TargetProgress | None:
+def progress(
+    unit: Org, *, year: int, today: date, achieved: int | None = None
+) -> TargetProgress | None:
     """Return the unit's "new members" target of the calendar year with progress, forecast and
-    risk; None when no such target is set."""
+    risk; None when no such target is set. `achieved`: the admissions under the unit from 1/1
+    of the year to `today`, when the caller has counted them (the dashboard: the same count
+    its page shows, read once)."""
     target = Target.objects.filter(
         unit=unit, start_year=year, end_year=year, metric=Metric.NEW_MEMBERS
     ).first()
     if target is None:
         return None
-    row = _count_progress(target, unit, today=today)
+    row = _count_progress(target, unit, today=today, achieved=achieved)
     assert row.forecast is not None
     return TargetProgress(
         target=int(target.value),
