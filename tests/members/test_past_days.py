@@ -110,6 +110,28 @@ def test_a_past_days_idle_cells_from_the_facts_equal_a_plain_count(country, unit
             assert (again.counted, again.idle) == (found.counted, found.idle)
 
 
+@pytest.mark.parametrize("cell", ["a", "c"])
+def test_a_cell_of_its_own_from_its_row_equals_a_plain_count(country, cell) -> None:  # type: ignore[no-untyped-def]
+    """A cell's own dashboard (`root_kind`): its row and kept days, the rule in Python, the
+    search when its four kept days all came after the day (A in 2019–2021), and the same idle
+    cells listed as the grouped query lists them."""
+    org = country[cell]
+    for day in [date(year, month, d) for year in range(2019, 2026)
+                for month, d in ((2, 28), (3, 1), (9, 28))]:  # fmt: skip
+        span = span_on(org, day)
+        for years in (1, 3):
+            found = idle_cells(span.path, day, years, today=TODAY, root_kind=span.kind)
+            plain = _plain(span.path, day, years)
+            assert (found.counted, found.idle) == (
+                sum(n for n, _i in plain.values()),
+                sum(i for _n, i in plain.values()),
+            ), (cell, day, years)
+            grouped = idle_cells(span.path, day, years, today=TODAY)
+            assert (found.counted, found.idle, found.children, found.cells) == (
+                grouped.counted, grouped.idle, grouped.children, grouped.cells
+            )  # fmt: skip
+
+
 @pytest.mark.parametrize("unit", ["nation", "province"])
 def test_a_past_days_units_by_kind_from_the_counts_equal_the_spans(country, unit) -> None:  # type: ignore[no-untyped-def]
     org = country[unit]

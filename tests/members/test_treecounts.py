@@ -45,6 +45,26 @@ def test_the_rows_of_a_day_and_before_add_up_to_the_cells_founded_and_quiet_by_t
     assert found[rules.QUIET] == sum(1 for f, last in cells if max(f, last) <= since)
 
 
+@given(
+    st.lists(st.dates(date(2000, 1, 1), date(2030, 12, 31)), max_size=8, unique=True),
+    st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+    st.integers(0, 10),
+)
+def test_a_cells_four_latest_days_tell_whether_it_admitted_in_the_years(days, day, years) -> None:
+    """Whatever a cell's admission days, its four latest kept (None past the last) answer as its
+    whole history does, or say that they cannot (all four after the day)."""
+    since = day - timedelta(days=365 * years)
+    latest = sorted(days, reverse=True)
+    kept = (latest + [None] * 4)[:4]
+    answer = rules.admitted_after(kept, since, day)
+    truth = any(since < d <= day for d in days)
+    if answer is None:
+        assert len(days) >= 4
+        assert all(d > day for d in kept)
+    else:
+        assert answer == truth
+
+
 def test_a_unit_counts_for_each_kept_unit_and_a_cell_for_the_units_below_them() -> None:
     day = date(2024, 5, 17)
     cell = rules.facts("000000010000000200000003", "cell", day, None, cell=True)

@@ -128,6 +128,10 @@ def _admissions_kept(
     The rows place an admission by where its cell stood on the ceremony day, the table by where
     it stands on the last day: the two differ only for the cells that moved in the period, whose
     admissions are read from the events and moved from the one child to the other."""
+    if unit.depth > aggregates.kept_levels():
+        # Below the kept levels now (a cell, a grassroots committee): no rows to read, and the
+        # events answer alike (without the probe of its spans over the period).
+        return None
     found = aggregates.admissions(
         [unit.pk, *children.values()],
         since,

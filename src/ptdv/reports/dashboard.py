@@ -182,7 +182,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
                 ageing.get(org_id, no_one),
             )  # fmt: skip
         )
-    board.idle_cells = idle.idle_cells(root.path, day, idle_years, today=today)
+    board.idle_cells = idle.idle_cells(root.path, day, idle_years, today=today, root_kind=root.kind)
     board.sources = _sources(unit, day)
     if day == today:
         board.funnel, board.pool = _funnel(unit, today)

@@ -566,4 +566,4 @@ def idle_cells_of(unit: Org, day: date, years: int, *, today: date | None = None
     root = span_on(unit, day)
     if root is None:
         return IdleCells(years)
-    return idle_cells(root.path, day, years, today=today)
+    return idle_cells(root.path, day, years, today=today, root_kind=root.kind)

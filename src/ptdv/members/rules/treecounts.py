@@ -130,6 +130,20 @@ def counted(
     return result
 
 
+def admitted_after(latest: Iterable[date | None], since: date, day: date) -> bool | None:
+    """Return whether a cell admitted anyone after `since` up to the day, from its latest
+    admission days kept (latest first, each day once; None past the last: no earlier
+    admission, D49, D63): the first of them on or before the day answers. None when every kept
+    day came after the day: its admissions of those years must be searched. (`members.idle`
+    asks the same in SQL for many cells at once.)"""
+    for kept in latest:
+        if kept is None:
+            return False
+        if kept <= day:
+            return kept > since
+    return None
+
+
 __all__ = [
     "FOUNDED",
     "GRAINS",
@@ -137,6 +151,7 @@ __all__ = [
     "CellKey",
     "UnitFacts",
     "UnitKey",
+    "admitted_after",
     "cell_contributions",
     "counted",
     "difference",
