@@ -352,8 +352,8 @@ def test_a_cells_dashboard_of_today_reads_in_a_fixed_number_of_queries(
     first = bulk_people([cell], 5)
     enter([(p, date(2010, 2, 1), admitted(p, date(2010, 3, 1))) for p in first])
     # Two of them list the cell as idle; its admission rows are not probed (below the kept
-    # levels: reports.admissions reads its events at once).
-    with django_assert_num_queries(13):
+    # levels: reports.admissions reads its events at once), nor its span again for its members.
+    with django_assert_num_queries(12):
         board = dashboard.build(cell, day=TODAY, today=TODAY)
     assert (board.members["total"], board.admitted) == (5, 0)
     assert board.ageing.count == 5
@@ -365,7 +365,7 @@ def test_a_cells_dashboard_of_today_reads_in_a_fixed_number_of_queries(
     enter([(p, date(2026, 2, 1), admitted(p, date(2026, 3, 1), official=False)) for p in more])
     # Not idle any more; the four reference lists behind the year's lists are read, and the
     # people admitted in the year after their events (reports.admissions._admitted).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         board = dashboard.build(cell, day=TODAY, today=TODAY)
     assert (board.members["total"], board.admitted) == (12, 7)
     assert not board.idle_cells.cells

@@ -143,7 +143,8 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
             key=lambda s: (s[3].lower(), s[0]),
         )
         board.units = asof.unit_counts(root.path, day, today=today)
-    stock, ageing = _stock(root.path, [unit.pk, *(c[0] for c in children)], day, today)
+    spans = {unit.pk: (root.path, root.kind), **{c[0]: (c[1], c[4]) for c in children}}
+    stock, ageing = _stock(root.path, spans, day, today)
     no_one = rules.ageing({}, mode=_mode())
     board.from_aggregates = aggregates.answers(day, today)
     board.members = _members(stock.get(unit.pk, {}))
@@ -200,13 +201,15 @@ def _members(stock: aggregates.Stock) -> dict[str, int]:
 
 
 def _stock(
-    root_path: str, unit_ids: list[int], day: date, today: date
+    root_path: str, spans: dict[int, tuple[str, str]], day: date, today: date
 ) -> tuple[dict[int, aggregates.Stock], dict[int, rules.Ageing]]:
-    """Return the members of each unit, and their ageing at the end of the day's month: from
-    the aggregates when they hold the day (the ages summed in the database), else counted from
+    """Return the members of each unit (`spans`: the unit and its children, each with its span
+    path and kind on the day), and their ageing at the end of the day's month: from the
+    aggregates when they hold the day (the ages summed in the database), else counted from
     the periods (placed by their cells' paths, one query each)."""
+    unit_ids = list(spans)
     if aggregates.answers(day, today):
-        stock, sums = aggregates.totals_and_ages(unit_ids, day)
+        stock, sums = aggregates.totals_and_ages(unit_ids, day, spans=spans)
         ageing = {
             org_id: rules.ageing_of(found.count, found.years, found.aged_60, mode=_mode())
             for org_id, found in sums.items()

@@ -202,11 +202,14 @@ def age_sums(units: Iterable[int], day: date) -> dict[int, AgeSums]:
     return {org_id: AgeSums(*found) for org_id, found in sums.items()}
 
 
-def totals_and_ages(units: Iterable[int], day: date) -> tuple[dict[int, Stock], dict[int, AgeSums]]:
+def totals_and_ages(
+    units: Iterable[int], day: date, *, spans: dict[int, tuple[str, str]] | None = None
+) -> tuple[dict[int, Stock], dict[int, AgeSums]]:
     """Return `stocks(units, day, dims=("",))` and `age_sums(units, day)` together (the
     dashboard's members and ageing): the units below the kept levels are read once for both,
-    three queries instead of six."""
-    kept, deep, cells = _split(list(units), day)
+    three queries instead of six. `spans`: each unit's span path and kind on the day, when the
+    caller has read them (the units not in it stood nowhere that day)."""
+    kept, deep, cells = _split(list(units), day, spans)
     end = month_end(month_of(day))
     result: dict[int, Stock] = {}
     sums: dict[int, list[int]] = {}
@@ -404,14 +407,19 @@ def _counts(result: dict[int, Stock], org_id: int, dim: str, value: str) -> dict
     return unit.setdefault(dim, {}).setdefault(value, dict.fromkeys(MEASURES, 0))
 
 
-def _split(ids: list[int], day: date) -> tuple[list[int], dict[int, str], set[int]]:
+def _split(
+    ids: list[int], day: date, known: dict[int, tuple[str, str]] | None = None
+) -> tuple[list[int], dict[int, str], set[int]]:
     """Return the units that keep rows, with their span path on the day those below the kept
     levels, and which of these are cells (a unit that did not exist on the day counts nothing
-    either way)."""
+    either way). `known`: the units' spans on the day (path, kind), when the caller has them."""
     limit = kept_levels() * SPAN_STEP
-    spans = list(
-        OrgSpan.objects.on(day).filter(org_id__in=ids).values_list("org_id", "path", "kind")
-    )
+    if known is None:
+        spans = list(
+            OrgSpan.objects.on(day).filter(org_id__in=ids).values_list("org_id", "path", "kind")
+        )
+    else:
+        spans = [(org_id, *known[org_id]) for org_id in ids if org_id in known]
     paths = {org_id: path for org_id, path, _kind in spans}
     deep = {org_id: path for org_id, path in paths.items() if len(path) > limit}
     cells = {org_id for org_id, _path, kind in spans if kind in CELL_KINDS and org_id in deep}
