@@ -217,3 +217,22 @@ def test_unit_filter_options_are_the_scope_in_tree_order(cast):
     assert found == ([cast.grassroots, cast.cell_a, cast.cell_b], False)
     found = units_matching(cast.grassroots_officer, "phan xuong", source=people, today=TODAY)
     assert found == ([], False)
+
+
+def test_several_reference_lists_read_in_one_query_in_their_own_order(
+    db, django_assert_num_queries
+):
+    from ptdv.people.models import EducationLevel, Occupation, Qualification, TheoryLevel
+    from ptdv.people.selectors import reference_items, reference_lists
+
+    Occupation.objects.create(code="z_cu", name="Nghề đã bỏ", rank=0, is_active=False)
+    Occupation.objects.create(code="a_moi", name="Ảnh viện", rank=0)  # first by rank
+    Qualification.objects.create(code="q_cung_hang", name="Đại học", rank=1)  # a tie in rank
+    models = [EducationLevel, Qualification, TheoryLevel, Occupation]
+    with django_assert_num_queries(1):
+        found = reference_lists(models)
+    assert found == [[(i.code, i.name) for i in reference_items(m)] for m in models]
+    assert ("z_cu", "Nghề đã bỏ") not in found[3]
+    assert found[3][0] == ("a_moi", "Ảnh viện")
+    assert all(found)
+    assert reference_lists([]) == []

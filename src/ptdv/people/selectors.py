@@ -7,11 +7,12 @@ leave the same trace in the access log.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Length, Right
 from django.http import Http404, HttpRequest
 
@@ -199,6 +200,26 @@ def reference_items(model: type[ReferenceItem]) -> QuerySet[ReferenceItem]:
     )
 
 
+def reference_lists(models: Sequence[type[ReferenceItem]]) -> list[list[tuple[str, str]]]:
+    """Return the active entries (code, name) of several reference lists, each in its official
+    order as `reference_items` gives it, in one query (a UNION ALL, each list tagged by its
+    place) rather than one a list: the member tables' columns read four."""
+    if not models:
+        return []
+    parts = [
+        model._default_manager.filter(is_active=True)
+        .annotate(place=Value(i, output_field=IntegerField()))
+        .values_list("place", "rank", "name", "code")
+        .order_by()  # no list's own ordering inside the union (SQLite refuses it)
+        for i, model in enumerate(models)
+    ]
+    rows = parts[0].union(*parts[1:], all=True).order_by("place", "rank", "name")
+    found: list[list[tuple[str, str]]] = [[] for _m in models]
+    for place, _rank, name, code in rows:
+        found[place].append((code, name))
+    return found
+
+
 def reference_item_by_code(model: type[ReferenceItem], code: str) -> ReferenceItem | None:
     """Return the active entry of a reference list with this code, else None."""
     return model._default_manager.filter(code=code, is_active=True).first()
@@ -216,5 +237,6 @@ __all__ = [
     "people_for_user",
     "person_for_user",
     "reference_item_by_code",
+    "reference_lists",
     "reference_items",
 ]

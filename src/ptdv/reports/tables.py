@@ -38,7 +38,7 @@ from ptdv.members.models import Standing
 from ptdv.members.rules.stats import AGE_DIMENSIONS, DIMENSIONS, month_end, month_of
 from ptdv.orgs.models import GRASSROOTS_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
-from ptdv.people.selectors import reference_items
+from ptdv.people.selectors import reference_lists
 from ptdv.reports import admissions, counting, rules
 from ptdv.targets import selectors as target_selectors
 
@@ -180,9 +180,10 @@ def person_columns() -> list[Column]:
     for low, high in asof.AGE_BANDS:
         label = asof.band_label(low, high)
         columns.append(Column(f"age:{label}", label, "Độ tuổi"))
-    for prefix, model, heading in counting.LISTS:
-        for item in reference_items(model):
-            columns.append(Column(f"{prefix}:{item.code}", item.name, heading))
+    lists = reference_lists([model for _prefix, model, _heading in counting.LISTS])
+    for (prefix, _model, heading), items in zip(counting.LISTS, lists, strict=True):
+        for code, name in items:
+            columns.append(Column(f"{prefix}:{code}", name, heading))
         columns.append(Column(f"{prefix}:", UNKNOWN, heading))
     return columns
 
