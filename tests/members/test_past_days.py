@@ -1,6 +1,7 @@
 """A past day of a unit at the top of the tree from its kept counts and facts (D63), against a
-plain count: the idle cells (each cell's four latest admission days kept, the search when all
-four came after the day) and the units by kind, with cells moved, founded and dissolved after
+plain count: the idle cells (for the usual years, from the idle stretches counted, D66; for
+others, each cell's four latest admission days kept, the search when all four came after the
+day) and the units by kind, with cells moved, founded and dissolved after
 some of the days (read from their spans)."""
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from ptdv.members.asof import unit_counts, units_on, years_before
+from ptdv.members.asof import unit_counts, units_on
 from ptdv.members.idle import idle_cells
 from ptdv.members.models import LastAdmission, Membership, UnitFacts
-from ptdv.members.services import last_admissions
+from ptdv.members.rules.dates import years_before
+from ptdv.members.rules.treecounts import IDLE_YEARS
+from ptdv.members.services import last_admissions, treecounts
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind
 from ptdv.orgs.selectors import span_on
 from ptdv.orgs.services import dissolve_org, move_org
@@ -77,13 +81,25 @@ def test_the_kept_days_are_the_four_latest_each_once(country) -> None:  # type: 
     assert (row.on, row.earlier_1, row.earlier_2, row.earlier_3) == tuple(reversed(A_DAYS[2:]))
     facts = UnitFacts.objects.get(org=country["a"])
     assert (facts.earlier_1, facts.earlier_2, facts.earlier_3) == tuple(reversed(A_DAYS[2:5]))
+    # Its idle stretches for three years (D66): none, it admitted every year since 2019, but
+    # the one from its founding in 2000 to its first admission, and the one after its last.
+    assert facts.idle == "2003-01-01/2019-03-01 2027-03-01/"
     assert last_admissions.differences() == []
     assert last_admissions.latest_days([date(2020, 1, 1)] * 3) == (date(2020, 1, 1),)
 
 
 @pytest.mark.parametrize("unit", ["nation", "province"])
-def test_a_past_days_idle_cells_from_the_facts_equal_a_plain_count(country, unit) -> None:  # type: ignore[no-untyped-def]
-    org = country[unit]
+@pytest.mark.parametrize("stretched", [1, 2])
+def test_a_past_days_idle_cells_from_the_facts_equal_a_plain_count(
+    country, unit, stretched
+) -> None:  # type: ignore[no-untyped-def]
+    """With the idle stretches kept under the top level (the default) or the top two."""
+    with override_settings(PTDV_IDLE_STRETCH_LEVELS=stretched):
+        treecounts.rebuild()
+        _past_days_equal_a_plain_count(country[unit], stretched)
+
+
+def _past_days_equal_a_plain_count(org, stretched: int) -> None:  # type: ignore[no-untyped-def]
     # The 1st of March: an admission day of A, as the day itself and as the years' start.
     days = [
         date(year, month, d)
@@ -95,8 +111,11 @@ def test_a_past_days_idle_cells_from_the_facts_equal_a_plain_count(country, unit
         for years in (1, 3):
             with CaptureQueriesContext(connection) as read:
                 found = idle_cells(path, day, years, today=TODAY)
-            # The facts were read (not every cell's span), the moved cell from its spans.
-            assert any("members_unitfacts" in q["sql"] for q in read.captured_queries)
+            # The idle stretches kept for the usual years (D66), or else the facts, were read
+            # (not every cell's span), the moved cell from its spans.
+            counts = years == IDLE_YEARS and org.depth <= stretched
+            kept = "members_cellcount" if counts else "members_unitfacts"
+            assert any(kept in q["sql"] for q in read.captured_queries), (day, years)
             spans = dict(units_on(path, day).values_list("org_id", "path"))
             got = {spans[c.org_id]: (c.counted, c.idle) for c in found.children}
             plain = _plain(path, day, years)

@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptdv.members import aggregates
-from ptdv.members.asof import figures, periods_on, units_on, years_before
+from ptdv.members.asof import figures, periods_on, units_on
 from ptdv.members.idle import idle_cells
 from ptdv.members.models import MemberEvent, Membership, MemberStat
+from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.members.services import MemberInvalid, correct_event
 from ptdv.members.services import stats as kept

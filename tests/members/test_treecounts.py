@@ -21,6 +21,7 @@ from ptdv.members import asof, idle
 from ptdv.members import treecounts as reads
 from ptdv.members.models import CellCount, UnitCount, UnitFacts
 from ptdv.members.rules import treecounts as rules
+from ptdv.members.rules.dates import years_before, years_reached
 from ptdv.members.services import stats, treecounts
 from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.services import dissolve_org, move_org, update_org
@@ -43,6 +44,38 @@ def test_the_rows_of_a_day_and_before_add_up_to_the_cells_founded_and_quiet_by_t
     found = rules.counted(rows, since).get("0000000100000002", Counter())
     assert found[rules.FOUNDED] == sum(1 for f, _l in cells if f <= since)
     assert found[rules.QUIET] == sum(1 for f, last in cells if max(f, last) <= since)
+
+
+@given(
+    founded=days,
+    admitted=st.lists(days, max_size=8),
+    years=st.integers(1, 5),
+    on=st.lists(days, min_size=1, max_size=6),
+)
+def test_a_cell_is_idle_on_exactly_the_days_of_its_idle_stretches(founded, admitted, years, on):  # type: ignore[no-untyped-def]
+    """D66: a day falls in one of a cell's idle stretches exactly when the cell was founded by
+    the first day of the years looked at and admitted nobody after it up to the day; and its
+    rows of stretches begun less those ended by the day count it so."""
+    cell = rules.facts("0000000100000002", "cell", founded, max(admitted, default=None),
+                       cell=True, admitted=admitted, idle_years=years)  # fmt: skip
+    assert cell.idle == rules.stretches(founded, admitted, years)
+    assert rules.decode_stretches(rules.encode_stretches(cell.idle)) == cell.idle
+    rows = [(*key, n) for key, n in rules.cell_contributions(cell, 8, 1, 1).items()]
+    for day in on:
+        since = years_before(day, years)
+        truth = founded <= since and not any(since < d <= day for d in admitted)
+        inside = [b <= day and (e is None or day < e) for b, e in cell.idle]
+        assert sum(inside) == truth, (day, cell.idle)
+        assert rules.idle_in(cell.idle, day) == truth
+        counted = rules.counted(rows, day).get("0000000100000002", Counter())
+        assert rules.idle_on(counted) == truth
+
+
+@given(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.integers(0, 10))
+def test_the_years_are_reached_on_the_first_day_they_have_passed(start, years) -> None:  # type: ignore[no-untyped-def]
+    reached = years_reached(start, years)
+    assert years_before(reached, years) >= start
+    assert years_before(reached - timedelta(days=1), years) < start
 
 
 @given(
@@ -78,6 +111,13 @@ def test_a_unit_counts_for_each_kept_unit_and_a_cell_for_the_units_below_them() 
     assert keys[("0000000100000002", rules.QUIET, rules.MONTH, date(2024, 5, 1))] == 1
     assert keys[("0000000100000002", rules.FOUNDED, rules.YEAR, date(2024, 1, 1))] == 1
     assert len(keys) == 2 * 2 * 3
+    # Its idle stretch (three years from its founding, not ended) under the top level only.
+    idle = rules.facts("000000010000000200000003", "cell", day, None, cell=True, idle_years=3)
+    assert idle.idle == ((date(2027, 5, 17), None),)
+    keys = rules.cell_contributions(idle, 8, 2, 1)
+    assert {key[0] for key in keys if key[1] == rules.IDLE_FROM} == {"0000000100000002"}
+    assert keys[("0000000100000002", rules.IDLE_FROM, rules.DAY, date(2027, 5, 17))] == 1
+    assert not any(key[1] == rules.IDLE_TO for key in keys)
     # Not a cell: counted by kind only.
     committee = rules.facts("0000000100000002", "grassroots_committee", day, None, cell=False)
     assert rules.cell_contributions(committee, 8, 3) == Counter()
@@ -87,8 +127,9 @@ def test_a_unit_counts_for_each_kept_unit_and_a_cell_for_the_units_below_them() 
     )
 
 
-def _reads(units: list[Org]) -> list[object]:
-    """Return each unit's idle cells (1 and 3 years) and units by kind of today."""
+def _reads(units: list[Org], past: list[date] = ()) -> list[object]:  # type: ignore[assignment]
+    """Return each unit's idle cells (1 and 3 years) and units by kind of today, and its idle
+    cells (3 years) on the past days."""
     result: list[object] = []
     for unit in units:
         span = unit.spans.filter(valid_to__isnull=True).first()
@@ -97,6 +138,10 @@ def _reads(units: list[Org]) -> list[object]:
         for years in (1, 3):
             result.append(idle.idle_cells(span.path, TODAY, years, today=TODAY))
         result.append(asof.unit_counts(span.path, TODAY, today=TODAY))
+        for day in past:
+            then = unit.spans.filter(valid_from__lte=day).order_by("-valid_from").first()
+            if then is not None and (then.valid_to is None or then.valid_to > day):
+                result.append(idle.idle_cells(then.path, day, 3, today=TODAY))
     return result
 
 
@@ -108,8 +153,12 @@ def _reads(units: list[Org]) -> list[object]:
 @given(data=st.data())
 def test_kept_counts_equal_the_tree_through_its_writes_and_the_admissions(db, data):  # type: ignore[no-untyped-def]
     levels = data.draw(st.integers(1, 3), label="levels")
+    stretched = data.draw(st.integers(0, levels), label="stretch levels")
     actor = system_user()
-    with override_settings(PTDV_TREE_COUNT_LEVELS=levels), transaction.atomic():
+    with (
+        override_settings(PTDV_TREE_COUNT_LEVELS=levels, PTDV_IDLE_STRETCH_LEVELS=stretched),
+        transaction.atomic(),
+    ):
         nation = make_org(
             None, OrgKind.CENTRAL, "Trung ương", code="TW", valid_from=date(2000, 1, 1)
         )
@@ -181,16 +230,25 @@ def test_kept_counts_equal_the_tree_through_its_writes_and_the_admissions(db, da
         assert not UnitCount.objects.filter(n=0).exists()
         assert reads.answers(1, TODAY, TODAY)
         kept_units = list(Org.objects.filter(depth__lte=levels).order_by("pk"))
-        kept = _reads(kept_units)
+        # Past days (D66's idle stretches; the moved cells from their spans) among the cells'
+        # founding and admission days and the days around them.
+        past = sorted({TODAY - timedelta(days=1), *data.draw(
+            st.lists(st.dates(date(2016, 1, 1), TODAY - timedelta(days=1)), max_size=4),
+            label="past days",
+        )})  # fmt: skip
+        kept = _reads(kept_units, past)
         with override_settings(PTDV_TREE_COUNT_LEVELS=0):  # every unit counted from the spans
-            assert _reads(kept_units) == kept
+            assert _reads(kept_units, past) == kept
         # A rebuild writes the same rows and facts.
         want = treecounts.stored()
-        facts = set(UnitFacts.objects.values_list("org_id", "path", "kind", "founded", "quiet"))
+        facts = set(
+            UnitFacts.objects.values_list("org_id", "path", "kind", "founded", "quiet", "idle")
+        )
         treecounts.rebuild()
         assert treecounts.stored() == want
-        assert set(UnitFacts.objects.values_list("org_id", "path", "kind", "founded", "quiet")) == (
-            facts
+        assert (
+            set(UnitFacts.objects.values_list("org_id", "path", "kind", "founded", "quiet", "idle"))
+            == facts
         )
         transaction.set_rollback(True)
 

@@ -30,6 +30,7 @@ from django.db.models import (
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members import treecounts
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
+from ptdv.members.rules.dates import years_before
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgKind, OrgSpan
 from ptdv.orgs.selectors import span_on
 
@@ -60,14 +61,6 @@ BREAKDOWNS: dict[str, str] = {
 
 def band_label(low: int, high: int | None) -> str:
     return f"{low}–{high}" if high is not None else f"{low}+"
-
-
-def years_before(day: date, years: int) -> date:
-    """Return the same day `years` years earlier (28/2 for a 29/2)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29/2
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_band_expression(day: date, prefix: str = "person__") -> Case:

@@ -41,14 +41,30 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from ptdv.core.text import prefix_upper_bound
-from ptdv.members.asof import units_on, years_before
+from ptdv.members.asof import units_on
 from ptdv.members.models import EARLIER_DAYS, Membership, UnitFacts
-from ptdv.members.rules.treecounts import FOUNDED, QUIET, admitted_after
-from ptdv.members.treecounts import answers, cell_counts, changed_since, kept_levels
+from ptdv.members.rules.dates import years_before
+from ptdv.members.rules.treecounts import (
+    FOUNDED,
+    IDLE_YEARS,
+    QUIET,
+    admitted_after,
+    decode_stretches,
+    idle_in,
+    idle_on,
+)
+from ptdv.members.treecounts import (
+    answers,
+    cell_counts,
+    changed_since,
+    idle_years_kept,
+    kept_levels,
+    stretch_levels,
+)
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgField, OrgSpan
 
 # How many years without an admission put a cell on the list, unless the user chooses.
-IDLE_YEARS_DEFAULT = 3
+IDLE_YEARS_DEFAULT = IDLE_YEARS
 # Above this many cells the page gives counts per unit below instead of the list.
 LIST_LIMIT_DEFAULT = 1000
 # A cell's latest admission days, latest first: through its span (the kept last admission and
@@ -127,9 +143,16 @@ def idle_cells(
         per_child = {child: [n[FOUNDED], n[QUIET]] for child, n in kept.items() if n[FOUNDED]}
     else:
         # A past day of a unit at the top of the tree (the nation, a province): tens of
-        # thousands of cells, read from the tree's facts; a smaller unit reads its spans.
-        top = len(root_path) // SPAN_STEP <= kept_levels()
-        facts = _from_facts(root_path, day, since) if today is not None and top else None
+        # thousands of cells, read from the idle stretches kept for the usual years (D66) or
+        # else the tree's facts; a smaller unit reads its spans.
+        depth = len(root_path) // SPAN_STEP
+        top = today is not None and depth <= kept_levels()
+        facts = None
+        stretched = today is not None and depth <= stretch_levels() and years == idle_years_kept()
+        if stretched and not _is_cell(root_path, day, root_kind):
+            facts = _from_stretches(root_path, day, since)
+        if top and facts is None:
+            facts = _from_facts(root_path, day, since)
         per_child = (
             facts
             if facts is not None
@@ -188,6 +211,58 @@ def _one_cell(cells: QuerySet[Any], path: str, day: date, since: date) -> dict[s
     return {path: [1, 0 if admitted else 1]}
 
 
+def _is_cell(path: str, day: date, kind: str | None) -> bool:
+    """Return whether the unit at the path on the day is a cell (its kind, when the caller
+    knows it, or its span's)."""
+    if kind is None:
+        kind = units_on(path, day).filter(path=path).values_list("kind", flat=True).first()
+    return kind in CELL_KINDS
+
+
+def _from_stretches(root_path: str, day: date, since: date) -> dict[str, list[int]] | None:
+    """Return the counts per unit below from the tree's counts (D66): per unit below, the cells
+    founded by `since` and the idle stretches begun less those ended by the day, a few rows
+    each, for the cells that stand now where they stood on the day; the few whose spans changed
+    since are taken away as the counts have them now (their facts) and counted from their spans
+    on the day. None when too many changed."""
+    changed = changed_since(root_path, day)
+    if changed is None:
+        return None
+    child_path = len(root_path) + SPAN_STEP
+    kept = cell_counts(root_path, len(root_path) // SPAN_STEP, since, day)
+    per_child = {child: [n[FOUNDED], idle_on(n)] for child, n in kept.items()}
+    if changed:
+        now = UnitFacts.objects.filter(
+            org_id__in=changed,
+            path__gte=root_path,
+            path__lt=prefix_upper_bound(root_path),
+            kind__in=CELL_KINDS,
+        )
+        for path, founded, idle in now.values_list("path", "founded", "idle"):
+            counts = per_child.setdefault(path[:child_path], [0, 0])
+            counts[0] -= founded <= since
+            counts[1] -= idle_in(decode_stretches(idle), day)
+        _add(per_child, _moved(root_path, day, since, changed, child_path))
+    return {child: counts for child, counts in per_child.items() if counts[0]}
+
+
+def _moved(
+    root_path: str, day: date, since: date, changed: set[int], child_path: int
+) -> dict[str, list[int]]:
+    """Return the counts per unit below of the changed cells, from their spans on the day."""
+    moved = units_on(root_path, day).filter(
+        kind__in=CELL_KINDS, org__valid_from__lte=since, org_id__in=changed
+    )
+    return _grouped(moved, child_path, _admitted_in(day, since, _SPAN_DAYS))
+
+
+def _add(per_child: dict[str, list[int]], more: dict[str, list[int]]) -> None:
+    for child, (n, idle) in more.items():
+        counts = per_child.setdefault(child, [0, 0])
+        counts[0] += n
+        counts[1] += idle
+
+
 def _from_facts(root_path: str, day: date, since: date) -> dict[str, list[int]] | None:
     """Return the counts per unit below from the tree's facts (D52, D63): one row per cell that
     stands now, with its path, founding day, quiet day and earlier admission days, for the cells
@@ -210,15 +285,7 @@ def _from_facts(root_path: str, day: date, since: date) -> dict[str, list[int]] 
         _admitted_in(day, since, _FACT_DAYS),
     )
     if changed:
-        moved = units_on(root_path, day).filter(
-            kind__in=CELL_KINDS, org__valid_from__lte=since, org_id__in=changed
-        )
-        for child, (n, idle) in _grouped(
-            moved, child_path, _admitted_in(day, since, _SPAN_DAYS)
-        ).items():
-            counts = per_child.setdefault(child, [0, 0])
-            counts[0] += n
-            counts[1] += idle
+        _add(per_child, _moved(root_path, day, since, changed, child_path))
     return per_child
 
 

@@ -28,9 +28,31 @@ from ptdv.orgs.models import OrgSpan
 # spans took 24 ms, from these rows 5 (D54; 260,000 more rows, about 50 MB). Members 0014
 # rebuilt the rows of a database kept at one level.
 DEFAULT_LEVELS = 2
+# The levels whose units below keep their cells' idle stretches, unless
+# PTDV_IDLE_STRETCH_LEVELS says otherwise (D66): the top unit only — a row a day per province,
+# about 350,000 rows (50 MB) at full scale; the districts' too would add 900,000 (130 MB).
+DEFAULT_STRETCH_LEVELS = 1
 # A past day of a kept unit reads the counts and facts of now corrected by the units whose spans
 # changed since (D63), up to this many; beyond, the spans on the day.
 CHANGED_LIMIT = 5000
+
+
+def idle_years_kept() -> int:
+    """Return the years without an admission whose idle stretches the counts keep
+    (PTDV_IDLE_YEARS_KEPT, default the page's own, 3; after a change run `ptdv stats rebuild`):
+    a past day's idle cells for those years at the top of the tree read a few rows per unit
+    below (D66); for any other number of years, the tree's facts."""
+    return int(getattr(settings, "PTDV_IDLE_YEARS_KEPT", rules.IDLE_YEARS))
+
+
+def stretch_levels() -> int:
+    """Return how many levels from the top keep, for each unit directly under them, the days
+    its cells' idle stretches begin and end (D66; PTDV_IDLE_STRETCH_LEVELS, default 1: the
+    nation's past days count its 300,000 cells from a few rows per province, a province's its
+    5,000 from the facts; never more than `kept_levels`; after a change run `ptdv stats
+    rebuild`)."""
+    wanted = int(getattr(settings, "PTDV_IDLE_STRETCH_LEVELS", DEFAULT_STRETCH_LEVELS))
+    return min(wanted, kept_levels())
 
 
 def kept_levels() -> int:
@@ -56,13 +78,20 @@ def unit_counts(path: str) -> dict[str, int]:
     return dict(UnitCount.objects.filter(path=path, n__gt=0).values_list("kind", "n"))
 
 
-def cell_counts(path: str, depth: int, since: date) -> dict[str, Counter[str]]:
+def cell_counts(
+    path: str, depth: int, since: date, day: date | None = None
+) -> dict[str, Counter[str]]:
     """Return, per unit directly under the kept unit at the path (by path), how many of its
     cells were founded (FOUNDED) and have been quiet (QUIET) on or before `since`: the rows of
-    `rules.ranges`, summed in the database."""
+    `rules.ranges`, summed in the database. With `day`, instead of the quiet cells, how many
+    idle stretches (for `idle_years_kept` years, D66) had begun and ended by the day."""
     grains = Q(pk__in=[])
     for grain, low, high in rules.ranges(since):
-        grains |= Q(grain=grain, day__gte=low, day__lte=high)
+        whats = [rules.FOUNDED, rules.QUIET] if day is None else [rules.FOUNDED]
+        grains |= Q(grain=grain, day__gte=low, day__lte=high, what__in=whats)
+    for grain, low, high in rules.ranges(day) if day is not None else ():
+        grains |= Q(grain=grain, day__gte=low, day__lte=high,
+                    what__in=[rules.IDLE_FROM, rules.IDLE_TO])  # fmt: skip
     rows = (
         CellCount.objects.filter(
             grains, depth=depth + 1, path__gte=path, path__lt=prefix_upper_bound(path)
@@ -113,10 +142,13 @@ def unit_counts_on(path: str, day: date) -> dict[str, int] | None:
 __all__ = [
     "CHANGED_LIMIT",
     "DEFAULT_LEVELS",
+    "DEFAULT_STRETCH_LEVELS",
     "answers",
     "cell_counts",
     "changed_since",
+    "idle_years_kept",
     "kept_levels",
+    "stretch_levels",
     "unit_counts",
     "unit_counts_on",
 ]

@@ -21,6 +21,7 @@ from ptdv.core.numbers import rounding_mode
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members import aggregates, asof, idle
 from ptdv.members.models import Transfer
+from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.stats import month_end, month_of
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org
 from ptdv.orgs.selectors import span_on
@@ -292,7 +293,7 @@ def _funnel(unit: Org, today: date) -> tuple[list[StageRow], int]:
 def _sources(unit: Org, day: date) -> list[SourceRow]:
     """Return, per source, the people listed as outstanding in the last SOURCE_YEARS years up to
     the day, how many got a case, and how many were admitted by the day."""
-    since = asof.years_before(day, SOURCE_YEARS)
+    since = years_before(day, SOURCE_YEARS)
     rows = (
         PoolEntry.objects.filter(paths.under(unit.path), listed_on__gt=since, listed_on__lte=day)
         .values("source")

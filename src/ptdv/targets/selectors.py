@@ -18,12 +18,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ptdv.core.numbers import percent, rounding_mode
 from ptdv.members import aggregates
-from ptdv.members.asof import admissions, moved_cells, units_on, years_before
+from ptdv.members.asof import admissions, moved_cells, units_on
 from ptdv.members.idle import (
     IDLE_YEARS_DEFAULT as IDLE_YEARS_DEFAULT,  # the target page's default (re-exported)
 )
 from ptdv.members.idle import IdleCells, idle_cells
 from ptdv.members.models import MemberPeriod, Standing
+from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.stats import month_of, next_month
 from ptdv.orgs.models import SPAN_STEP, Org, OrgField, OrgSpan
 from ptdv.orgs.selectors import span_on

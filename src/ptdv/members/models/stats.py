@@ -222,6 +222,10 @@ class UnitFacts(models.Model):
     earlier_1 = models.DateField(null=True)
     earlier_2 = models.DateField(null=True)
     earlier_3 = models.DateField(null=True)
+    # A cell's idle stretches for the kept years, as "from/to" ISO days separated by spaces
+    # (to empty: not yet ended; D66): what the counts hold of it, so that a change counts the
+    # difference.
+    idle = models.TextField(default="", blank=True)
 
     class Meta:
         # A past day's idle cells of a unit read its range of paths (D63).

@@ -52,6 +52,23 @@ def duration(start: date, end: date) -> tuple[int, int]:
     return months, (end - add_months(start, months)).days
 
 
+def years_before(day: date, years: int) -> date:
+    """Return the same day `years` years earlier (28/2 for a 29/2)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29/2
+        return day.replace(year=day.year - years, day=28)
+
+
+def years_reached(start: date, years: int) -> date:
+    """Return the first day whose `years_before` is on or after `start`: the day `years` full
+    years have passed since it (1/3 for a 29/2 when the later year has no 29/2)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29/2 in a year without one: 28/2 is still short of the years
+        return date(start.year + years, 3, 1)
+
+
 def shift(day: date, months: int, days: int) -> date:
     """Return `day` moved forward by a calendar duration (months first, then days)."""
     return add_months(day, months) + timedelta(days=days)

@@ -24,9 +24,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ptdv.members.rules.dates import years_reached
+
+# How many years without an admission make a cell idle unless the user chooses (members.idle);
+# the counts keep its idle stretches for these years (members.treecounts.idle_years_kept).
+IDLE_YEARS = 3
 # What a cell row counts.
 FOUNDED = "f"  # cells by founding day
 QUIET = "q"  # cells by the day they have been quiet since
+# A cell's idle stretches for the kept years (D66): from the day those years have passed since
+# its founding or an admission with no admission after it, to its next admission (if any).
+IDLE_FROM = "o"  # stretches by the day they begin
+IDLE_TO = "c"  # stretches by the day they end
 # The grains a day is counted in.
 YEAR, MONTH, DAY = "y", "m", "d"
 GRAINS = (YEAR, MONTH, DAY)
@@ -35,6 +44,8 @@ GRAINS = (YEAR, MONTH, DAY)
 UnitKey = tuple[str, str]
 # (path of a unit under a kept one, what, grain, first day of the grain) -> how many cells.
 CellKey = tuple[str, str, str, date]
+# The days [from, to) a cell is idle (to None: not yet ended), D66.
+Stretch = tuple[date, date | None]
 
 
 @dataclass(frozen=True)
@@ -48,18 +59,59 @@ class UnitFacts:
     # A cell's admission days before its last, latest first (D63): kept beside the facts for a
     # past day's idle cells; they count for nothing here.
     earlier: tuple[date, ...] = ()
+    # A cell's idle stretches for the kept years (D66, `stretches`).
+    idle: tuple[Stretch, ...] = ()
 
 
 def facts(
     path: str, kind: str, founded: date, last: date | None, *, cell: bool,
-    earlier: tuple[date, ...] = (),
+    earlier: tuple[date, ...] = (), admitted: Iterable[date] = (), idle_years: int | None = None,
 ) -> UnitFacts:  # fmt: skip
-    """Return a unit's facts; `last` is a cell's last admission (None: nobody admitted) and
-    `earlier` its admission days before it."""
+    """Return a unit's facts; `last` is a cell's last admission (None: nobody admitted),
+    `earlier` its admission days before it; with `idle_years`, its idle stretches for those
+    years from all its admission days (`admitted`)."""
     if not cell:
         return UnitFacts(path, kind, founded, None)
     quiet = max(founded, last) if last is not None else founded
-    return UnitFacts(path, kind, founded, quiet, earlier)
+    idle = stretches(founded, admitted, idle_years) if idle_years is not None else ()
+    return UnitFacts(path, kind, founded, quiet, earlier, idle)
+
+
+def stretches(founded: date, admitted: Iterable[date], years: int) -> tuple[Stretch, ...]:
+    """Return the days [from, to) on which a cell founded on `founded` that admitted people on
+    the days `admitted` (any order, repeats allowed) is idle for `years` years (D66): it stood
+    founded that long and admitted nobody in them. Each stretch starts when the years have
+    passed since its founding or an admission, and ends at its next admission (None: none
+    yet). On a day D the cell is idle exactly when D falls in one of them: the latest of its
+    founding and admissions up to D is then on or before `years_before(D, years)` (the days on
+    or before its founding count for nothing)."""
+    starts = [founded, *sorted({day for day in admitted if day > founded})]
+    result: list[Stretch] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else None
+        begins = years_reached(start, years)
+        if end is None or begins < end:
+            result.append((begins, end))
+    return tuple(result)
+
+
+def idle_in(idle: Iterable[Stretch], day: date) -> bool:
+    """Return whether the day falls in one of the stretches."""
+    return any(begins <= day and (ends is None or day < ends) for begins, ends in idle)
+
+
+def encode_stretches(idle: Iterable[Stretch]) -> str:
+    """Return stretches as the text a facts row keeps them in: "from/to" ISO days (to empty:
+    none yet), space-separated."""
+    return " ".join(f"{b.isoformat()}/{e.isoformat() if e else ''}" for b, e in idle)
+
+
+def decode_stretches(text: str) -> tuple[Stretch, ...]:
+    result = []
+    for part in text.split():
+        begins, ends = part.split("/")
+        result.append((date.fromisoformat(begins), date.fromisoformat(ends) if ends else None))
+    return tuple(result)
 
 
 def prefixes(path: str, step: int, first: int, last: int) -> list[str]:
@@ -82,13 +134,20 @@ def unit_contributions(unit: UnitFacts | None, step: int, levels: int) -> Counte
     return Counter({(p, unit.kind): 1 for p in prefixes(unit.path, step, 1, levels)})
 
 
-def cell_contributions(unit: UnitFacts | None, step: int, levels: int) -> Counter[CellKey]:
-    """Return what a cell adds to the cell counts of the units under the kept ones."""
+def cell_contributions(
+    unit: UnitFacts | None, step: int, levels: int, stretch_levels: int = 0
+) -> Counter[CellKey]:
+    """Return what a cell adds to the cell counts of the units under the kept ones (its
+    founding and quiet days) and, under the top `stretch_levels` levels, the days its idle
+    stretches begin and end (D66)."""
     result: Counter[CellKey] = Counter()
     if unit is None or unit.quiet is None:
         return result
-    for path in prefixes(unit.path, step, 2, levels + 1):
-        for what, day in ((FOUNDED, unit.founded), (QUIET, unit.quiet)):
+    days = [(FOUNDED, unit.founded), (QUIET, unit.quiet)]
+    bounds = [(IDLE_FROM, begins) for begins, _e in unit.idle]
+    bounds += [(IDLE_TO, ends) for _b, ends in unit.idle if ends is not None]
+    for depth, path in enumerate(prefixes(unit.path, step, 2, levels + 1), start=2):
+        for what, day in days + bounds if depth <= stretch_levels + 1 else days:
             for grain in GRAINS:
                 result[(path, what, grain, grain_start(grain, day))] += 1
     return result
@@ -122,12 +181,19 @@ def counted(
     rows: Iterable[tuple[str, str, str, date, int]], since: date
 ) -> dict[str, Counter[str]]:
     """Return, per path, how many cells were founded (FOUNDED) and have been quiet (QUIET) on
-    or before `since`, from cell rows (path, what, grain, day, n)."""
+    or before `since` (and how many idle stretches began and ended by then), from cell rows
+    (path, what, grain, day, n)."""
     result: dict[str, Counter[str]] = {}
     for path, what, grain, day, n in rows:
         if on_or_before(grain, day, since):
             result.setdefault(path, Counter())[what] += n
     return result
+
+
+def idle_on(counts: Counter[str]) -> int:
+    """Return how many cells are idle on a day from the stretches counted up to it (`counted`
+    on that day): those begun less those ended (D66)."""
+    return counts[IDLE_FROM] - counts[IDLE_TO]
 
 
 def admitted_after(latest: Iterable[date | None], since: date, day: date) -> bool | None:
@@ -147,18 +213,27 @@ def admitted_after(latest: Iterable[date | None], since: date, day: date) -> boo
 __all__ = [
     "FOUNDED",
     "GRAINS",
+    "IDLE_FROM",
+    "IDLE_YEARS",
+    "IDLE_TO",
     "QUIET",
     "CellKey",
+    "Stretch",
     "UnitFacts",
     "UnitKey",
     "admitted_after",
     "cell_contributions",
     "counted",
+    "decode_stretches",
     "difference",
+    "encode_stretches",
     "facts",
     "grain_start",
+    "idle_in",
+    "idle_on",
     "on_or_before",
     "prefixes",
     "ranges",
+    "stretches",
     "unit_contributions",
 ]

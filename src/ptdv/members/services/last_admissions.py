@@ -101,6 +101,7 @@ def refresh(
     cells = sorted(set(cell_ids))
     if not cells:
         return
+    admissions = list(admissions)
     with transaction.atomic():
         list(Org.objects.select_for_update().filter(pk__in=cells).order_by("pk").values("pk"))
         latest = computed(cells, excluding=membership_id)
@@ -113,8 +114,9 @@ def refresh(
             unique_fields=["cell"],
             update_fields=list(_DAY_FIELDS),
         )
-        # The day each cell has been quiet since, and its earlier days, follow (D52).
-        treecounts.refresh(cells)
+        # The day each cell has been quiet since, its earlier days and all its admission days
+        # follow (D52, D66), with the same unsaved membership's admissions.
+        treecounts.refresh(cells, membership_id=membership_id, admissions=admissions)
 
 
 def rebuild() -> int:

@@ -26,10 +26,17 @@ from typing import Any
 from django.db import connection, transaction
 
 from ptdv.core.compare import mismatches
-from ptdv.members.models import EARLIER_DAYS, CellCount, LastAdmission, UnitCount, UnitFacts
+from ptdv.members.models import (
+    EARLIER_DAYS,
+    CellCount,
+    LastAdmission,
+    Membership,
+    UnitCount,
+    UnitFacts,
+)
 from ptdv.members.rules import treecounts as rules
 from ptdv.members.rules.treecounts import CellKey, UnitKey
-from ptdv.members.treecounts import kept_levels
+from ptdv.members.treecounts import idle_years_kept, kept_levels, stretch_levels
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, Org, OrgSpan
 
 # How many units one statement reads or writes.
@@ -46,37 +53,58 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-def facts_of(org_ids: Iterable[int] | None = None) -> dict[int, rules.UnitFacts]:
+def facts_of(
+    org_ids: Iterable[int] | None = None,
+    *,
+    membership_id: int | None = None,
+    admissions: Iterable[tuple[int, date]] = (),
+) -> dict[int, rules.UnitFacts]:
     """Return the facts of these units (None: every unit) as the tree stands now; a unit with
-    no current span (dissolved) has none."""
+    no current span (dissolved) has none. A write whose membership is not saved yet gives its
+    id and its admissions as (cell, day), as to `last_admissions.refresh`: they replace the
+    stored row's."""
+    years = idle_years_kept()
+    pending: dict[int, list[date]] = {}
+    for cell, day in admissions:
+        pending.setdefault(cell, []).append(day)
     result: dict[int, rules.UnitFacts] = {}
     groups: Iterable[list[int] | None] = [None] if org_ids is None else _chunks(sorted(org_ids))
     for ids in groups:
         spans = OrgSpan.objects.filter(valid_to__isnull=True)
         last = LastAdmission.objects.all()
+        stored = Membership.objects.filter(admission_cell_id__isnull=False, joined_on__isnull=False)
         if ids is not None:
             spans, last = spans.filter(org_id__in=ids), last.filter(cell_id__in=ids)
+            stored = stored.filter(admission_cell_id__in=ids)
+        if membership_id is not None:
+            stored = stored.exclude(pk=membership_id)
         latest = {
             cell: (on, _present(earlier))
             for cell, on, *earlier in last.values_list("cell_id", "on", *EARLIER_DAYS)
         }
+        admitted = {cell: list(days) for cell, days in pending.items()}
+        for cell, day in stored.values_list("admission_cell_id", "joined_on").distinct():
+            admitted.setdefault(cell, []).append(day)
         for org_id, path, kind, founded in spans.values_list(
             "org_id", "path", "kind", "org__valid_from"
         ):
             on, earlier = latest.get(org_id, (None, ()))
             result[org_id] = rules.facts(
-                path, kind, founded, on, cell=kind in CELL_KINDS, earlier=earlier
-            )
+                path, kind, founded, on, cell=kind in CELL_KINDS, earlier=earlier,
+                admitted=admitted.get(org_id, ()), idle_years=years,
+            )  # fmt: skip
     return result
 
 
 def _stored_facts(org_ids: list[int]) -> dict[int, rules.UnitFacts]:
     result = {}
     for ids in _chunks(org_ids):
-        for org_id, path, kind, founded, quiet, *earlier in UnitFacts.objects.filter(
+        for org_id, path, kind, founded, quiet, idle, *earlier in UnitFacts.objects.filter(
             org_id__in=ids
-        ).values_list("org_id", "path", "kind", "founded", "quiet", *EARLIER_DAYS):
-            result[org_id] = rules.UnitFacts(path, kind, founded, quiet, _present(earlier))
+        ).values_list("org_id", "path", "kind", "founded", "quiet", "idle", *EARLIER_DAYS):
+            result[org_id] = rules.UnitFacts(
+                path, kind, founded, quiet, _present(earlier), rules.decode_stretches(idle)
+            )
     return result
 
 
@@ -88,12 +116,12 @@ def _present(days: list[date | None]) -> tuple[date, ...]:
 def _counts(
     units: Iterable[rules.UnitFacts | None],
 ) -> tuple[Counter[UnitKey], Counter[CellKey]]:
-    levels = kept_levels()
+    levels, stretched = kept_levels(), stretch_levels()
     by_kind: Counter[UnitKey] = Counter()
     cells: Counter[CellKey] = Counter()
     for unit in units:
         by_kind.update(rules.unit_contributions(unit, SPAN_STEP, levels))
-        cells.update(rules.cell_contributions(unit, SPAN_STEP, levels))
+        cells.update(rules.cell_contributions(unit, SPAN_STEP, levels, stretched))
     return by_kind, cells
 
 
@@ -134,10 +162,16 @@ def apply(by_kind: Counter[UnitKey], cells: Counter[CellKey]) -> None:
             cursor.executemany(_CELL_ZERO, [row[:-1] for row in rows])
 
 
-def refresh(org_ids: Iterable[int]) -> None:
-    """What these units count with may have changed (their span, kind, founding day, last
-    admission): add the difference between their kept facts and their facts now. The units'
-    rows are locked first (PostgreSQL), so two writers of one unit do not both add."""
+def refresh(
+    org_ids: Iterable[int],
+    *,
+    membership_id: int | None = None,
+    admissions: Iterable[tuple[int, date]] = (),
+) -> None:
+    """What these units count with may have changed (their span, kind, founding day,
+    admissions): add the difference between their kept facts and their facts now (with an
+    unsaved membership's admissions, see `facts_of`). The units' rows are locked first
+    (PostgreSQL), so two writers of one unit do not both add."""
     ids = sorted(set(org_ids))
     if not ids:
         return
@@ -145,7 +179,7 @@ def refresh(org_ids: Iterable[int]) -> None:
         for chunk in _chunks(ids):
             list(Org.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk"))
         before = _stored_facts(ids)
-        after = facts_of(ids)
+        after = facts_of(ids, membership_id=membership_id, admissions=admissions)
         changed = [i for i in ids if before.get(i) != after.get(i)]
         if not changed:
             return
@@ -160,7 +194,7 @@ def refresh(org_ids: Iterable[int]) -> None:
             [_row(i, after[i]) for i in changed if i in after],
             update_conflicts=True,
             unique_fields=["org"],
-            update_fields=["path", "kind", "founded", "quiet", *EARLIER_DAYS],
+            update_fields=["path", "kind", "founded", "quiet", "idle", *EARLIER_DAYS],
             batch_size=CHUNK,
         )
 
@@ -168,7 +202,8 @@ def refresh(org_ids: Iterable[int]) -> None:
 def _row(org_id: int, unit: rules.UnitFacts) -> UnitFacts:
     earlier = [*unit.earlier, *[None] * (len(EARLIER_DAYS) - len(unit.earlier))]
     return UnitFacts(org_id=org_id, path=unit.path, kind=unit.kind, founded=unit.founded,
-                     quiet=unit.quiet, **dict(zip(EARLIER_DAYS, earlier, strict=True)))  # fmt: skip
+                     quiet=unit.quiet, idle=rules.encode_stretches(unit.idle),
+                     **dict(zip(EARLIER_DAYS, earlier, strict=True)))  # fmt: skip
 
 
 @contextmanager
@@ -204,7 +239,8 @@ def deleted(sender: Any, instance: UnitFacts, **_kwargs: Any) -> None:
     """post_delete's receiver: a unit deleted from the tree (its facts go with it) counts no
     more. (`refresh` deletes the facts of a dissolved unit without the signal, having taken
     its count away itself.)"""
-    unit = rules.UnitFacts(instance.path, instance.kind, instance.founded, instance.quiet)
+    unit = rules.UnitFacts(instance.path, instance.kind, instance.founded, instance.quiet,
+                           idle=rules.decode_stretches(instance.idle))  # fmt: skip
     # (Its earlier admission days count for nothing.)
     by_kind, cells = _counts([unit])
     apply(rules.difference(by_kind, Counter()), rules.difference(cells, Counter()))
@@ -236,7 +272,12 @@ def rebuild() -> int:
         UnitFacts.objects.all()._raw_delete(UnitFacts.objects.db)
         UnitCount.objects.all().delete()
         CellCount.objects.all().delete()
-        UnitFacts.objects.bulk_create([_row(i, u) for i, u in found.items()], batch_size=CHUNK)
+        # Written in the order they are read (by path; by the counts' key), so that a read
+        # of many rows finds them on few pages.
+        UnitFacts.objects.bulk_create(
+            [_row(i, u) for i, u in sorted(found.items(), key=lambda item: item[1].path)],
+            batch_size=CHUNK,
+        )
         UnitCount.objects.bulk_create(
             [UnitCount(path=p, kind=k, n=n) for (p, k), n in by_kind.items() if n],
             batch_size=CHUNK,
@@ -244,7 +285,9 @@ def rebuild() -> int:
         CellCount.objects.bulk_create(
             [
                 CellCount(depth=len(p) // SPAN_STEP, path=p, what=w, grain=g, day=d, n=n)
-                for (p, w, g, d), n in cells.items()
+                for (p, w, g, d), n in sorted(
+                    cells.items(), key=lambda row: (len(row[0][0]), row[0][2], row[0][3], row[0][0])
+                )
                 if n
             ],
             batch_size=CHUNK,
@@ -262,7 +305,9 @@ def differences(limit: int = 20) -> list[str]:
 
     def describe_cell(key: CellKey, kept: int | None, recomputed: int | None) -> str:
         path, what, grain, day = key
-        label = "thành lập" if what == rules.FOUNDED else "không kết nạp từ"
+        label = {rules.FOUNDED: "thành lập", rules.QUIET: "không kết nạp từ",
+                 rules.IDLE_FROM: "bắt đầu không kết nạp",
+                 rules.IDLE_TO: "kết nạp lại"}.get(what, what)  # fmt: skip
         when = {rules.YEAR: f"{day:%Y}", rules.MONTH: f"{day:%m/%Y}"}.get(grain, f"{day:%d/%m/%Y}")
         return (f"đơn vị {path}, chi bộ {label} {grains[grain]} {when}: lưu {kept}, "
                 f"tính lại {recomputed}")  # fmt: skip
