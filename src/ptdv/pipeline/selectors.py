@@ -11,6 +11,7 @@ away on the person's page, which is logged.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,7 +22,6 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DateField, F, QuerySet, Sum, Value, When, Window
 from django.db.models import Case as SqlCase
 from django.db.models.expressions import RowRange
-from django.db.models.functions import RowNumber
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -405,23 +405,19 @@ def figures_today(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
     late = SqlCase(When(next_due_on__lt=today, then=Value(1)), default=Value(0))
     if connection.vendor == "postgresql":
         return _figures_grouped(unit, today, late)
-    cases = (
+    # SQLite: the cases counted per stage and day entered, ranked here (a window ranking each
+    # of a province's 21,000 cases took 70 ms at full scale).
+    by_day = (
         Case.objects.filter(paths.under(unit.path), outcome=Outcome.OPEN)
-        .annotate(
-            running=Window(
-                RowNumber(), partition_by=by_stage, order_by=[F("stage_since").asc(), F("pk").asc()]
-            ),
-            total=Window(Count("pk"), partition_by=by_stage),
-            late=Window(Sum(late), partition_by=by_stage),
-        )  # fmt: skip
-        .filter(running__gt=(F("total") - 1) / 2, running__lte=F("total") / 2 + 1)
-        .values_list("stage", "stage_since", "running", "total", "late")
+        .values_list("stage", "stage_since")
+        .annotate(n=Count("pk"), late=Sum(late))
+        .order_by()
     )
-    found, overdue = [], {}
-    for stage, day, running, total, late_cases in cases:
-        found.append((stage, day, 1, running, total))
-        overdue[stage] = int(late_cases)
-    return funnel.figures(found, overdue, today)
+    counted, overdue = [], Counter[str]()
+    for stage, day, n, late_cases in by_day:
+        counted.append((stage, day, n))
+        overdue[stage] += int(late_cases)
+    return funnel.figures(funnel.ranked(counted), dict(overdue), today)
 
 
 class _Middle(Aggregate):
