@@ -19,6 +19,7 @@ from ptdv.members.models import LastAdmission, Membership, UnitFacts
 from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.treecounts import IDLE_YEARS
 from ptdv.members.services import last_admissions, treecounts
+from ptdv.members.treecounts import changed_since, remembered
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind
 from ptdv.orgs.selectors import span_on
 from ptdv.orgs.services import dissolve_org, move_org
@@ -166,3 +167,19 @@ def test_a_past_days_units_by_kind_from_the_counts_equal_the_spans(country, unit
         for kind in units_on(path, day).values_list("kind", flat=True):
             plain[kind] = plain.get(kind, 0) + 1
         assert found.by_kind == plain, day
+
+
+def test_the_units_changed_since_a_day_are_read_once_inside_remembered(country) -> None:  # type: ignore[no-untyped-def]
+    path = span_on(country["nation"], date(2022, 1, 1)).path
+    with CaptureQueriesContext(connection) as outside:
+        first = changed_since(path, date(2022, 1, 1))
+        assert changed_since(path, date(2022, 1, 1)) == first
+    assert len(outside.captured_queries) == 2
+    assert first  # C moved, D founded, E dissolved since
+    with remembered(), CaptureQueriesContext(connection) as inside:
+        kept = changed_since(path, date(2022, 1, 1))
+        assert kept == first
+        kept.clear()  # the caller's own copy
+        assert changed_since(path, date(2022, 1, 1)) == first
+        assert changed_since(path, date(2023, 6, 1)) != first  # another day: read
+    assert len(inside.captured_queries) == 2

@@ -53,6 +53,7 @@ def admission_counts(
     *,
     today: date | None = None,
     child_totals: bool = False,
+    path: str | None = None,
 ) -> tuple[Counter[str], dict[int | None, Counter[str]]]:
     """Return the unit's admissions in [since, day] by column key, each member's age taken on
     the day of admission (with the sum of ages for the average), and the same per child unit:
@@ -64,10 +65,11 @@ def admission_counts(
     not a month's last is today), with the admissions of the cells that moved in the period
     placed again by the day; otherwise from the events, in one query. With `child_totals`
     (the dashboard's column of admissions per unit below) the children's counts from the rows
-    may hold their "total" alone."""
+    may hold their "total" alone. `path`: the unit's span path on the day, when the caller has
+    read it."""
     children = children or {}
     today = today or timezone.localdate()
-    kept = _admissions_kept(unit, since, day, children, today, child_totals=child_totals)
+    kept = _admissions_kept(unit, since, day, children, today, child_totals=child_totals, path=path)
     if kept is not None:
         return kept
     return from_events(unit, since, day, children)
@@ -122,6 +124,7 @@ def _admissions_kept(
     today: date,
     *,
     child_totals: bool = False,
+    path: str | None = None,
 ) -> tuple[Counter[str], dict[int | None, Counter[str]]] | None:
     """Return `admission_counts` from the admission rows, or None when they cannot answer.
 
@@ -148,8 +151,10 @@ def _admissions_kept(
     # What no child counts: the admissions in the unit itself (a unit without children, or a
     # cell standing directly among the kept levels) and, below, those of the cells that moved.
     unplaced = Counter(total)
-    root = span_on(unit, day)
-    moved = asof.moved_cells(root.path, since, day) if root else set()
+    if path is None:
+        root = span_on(unit, day)
+        path = root.path if root else None
+    moved = asof.moved_cells(path, since, day) if path else set()
     if moved:
         _place_again(unit, since, day, children, moved, by_child, unplaced)
     for child in children.values():

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 
 from ptdv.core.numbers import rounding_mode
 from ptdv.core.text import prefix_upper_bound
-from ptdv.members import aggregates, asof, idle
+from ptdv.members import aggregates, asof, idle, treecounts
 from ptdv.members.models import Transfer
 from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.stats import month_end, month_of
@@ -124,7 +124,13 @@ def _mode() -> str:
 
 
 def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEFAULT) -> Dashboard:
-    """Return the unit's dashboard on the day (never after today: callers check)."""
+    """Return the unit's dashboard on the day (never after today: callers check). The units
+    changed since the day are read once for the parts that ask (a read-only build)."""
+    with treecounts.remembered():
+        return _build(unit, day=day, today=today, idle_years=idle_years)
+
+
+def _build(unit: Org, *, day: date, today: date, idle_years: int) -> Dashboard:
     board = Dashboard(unit, unit.name, day, today, idle_years=idle_years)
     root = span_on(unit, day)
     if root is None:
@@ -159,6 +165,7 @@ def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEF
         {path: org_id for org_id, path, *_r in children},
         today=today,
         child_totals=True,
+        path=root.path,
     )
     board.admitted = total["total"]
     board.target = target_selectors.progress(
