@@ -119,8 +119,8 @@ def test_board_counts_and_cards(world, cases, django_assert_num_queries):
     user = world.cast.grassroots_officer
     grants_of(user)
 
-    # The cards' ids with their stages' counts (ranked from the path index), the cards' rows.
-    with django_assert_num_queries(2):
+    # The counts, the cards' ids (ranked from the path index), the cards' rows.
+    with django_assert_num_queries(3):
         columns = board(user, today=TODAY)
 
     assert [c.stage for c in columns] == [s.value for s in OPEN_STAGES]

@@ -113,35 +113,24 @@ def board(
 ) -> list[BoardColumn]:
     """Return the board of open cases: one column per stage with its count and first cards.
 
-    Two queries whatever the size: the cards' ids with their stages' counts (the first
+    Three queries whatever the size: the counts (one GROUP BY), the cards' ids (the first
     `per_column` of each stage by a window function over the columns the open cases' path index
-    holds, D48: one pass over the unit's open cases), and those cards' rows with their people
-    and cells; the counts alone (`per_column` 0, the API) one GROUP BY. (Given as a subquery, the
+    holds, D48), and those cards' rows with their people and cells. (Given as a subquery, the
     ids were estimated at every case under the unit, and PostgreSQL hashed the whole table to
     find a few hundred.)
     """
     qs = _open_cases(user, org=org, cell=cell, source=source, overdue=overdue, today=today)
+    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     cards: dict[str, list[BoardCard]] = {}
-    if per_column > 0:
-        # Each stage's count comes with its first cards (every stage with a case has one).
-        by_stage = [F("stage")]
+    if per_column > 0:  # 0: the counts only (the API)
         ranked = (
             qs.order_by()
-            .annotate(
-                rank=Window(RowNumber(), partition_by=by_stage, order_by=list(_ORDER)),
-                total=Window(Count("pk"), partition_by=by_stage),
-            )
+            .annotate(rank=Window(RowNumber(), partition_by=[F("stage")], order_by=list(_ORDER)))
             .filter(rank__lte=per_column)
-            .values_list("pk", "stage", "total")
+            .values_list("pk", flat=True)
         )
-        counts, first = {}, []
-        for pk, stage, total in ranked:
-            counts[stage] = total
-            first.append(pk)
-        for card in _cards(Case.objects.filter(pk__in=first).order_by(*_ORDER), today):
+        for card in _cards(Case.objects.filter(pk__in=list(ranked)).order_by(*_ORDER), today):
             cards.setdefault(card.stage, []).append(card)
-    else:  # the counts only (the API)
-        counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     return [
         BoardColumn(
             stage=s.value,
