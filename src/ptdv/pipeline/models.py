@@ -350,18 +350,23 @@ class Case(CellPathed):
             models.Index(fields=["cell", "stage"], name="pipeline_case_cell_stage"),
             models.Index(fields=["next_due_on"], name="pipeline_case_due"),
             models.Index(fields=["outcome", "next_due_on"], name="pipeline_case_open_due"),
-            # The open cases under a unit: the funnel, the board, the forecast's pipeline (read
-            # from the index alone on PostgreSQL).
+            # The open cases under a unit: the funnel, the board, the forecast's pipeline, read
+            # from the index alone (the outcome's equality, then the path's range). The columns
+            # read are key columns, not INCLUDE ones, which Django writes on PostgreSQL only, and
+            # the index is not partial: given statistics, SQLite's planner did not take the
+            # partial one for the ORM's `outcome = ?` and read each case's row through the
+            # every-case index (a province's funnel 74 → 28 ms at full scale, the pipeline 49 →
+            # 5).
             models.Index(
-                fields=["cell_path", "stage"],
-                include=["stage_since", "next_due_on", "source", "id"],
-                condition=models.Q(outcome=""),
+                fields=["outcome", "cell_path", "stage", "stage_since", "next_due_on", "source"],
+                include=["id"],
                 name="pipeline_case_path_open",
             ),
-            # Every case under a unit: the pass-through of the years (decided, refused, admitted).
+            # Every case under a unit: the pass-through of the years (decided, refused,
+            # admitted), from the index alone on both databases (SQLite: 78 → 2 ms).
             models.Index(
-                fields=["cell_path", "decision_on"],
-                include=["outcome", "closed_on", "ceremony_on", "id"],
+                fields=["cell_path", "decision_on", "outcome", "closed_on", "ceremony_on"],
+                include=["id"],
                 name="pipeline_case_path",
             ),
         ]
