@@ -196,6 +196,15 @@ def idle_on(counts: Counter[str]) -> int:
     return counts[IDLE_FROM] - counts[IDLE_TO]
 
 
+# A cell's admission days kept (D49, D63): its last and the three before it.
+KEPT_DAYS = 4
+
+
+def latest_days(days: Iterable[date]) -> tuple[date, ...]:
+    """Return the KEPT_DAYS latest of these days, each once, latest first."""
+    return tuple(sorted(set(days), reverse=True)[:KEPT_DAYS])
+
+
 def admitted_after(latest: Iterable[date | None], since: date, day: date) -> bool | None:
     """Return whether a cell admitted anyone after `since` up to the day, from its latest
     admission days kept (latest first, each day once; None past the last: no earlier
@@ -215,6 +224,7 @@ __all__ = [
     "GRAINS",
     "IDLE_FROM",
     "IDLE_YEARS",
+    "KEPT_DAYS",
     "IDLE_TO",
     "QUIET",
     "CellKey",
@@ -231,6 +241,7 @@ __all__ = [
     "grain_start",
     "idle_in",
     "idle_on",
+    "latest_days",
     "on_or_before",
     "prefixes",
     "ranges",

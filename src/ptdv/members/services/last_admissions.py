@@ -22,12 +22,13 @@ from django.db import connection, transaction
 
 from ptdv.core.compare import mismatches
 from ptdv.members.models import EARLIER_DAYS, LastAdmission
+from ptdv.members.rules.treecounts import KEPT_DAYS, latest_days
 from ptdv.members.services import treecounts
 from ptdv.orgs.models import Org
 
 # A row's admission days, latest first: the last and the three before it (D63).
 _DAY_FIELDS = ("on", *EARLIER_DAYS)
-KEPT_DAYS = len(_DAY_FIELDS)
+assert len(_DAY_FIELDS) == KEPT_DAYS
 # Each cell's admission days, each day once, ranked from the latest: the memberships' rows
 # (optionally narrowed by the {where} clause) read once, on both databases.
 _RANKED = (
@@ -37,11 +38,6 @@ _RANKED = (
 )
 
 Days = tuple[date, ...]  # latest first, each once, at most KEPT_DAYS
-
-
-def latest_days(days: Iterable[date]) -> Days:
-    """Return the KEPT_DAYS latest of these days, each once, latest first."""
-    return tuple(sorted(set(days), reverse=True)[:KEPT_DAYS])
 
 
 def computed(

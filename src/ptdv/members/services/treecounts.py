@@ -29,7 +29,6 @@ from ptdv.core.compare import mismatches
 from ptdv.members.models import (
     EARLIER_DAYS,
     CellCount,
-    LastAdmission,
     Membership,
     UnitCount,
     UnitFacts,
@@ -71,26 +70,23 @@ def facts_of(
     groups: Iterable[list[int] | None] = [None] if org_ids is None else _chunks(sorted(org_ids))
     for ids in groups:
         spans = OrgSpan.objects.filter(valid_to__isnull=True)
-        last = LastAdmission.objects.all()
         stored = Membership.objects.filter(admission_cell_id__isnull=False, joined_on__isnull=False)
         if ids is not None:
-            spans, last = spans.filter(org_id__in=ids), last.filter(cell_id__in=ids)
+            spans = spans.filter(org_id__in=ids)
             stored = stored.filter(admission_cell_id__in=ids)
         if membership_id is not None:
             stored = stored.exclude(pk=membership_id)
-        latest = {
-            cell: (on, _present(earlier))
-            for cell, on, *earlier in last.values_list("cell_id", "on", *EARLIER_DAYS)
-        }
         admitted = {cell: list(days) for cell, days in pending.items()}
         for cell, day in stored.values_list("admission_cell_id", "joined_on").distinct():
             admitted.setdefault(cell, []).append(day)
         for org_id, path, kind, founded in spans.values_list(
             "org_id", "path", "kind", "org__valid_from"
         ):
-            on, earlier = latest.get(org_id, (None, ()))
+            # The last admission and the days before it, as LastAdmission keeps them (D49,
+            # D63), from the same days.
+            on, *earlier = rules.latest_days(admitted.get(org_id, ())) or (None,)
             result[org_id] = rules.facts(
-                path, kind, founded, on, cell=kind in CELL_KINDS, earlier=earlier,
+                path, kind, founded, on, cell=kind in CELL_KINDS, earlier=tuple(earlier),
                 admitted=admitted.get(org_id, ()), idle_years=years,
             )  # fmt: skip
     return result
