@@ -3,7 +3,7 @@ formatting, label wrapping and the SVG primitives every chart is made of.
 
 Pure: plain numbers in, markup out; no database, no JavaScript, no external assets. Every label
 passes through `_esc`, so a unit named "<&>" stays text. Numbers are formatted by Django's
-`number_format` in the active language (Vietnamese: 31.045 and 82,5 %, `ptdv.formats.vi`);
+`ptdv.core.numbers` in the active language (Vietnamese: 31.045 and 82,5 %, `ptdv.formats.vi`);
 percentages are rounded by `PTDV_REPORTS_ROUNDING` through `reports.rules.percent`.
 
 Geometry: every chart is drawn in a viewBox `WIDTH` units wide and scaled by CSS to its box
@@ -22,13 +22,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django.conf import settings
-from django.utils.formats import number_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ptdv.core.numbers import fixed, grouped
 from ptdv.reports import rules
 
 Number = int | float | Decimal
@@ -136,10 +136,9 @@ def number(value: Number | None, *, places: int | None = None) -> str:
     exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if places is None:
         places = 0 if exact == exact.to_integral_value() else 1
-    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if places == 0:
-        return number_format(int(rounded), force_grouping=True)
-    return number_format(rounded, places, force_grouping=True)
+        return grouped(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    return fixed(exact, places)
 
 
 def share(part: Number, whole: Number) -> Decimal | None:
@@ -161,7 +160,7 @@ def percent_text(value: Decimal | None) -> str:
 
 def _esc(text: object) -> str:
     """Return the text escaped for XML text and attributes, without characters XML forbids."""
-    return str(escape(_NOT_XML.sub("", str(text))))
+    return escape(_NOT_XML.sub("", str(text)))
 
 
 def _text_width(text: str, size: float = FONT) -> float:
