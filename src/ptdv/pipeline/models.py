@@ -362,6 +362,13 @@ class Case(CellPathed):
                 include=["id"],
                 name="pipeline_case_path_open",
             ),
+            # Each stage's open cases in the board's order (D68): a large unit's first cards
+            # are a short walk of its stage (the unit's path tested in the index), not a ranking
+            # of all its cases; `id` before the path keeps the order total on SQLite too.
+            models.Index(
+                fields=["outcome", "stage", "next_due_on", "stage_since", "id", "cell_path"],
+                name="pipeline_case_stage_due",
+            ),
             # Every case under a unit: the pass-through of the years (decided, refused,
             # admitted), from the index alone on both databases (SQLite: 78 → 2 ms).
             models.Index(

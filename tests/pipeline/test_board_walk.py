@@ -1,0 +1,109 @@
+"""A large unit's board walks each stage's index for its first cards (D68, pipeline.boards):
+the same columns and cards as ranking every case under the unit, in three queries, and each
+walk reads the stage's index alone in the board's order."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from ptdv.access.policy import grants_of
+from ptdv.pipeline import boards
+from ptdv.pipeline.models import Case, Stage
+from tests.factories import TODAY
+from tests.pipeline.factories import make_candidate, open_test_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _cards(user, org, **filters):  # type: ignore[no-untyped-def]
+    return [(c.stage, c.count, [card.case_id for card in c.cards])
+            for c in boards.board(user, org=org, today=TODAY, per_column=3, **filters)]  # fmt: skip
+
+
+@pytest.fixture
+def many(world):  # type: ignore[no-untyped-def]
+    """Twenty open cases in two cells, spread over three stages, with due days (some shared,
+    some none) and days in the stage drawn at random (seeded)."""
+    cast = world.cast
+    cases = [
+        open_test_case(
+            make_candidate(cell),
+            cell,
+            actor=cast.board_specialist,
+            opened_on=date(2026, 10, 1) + timedelta(days=n),
+        )  # fmt: skip
+        for n, cell in enumerate([cast.cell_a, cast.cell_b] * 10)
+    ]
+    return [case.pk for case in cases]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_walking_the_stages_gives_the_ranked_cards(world, many, settings, seed):  # type: ignore[no-untyped-def]
+    draw = random.Random(seed)
+    stages = [Stage.SOURCE, Stage.CANDIDATE, Stage.TRAINED]
+    for pk in many:
+        due = draw.choice(
+            [None, date(2026, 12, 1), date(2026, 11, 1) + timedelta(draw.randrange(60))]
+        )
+        since = date(2026, 1, 1) + timedelta(days=draw.choice([0, 5, draw.randrange(300)]))
+        Case.objects.filter(pk=pk).update(stage=draw.choice(stages), next_due_on=due,
+                                          stage_since=since)  # fmt: skip
+    user = world.cast.board_specialist
+    unit = world.cast.grassroots
+    settings.PTDV_BOARD_WALK_DEPTH = 0  # every stage ranked in the window
+    ranked = {
+        "all": _cards(user, unit),
+        "overdue": _cards(user, unit, overdue=True),
+        "other user": _cards(world.cast.cell_secretary, unit),
+    }
+    settings.PTDV_BOARD_WALK_DEPTH = 99
+    settings.PTDV_BOARD_WALK_MIN = 1  # every stage with its cards' worth of cases walked
+    assert boards._walked_stages({"source": 3, "candidate": 2}, unit, cell=None, source="",
+                                 per_column=3) == ["source"]  # fmt: skip
+    assert _cards(user, unit) == ranked["all"]
+    assert _cards(user, unit, overdue=True) == ranked["overdue"]
+    assert _cards(world.cast.cell_secretary, unit) == ranked["other user"]
+
+
+def test_a_walked_board_is_three_queries(world, many, settings, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    settings.PTDV_BOARD_WALK_DEPTH = 99
+    settings.PTDV_BOARD_WALK_MIN = 1
+    user = world.cast.board_specialist
+    grants_of(user)
+    # The counts, the walks of every stage in one statement, the cards' rows.
+    with django_assert_num_queries(3):
+        columns = boards.board(user, org=world.cast.grassroots, today=TODAY, per_column=3)
+    assert [len(c.cards) for c in columns if c.count] == [3]
+    # A cell, a source or a unit deeper than the setting: ranked, not walked.
+    unit = world.cast.grassroots
+    assert boards._walked_stages({"source": 20}, unit, cell=world.cast.cell_a, source="",
+                                 per_column=3) == []  # fmt: skip
+    assert boards._walked_stages({"source": 20}, unit, cell=None, source="youth_union",
+                                 per_column=3) == []  # fmt: skip
+    settings.PTDV_BOARD_WALK_DEPTH = unit.depth - 1
+    assert boards._walked_stages({"source": 20}, unit, cell=None, source="", per_column=3) == []
+
+
+def test_each_walk_reads_the_stages_index_in_its_order(world, many, settings):  # type: ignore[no-untyped-def]
+    settings.PTDV_BOARD_WALK_DEPTH = 99
+    settings.PTDV_BOARD_WALK_MIN = 1
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    user = world.cast.board_specialist
+    qs = boards._open_cases(user, org=world.cast.grassroots, cell=None, source="",
+                            overdue=False, today=TODAY)  # fmt: skip
+    sql, params = boards._walks(qs, ["source"], 3)
+    assert len(boards._walked_ids(qs, ["source"], 3)) >= 3
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # (a test's few pages)
+        cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ")
+                       + sql, params)  # fmt: skip
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "pipeline_case_stage_due" in plan
+    assert "TEMP B-TREE" not in plan  # SQLite: the index's order, no sort
+    assert "Sort" not in plan  # PostgreSQL: the same
