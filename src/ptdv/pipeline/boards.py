@@ -194,7 +194,7 @@ def _walked_ids(qs: QuerySet[Case], stages: list[str], per_column: int) -> list[
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def _walks(qs: QuerySet[Case], stages: list[str], per_column: int) -> tuple[str, list[object]]:
+def _walks(qs: QuerySet[Case], stages: list[str], per_column: int) -> tuple[str, list[Any]]:
     """Return the statement of `_walked_ids` and its parameters."""
     staged = qs.filter(stage=_ANY_STAGE)
     if connection.vendor == "postgresql":
@@ -213,7 +213,7 @@ def _walks(qs: QuerySet[Case], stages: list[str], per_column: int) -> tuple[str,
         written = [(sql.replace(table, f'{table} INDEXED BY "{_WALK_INDEX}"', 1), found)
                    for sql, found in written]  # fmt: skip
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for stage in stages:
         for sql, found in written:
             parts.append(f"SELECT * FROM ({sql}) AS walk{len(parts)}")
