@@ -128,7 +128,9 @@ def board(
 
     Three queries whatever the size: the counts (one GROUP BY), the cards' ids (the first
     `per_column` of each stage by a window function over the columns the open cases' path index
-    holds, D48), and those cards' rows with their people and cells. (Given as a subquery, the
+    holds, D48; under a large unit, walks of each stage's own index, D68 — four queries when
+    some stages are walked and others ranked), and those cards' rows with their people and
+    cells. (Given as a subquery, the
     ids were estimated at every case under the unit, and PostgreSQL hashed the whole table to
     find a few hundred.)
     """
@@ -140,8 +142,10 @@ def board(
         ids = _walked_ids(qs, walked, per_column)
         rest = [stage for stage in counts if stage not in walked]
         if rest:
+            # (Narrowed to the stages left only when some were walked: `stage IN` every stage
+            # could lead PostgreSQL to the stages' index instead of the unit's range.)
             ranked = (
-                qs.filter(stage__in=rest)
+                (qs.filter(stage__in=rest) if walked else qs)
                 .order_by()
                 .annotate(
                     rank=Window(RowNumber(), partition_by=[F("stage")], order_by=list(_ORDER))
