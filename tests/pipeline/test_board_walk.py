@@ -14,7 +14,7 @@ from ptdv.access.policy import grants_of
 from ptdv.pipeline import boards
 from ptdv.pipeline.models import Case, Stage
 from tests.factories import TODAY
-from tests.pipeline.factories import make_candidate, open_test_case
+from tests.pipeline.factories import make_candidate, open_test_case, walk_case_to
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,37 @@ def test_each_walk_reads_the_stages_index_in_its_order(world, many, settings):  
     assert "pipeline_case_stage_due" in plan
     assert "TEMP B-TREE" not in plan  # SQLite: the index's order, no sort
     assert "Sort" not in plan  # PostgreSQL: the same
+
+
+def test_the_top_units_counts_come_from_its_kept_rows(world, settings, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    """The province keeps its cases' counts (D50): its whole board's counts are their sums, the
+    same as counting the cases; a filter, or a user who sees part of it, counts the cases."""
+    cast = world.cast
+    for n, cell in enumerate([cast.cell_a, cast.cell_b, cast.other_cell] * 3):
+        open_test_case(make_candidate(cell), cell, actor=cast.board_specialist,
+                       opened_on=date(2026, 10, 1) + timedelta(days=n))  # fmt: skip
+    approved = open_test_case(world.candidate, cast.cell_a, actor=cast.board_specialist)
+    walk_case_to(approved, Stage.CELL_APPROVED, members=world.members, authority=world.authority,
+                 actor=cast.board_specialist)  # fmt: skip
+    assert Case.objects.get(pk=approved.pk).next_due_on is not None
+    user = cast.board_specialist
+    grants_of(user)
+    assert boards._kept_counts(user, cast.province, cell=None, source="", overdue=False) == {
+        "source": 9,
+        "cell_approved": 1,
+    }
+    # Every stage ranked (below the walk's minimum): the kept sums, the ranking, the cards.
+    with django_assert_num_queries(3):
+        kept = _cards(user, cast.province)
+    settings.PTDV_FUNNEL_LEVELS = 0  # no unit keeps rows: the cases counted
+    assert boards._kept_counts(user, cast.province, cell=None, source="", overdue=False) is None
+    assert _cards(user, cast.province) == kept
+    settings.PTDV_FUNNEL_LEVELS = 1
+    for narrowed in ({"cell": cast.cell_a}, {"source": "youth_union"}, {"overdue": True}):
+        filters = {"cell": None, "source": "", "overdue": False, **narrowed}
+        assert boards._kept_counts(user, cast.province, **filters) is None
+    # The cell secretary sees cell A's cases only: not the province's kept sums.
+    secretary = cast.cell_secretary
+    assert boards._kept_counts(secretary, cast.province, cell=None, source="",
+                               overdue=False) is None  # fmt: skip
+    assert sum(c[1] for c in _cards(secretary, cast.province)) == 4

@@ -16,14 +16,16 @@ from typing import Any, overload
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Value, Window
+from django.db.models import Count, F, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
 from ptdv.core.text import unit_label
 from ptdv.orgs.models import Org
+from ptdv.pipeline import stagecounts
 from ptdv.pipeline.models import Case, Outcome
+from ptdv.pipeline.rules.funnel import ENTERED
 from ptdv.pipeline.selectors import OPEN_STAGES, filtered
 
 # The cards shown per stage on the board. A province's 14 stages of 20 cards were 280 cards,
@@ -135,7 +137,9 @@ def board(
     find a few hundred.)
     """
     qs = _open_cases(user, org=org, cell=cell, source=source, overdue=overdue, today=today)
-    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
+    counts = _kept_counts(user, org, cell=cell, source=source, overdue=overdue)
+    if counts is None:
+        counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     cards: dict[str, list[BoardCard]] = {}
     if per_column > 0:  # 0: the counts only (the API)
         walked = _walked_stages(counts, org, cell=cell, source=source, per_column=per_column)
@@ -167,6 +171,25 @@ def board(
         )
         for s in OPEN_STAGES
     ]
+
+
+def _kept_counts(
+    user: Any, org: Org | None, *, cell: Org | None, source: str, overdue: bool
+) -> dict[str, int] | None:
+    """Return the unit's open cases per stage from its kept rows (D50: the top of the tree
+    keeps its cases' counts per stage and day) when the board is the whole unit's — no cell,
+    source or overdue filter, and the user sees every case under it; None otherwise (the cases
+    are counted). The nation's counts are 14 sums of 15,700 rows instead of a GROUP BY over
+    its 1.2 M open cases (0.4 s at full scale)."""
+    if org is None or cell is not None or source or overdue:
+        return None
+    if not policy.can_at_path(user, Action.CASE_VIEW, org.path):
+        return None
+    kept = stagecounts.kept_rows(org, [ENTERED])
+    if kept is None:
+        return None
+    summed = kept.values_list("stage").annotate(n=Sum("n")).order_by()
+    return {stage: int(n) for stage, n in summed if n}
 
 
 def _walked_stages(
