@@ -11,7 +11,7 @@ half-up rounding); whole numbers are grouped (31.045), no value prints "–". Ev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from html import escape
 
@@ -24,6 +24,15 @@ from ptdv.core.numbers import fixed, grouped
 register = template.Library()
 
 NO_VALUE = "–"
+# An id no unit or case has, reversed once and replaced by each row's own (`id_urls`).
+_STAND_IN = 999_999_999
+
+
+def id_urls(url_name: str) -> Callable[[int], str]:
+    """Return a function giving the named URL of an id (a route with the id as its one
+    argument): reversed once for a table's rows instead of once a row."""
+    before, after = reverse(url_name, args=[_STAND_IN]).split(str(_STAND_IN))
+    return lambda pk: f"{before}{pk}{after}"
 
 
 def _column(spec: str) -> tuple[list[str], int | None]:
@@ -49,9 +58,10 @@ def linked_rows(items: Iterable[object], url_name: str, query: str, *columns: st
     """Return a `<tr>` per item: its name linked to its page, then its columns."""
     specs = [_column(spec) for spec in columns]
     suffix = f"?{query}" if query else ""
+    url_of = id_urls(url_name)
     lines = []
     for item in items:
-        href = escape(reverse(url_name, args=[item.org_id]) + suffix)  # type: ignore[attr-defined]
+        href = escape(url_of(item.org_id) + suffix)  # type: ignore[attr-defined]
         name = escape(str(item.name))  # type: ignore[attr-defined]
         cells = "".join(f'<td class="num">{_cell(item, p, n)}</td>' for p, n in specs)
         lines.append(f'<tr><td><a href="{href}">{name}</a></td>{cells}</tr>')

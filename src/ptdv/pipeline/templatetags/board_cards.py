@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ptdv.core.numbers import grouped
+from ptdv.core.templatetags.tables import id_urls
 from ptdv.pipeline.boards import BoardCard
 
 register = template.Library()
@@ -23,13 +23,11 @@ def board_cards(cards: Iterable[BoardCard]) -> SafeString:
     """Return a `<li class="board-card">` per card: the person linked to the case, the cell,
     the days in the stage and the due day (overdue marked)."""
     days, due, late = _("%(n)s ngày ở giai đoạn này"), _("Hạn"), _("Quá hạn")
-    # The case's address with a stand-in id, completed per card (one reverse for the board).
-    stand_in = 999_999_999
-    address = reverse("pipeline:case-detail", args=[stand_in]).split(str(stand_in))
+    case_url = id_urls("pipeline:case-detail")
     lines = []
     for card in cards:
         mark = " overdue" if card.overdue else ""
-        href = escape(f"{address[0]}{card.case_id}{address[1]}")
+        href = escape(case_url(card.case_id))
         line = (
             f'<li class="board-card{mark}">\n  <a href="{href}"><strong>'
             f"{escape(card.person_name)}</strong></a>\n"
