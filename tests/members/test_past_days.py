@@ -13,13 +13,14 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from ptdv.core import memo
 from ptdv.members.asof import unit_counts, units_on
 from ptdv.members.idle import idle_cells
 from ptdv.members.models import LastAdmission, Membership, UnitFacts
 from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.treecounts import IDLE_YEARS
 from ptdv.members.services import last_admissions, treecounts
-from ptdv.members.treecounts import changed_since, remembered
+from ptdv.members.treecounts import changed_since
 from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind
 from ptdv.orgs.selectors import span_on
 from ptdv.orgs.services import dissolve_org, move_org
@@ -169,14 +170,14 @@ def test_a_past_days_units_by_kind_from_the_counts_equal_the_spans(country, unit
         assert found.by_kind == plain, day
 
 
-def test_the_units_changed_since_a_day_are_read_once_inside_remembered(country) -> None:  # type: ignore[no-untyped-def]
+def test_the_units_changed_since_a_day_are_read_once_inside_a_reading_block(country) -> None:  # type: ignore[no-untyped-def]
     path = span_on(country["nation"], date(2022, 1, 1)).path
     with CaptureQueriesContext(connection) as outside:
         first = changed_since(path, date(2022, 1, 1))
         assert changed_since(path, date(2022, 1, 1)) == first
     assert len(outside.captured_queries) == 2
     assert first  # C moved, D founded, E dissolved since
-    with remembered(), CaptureQueriesContext(connection) as inside:
+    with memo.reading(), CaptureQueriesContext(connection) as inside:
         kept = changed_since(path, date(2022, 1, 1))
         assert kept == first
         kept.clear()  # the caller's own copy

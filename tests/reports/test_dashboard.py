@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ptdv.members import aggregates
@@ -290,6 +292,19 @@ def test_the_page_reads_in_a_fixed_number_of_queries(client, quang_tri,
     enter([(p, date(2024, 2, 1), admitted(p, date(2024, 2, 20), official=False)) for p in more])
     with django_assert_max_num_queries(40):
         assert client.get(url, {"day": "31/03/2024"}).status_code == 200
+
+
+@pytest.mark.parametrize("day", [TODAY, date(2024, 3, 31), date(2024, 3, 15)])
+def test_the_build_asks_the_database_no_question_twice(quang_tri, day):
+    """The parts' shared questions (the tree's changes since the day, the base rows' last
+    month …) are read once per build (core.memo), today, on a month end and another day."""
+    root, _named = _w1(quang_tri)
+    with CaptureQueriesContext(connection) as queries:
+        dashboard.build(root, day=day, today=TODAY)
+    sent = [q["sql"] for q in queries.captured_queries]
+    assert sorted(sql for sql in set(sent) if sent.count(sql) > 1) == []
+    # Outside a build each part asks again.
+    assert aggregates.folded_through() == aggregates.folded_through()
 
 
 def test_the_page_refuses_a_future_day_and_bad_years_in_vietnamese(client, quang_tri):

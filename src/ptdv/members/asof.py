@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 
+from ptdv.core import memo
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members import treecounts
 from ptdv.members.models import EventKind, MemberEvent, MemberPeriod, Membership, Standing
@@ -142,6 +143,16 @@ class Figures:
 def units_on(root_path: str, day: date) -> QuerySet[OrgSpan]:
     """Return the spans of every unit under (and including) the path on the day."""
     return OrgSpan.objects.on(day).under(root_path)
+
+
+def paths_on(root_path: str, day: date) -> dict[int, str]:
+    """Return the path on the day of every unit under (and including) the path, by id; read once
+    inside `memo.reading()` (a page whose parts each place cells under units). Shared: not to
+    be changed by the caller."""
+    return memo.once(
+        ("paths on", root_path, day),
+        lambda: dict(units_on(root_path, day).values_list("org_id", "path")),
+    )
 
 
 def periods_on(root_path: str, day: date) -> QuerySet[MemberPeriod]:

@@ -12,14 +12,12 @@ changed since (D63: `unit_counts_on`, and the idle cells in members.idle).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 
+from ptdv.core import memo
 from ptdv.core.text import prefix_upper_bound
 from ptdv.members.models import CellCount, UnitCount, UnitFacts
 from ptdv.members.rules import treecounts as rules
@@ -38,10 +36,6 @@ DEFAULT_STRETCH_LEVELS = 1
 # A past day of a kept unit reads the counts and facts of now corrected by the units whose spans
 # changed since (D63), up to this many; beyond, the spans on the day.
 CHANGED_LIMIT = 5000
-# The units changed since a day, per (path, day), inside `remembered()` (None: outside).
-_REMEMBERED: ContextVar[dict[tuple[str, date], set[int] | None] | None] = ContextVar(
-    "treecounts_changed", default=None
-)
 
 
 def idle_years_kept() -> int:
@@ -73,8 +67,11 @@ def answers(depth: int, day: date, today: date) -> bool:
     of the kept levels, and no span of the tree starting or ending after today."""
     if day != today or depth > kept_levels():
         return False
-    later = OrgSpan.objects.filter(Q(valid_from__gt=today) | Q(valid_to__gt=today))
-    return not later.exists()
+    return not memo.once(("tree changes after", today), lambda: _changes_after(today))
+
+
+def _changes_after(today: date) -> bool:
+    return OrgSpan.objects.filter(Q(valid_from__gt=today) | Q(valid_to__gt=today)).exists()
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -113,29 +110,13 @@ def cell_counts(
     return result
 
 
-@contextmanager
-def remembered() -> Iterator[None]:
-    """Within the block, `changed_since` reads the units changed under a path since a day once
-    (a page whose parts each ask it: the units by kind and the idle cells). For a read-only
-    block: a change of the tree inside it would not be seen."""
-    token = _REMEMBERED.set({})
-    try:
-        yield
-    finally:
-        _REMEMBERED.reset(token)
-
-
 def changed_since(path: str, day: date) -> set[int] | None:
     """Return the units under the path whose spans began or ended after the day (moved,
     renamed, founded, dissolved, a dated change to come): every other unit stood on the day
     where, and as what, the tree's facts say it stands now (D63). None when more than
-    CHANGED_LIMIT did: their corrections would cost more than reading the spans."""
-    memo = _REMEMBERED.get()
-    if memo is None:
-        return _changed_since(path, day)
-    if (path, day) not in memo:
-        memo[(path, day)] = _changed_since(path, day)
-    found = memo[(path, day)]
+    CHANGED_LIMIT did: their corrections would cost more than reading the spans. Read once
+    inside `memo.reading()`."""
+    found = memo.once(("tree changed since", path, day), lambda: _changed_since(path, day))
     return set(found) if found is not None else None
 
 
@@ -177,7 +158,6 @@ __all__ = [
     "changed_since",
     "idle_years_kept",
     "kept_levels",
-    "remembered",
     "stretch_levels",
     "unit_counts",
     "unit_counts_on",

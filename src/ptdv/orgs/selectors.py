@@ -12,6 +12,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ptdv.access import policy
+from ptdv.core import memo
 from ptdv.core.text import fold, prefix_upper_bound, search_terms
 from ptdv.orgs.models import ALLOWED_PARENT_KINDS, CELL_KINDS, Org, OrgKind, OrgSpan
 from ptdv.orgs.rules import OrgFacts
@@ -397,8 +398,11 @@ def units_matching(
 
 
 def span_on(org: Org, day: date) -> OrgSpan | None:
-    """Return where org stood and what it was called on day; None if it did not exist."""
-    return OrgSpan.objects.filter(org_id=org.pk).on(day).first()
+    """Return where org stood and what it was called on day; None if it did not exist. Read
+    once inside `memo.reading()` (a page whose parts each place the unit)."""
+    return memo.once(
+        ("span on", org.pk, day), lambda: OrgSpan.objects.filter(org_id=org.pk).on(day).first()
+    )
 
 
 def units_under_on(org: Org, day: date) -> QuerySet[OrgSpan]:

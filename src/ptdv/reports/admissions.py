@@ -207,7 +207,7 @@ def _placer(unit: Org, day: date, children: dict[str, int]) -> Any:
         # No child to place under (a cell's page): nothing to read.
         return lambda _cell_id: None
     root = span_on(unit, day)
-    spans = dict(asof.units_on(root.path, day).values_list("org_id", "path")) if root else {}
+    spans = asof.paths_on(root.path, day) if root else {}
     width = (len(root.path) + SPAN_STEP) if root else 0
 
     def place(cell_id: int) -> int | None:

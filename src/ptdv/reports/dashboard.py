@@ -17,9 +17,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from ptdv.core import memo
 from ptdv.core.numbers import rounding_mode
 from ptdv.core.text import prefix_upper_bound
-from ptdv.members import aggregates, asof, idle, treecounts
+from ptdv.members import aggregates, asof, idle
 from ptdv.members.models import Transfer
 from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.stats import month_end, month_of
@@ -125,8 +126,9 @@ def _mode() -> str:
 
 def build(unit: Org, *, day: date, today: date, idle_years: int = IDLE_YEARS_DEFAULT) -> Dashboard:
     """Return the unit's dashboard on the day (never after today: callers check). The units
-    changed since the day are read once for the parts that ask (a read-only build)."""
-    with treecounts.remembered():
+    changed since the day, and the other questions its parts share, are read once (a read-only
+    build: `memo.reading`)."""
+    with memo.reading():
         return _build(unit, day=day, today=today, idle_years=idle_years)
 
 
@@ -223,7 +225,7 @@ def _stock(
             for org_id, found in sums.items()
         }
         return stock, ageing
-    paths = dict(asof.units_on(root_path, day).values_list("org_id", "path"))
+    paths = asof.paths_on(root_path, day)
     wanted = {paths[u]: u for u in unit_ids if u in paths}
     result: dict[int, aggregates.Stock] = {u: {} for u in unit_ids}
     ages: dict[int, Counter[int]] = {}

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
+from ptdv.core import memo
 from ptdv.members.aggregates.packed import (
     Parts,
     pack_admitted,
@@ -427,8 +428,11 @@ def _split(
 
 
 def folded_through() -> date | None:
-    """Return the last month the base rows hold (D46; None: no base rows)."""
-    return MemberStatBase.objects.values_list("through", flat=True).first()
+    """Return the last month the base rows hold (D46; None: no base rows); read once inside
+    `memo.reading()`."""
+    return memo.once(
+        "folded through", lambda: MemberStatBase.objects.values_list("through", flat=True).first()
+    )
 
 
 def _kept(ids: list[int], day: date, dims: tuple[str, ...] | None = None) -> Parts:
@@ -508,7 +512,12 @@ def _year_end(year: int) -> Q:
 
 
 def packed_year() -> int | None:
-    """Return the last year whose year-end packs exist (None: no pack yet; D57)."""
+    """Return the last year whose year-end packs exist (None: no pack yet; D57); read once
+    inside `memo.reading()`."""
+    return memo.once("packed year", _packed_year)
+
+
+def _packed_year() -> int | None:
     last = StatPack.objects.filter(kind=PackKind.YEAR_END).aggregate(p=Max("period"))["p"]
     return None if last is None else int(last.year)
 
