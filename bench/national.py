@@ -1400,6 +1400,11 @@ def run(scale: float, folder: Path) -> list[str]:
         f"{event_rows:,} rows {event_bytes / 2**20:,.1f} MiB; periods {period_rows:,} rows "
         f"{period_bytes / 2**20:,.1f} MiB; aggregates / events = {stat_bytes / event_bytes:.0%} "
         f"of the bytes, {stat_rows / event_rows:.0%} of the rows (goal ≤ 25 %)")  # fmt: skip
+    pipeline = storage(["pipeline_stagecount", "pipeline_case"])
+    (count_rows, count_bytes), (case_rows, case_bytes) = pipeline.values()
+    say(f"the pipeline's kept counts (D50, D69): {count_rows:,} rows {count_bytes / 2**20:,.1f} "
+        f"MiB beside the cases' {case_rows:,} rows {case_bytes / 2**20:,.1f} MiB "
+        f"({count_bytes / case_bytes:.0%} of the bytes)")  # fmt: skip
     say("packs by kind (count, stored bytes of their texts): " + ", ".join(
         f"{kind} {n:,} {size / 2**20:,.1f} MiB" for kind, n, size in pack_sizes()))  # fmt: skip
     say(

@@ -27,7 +27,9 @@ from ptdv.pipeline.rules.funnel import (
     CLOSED_STATE,
     DECIDED,
     DUE,
+    DUE_MONTH,
     ENTERED,
+    ENTERED_MONTH,
     REFUSED,
     REFUSED_STATE,
     WAITING_STATE,
@@ -37,8 +39,11 @@ from ptdv.pipeline.rules.funnel import (
     decided_state,
     figures,
     holds_middle,
+    middle_months,
     middle_positions,
+    months_wanted,
     ranked,
+    ranked_within,
 )
 from ptdv.pipeline.rules.funnel import decided as decided_counts
 from ptdv.reports import dashboard
@@ -49,23 +54,30 @@ from tests.members.helpers import bulk_people
 from tests.properties import examples
 
 _MIGRATION = importlib.import_module("ptdv.pipeline.migrations.0005_decided_counts")
+_MONTHS_MIGRATION = importlib.import_module("ptdv.pipeline.migrations.0008_month_counts")
 
 DAY = date(2026, 3, 1)
 OPEN_STAGES = [Stage.SOURCE, Stage.CANDIDATE, Stage.DOSSIER, Stage.CELL_APPROVED, Stage.DECIDED]
 
 
 def test_a_case_counts_for_each_kept_unit_on_its_path() -> None:
-    case = CaseFacts("000100020003", "dossier", DAY, DAY + timedelta(days=9), True)
+    since = date(2026, 3, 17)
+    case = CaseFacts("000100020003", "dossier", since, since + timedelta(days=9), True)
     assert contributions(case, 4, 2) == Counter({
-        ("0001", "dossier", ENTERED, DAY): 1, ("0001", "dossier", DUE, DAY + timedelta(days=9)): 1,
-        ("00010002", "dossier", ENTERED, DAY): 1,
-        ("00010002", "dossier", DUE, DAY + timedelta(days=9)): 1,
+        ("0001", "dossier", ENTERED, since): 1, ("0001", "dossier", ENTERED_MONTH, DAY): 1,
+        ("0001", "dossier", DUE, since + timedelta(days=9)): 1,
+        ("0001", "dossier", DUE_MONTH, DAY): 1,
+        ("00010002", "dossier", ENTERED, since): 1, ("00010002", "dossier", ENTERED_MONTH, DAY): 1,
+        ("00010002", "dossier", DUE, since + timedelta(days=9)): 1,
+        ("00010002", "dossier", DUE_MONTH, DAY): 1,
     })  # fmt: skip
     # Its own cell too when the cell is at a kept level; no due row without a due day; closed
     # cases count for nobody.
     shallow = CaseFacts("00010002", "source", DAY, None, True)
     assert set(contributions(shallow, 4, 3)) == {
-        ("0001", "source", ENTERED, DAY), ("00010002", "source", ENTERED, DAY)}  # fmt: skip
+        ("0001", "source", ENTERED, DAY), ("00010002", "source", ENTERED, DAY),
+        ("0001", "source", ENTERED_MONTH, DAY), ("00010002", "source", ENTERED_MONTH, DAY),
+    }  # fmt: skip
     closed = CaseFacts("00010002", "source", DAY, None, False)
     assert contributions(closed, 4, 3) == Counter()
 
@@ -74,7 +86,7 @@ def test_a_decided_or_refused_case_counts_open_or_closed() -> None:
     decided = CaseFacts("00010002", "decided", DAY, None, True, decided_on=DAY,
                         decided_as=WAITING_STATE)  # fmt: skip
     assert contributions(decided, 4, 1) == Counter({
-        ("0001", "decided", ENTERED, DAY): 1,
+        ("0001", "decided", ENTERED, DAY): 1, ("0001", "decided", ENTERED_MONTH, DAY): 1,
         ("0001", WAITING_STATE, DECIDED, DAY): 1,
     })  # fmt: skip
     closed = CaseFacts("00010002", "decided", DAY, None, False, decided_on=DAY,
@@ -168,6 +180,23 @@ def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
                 found[(case.stage, case.due_on)] += case.n
         result[unit.pk] = found
     return result
+
+
+@given(stage_rows)
+def test_the_middle_months_days_alone_give_each_stages_figures(rows) -> None:  # type: ignore[no-untyped-def]
+    """The months holding a stage's middle (from the rows per month entered) and those months'
+    days alone give the same figures as every day ranked (D69), and read at most two months a
+    stage."""
+    today = date(2026, 12, 6)
+    months = middle_months([(stage, day.replace(day=1), n) for stage, day, n in rows])
+    assert all(1 <= len(found.before) <= 2 for found in months.values())
+    within = ranked_within(months, rows)
+    assert figures(within, {}, today) == figures(ranked(rows), {}, today)
+    # Only the middle months' days are kept: the rows a unit reads, a read a month.
+    wanted = {(s, m) for s, found in months.items() for m in found.before}
+    assert {(s, d.replace(day=1)) for s, d, *_r in within} <= wanted
+    by_month = months_wanted(months)
+    assert sorted((s, m) for m, stages in by_month.items() for s in stages) == sorted(wanted)
 
 
 @settings(
@@ -265,6 +294,13 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
         with connection.cursor() as cursor:
             _MIGRATION.fill(None, SimpleNamespace(execute=cursor.execute))
         assert stagecounts.stored() == want
+        # And the one that added the rows per month entered (D69).
+        StageCount.objects.filter(kind__in=[ENTERED_MONTH, DUE_MONTH]).delete()
+        with connection.cursor() as cursor:
+            _MONTHS_MIGRATION.fill(
+                None, SimpleNamespace(execute=cursor.execute, connection=connection)
+            )
+        assert stagecounts.stored() == want
         transaction.set_rollback(True)
 
 
@@ -278,6 +314,27 @@ def test_a_wrong_count_is_named_in_vietnamese(db) -> None:  # type: ignore[no-un
     assert stagecounts.differences() == []
     StageCount.objects.filter(path=province.path).update(n=3)
     assert stagecounts.differences() == [
+        f"đơn vị {province.path}, giai đoạn “Đã nhận đơn và lý lịch”, hồ sơ vào giai đoạn trong "
+        "tháng 03/2026: lưu 3, tính lại 1",
         f"đơn vị {province.path}, giai đoạn “Đã nhận đơn và lý lịch”, hồ sơ vào giai đoạn ngày "
-        "01/03/2026: lưu 3, tính lại 1"
+        "01/03/2026: lưu 3, tính lại 1",
     ]
+
+
+def test_the_overdue_of_a_kept_unit_come_from_its_due_months_and_this_months_days(db) -> None:  # type: ignore[no-untyped-def]
+    """Due on the days around today's month's edges (D69): the months before today's count
+    whole, today's month only up to yesterday; as the cases counted one by one."""
+    province = make_org(None, OrgKind.PROVINCE, "Tỉnh", code="P")
+    grassroots = make_org(province, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ 1", code="G1")
+    cell = make_org(grassroots, OrgKind.CELL, "Chi bộ 1", code="C1")
+    first = TODAY.replace(day=1)
+    dues = [first - timedelta(days=40), first - timedelta(days=1), first, TODAY - timedelta(days=1),
+            TODAY, TODAY + timedelta(days=1), first + timedelta(days=40), None]  # fmt: skip
+    people = bulk_people([cell], len(dues))
+    for person, due in zip(people, dues, strict=True):
+        Case(person=person, cell=cell, source=Source.YOUTH_UNION, opened_on=DAY,
+             stage=Stage.DOSSIER, stage_since=DAY, next_due_on=due).save()  # fmt: skip
+    kept = _funnels([province])
+    assert {row.stage: row.overdue for row in kept[province.pk]}[Stage.DOSSIER] == 4
+    assert kept == _funnels_counted([province])
+    assert stagecounts.differences() == []

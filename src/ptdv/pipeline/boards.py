@@ -25,7 +25,7 @@ from ptdv.core.text import unit_label
 from ptdv.orgs.models import Org
 from ptdv.pipeline import stagecounts
 from ptdv.pipeline.models import Case, Outcome
-from ptdv.pipeline.rules.funnel import ENTERED
+from ptdv.pipeline.rules.funnel import ENTERED_MONTH
 from ptdv.pipeline.selectors import OPEN_STAGES, filtered
 
 # The cards shown per stage on the board. A province's 14 stages of 20 cards were 280 cards,
@@ -179,13 +179,13 @@ def _kept_counts(
     """Return the unit's open cases per stage from its kept rows (D50: the top of the tree
     keeps its cases' counts per stage and day) when the board is the whole unit's — no cell,
     source or overdue filter, and the user sees every case under it; None otherwise (the cases
-    are counted). The nation's counts are 14 sums of 15,700 rows instead of a GROUP BY over
-    its 1.2 M open cases (0.4 s at full scale)."""
+    are counted). The nation's counts are 14 sums of its rows per month entered (D69) instead
+    of a GROUP BY over its 1.2 M open cases (0.4 s at full scale)."""
     if org is None or cell is not None or source or overdue:
         return None
     if not policy.can_at_path(user, Action.CASE_VIEW, org.path):
         return None
-    kept = stagecounts.kept_rows(org, [ENTERED])
+    kept = stagecounts.kept_rows(org, [ENTERED_MONTH])  # (per month: D69)
     if kept is None:
         return None
     summed = kept.values_list("stage").annotate(n=Sum("n")).order_by()

@@ -479,11 +479,14 @@ class Mentor(models.Model):
 
 
 class StageCount(models.Model):
-    """How many open cases of a unit at a kept level entered a stage on a day (kind "s"), or
-    are due on a day (kind "d") (decision D50): today's funnel of a large unit in a few thousand
-    rows. The unit is named by its tree path, as the cases' copy names their cell (D48). Kept
-    by pipeline.stagecounts on every save of a case and every move of the tree, in the write's
-    transaction; `ptdv pipeline recompute` recomputes them."""
+    """How many open cases of a unit at a kept level entered a stage on a day (kind "s") or in
+    a month (kind "m", the month's first day: D69), or are due on a day (kind "d") or in a
+    month (kind "u"); and its decided and refused cases per day (D55) (decision D50): today's
+    funnel of a large unit in a few hundred rows. Keyed by the unit and the kind first: a read
+    of one kind across the stages (the overdue, the decided) is one range. The unit is named by
+    its tree path, as the cases' copy names their cell (D48). Kept by pipeline.stagecounts on
+    every save of a case and every move of the tree, in the write's transaction; `ptdv
+    pipeline recompute` recomputes them."""
 
     path = models.CharField(max_length=255)
     stage = models.CharField(max_length=32)
@@ -494,7 +497,7 @@ class StageCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["path", "stage", "kind", "day"], name="pipeline_stagecount_key"
+                fields=["path", "kind", "stage", "day"], name="pipeline_stagecount_key"
             )
         ]
 

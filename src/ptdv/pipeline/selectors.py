@@ -19,14 +19,14 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Aggregate, Count, DateField, F, QuerySet, Sum, Value, When, Window
+from django.db.models import Aggregate, Count, DateField, Q, QuerySet, Sum, Value, When
 from django.db.models import Case as SqlCase
-from django.db.models.expressions import RowRange
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ptdv.access import policy
 from ptdv.access.policy import Action
+from ptdv.members.rules.stats import month_end
 from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.rules import committee_name
 from ptdv.orgs.selectors import ancestors_of
@@ -384,24 +384,13 @@ def stage_label(stage: str) -> str:
 
 def figures_today(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
     """Return today's open cases under the unit by stage: how many, the days in the stage of the
-    middle one(s), how many are overdue. The database ranks each stage's cases by the day they
-    entered it and returns only the rows that hold the middle (`funnel.holds_middle`; a window
-    over the unit's kept rows per day, D50, or over its cases below the kept levels): two rows
-    at most per stage, whatever the unit's size."""
-    by_stage = [F("stage")]
-    kept = stagecounts.kept_rows(unit, [funnel.ENTERED])
-    if kept is not None:
-        rows = kept.annotate(
-            running=Window(Sum("n"), partition_by=by_stage, order_by=[F("day").asc()],
-                           frame=RowRange(start=None, end=0)),
-            total=Window(Sum("n"), partition_by=by_stage),
-        ).filter(running__gt=(F("total") - 1) / 2,
-                 running__lte=F("total") / 2 + F("n"))  # fmt: skip
-        due = stagecounts.kept_rows(unit, [funnel.DUE])
-        assert due is not None
-        overdue = dict(due.filter(day__lt=today).values_list("stage").annotate(Sum("n")).order_by())
-        found = list(rows.values_list("stage", "day", "n", "running", "total"))
-        return funnel.figures(found, overdue, today)
+    middle one(s), how many are overdue. A unit at a kept level (D50) reads its rows per month
+    entered, finds the months holding each stage's middle (`funnel.middle_months`) and reads
+    those months' days alone, and its overdue from its due months (D69): a few hundred rows
+    instead of one per stage and day. Below the kept levels the database ranks the unit's cases
+    (at most two rows per stage)."""
+    if stagecounts.keeps(unit):
+        return _figures_kept(unit, today)
     late = SqlCase(When(next_due_on__lt=today, then=Value(1)), default=Value(0))
     if connection.vendor == "postgresql":
         return _figures_grouped(unit, today, late)
@@ -418,6 +407,38 @@ def figures_today(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
         counted.append((stage, day, n))
         overdue[stage] += int(late_cases)
     return funnel.figures(funnel.ranked(counted), dict(overdue), today)
+
+
+def _figures_kept(unit: Org, today: date) -> dict[str, funnel.StageFigures]:
+    """`figures_today` of a unit at a kept level (D69), in two reads of its rows: its rows per
+    month entered and its due months before today's; then the days of the months holding each
+    stage's middle and today's month's due days before today (each a range of the rows' key)."""
+    rows = stagecounts.kept_rows(unit, [funnel.ENTERED_MONTH, funnel.ENTERED, funnel.DUE_MONTH,
+                                        funnel.DUE])  # fmt: skip
+    assert rows is not None
+    first = today.replace(day=1)
+    entered: list[tuple[str, date, int]] = []
+    overdue: Counter[str] = Counter()
+    for kind, stage, day, n in rows.filter(
+        Q(kind=funnel.ENTERED_MONTH) | Q(kind=funnel.DUE_MONTH, day__lt=first)
+    ).values_list("kind", "stage", "day", "n"):
+        if kind == funnel.ENTERED_MONTH:
+            entered.append((stage, day, n))
+        else:
+            overdue[stage] += n
+    months = funnel.middle_months(entered)
+    wanted = Q(kind=funnel.DUE, stage__in=Stage.values, day__gte=first, day__lt=today)
+    for month, stages in funnel.months_wanted(months).items():
+        wanted |= Q(
+            kind=funnel.ENTERED, stage__in=stages, day__gte=month, day__lte=month_end(month)
+        )
+    days = []
+    for kind, stage, day, n in rows.filter(wanted).values_list("kind", "stage", "day", "n"):
+        if kind == funnel.ENTERED:
+            days.append((stage, day, n))
+        else:
+            overdue[stage] += n
+    return funnel.figures(funnel.ranked_within(months, days), dict(overdue), today)
 
 
 class _Middle(Aggregate):

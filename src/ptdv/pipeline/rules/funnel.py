@@ -1,10 +1,14 @@
 """The open cases counted per unit, stage and day (decision D50): pure arithmetic, no database.
 
-A unit at one of the top kept levels of the tree (PTDV_FUNNEL_LEVELS, default the top one)
+A unit at one of the top kept levels of the tree (PTDV_FUNNEL_LEVELS, default the top two: D69)
 keeps, for each stage, how many of its open cases entered the stage on each day and how many
 are due on each day. Today's funnel is then a few thousand rows whatever the number of cases:
 the count of a stage is the sum of its "entered" rows, the median of its days in the stage
-comes from their distribution, and the overdue are the "due" rows before today.
+comes from their distribution, and the overdue are the "due" rows before today. The same cases
+are also counted per month they entered the stage and per month they are due (D69): the months
+holding a stage's middle case are found in a few hundred rows, and only those months' days are
+read (`middle_months`, `ranked_within`); the overdue are the due months before today's and the
+due days of today's month before today.
 
 A case counts for each kept unit on its cell's path (`Case.cell_path`, D48), its cell's own
 path included when the cell is at a kept level. Closed cases count for nobody in the funnel.
@@ -24,7 +28,9 @@ from datetime import date
 
 # The kinds of day a row counts.
 ENTERED = "s"  # the cases that entered the stage on the day (Case.stage_since)
+ENTERED_MONTH = "m"  # the same, per month (the row's day: the month's first day; D69)
 DUE = "d"  # the cases whose next step is due on the day (Case.next_due_on)
+DUE_MONTH = "u"  # the same, per month (the row's day: the month's first day; D69)
 DECIDED = "x"  # the cases decided on the day (Case.decision_on), by what became of them
 REFUSED = "r"  # the cases the deciding level refused, closed on the day (Case.closed_on)
 # What became of a decided case (the stage's place in a DECIDED row), and a REFUSED row's.
@@ -71,8 +77,10 @@ def contributions(case: CaseFacts | None, step: int, levels: int, n: int = 1) ->
         unit = case.path[: level * step]
         if case.open:
             found[(unit, case.stage, ENTERED, case.since)] += n
+            found[(unit, case.stage, ENTERED_MONTH, case.since.replace(day=1))] += n
             if case.due is not None:
                 found[(unit, case.stage, DUE, case.due)] += n
+                found[(unit, case.stage, DUE_MONTH, case.due.replace(day=1))] += n
         if case.decided_on is not None:
             found[(unit, case.decided_as, DECIDED, case.decided_on)] += n
         if case.refused_on is not None:
@@ -121,15 +129,23 @@ def holds_middle(n: int, running: int, total: int) -> bool:
     return running > (total - 1) // 2 and running - n <= total // 2
 
 
-def ranked(rows: Iterable[tuple[str, date, int]]) -> list[Ranked]:
-    """Return rows (stage, day entered, n) ranked as the database ranks them (by day within each
-    stage; the rows of one stage and day added up)."""
+def _added_up(
+    rows: Iterable[tuple[str, date, int]],
+) -> tuple[Counter[tuple[str, date]], Counter[str]]:
+    """Return rows (stage, day, n) added up per stage and day, and per stage."""
     counts: Counter[tuple[str, date]] = Counter()
     for stage, day, n in rows:
         counts[(stage, day)] += n
     totals: Counter[str] = Counter()
     for (stage, _day), n in counts.items():
         totals[stage] += n
+    return counts, totals
+
+
+def ranked(rows: Iterable[tuple[str, date, int]]) -> list[Ranked]:
+    """Return rows (stage, day entered, n) ranked as the database ranks them (by day within each
+    stage; the rows of one stage and day added up)."""
+    counts, totals = _added_up(rows)
     result: list[Ranked] = []
     running: Counter[str] = Counter()
     for (stage, day), n in sorted(counts.items()):
@@ -162,6 +178,61 @@ def figures(
 
 
 @dataclass(frozen=True)
+class MiddleMonths:
+    """A stage's open cases (`total`) and, for each month holding one of its middle positions
+    in the order they entered it, how many entered the stage in earlier months (`before`)."""
+
+    total: int
+    before: dict[date, int]
+
+
+def middle_months(rows: Iterable[tuple[str, date, int]]) -> dict[str, MiddleMonths]:
+    """Return, per stage, its count and the months that hold its middle position(s), from the
+    rows of cases entered per month (stage, the month's first day, n)."""
+    counts, totals = _added_up(rows)
+    result = {stage: MiddleMonths(total, {}) for stage, total in totals.items() if total}
+    middles = {stage: middle_positions(total) for stage, total in totals.items()}
+    running: Counter[str] = Counter()
+    for (stage, month), n in sorted(counts.items()):
+        if stage not in result:
+            continue
+        start = running[stage]
+        running[stage] = end = start + n
+        if any(start <= p < end for p in middles[stage]):
+            result[stage].before[month] = start
+    return result
+
+
+def months_wanted(months: dict[str, MiddleMonths]) -> dict[date, list[str]]:
+    """Return each middle month with the stages whose middle it holds (one read a month)."""
+    wanted: dict[date, list[str]] = {}
+    for stage, found in sorted(months.items()):
+        for month in found.before:
+            wanted.setdefault(month, []).append(stage)
+    return wanted
+
+
+def ranked_within(
+    months: dict[str, MiddleMonths], rows: Iterable[tuple[str, date, int]]
+) -> list[Ranked]:
+    """Return the rows of cases entered per day (stage, day, n) that fall in their stage's
+    middle months, ranked as `ranked` ranks all of a stage's days (the count before each month
+    from `months`): what `figures` needs to find the middle days."""
+    counts: Counter[tuple[str, date]] = Counter()
+    for stage, day, n in rows:
+        found = months.get(stage)
+        if found is not None and day.replace(day=1) in found.before:
+            counts[(stage, day)] += n
+    result: list[Ranked] = []
+    running: dict[tuple[str, date], int] = {}
+    for (stage, day), n in sorted(counts.items()):
+        found, month = months[stage], day.replace(day=1)
+        running[(stage, month)] = running.get((stage, month), found.before[month]) + n
+        result.append((stage, day, n, running[(stage, month)], found.total))
+    return result
+
+
+@dataclass(frozen=True)
 class Decided:
     """A unit's cases decided in a window of days, by what became of them, and those refused."""
 
@@ -191,7 +262,10 @@ def decided(rows: Iterable[tuple[str, str, date, int]], since: date, day: date) 
                    found[REFUSED_STATE])  # fmt: skip
 
 
-__all__ = ["ADMITTED_STATE", "CLOSED_STATE", "DECIDED", "DUE", "ENTERED", "REFUSED",
-           "REFUSED_STATE", "WAITING_STATE", "CaseFacts", "Decided", "Ranked", "StageFigures",
-           "contributions", "decided", "decided_state", "difference", "figures", "holds_middle",
-           "middle_positions", "moved", "ranked"]  # fmt: skip
+__all__ = [
+    "ADMITTED_STATE", "CLOSED_STATE", "DECIDED", "DUE", "DUE_MONTH", "ENTERED", "ENTERED_MONTH",
+    "REFUSED", "REFUSED_STATE", "WAITING_STATE", "CaseFacts", "Decided", "MiddleMonths", "Ranked",
+    "StageFigures", "contributions", "decided", "decided_state", "difference", "figures",
+    "holds_middle", "middle_months", "middle_positions", "months_wanted", "moved", "ranked",
+    "ranked_within",
+]  # fmt: skip
