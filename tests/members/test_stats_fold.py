@@ -52,7 +52,7 @@ def _everything(unit, days):  # type: ignore[no-untyped-def]
 
 def _rows_read(unit, day):  # type: ignore[no-untyped-def]
     """Return how many rows and packs (D57) a read of the unit on the day adds up."""
-    parts = aggregates._kept([unit.pk], day)
+    parts = aggregates.reading.kept([unit.pk], day)
     return sum(rows.count() for rows in parts.rows) + sum(
         n for _unit, n in parts.derived("count", len, remember=False)
     )
@@ -112,12 +112,12 @@ def test_a_years_later_months_without_rows_read_its_yearly_sums(province, monkey
         call_command("stats", "fold", "--through", "2014-12", stdout=StringIO())
     # 2019 changes in February and April: June has nothing after it, January has.
     days = [date(2019, 6, 30), date(2019, 1, 31), date(2019, 12, 31), date(2016, 3, 31)]
-    assert aggregates._nothing_after([root.pk], date(2019, 6, 1), None)
-    assert not aggregates._nothing_after([root.pk], date(2019, 1, 1), None)
-    assert not aggregates._nothing_after([root.pk], date(2019, 1, 1), ("birth",))
+    assert aggregates.reading.nothing_after([root.pk], date(2019, 6, 1), None)
+    assert not aggregates.reading.nothing_after([root.pk], date(2019, 1, 1), None)
+    assert not aggregates.reading.nothing_after([root.pk], date(2019, 1, 1), ("birth",))
     shortcut = _everything(root, days)
     rows = {d: _rows_read(root, d) for d in days}
-    monkeypatch.setattr(aggregates, "_nothing_after", lambda *args: False)
+    monkeypatch.setattr(aggregates.reading, "nothing_after", lambda *args: False)
     assert _everything(root, days) == shortcut
     assert aggregates.totals(root, date(2019, 6, 30))["total"] == 31
     assert aggregates.ages([root.pk], date(2019, 6, 30)) == {root.pk: {39: 31}}
