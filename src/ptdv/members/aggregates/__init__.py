@@ -113,10 +113,17 @@ def _add_kept_stocks(
     # All the dimensions are the fold's read of every unit: not remembered.
     stock_of = partial(pack_stock, dims)
     for org_id, entries in parts.derived(("stock", dims), stock_of, remember=dims is not None):
-        for dim, value, found in entries:
-            counts = _counts(result, org_id, dim, value)
-            for m, n in zip(MEASURES, found, strict=True):
-                counts[m] += n
+        _add_packed(result, org_id, entries)
+
+
+def _add_packed(
+    result: dict[int, Stock], org_id: int, entries: Iterable[tuple[str, str, list[int]]]
+) -> None:
+    """Add a unit's packs added up (`pack_stock`'s dimension, value, counts) to `result`."""
+    for dim, value, found in entries:
+        counts = _counts(result, org_id, dim, value)
+        for m, n in zip(MEASURES, found, strict=True):
+            counts[m] += n
 
 
 def _add_counted(
@@ -208,21 +215,16 @@ def totals_and_ages(
     return _without_empty(result), ages
 
 
-def _age_rows(end: date) -> Q:
-    """Return the rows the age sums on `end` (a month's end) read (D60): the years and the
+def _age_sums_read(end: date) -> tuple[Q, dict[str, Sum]]:
+    """Return the rows the age sums on `end` (a month's end) read (D60) — the years and the
     months of birth apart, and the months of birth of the one year that turns 60 in the end's
-    year up to the end's month."""
+    year up to the end's month — and their sums that `_add_age_sums` adds, by name."""
     sixty = f"{end.year - 60:04d}"
-    return Q(dim__in=BIRTH_PARTS) | Q(
+    rows = Q(dim__in=BIRTH_PARTS) | Q(
         dim="birth", value__gte=f"{sixty}-01", value__lte=f"{sixty}-{end.month:02d}"
     )
-
-
-def _age_sum_columns(end: date) -> dict[str, Sum]:
-    """Return the sums of the age rows (`_age_rows`) that `_add_age_sums` reads, by name."""
-    sixty = f"{end.year - 60:04d}"
     year = Q(dim="byear")
-    return {
+    return rows, {
         "n": Sum("total", filter=year),
         # The year of birth's first four characters: a value of every row (not cast where it
         # would not be a number).
@@ -234,7 +236,7 @@ def _age_sum_columns(end: date) -> dict[str, Sum]:
 
 
 def _add_age_sums(sums: dict[int, list[int]], org_id: int, end: date, *found: Any) -> None:
-    """Add a unit's summed age rows (`_age_sum_columns`' n, born, late, older, sixty) to
+    """Add a unit's summed age rows (`_age_sums_read`'s n, born, late, older, sixty) to
     `sums` ([count, years, aged 60 or over] per unit)."""
     n, born, late, older, turned = (int(x or 0) for x in found)
     summed = sums.setdefault(org_id, [0, 0, 0])
@@ -256,13 +258,12 @@ def _add_kept_totals_and_age_sums(
     end = month_end(month_of(day))
     parts = reading.kept(kept, day, ("", "birth", *BIRTH_PARTS))
     everyone = Q(dim="")
+    age_rows, age_sums = _age_sums_read(end)
     for rows in parts.rows:  # type: QuerySet[Any]
         grouped = (
-            rows.filter(everyone | _age_rows(end))
+            rows.filter(everyone | age_rows)
             .values_list("org_id")
-            .annotate(
-                **{f"all_{m}": Sum(m, filter=everyone) for m in MEASURES}, **_age_sum_columns(end)
-            )
+            .annotate(**{f"all_{m}": Sum(m, filter=everyone) for m in MEASURES}, **age_sums)
             .order_by()
         )
         for org_id, *found in grouped:
@@ -277,10 +278,7 @@ def _add_kept_totals_and_age_sums(
         return pack_stock(("",), unit_packs), pack_age_sums(end, unit_packs)
 
     for org_id, (entries, summed) in parts.derived(("totals and age sums", end), both):
-        for dim, value, counted in entries:
-            counts = _counts(result, org_id, dim, value)
-            for m, n in zip(MEASURES, counted, strict=True):
-                counts[m] += n
+        _add_packed(result, org_id, entries)
         found = sums.setdefault(org_id, [0, 0, 0])
         for i, n in enumerate(summed):
             found[i] += n

@@ -125,7 +125,7 @@ def middle_positions(total: int) -> tuple[int, ...]:
 
 def holds_middle(n: int, running: int, total: int) -> bool:
     """Return whether a ranked row (its cases at positions running - n … running - 1) holds a
-    middle position of its stage: the rows the database returns (the same test in SQL)."""
+    middle position of its stage: the only rows `figures` needs."""
     return running > (total - 1) // 2 and running - n <= total // 2
 
 
@@ -157,9 +157,9 @@ def ranked(rows: Iterable[tuple[str, date, int]]) -> list[Ranked]:
 def figures(
     ranked: Iterable[Ranked], overdue: dict[str, int], today: date
 ) -> dict[str, StageFigures]:
-    """Return each stage's figures today from its ranked rows — all of them, or only those that
-    hold its middle positions (`holds_middle`: what the database returns) — and its overdue
-    cases."""
+    """Return each stage's figures today from its ranked rows — all of them, those of its middle
+    months (`ranked_within`), or only those that hold its middle positions (`holds_middle`; what
+    PostgreSQL's grouped read below the kept levels returns) — and its overdue cases."""
     counts: dict[str, int] = {}
     middle: dict[str, dict[int, int]] = {}
     for stage, day, n, running, total in ranked:
