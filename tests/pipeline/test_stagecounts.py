@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from dataclasses import astuple
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -18,6 +19,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ptdv.members.rules.dates import years_before
 from ptdv.orgs.models import Org, OrgKind
 from ptdv.orgs.services import move_org
 from ptdv.pipeline import paths, stagecounts
@@ -182,6 +184,22 @@ def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
     return result
 
 
+def _assert_forecast_read_once(units: list[Org]) -> None:
+    """The forecast's one read of a kept unit's rows (`forecast_rows`) gives its pipeline and
+    its pass-through's counts as their own reads do."""
+    since = years_before(TODAY, target_selectors.config()["pace_years"])
+    for unit in units:
+        rows = target_selectors.forecast_rows(unit, today=TODAY)
+        if rows is None:
+            continue
+        once = target_selectors.pipeline_cases(unit, rows)
+        alone = target_selectors.pipeline_cases(unit)
+        assert Counter(astuple(c) for c in once) == Counter(astuple(c) for c in alone)
+        assert target_selectors._decided(unit, since, TODAY, rows) == target_selectors._decided(
+            unit, since, TODAY
+        )
+
+
 @given(stage_rows)
 def test_the_middle_months_days_alone_give_each_stages_figures(rows) -> None:  # type: ignore[no-untyped-def]
     """The months holding a stage's middle (from the rows per month entered) and those months'
@@ -281,6 +299,7 @@ def test_kept_counts_equal_the_cases_through_saves_moves_and_deletions(db, data)
             unit.refresh_from_db()
         kept, pipelines, decided = _funnels(units), _pipelines(units), _decided(units)
         assert kept == _funnels_counted(units)
+        _assert_forecast_read_once(units)
         with override_settings(PTDV_FUNNEL_LEVELS=0):  # every unit counted from the cases
             assert _funnels(units) == kept
             assert _pipelines(units) == pipelines

@@ -84,7 +84,7 @@ def test_an_admission_counts_where_its_cell_stood_that_day(plan):
 
 
 def test_the_split_shows_children_results_and_what_does_not_add_up(plan, django_assert_num_queries):
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         split = selectors.children_split(plan.cast.grassroots, 2026, 2026, today=TODAY)
     rows = [(r.name, int(r.target.value), r.achieved, r.percent, r.verdict) for r in split.rows]
     assert rows == [

@@ -65,6 +65,7 @@ def _separators(language: str | None) -> tuple[str, str, int]:
 def _formats_changed(**kwargs: object) -> None:
     """A test changed a setting (a format module, the language …): read the formats again."""
     _separators.cache_clear()
+    _swapped.cache_clear()
 
 
 def _group(digits: str, separator: str, size: int) -> str:
@@ -73,9 +74,22 @@ def _group(digits: str, separator: str, size: int) -> str:
     return separator.join(parts)
 
 
+@lru_cache(maxsize=16)
+def _swapped(language: str | None) -> dict[int, str] | None:
+    """Return the table that turns Python's "," and "." (its thousands grouped by three) into
+    the language's separators, or None where it groups otherwise."""
+    decimal_sep, thousand_sep, size = _separators(language)
+    return str.maketrans({",": thousand_sep, ".": decimal_sep}) if size == 3 else None
+
+
 def grouped(value: int) -> str:
     """Return the whole number with the language's thousand separator: 31.045, -1.200."""
-    decimal_sep, thousand_sep, size = _separators(get_language())
+    language = get_language()
+    table = _swapped(language)
+    if table is not None:
+        # Python's own grouping by three (a tenth of the time of grouping here).
+        return f"{value:,}".translate(table)
+    decimal_sep, thousand_sep, size = _separators(language)
     if not size:
         return number_format(value, force_grouping=True)
     digits = _group(str(abs(value)), thousand_sep, size)
@@ -87,7 +101,12 @@ def fixed(value: Decimal | float | int, places: int) -> str:
     1.234,5 (Django's `floatformat` rounds half up too; a float is read as it prints)."""
     exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    decimal_sep, thousand_sep, size = _separators(get_language())
+    language = get_language()
+    table = _swapped(language)
+    if table is not None:
+        # (No sign before a value rounded to zero: 0,0, not -0,0.)
+        return f"{rounded if rounded else abs(rounded):,f}".translate(table)
+    decimal_sep, thousand_sep, size = _separators(language)
     if not size:
         return number_format(rounded, places, force_grouping=True)
     whole, _dot, fraction = f"{abs(rounded):f}".partition(".")

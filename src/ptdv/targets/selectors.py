@@ -111,11 +111,32 @@ def _subtree_cases(unit: Org) -> QuerySet[Case]:
     return Case.objects.filter(paths.under(unit.path))
 
 
-def pipeline_cases(unit: Org) -> list[rules.PipelineCase]:
+# A kept unit's rows of the funnel's counts: (stage, kind, day, n).
+KeptRows = list[tuple[str, str, date, int]]
+
+
+def forecast_rows(unit: Org, *, today: date) -> KeptRows | None:
+    """Return the kept rows (D50, D55) that both the forecast's pipeline (`pipeline_cases`) and
+    its pass-through (`pass_through_rates`) read, in one query: the due days of the cases
+    awaiting the decision or the ceremony, and the decisions and refusals of the pass-through's
+    years; None when the unit stands below the kept levels (each then reads its cases)."""
+    kept = stagecounts.kept_rows(unit, [DUE, DECIDED, REFUSED])
+    if kept is None:
+        return None
+    since = years_before(today, config()["pace_years"])
+    due = Q(kind=DUE, stage__in=list(_PIPELINE_STAGES))
+    decided = Q(kind__in=[DECIDED, REFUSED], day__gte=since, day__lte=today)
+    return list(kept.filter(due | decided).values_list("stage", "kind", "day", "n"))
+
+
+def pipeline_cases(unit: Org, kept_rows: KeptRows | None = None) -> list[rules.PipelineCase]:
     """Return the open cases under the unit awaiting the decision or the ceremony. A unit at a
     kept level of the funnel's counts (D50) reads them there, by stage and due day (a few
     hundred rows instead of every case of the country; a case with no due day never counts in
-    the forecast, and is not among them)."""
+    the forecast, and is not among them); `kept_rows`: `forecast_rows`, read already."""
+    if kept_rows is not None:
+        return [rules.PipelineCase(_PIPELINE_STAGES[stage], day, n)
+                for stage, kind, day, n in kept_rows if kind == DUE]  # fmt: skip
     kept = stagecounts.kept_rows(unit, [DUE])
     if kept is not None:
         counted = kept.filter(stage__in=list(_PIPELINE_STAGES)).values_list("stage", "day", "n")
@@ -130,13 +151,16 @@ def pipeline_cases(unit: Org) -> list[rules.PipelineCase]:
     return [rules.PipelineCase(_PIPELINE_STAGES[stage], due, n) for stage, due, n in rows]
 
 
-def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:
+def pass_through_rates(
+    unit: Org, *, today: date, kept_rows: KeptRows | None = None
+) -> rules.PassThrough:
     """Return the unit's own pass-through over the last N years: of the cases decided, the
     share admitted (ceremony held), counting only cases no longer waiting; of the cases that
-    reached a decision or were refused by the deciding level, the share decided."""
+    reached a decision or were refused by the deciding level, the share decided
+    (`kept_rows`: `forecast_rows`, read already)."""
     cfg = config()
     since = years_before(today, cfg["pace_years"])
-    totals = _decided(unit, since, today)
+    totals = _decided(unit, since, today, kept_rows)
     minimum = cfg["min_history"]
     return rules.PassThrough(
         decision=rules.pass_through(
@@ -150,14 +174,20 @@ def pass_through_rates(unit: Org, *, today: date) -> rules.PassThrough:
     )  # fmt: skip
 
 
-def _decided(unit: Org, since: date, today: date) -> dict[str, int]:
+def _decided(
+    unit: Org, since: date, today: date, kept_rows: KeptRows | None = None
+) -> dict[str, int]:
     """Return the unit's cases decided in [since, today] (and those no longer waiting, those
     admitted) and those the deciding level refused then: from the funnel's kept rows (D55) for a
-    unit at a kept level, else from its cases."""
-    kept = stagecounts.kept_rows(unit, [DECIDED, REFUSED])
-    if kept is not None:
-        rows = kept.filter(day__gte=since, day__lte=today).values_list("stage", "kind", "day", "n")
-        found = funnel.decided(rows, since, today)
+    unit at a kept level (`kept_rows`, when read already), else from its cases."""
+    if kept_rows is None:
+        kept = stagecounts.kept_rows(unit, [DECIDED, REFUSED])
+        if kept is not None:
+            kept_rows = list(
+                kept.filter(day__gte=since, day__lte=today).values_list("stage", "kind", "day", "n")
+            )
+    if kept_rows is not None:
+        found = funnel.decided([row for row in kept_rows if row[1] != DUE], since, today)
         return {"decided": found.decided, "refused": found.refused,
                 "resolved": found.resolved, "admitted": found.admitted}  # fmt: skip
     decided = Q(decision_on__gte=since, decision_on__lte=today)
@@ -216,9 +246,11 @@ def _count_progress(
                                  pipeline=[], rates=rules.PassThrough(Decimal(0), Decimal(0)),
                                  pace=rules.Pace(0, 0))  # fmt: skip
     else:
+        kept = forecast_rows(unit, today=today)  # (one read for both, at a kept level)
         outlook = rules.forecast(
             achieved=achieved, start=start, end=end, today=today,
-            pipeline=pipeline_cases(unit), rates=pass_through_rates(unit, today=today),
+            pipeline=pipeline_cases(unit, kept),
+            rates=pass_through_rates(unit, today=today, kept_rows=kept),
             pace=pace(unit, today=today),
         )  # fmt: skip
     mode = rounding_mode()

@@ -20,6 +20,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 
@@ -215,28 +216,42 @@ def totals_and_ages(
     return _without_empty(result), ages
 
 
-def _age_sums_read(end: date) -> tuple[Q, dict[str, Sum]]:
-    """Return the rows the age sums on `end` (a month's end) read (D60) — the years and the
-    months of birth apart, and the months of birth of the one year that turns 60 in the end's
-    year up to the end's month — and their sums that `_add_age_sums` adds, by name."""
+def _totals_and_age_sums_sql(rows: QuerySet[Any], end: date) -> tuple[str, list[Any]]:
+    """Return the SQL and parameters of one read of the rows `rows` selects (a part of the kept
+    rows) that sums, per unit, the totals (dimension "") and the rows the age sums on `end` (a
+    month's end) need (D60) — the years and the months of birth apart, and the months of birth
+    of the one year that turns 60 in the end's year up to the end's month — in the order
+    `_add_age_sums` adds them: n, born, late, older, sixty.
+
+    The rows are chosen by Django; the sums are written here, as CASEs both databases run
+    alike: as thirteen filtered `Sum`s they took Django longer to build and write than the
+    database to run (stop 35: ≈ 1.3 ms of a 1.8 ms read at full scale, twice a page)."""
     sixty = f"{end.year - 60:04d}"
-    rows = Q(dim__in=BIRTH_PARTS) | Q(
+    age_rows = Q(dim__in=BIRTH_PARTS) | Q(
         dim="birth", value__gte=f"{sixty}-01", value__lte=f"{sixty}-{end.month:02d}"
     )
-    year = Q(dim="byear")
-    return rows, {
-        "n": Sum("total", filter=year),
-        # The year of birth's first four characters: a value of every row (not cast where it
-        # would not be a number).
-        "born": Sum(F("total") * Cast(Substr("value", 1, 4), IntegerField()), filter=year),
-        "late": Sum("total", filter=Q(dim="bmonth", value__gt=f"{end.month:02d}")),
-        "older": Sum("total", filter=Q(dim="byear", value__lt=sixty)),
-        "sixty": Sum("total", filter=Q(dim="birth")),
-    }
+    inner, inner_params = (
+        rows.filter(Q(dim="") | age_rows)
+        .values_list("org_id", "dim", "value", *MEASURES)
+        .order_by()
+        .query.sql_with_params()
+    )
+    totals = [f"SUM(CASE WHEN r.dim = '' THEN r.{m} ELSE 0 END)" for m in MEASURES]
+    ages = [
+        "SUM(CASE WHEN r.dim = 'byear' THEN r.total ELSE 0 END)",
+        # The year of birth: the value's first four characters (cast only where it is a year).
+        "SUM(CASE WHEN r.dim = 'byear' THEN r.total * CAST(SUBSTR(r.value, 1, 4) AS INTEGER) "
+        "ELSE 0 END)",
+        "SUM(CASE WHEN r.dim = 'bmonth' AND r.value > %s THEN r.total ELSE 0 END)",
+        "SUM(CASE WHEN r.dim = 'byear' AND r.value < %s THEN r.total ELSE 0 END)",
+        "SUM(CASE WHEN r.dim = 'birth' THEN r.total ELSE 0 END)",
+    ]
+    sql = f"SELECT r.org_id, {', '.join(totals + ages)} FROM ({inner}) r GROUP BY r.org_id"
+    return sql, [f"{end.month:02d}", sixty, *inner_params]
 
 
 def _add_age_sums(sums: dict[int, list[int]], org_id: int, end: date, *found: Any) -> None:
-    """Add a unit's summed age rows (`_age_sums_read`'s n, born, late, older, sixty) to
+    """Add a unit's summed age rows (`_totals_and_age_sums_sql`'s n, born, late, older, sixty) to
     `sums` ([count, years, aged 60 or over] per unit)."""
     n, born, late, older, turned = (int(x or 0) for x in found)
     summed = sums.setdefault(org_id, [0, 0, 0])
@@ -257,15 +272,10 @@ def _add_kept_totals_and_age_sums(
     that turns 60 in the end's year; and in one of its packs (remembered, D58)."""
     end = month_end(month_of(day))
     parts = reading.kept(kept, day, ("", "birth", *BIRTH_PARTS))
-    everyone = Q(dim="")
-    age_rows, age_sums = _age_sums_read(end)
     for rows in parts.rows:  # type: QuerySet[Any]
-        grouped = (
-            rows.filter(everyone | age_rows)
-            .values_list("org_id")
-            .annotate(**{f"all_{m}": Sum(m, filter=everyone) for m in MEASURES}, **age_sums)
-            .order_by()
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(*_totals_and_age_sums_sql(rows, end))
+            grouped = cursor.fetchall()
         for org_id, *found in grouped:
             totals = found[: len(MEASURES)]
             if any(totals):
