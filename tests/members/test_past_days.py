@@ -21,7 +21,7 @@ from ptdv.members.rules.dates import years_before
 from ptdv.members.rules.treecounts import IDLE_YEARS
 from ptdv.members.services import last_admissions, treecounts
 from ptdv.members.treecounts import changed_since
-from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind
+from ptdv.orgs.models import CELL_KINDS, SPAN_STEP, OrgKind, OrgSpan
 from ptdv.orgs.selectors import span_on
 from ptdv.orgs.services import dissolve_org, move_org
 from tests.factories import TODAY, make_org, system_user
@@ -184,3 +184,31 @@ def test_the_units_changed_since_a_day_are_read_once_inside_a_reading_block(coun
         assert changed_since(path, date(2022, 1, 1)) == first
         assert changed_since(path, date(2023, 6, 1)) != first  # another day: read
     assert len(inside.captured_queries) == 2
+
+
+def test_the_units_changed_in_a_period_are_those_whose_spans_began_or_ended_in_it(country) -> None:  # type: ignore[no-untyped-def]
+    """`changed_ids` (one query, a union of the two days' index ranges, the path tested as a
+    prefix) finds what a plain look at every span finds: the units under the path with a span
+    that began or ended in (after, through], any day after when `through` is None."""
+    spans = list(OrgSpan.objects.values_list("org_id", "path", "valid_from", "valid_to"))
+    paths = [span_on(country[k], TODAY).path for k in ("nation", "province", "a", "c")]
+    days = [date(1999, 1, 1), date(2021, 7, 1), date(2022, 4, 30), date(2022, 5, 1),
+            date(2022, 12, 31), date(2023, 1, 1), TODAY]  # fmt: skip
+    seen_some = False
+    for path in paths:
+        for after in days:
+            for through in [None, *(d for d in days if d > after)]:
+                want = {
+                    org_id
+                    for org_id, span_path, start, end in spans
+                    if span_path.startswith(path)
+                    and any(
+                        d is not None and d > after and (through is None or d <= through)
+                        for d in (start, end)
+                    )
+                }
+                assert OrgSpan.objects.changed_ids(after, through, under=path) == want
+                seen_some = seen_some or bool(want)
+    assert seen_some
+    # Outside the path: the cell moved into G1 is not under the province's sibling paths.
+    assert OrgSpan.objects.changed_ids(date(2022, 12, 31), under=paths[2]) == set()

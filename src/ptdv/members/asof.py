@@ -323,12 +323,8 @@ def admissions(unit: Org, since: date, day: date) -> QuerySet[MemberEvent]:
 
 def moved_cells(path: str, since: date, day: date) -> set[int]:
     """Return the units under the span path whose place changed in (since, day]: a span that
-    began or ended then (one query of two index ranges: few units move in a month or a
-    year)."""
-    began = Q(valid_from__gt=since, valid_from__lte=day)
-    ended = Q(valid_to__gt=since, valid_to__lte=day)
-    moved = OrgSpan.objects.under(path).filter(began | ended).order_by()
-    return set(moved.values_list("org_id", flat=True))
+    began or ended then (one query: `OrgSpanQuerySet.changed_ids`)."""
+    return OrgSpan.objects.changed_ids(since, day, under=path)
 
 
 def admissions_in_cells(cells: Iterable[int], since: date, day: date) -> QuerySet[MemberEvent]:

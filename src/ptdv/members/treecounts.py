@@ -121,11 +121,7 @@ def changed_since(path: str, day: date) -> set[int] | None:
 
 
 def _changed_since(path: str, day: date) -> set[int] | None:
-    changed = set(
-        OrgSpan.objects.under(path)
-        .filter(Q(valid_from__gt=day) | Q(valid_to__gt=day))
-        .values_list("org_id", flat=True)
-    )
+    changed = OrgSpan.objects.changed_ids(day, under=path)
     return changed if len(changed) <= CHANGED_LIMIT else None
 
 

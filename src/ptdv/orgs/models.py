@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
@@ -258,6 +259,27 @@ class OrgSpanQuerySet(models.QuerySet["OrgSpan"]):
     def under(self, path: str) -> OrgSpanQuerySet:
         """Return the spans whose path starts with `path` (one indexed range)."""
         return self.filter(path__gte=path, path__lt=prefix_upper_bound(path))
+
+    def changed_ids(self, after: date, through: date | None = None, *, under: str = "") -> set[int]:
+        """Return the units of these spans (`under`: under that span path) whose place or form
+        changed in (after, through] (None: any day after): a span that began or ended then.
+        One query, the union of the two days' index ranges (few units change in a month or a
+        year), the path tested as a prefix on the spans they find: as one OR'ed condition
+        beside a range of the path's index, SQLite — whose statistics cannot tell how much of
+        the tree a range holds — walked every span under the path instead (the nation's
+        360,000: 80–110 ms at full scale)."""
+        spans = self.order_by()
+        if under:
+            spans = spans.alias(prefix=Substr("path", 1, len(under))).filter(prefix=under)
+        began = spans.filter(valid_from__gt=after)
+        ended = spans.filter(valid_to__gt=after)
+        if through is not None:
+            began, ended = (
+                began.filter(valid_from__lte=through),
+                ended.filter(valid_to__lte=through),
+            )
+        found = began.values_list("org_id", flat=True).union(ended.values_list("org_id", flat=True))
+        return set(found)
 
 
 class OrgSpan(models.Model):
