@@ -59,7 +59,8 @@ def test_the_cases_under_a_unit_are_read_from_their_indexes_alone(world) -> None
         .order_by()
     )
     assert _reads_alone(pipeline, "pipeline_case_path_open")
-    # The pass-through's read of every case decided under the unit (targets.selectors._decided).
+    # The pass-through's read of every case decided under the unit
+    # (targets.selectors.forecast._decided).
     passed = under.filter(decision_on__gte=date(2023, 1, 1)).values_list(
         "outcome", "closed_on", "ceremony_on"
     )

@@ -50,7 +50,7 @@ from ptdv.pipeline.rules.funnel import (
 from ptdv.pipeline.rules.funnel import decided as decided_counts
 from ptdv.reports import dashboard
 from ptdv.reports import rules as report_rules
-from ptdv.targets import selectors as target_selectors
+from ptdv.targets.selectors import forecast
 from tests.factories import TODAY, make_org, system_user
 from tests.members.helpers import bulk_people
 from tests.properties import examples
@@ -168,7 +168,7 @@ def _decided(units: list[Org]) -> dict[int, list[dict[str, int]]]:
     pass-through reads them."""
     windows = [(TODAY - timedelta(days=400), TODAY), (TODAY - timedelta(days=30), TODAY),
                (TODAY, TODAY + timedelta(days=60))]  # fmt: skip
-    return {u.pk: [target_selectors._decided(u, *w) for w in windows] for u in units}
+    return {u.pk: [forecast._decided(u, *w) for w in windows] for u in units}
 
 
 def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
@@ -177,7 +177,7 @@ def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
     result: dict[int, Counter[tuple[str, date]]] = {}
     for unit in units:
         found: Counter[tuple[str, date]] = Counter()
-        for case in target_selectors.pipeline_cases(unit):
+        for case in forecast.pipeline_cases(unit):
             if case.due_on is not None:
                 found[(case.stage, case.due_on)] += case.n
         result[unit.pk] = found
@@ -187,17 +187,15 @@ def _pipelines(units: list[Org]) -> dict[int, Counter[tuple[str, date]]]:
 def _assert_forecast_read_once(units: list[Org]) -> None:
     """The forecast's one read of a kept unit's rows (`forecast_rows`) gives its pipeline and
     its pass-through's counts as their own reads do."""
-    since = years_before(TODAY, target_selectors.config()["pace_years"])
+    since = years_before(TODAY, forecast.config()["pace_years"])
     for unit in units:
-        rows = target_selectors.forecast_rows(unit, today=TODAY)
+        rows = forecast.forecast_rows(unit, today=TODAY)
         if rows is None:
             continue
-        once = target_selectors.pipeline_cases(unit, rows)
-        alone = target_selectors.pipeline_cases(unit)
+        once = forecast.pipeline_cases(unit, rows)
+        alone = forecast.pipeline_cases(unit)
         assert Counter(astuple(c) for c in once) == Counter(astuple(c) for c in alone)
-        assert target_selectors._decided(unit, since, TODAY, rows) == target_selectors._decided(
-            unit, since, TODAY
-        )
+        assert forecast._decided(unit, since, TODAY, rows) == forecast._decided(unit, since, TODAY)
 
 
 @given(stage_rows)
